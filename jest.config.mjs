@@ -1,0 +1,41 @@
+/**
+ * Jest runs our TypeScript as native ESM: `@middy/core` ships ESM only, so the test command starts
+ * node with `--experimental-vm-modules` (see package.json "test") and @swc/jest compiles each file on
+ * its own (as esbuild does for the bundles). Imports keep their `.js` suffix in source, so the mapper
+ * strips it to find the `.ts` file. Type checking is `npm run typecheck`, not jest's job.
+ */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'es6' },
+  },
+];
+
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironment: 'node',
+};
+
+export default {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'infra',
+      testMatch: ['<rootDir>/test/infra/**/*.test.ts'],
+    },
+  ],
+  testTimeout: 60000,
+};

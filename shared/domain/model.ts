@@ -1,0 +1,123 @@
+/**
+ * The account as the audit sees it: the subset of IAM and Lambda configuration that decides what an
+ * execution role must and may grant. Field names are AWS's own (as `GetAccountAuthorizationDetails`,
+ * `ListFunctions`, `ListEventSourceMappings` and `ListFunctionEventInvokeConfigs` return them), so that the
+ * export folder, the SDK and this model speak one vocabulary. Policy documents are already decoded
+ * (`DocumentResult`): adapters decode at the boundary, the domain never sees URL-encoded text.
+ *
+ * Nothing here imports the AWS SDK.
+ */
+import type { DocumentResult } from './policy/document.js';
+
+export interface Tag {
+  readonly Key: string;
+  readonly Value: string;
+}
+
+export interface FunctionConfiguration {
+  readonly FunctionName: string;
+  readonly FunctionArn: string;
+  readonly Role: string;
+  readonly Runtime?: string;
+  readonly VpcConfig?: { readonly SubnetIds?: readonly string[]; readonly SecurityGroupIds?: readonly string[]; readonly VpcId?: string };
+  readonly DeadLetterConfig?: { readonly TargetArn?: string };
+  readonly TracingConfig?: { readonly Mode?: string };
+  readonly LoggingConfig?: { readonly LogGroup?: string; readonly LogFormat?: string };
+  readonly FileSystemConfigs?: readonly { readonly Arn: string; readonly LocalMountPath?: string }[];
+  readonly KMSKeyArn?: string;
+  readonly Tags?: readonly Tag[];
+}
+
+export interface SourceAccessConfiguration {
+  readonly Type?: string;
+  readonly URI?: string;
+}
+
+export interface EventSourceMapping {
+  readonly UUID: string;
+  readonly FunctionArn: string;
+  readonly EventSourceArn?: string;
+  readonly State?: string;
+  readonly DestinationConfig?: { readonly OnFailure?: { readonly Destination?: string } };
+  readonly SourceAccessConfigurations?: readonly SourceAccessConfiguration[];
+  readonly SelfManagedEventSource?: { readonly Endpoints?: Readonly<Record<string, readonly string[]>> };
+  readonly Topics?: readonly string[];
+  readonly Queues?: readonly string[];
+  readonly AmazonManagedKafkaEventSourceConfig?: { readonly ConsumerGroupId?: string };
+  readonly SelfManagedKafkaEventSourceConfig?: { readonly ConsumerGroupId?: string };
+  readonly DocumentDBEventSourceConfig?: { readonly DatabaseName?: string; readonly CollectionName?: string };
+}
+
+export interface EventInvokeConfig {
+  /** Qualified or unqualified function ARN, as `ListFunctionEventInvokeConfigs` returns it. */
+  readonly FunctionArn: string;
+  readonly DestinationConfig?: {
+    readonly OnSuccess?: { readonly Destination?: string };
+    readonly OnFailure?: { readonly Destination?: string };
+  };
+}
+
+export interface InlinePolicy {
+  readonly PolicyName: string;
+  readonly PolicyDocument: DocumentResult;
+}
+
+export interface AttachedPolicy {
+  readonly PolicyName?: string;
+  readonly PolicyArn: string;
+}
+
+export interface Role {
+  readonly RoleName: string;
+  readonly Arn: string;
+  readonly AssumeRolePolicyDocument: DocumentResult;
+  readonly RolePolicyList: readonly InlinePolicy[];
+  readonly AttachedManagedPolicies: readonly AttachedPolicy[];
+  readonly PermissionsBoundary?: { readonly PermissionsBoundaryArn: string; readonly PermissionsBoundaryType?: string };
+  readonly Tags?: readonly Tag[];
+}
+
+/** A managed policy with only what the audit uses: its default version, decoded. */
+export interface ManagedPolicy {
+  readonly Arn: string;
+  readonly PolicyName: string;
+  readonly DefaultVersionId: string;
+  readonly Document: DocumentResult;
+}
+
+/**
+ * Something the source could not read (AccessDenied, NoSuchEntity, throttling after retries, a malformed
+ * file entry). `resource` is the ARN or name of what failed; `functionName` is set when the failure is known
+ * to concern one function. The audit turns these into `errors` for every function they touch.
+ */
+export interface ReadError {
+  readonly resource: string;
+  readonly message: string;
+  readonly functionName?: string;
+}
+
+export interface AccountSnapshot {
+  readonly source: { readonly kind: 'live' | 'export'; readonly account?: string; readonly region?: string; readonly path?: string };
+  readonly functions: readonly FunctionConfiguration[];
+  readonly eventSourceMappings: readonly EventSourceMapping[];
+  /** `undefined` when the source had none to offer (an export without the optional file). */
+  readonly eventInvokeConfigs?: readonly EventInvokeConfig[];
+  /** Keyed by role ARN. A function whose role is absent here gets `role-unavailable`. */
+  readonly roles: ReadonlyMap<string, Role>;
+  /** Keyed by policy ARN. */
+  readonly managedPolicies: ReadonlyMap<string, ManagedPolicy>;
+  readonly readErrors: readonly ReadError[];
+}
+
+/** What to read: the whole account, or only the named functions (names or ARNs). */
+export interface AccountScope {
+  readonly functionNames?: readonly string[];
+}
+
+/**
+ * Where the audit's data comes from. The engine never knows which implementation it reads: the export
+ * folder (offline) and the live account (AWS SDK) both produce the same snapshot.
+ */
+export interface AccountSource {
+  load(scope: AccountScope): Promise<AccountSnapshot>;
+}

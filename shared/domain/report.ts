@@ -1,0 +1,83 @@
+/**
+ * The report: what `audit --format json` prints and what alerts carry. Its shape is the public contract
+ * `report.schema.json` (version 1): names here may be added to, never renamed.
+ */
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const RULE_IDS = [
+  'missing-permission',
+  'wildcard-action',
+  'unused-source-permission',
+  'overbroad-resource',
+  'trust-policy-not-lambda',
+  'trust-policy-too-broad',
+  'role-unavailable',
+  'unknown-action',
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+/** Why a needed action is not allowed. */
+export type DenyDecision = 'implicit-deny' | 'explicit-deny' | 'boundary' | 'conditional' | 'unverifiable';
+
+export type FindingCause =
+  | { readonly kind: 'event-source-mapping'; readonly uuid: string; readonly eventSourceArn?: string; readonly state?: string }
+  | { readonly kind: 'function-configuration'; readonly setting: string }
+  | { readonly kind: 'policy' | 'trust-policy'; readonly policy?: string; readonly statement?: string };
+
+export interface Finding {
+  readonly id: string;
+  readonly rule: RuleId;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly action?: string;
+  readonly resource?: string;
+  readonly decision?: DenyDecision;
+  readonly cause?: FindingCause;
+  readonly suppressed?: boolean;
+  readonly suppressionReason?: string;
+  readonly remediation?: string;
+}
+
+export interface FunctionResult {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly roleArn: string;
+  readonly compliant: boolean;
+  readonly findings: readonly Finding[];
+  readonly recommendedPolicy?: RecommendedPolicy | null;
+  readonly sharedWith?: readonly string[];
+}
+
+export interface RecommendedStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow';
+  readonly Action: readonly string[];
+  readonly Resource: readonly string[];
+}
+
+export interface RecommendedPolicy {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly RecommendedStatement[];
+}
+
+export interface ReportError {
+  readonly functionName?: string;
+  readonly resource?: string;
+  readonly message: string;
+}
+
+export interface Report {
+  readonly schemaVersion: '1';
+  readonly generatedAt: string;
+  readonly tool?: { readonly name: string; readonly version: string };
+  readonly source: { readonly kind: 'live' | 'export'; readonly account?: string; readonly region?: string; readonly path?: string };
+  readonly summary: {
+    readonly functions: number;
+    readonly compliant: number;
+    readonly findings: Partial<Record<Severity, number>>;
+  };
+  readonly functions: readonly FunctionResult[];
+  readonly errors?: readonly ReportError[];
+}
