@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { writeCompactActionCatalog } from './scripts/compact-action-catalog.mjs';
+import { writeCompactActionCatalog } from './shared/adapters/action-catalog/iam-data-reader.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 

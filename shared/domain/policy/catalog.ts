@@ -1,0 +1,95 @@
+/**
+ * Answers questions about the IAM action catalog (see action-catalog.ts). Misspelt actions are the
+ * classic silent failure of a hand-written policy: IAM accepts `sqs:RecieveMessage`, and the function
+ * simply never gets the permission. `suggest` finds what it was meant to be.
+ */
+import type { ActionCatalog, ActionCatalogData } from './action-catalog.js';
+import { actionMatches } from './match.js';
+
+/** Optimal string alignment distance (Levenshtein with adjacent transpositions), case-insensitive. */
+function editDistance(a: string, b: string, limit: number): number {
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  if (Math.abs(s.length - t.length) > limit) return limit + 1;
+  const rows: number[][] = [];
+  for (let i = 0; i <= s.length; i++) {
+    const row = new Array<number>(t.length + 1).fill(0);
+    row[0] = i;
+    rows.push(row);
+  }
+  const first = rows[0];
+  if (first === undefined) return limit + 1;
+  for (let j = 0; j <= t.length; j++) first[j] = j;
+  for (let i = 1; i <= s.length; i++) {
+    const row = rows[i] as number[];
+    const prev = rows[i - 1] as number[];
+    let best = Number.POSITIVE_INFINITY;
+    for (let j = 1; j <= t.length; j++) {
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      let value = Math.min(
+        (prev[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (prev[j - 1] as number) + cost,
+      );
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) {
+        value = Math.min(value, (rows[i - 2] as number[])[j - 2] as number) + 1;
+      }
+      row[j] = value;
+      best = Math.min(best, value);
+    }
+    if (best > limit) return limit + 1;
+  }
+  return (rows[s.length] as number[])[t.length] as number;
+}
+
+export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
+  const services = new Map<string, Map<string, string>>();
+  for (const [service, actions] of Object.entries(data)) {
+    const byLower = new Map<string, string>();
+    for (const action of actions) byLower.set(action.toLowerCase(), `${service}:${action}`);
+    services.set(service.toLowerCase(), byLower);
+  }
+
+  const split = (action: string): [string, string] | undefined => {
+    const colon = action.indexOf(':');
+    return colon <= 0 ? undefined : [action.slice(0, colon).toLowerCase(), action.slice(colon + 1)];
+  };
+
+  return {
+    has(action) {
+      const parts = split(action);
+      if (parts === undefined) return undefined;
+      const actions = services.get(parts[0]);
+      return actions === undefined ? undefined : actions.has(parts[1].toLowerCase());
+    },
+    canonical(action) {
+      const parts = split(action);
+      return parts === undefined ? undefined : services.get(parts[0])?.get(parts[1].toLowerCase());
+    },
+    expand(pattern) {
+      if (pattern === '*') return [...services.values()].flatMap((actions) => [...actions.values()]);
+      const parts = split(pattern);
+      if (parts === undefined) return [];
+      const matched: string[] = [];
+      for (const [service, actions] of services) {
+        if (!actionMatches(`${parts[0]}:x`, `${service}:x`)) continue;
+        for (const action of actions.values()) if (actionMatches(pattern, action)) matched.push(action);
+      }
+      return matched;
+    },
+    suggest(action) {
+      const parts = split(action);
+      if (parts === undefined) return undefined;
+      const actions = services.get(parts[0]);
+      if (actions === undefined) return undefined;
+      const limit = Math.max(2, Math.floor(parts[1].length / 4));
+      let best: { action: string; distance: number } | undefined;
+      for (const [lower, canonical] of actions) {
+        const distance = editDistance(parts[1], lower, limit);
+        if (distance <= limit && (best === undefined || distance < best.distance))
+          best = { action: canonical, distance };
+      }
+      return best?.action;
+    },
+  };
+}

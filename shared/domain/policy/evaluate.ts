@@ -1,0 +1,125 @@
+/**
+ * Identity-policy evaluation for one request, the part of IAM's logic that an execution role's own
+ * policies decide: an explicit Deny anywhere wins; otherwise an identity policy must allow, and, when the
+ * role has a permissions boundary, the boundary must allow too.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ *
+ * Service control policies, resource control policies, session policies and resource-based policies are
+ * outside what an account export shows, and outside v1.
+ */
+import { and3, evaluateCondition, or3, substituteVariables, type Tristate } from './conditions.js';
+import type { PolicyStatement, SourcedDocument } from './document.js';
+import type {
+  ConditionContext,
+  EvaluationRequest,
+  EvaluationResult,
+  RolePolicies,
+  StatementRef,
+} from './evaluation-types.js';
+import { actionMatches, resourceMatches } from './match.js';
+
+function anyPattern(patterns: readonly string[], test: (pattern: string) => Tristate): Tristate {
+  return or3(patterns.map(test));
+}
+
+function resourcePatternMatches(pattern: string, request: EvaluationRequest): Tristate {
+  if (!pattern.includes('${')) return resourceMatches(pattern, request.resource);
+  const substituted = substituteVariables(pattern, request.context);
+  if (substituted !== undefined) return resourceMatches(substituted, request.resource);
+  // A variable we cannot resolve: the statement may or may not cover the resource.
+  return resourceMatches(pattern.replace(/\$\{[^}]+\}/g, '*'), request.resource) ? 'unknown' : false;
+}
+
+/** Whether a statement applies to a request: its action, resource and condition all match. */
+export function statementApplies(statement: PolicyStatement, request: EvaluationRequest): Tristate {
+  let action: boolean;
+  if (statement.Action !== undefined) action = statement.Action.some((p) => actionMatches(p, request.action));
+  else if (statement.NotAction !== undefined)
+    action = !statement.NotAction.some((p) => actionMatches(p, request.action));
+  else return false;
+  if (!action) return false;
+
+  let resource: Tristate;
+  if (statement.Resource !== undefined) {
+    resource = anyPattern(statement.Resource, (p) => resourcePatternMatches(p, request));
+  } else if (statement.NotResource !== undefined) {
+    const excluded = anyPattern(statement.NotResource, (p) => resourcePatternMatches(p, request));
+    resource = excluded === 'unknown' ? 'unknown' : !excluded;
+  } else {
+    return false;
+  }
+  if (resource === false) return false;
+  return and3([resource, evaluateCondition(statement.Condition, request.context)]);
+}
+
+interface Tally {
+  readonly allow: StatementRef[];
+  readonly allowUndecided: StatementRef[];
+  readonly deny: StatementRef[];
+  readonly denyUndecided: StatementRef[];
+}
+
+function tally(documents: readonly SourcedDocument[], request: EvaluationRequest): Tally {
+  const result: Tally = { allow: [], allowUndecided: [], deny: [], denyUndecided: [] };
+  for (const { source, document } of documents) {
+    for (const statement of document.Statement) {
+      const applies = statementApplies(statement, request);
+      if (applies === false) continue;
+      const ref = { source, statement: statement.id };
+      if (statement.Effect === 'Deny') (applies === true ? result.deny : result.denyUndecided).push(ref);
+      else (applies === true ? result.allow : result.allowUndecided).push(ref);
+    }
+  }
+  return result;
+}
+
+/** Decides whether the role's policies allow one request. */
+export function evaluate(policies: RolePolicies, request: EvaluationRequest): EvaluationResult {
+  const identity = tally(policies.identity, request);
+  const boundary = policies.boundary === undefined ? undefined : tally([policies.boundary], request);
+
+  const deniedBy = [...identity.deny, ...(boundary?.deny ?? [])];
+  if (deniedBy.length > 0) return { decision: 'explicit-deny', deniedBy };
+
+  if (identity.allow.length === 0 && identity.allowUndecided.length === 0)
+    return { decision: 'implicit-deny' };
+  if (boundary !== undefined && policies.boundary !== undefined) {
+    if (boundary.allow.length === 0 && boundary.allowUndecided.length === 0) {
+      return { decision: 'boundary', boundary: policies.boundary.source };
+    }
+  }
+
+  const undecided = [
+    ...identity.denyUndecided,
+    ...(boundary?.denyUndecided ?? []),
+    ...(identity.allow.length === 0 ? identity.allowUndecided : []),
+    ...(boundary !== undefined && boundary.allow.length === 0 ? boundary.allowUndecided : []),
+  ];
+  if (undecided.length > 0) return { decision: 'conditional', undecided };
+  return { decision: 'allowed', allowedBy: identity.allow };
+}
+
+const ACCOUNT = /^\d{12}$/;
+
+/**
+ * The condition keys whose values are known for requests Lambda makes with an execution role
+ * (requirements.md §4): transport, region, the principal, and the resource's account where its ARN
+ * shows one. Keys are stored lower-cased: condition keys are case-insensitive.
+ */
+export function conditionContext(input: {
+  roleArn: string;
+  region: string;
+  resource: string;
+}): ConditionContext {
+  const roleAccount = input.roleArn.split(':')[4] ?? '';
+  const context: Record<string, string> = {
+    'aws:securetransport': 'true',
+    'aws:requestedregion': input.region,
+    'aws:principalarn': input.roleArn,
+    'aws:principaltype': 'AssumedRole',
+  };
+  if (ACCOUNT.test(roleAccount)) context['aws:principalaccount'] = roleAccount;
+  const resourceAccount = input.resource.startsWith('arn:') ? (input.resource.split(':')[4] ?? '') : '';
+  if (ACCOUNT.test(resourceAccount)) context['aws:resourceaccount'] = resourceAccount;
+  return context;
+}
