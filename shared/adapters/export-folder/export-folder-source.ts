@@ -1,0 +1,255 @@
+/**
+ * The offline account source: an export folder (the AWS CLI's own output, see the contract's "Export folder")
+ * read from disk. It touches no network. Files are checked with zod at the boundary; what does not fit
+ * makes the whole folder unusable (`InputError`, exit 2), because a half-read file could silently drop
+ * functions. One unreadable policy document is different: it stays in the snapshot as `{ ok: false }`,
+ * with a message naming the file and the item, and the audit reports the functions it touches as
+ * incomplete (exit 3) while it audits all the others.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { InputError } from '../../domain/errors.js';
+import type {
+  AccountScope,
+  AccountSnapshot,
+  AccountSource,
+  EventInvokeConfig,
+  ManagedPolicy,
+  Role,
+} from '../../domain/model.js';
+import type { DocumentResult } from '../../domain/policy/document.js';
+import { parsePolicyDocument } from '../../domain/policy/parse.js';
+import {
+  authorizationDetailsSchema,
+  eventInvokeConfigsFileSchema,
+  eventSourceMappingsFileSchema,
+  functionsFileSchema,
+  type ManagedPolicyDetail,
+  type RoleDetail,
+} from './export-folder-schemas.js';
+
+/** The files of an export folder, as the contract names them. */
+export const EXPORT_FILES = {
+  authorizationDetails: 'authorization-details.json',
+  functions: 'functions.json',
+  eventSourceMappings: 'event-source-mappings.json',
+  eventInvokeConfigs: 'event-invoke-configs.json',
+} as const;
+
+export class ExportFolderSource implements AccountSource {
+  constructor(private readonly directory: string) {}
+
+  /**
+   * Reads the whole folder whatever the scope: judging a role shared by several functions needs every
+   * function of that role, and reading a file costs the same either way. The audit narrows the report to
+   * the scope (`functionNames`).
+   */
+  async load(_scope: AccountScope): Promise<AccountSnapshot> {
+    await this.assertFolder();
+    const [authorizationDetails, functionsFile, mappingsFile, invokeConfigsFile] = await Promise.all([
+      this.readJson(EXPORT_FILES.authorizationDetails, authorizationDetailsSchema, true),
+      this.readJson(EXPORT_FILES.functions, functionsFileSchema, true),
+      this.readJson(EXPORT_FILES.eventSourceMappings, eventSourceMappingsFileSchema, true),
+      this.readJson(EXPORT_FILES.eventInvokeConfigs, eventInvokeConfigsFileSchema, false),
+    ]);
+    if (!authorizationDetails || !functionsFile || !mappingsFile) {
+      // readJson throws for a missing required file; this only narrows the types.
+      throw new InputError(`export folder ${this.directory} is incomplete`);
+    }
+
+    const roles = new Map<string, Role>();
+    authorizationDetails.RoleDetailList.forEach((detail, index) => {
+      roles.set(detail.Arn, toRole(detail, index));
+    });
+    const managedPolicies = new Map<string, ManagedPolicy>();
+    authorizationDetails.Policies.forEach((detail, index) => {
+      managedPolicies.set(detail.Arn, toManagedPolicy(detail, index));
+    });
+
+    const functions = functionsFile.Functions;
+    const eventInvokeConfigs: readonly EventInvokeConfig[] | undefined =
+      invokeConfigsFile?.FunctionEventInvokeConfigs;
+    return {
+      source: { kind: 'export', path: this.directory, ...accountAndRegion(functions, roles) },
+      functions,
+      eventSourceMappings: mappingsFile.EventSourceMappings,
+      ...(eventInvokeConfigs ? { eventInvokeConfigs } : {}),
+      roles,
+      managedPolicies,
+      readErrors: [],
+    };
+  }
+
+  private async assertFolder(): Promise<void> {
+    const info = await stat(this.directory).catch((error: unknown) => {
+      throw new InputError(`export folder ${this.directory} cannot be read: ${errorCode(error)}`, {
+        cause: error,
+      });
+    });
+    if (!info.isDirectory()) {
+      throw new InputError(`export folder ${this.directory} is not a directory`);
+    }
+  }
+
+  private async readJson<S extends z.ZodType>(
+    file: string,
+    schema: S,
+    required: boolean,
+  ): Promise<z.output<S> | undefined> {
+    const path = join(this.directory, file);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error: unknown) {
+      if (!required && errorCode(error) === 'ENOENT') return undefined;
+      const what = errorCode(error) === 'ENOENT' ? 'is missing' : `cannot be read (${errorCode(error)})`;
+      throw new InputError(`${path} ${what}: an export folder needs ${requiredFileList()}`, { cause: error });
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error: unknown) {
+      throw new InputError(`${path} is not valid JSON: ${jsonErrorWithLocation(error, text)}`, {
+        cause: error,
+      });
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      throw new InputError(
+        `${path} does not have the shape the AWS CLI prints: ${describeIssues(parsed.error, raw)}`,
+        {
+          cause: parsed.error,
+        },
+      );
+    }
+    return parsed.data;
+  }
+}
+
+function toRole(detail: RoleDetail, index: number): Role {
+  const where = `${EXPORT_FILES.authorizationDetails}: RoleDetailList[${index}] (role ${detail.RoleName})`;
+  return {
+    RoleName: detail.RoleName,
+    Arn: detail.Arn,
+    AssumeRolePolicyDocument: readDocument(
+      detail.AssumeRolePolicyDocument,
+      `${where}, AssumeRolePolicyDocument`,
+    ),
+    RolePolicyList: detail.RolePolicyList.map((policy) => ({
+      PolicyName: policy.PolicyName,
+      PolicyDocument: readDocument(policy.PolicyDocument, `${where}, inline policy ${policy.PolicyName}`),
+    })),
+    AttachedManagedPolicies: detail.AttachedManagedPolicies,
+    ...(detail.PermissionsBoundary ? { PermissionsBoundary: detail.PermissionsBoundary } : {}),
+    ...(detail.Tags ? { Tags: detail.Tags } : {}),
+  };
+}
+
+/**
+ * Only the default version grants anything (IAM evaluates no other), so it is the one kept. The AWS CLI
+ * marks it with `IsDefaultVersion`; `DefaultVersionId` names it too, and either is enough.
+ */
+function toManagedPolicy(detail: ManagedPolicyDetail, index: number): ManagedPolicy {
+  const where = `${EXPORT_FILES.authorizationDetails}: Policies[${index}] (${detail.Arn})`;
+  const version =
+    detail.PolicyVersionList.find((candidate) => candidate.IsDefaultVersion === true) ??
+    detail.PolicyVersionList.find(
+      (candidate) => detail.DefaultVersionId !== undefined && candidate.VersionId === detail.DefaultVersionId,
+    );
+  const defaultVersionId = version?.VersionId ?? detail.DefaultVersionId ?? 'unknown';
+  return {
+    Arn: detail.Arn,
+    PolicyName: detail.PolicyName,
+    DefaultVersionId: defaultVersionId,
+    Document: version
+      ? readDocument(version.Document, `${where}, version ${defaultVersionId}`)
+      : {
+          ok: false,
+          error: `${where}: PolicyVersionList has no default version (DefaultVersionId ${detail.DefaultVersionId ?? 'absent'}, no IsDefaultVersion: true)`,
+        },
+  };
+}
+
+/** Decodes a document; an unreadable one keeps the reason, prefixed with where it was found. */
+function readDocument(raw: unknown, where: string): DocumentResult {
+  const result = parsePolicyDocument(raw);
+  return result.ok ? result : { ok: false, error: `${where}: ${result.error}` };
+}
+
+const ARN_ACCOUNT_REGION = /^arn:[^:]+:[^:]+:([^:]*):(\d{12}):/;
+
+/** The account and region the export shows, taken from the first ARN that carries them. */
+function accountAndRegion(
+  functions: readonly { FunctionArn: string }[],
+  roles: ReadonlyMap<string, Role>,
+): { account?: string; region?: string } {
+  for (const fn of functions) {
+    const match = ARN_ACCOUNT_REGION.exec(fn.FunctionArn);
+    if (match?.[1] && match[2]) return { account: match[2], region: match[1] };
+  }
+  for (const roleArn of roles.keys()) {
+    const match = ARN_ACCOUNT_REGION.exec(roleArn);
+    if (match?.[2]) return { account: match[2] };
+  }
+  return {};
+}
+
+function requiredFileList(): string {
+  return `${EXPORT_FILES.authorizationDetails}, ${EXPORT_FILES.functions} and ${EXPORT_FILES.eventSourceMappings} (see the README, "Export folder")`;
+}
+
+function errorCode(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
+    return error.code;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** JSON.parse reports a character offset; people look for a line and a column. */
+function jsonErrorWithLocation(error: unknown, text: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /at position (\d+)/.exec(message)?.[1];
+  if (position === undefined) return message;
+  const before = text.slice(0, Number(position));
+  const line = before.split('\n').length;
+  const column = Number(position) - before.lastIndexOf('\n');
+  return `${message} (line ${line}, column ${column})`;
+}
+
+/** Names the first few issues by JSON path and by the item's own name (FunctionName, RoleName, UUID, Arn). */
+function describeIssues(error: z.ZodError, raw: unknown): string {
+  const shown = error.issues.slice(0, 3).map((issue) => {
+    const path = formatPath(issue.path);
+    const item = itemName(raw, issue.path);
+    return `${path || '(top level)'}${item ? ` (${item})` : ''}: ${issue.message}`;
+  });
+  const more = error.issues.length > shown.length ? `; and ${error.issues.length - shown.length} more` : '';
+  return `${shown.join('; ')}${more}`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((segment, index) =>
+      typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`,
+    )
+    .join('');
+}
+
+const NAMING_FIELDS = ['FunctionName', 'RoleName', 'PolicyName', 'UUID', 'Arn', 'FunctionArn'] as const;
+
+/** The innermost array item on the path that carries a name a person recognises. */
+function itemName(raw: unknown, path: readonly PropertyKey[]): string | undefined {
+  let node: unknown = raw;
+  let found: string | undefined;
+  for (const segment of path) {
+    if (typeof node !== 'object' || node === null) break;
+    node = (node as Record<PropertyKey, unknown>)[segment];
+    if (typeof segment === 'number' && typeof node === 'object' && node !== null) {
+      const record = node as Record<string, unknown>;
+      const field = NAMING_FIELDS.find((name) => typeof record[name] === 'string');
+      if (field) found = `${field} ${String(record[field])}`;
+    }
+  }
+  return found;
+}

@@ -1,0 +1,53 @@
+/**
+ * The audit use case: read an account (export folder or live, the use case does not know which), then
+ * judge it. Everything with a clock or I/O is injected so that the same call serves the CLI, the Lambda
+ * handlers and the tests.
+ */
+import { type AuditOptions, auditAccount } from '../domain/audit/audit-account.js';
+import { InputError } from '../domain/errors.js';
+import type { AccountScope, AccountSnapshot, AccountSource } from '../domain/model.js';
+import type { ActionCatalog } from '../domain/policy/action-catalog.js';
+import type { Report } from '../domain/report.js';
+import type { Suppression } from '../domain/suppressions.js';
+
+export interface RunAuditOptions {
+  readonly scope: AccountScope;
+  readonly catalog: ActionCatalog;
+  readonly suppressions?: readonly Suppression[];
+  /** The report's `generatedAt`; injected so that tests get a fixed date. */
+  readonly now?: () => Date;
+  readonly tool?: { readonly name: string; readonly version: string };
+}
+
+/**
+ * Loads the account and audits it. A function named in the scope that the account does not have is bad
+ * input (`InputError`): auditing nothing and reporting "compliant" would hide a typo in a CI gate.
+ */
+export async function runAudit(source: AccountSource, options: RunAuditOptions): Promise<Report> {
+  const snapshot = await source.load(options.scope);
+  const functionNames = options.scope.functionNames;
+  if (functionNames && functionNames.length > 0) assertFunctionsExist(snapshot, functionNames);
+  const auditOptions: AuditOptions = {
+    catalog: options.catalog,
+    generatedAt: (options.now ?? (() => new Date()))().toISOString(),
+    ...(options.suppressions ? { suppressions: options.suppressions } : {}),
+    ...(options.tool ? { tool: options.tool } : {}),
+    ...(functionNames && functionNames.length > 0 ? { functionNames } : {}),
+  };
+  return auditAccount(snapshot, auditOptions);
+}
+
+function assertFunctionsExist(snapshot: AccountSnapshot, functionNames: readonly string[]): void {
+  const known = new Set<string>();
+  for (const fn of snapshot.functions) {
+    known.add(fn.FunctionName);
+    known.add(fn.FunctionArn);
+  }
+  const unknown = functionNames.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    const where = snapshot.source.path ? `the export folder ${snapshot.source.path}` : 'the account';
+    throw new InputError(
+      `${unknown.length === 1 ? 'function' : 'functions'} ${unknown.join(', ')} not found in ${where} (${snapshot.functions.length} functions there)`,
+    );
+  }
+}

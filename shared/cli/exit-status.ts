@@ -1,0 +1,39 @@
+/**
+ * Exit status, exactly as the contract fixes it: scripts and CI gates depend on these numbers.
+ */
+import { InputError } from '../domain/errors.js';
+import { type Report, SEVERITIES, type Severity } from '../domain/report.js';
+
+export const EXIT = { ok: 0, findings: 1, unusable: 2, incomplete: 3 } as const;
+
+/** A severity, or `none`: the findings are printed but never fail the run (demos, reports-only jobs). */
+export type FailOn = Severity | 'none';
+
+export function parseFailOn(value: string | undefined): FailOn {
+  if (value === undefined) return 'high';
+  const normalised = value.toLowerCase();
+  if (normalised === 'none') return 'none';
+  const severity = SEVERITIES.find((candidate) => candidate === normalised);
+  if (!severity) {
+    throw new InputError(
+      `--fail-on "${value}" is not one of ${[...SEVERITIES, 'none'].join(', ')} (see --help)`,
+    );
+  }
+  return severity;
+}
+
+/**
+ * 3 when some function could not be audited: its verdict is unknown, so "no findings" would be a false
+ * all-clear, and this outranks 1. Otherwise 1 when an unsuppressed finding is at or above `failOn`.
+ */
+export function exitStatus(report: Report, failOn: FailOn): number {
+  if ((report.errors ?? []).length > 0) return EXIT.incomplete;
+  if (failOn === 'none') return EXIT.ok;
+  const threshold = SEVERITIES.indexOf(failOn);
+  const failing = report.functions.some((result) =>
+    result.findings.some(
+      (finding) => !finding.suppressed && SEVERITIES.indexOf(finding.severity) <= threshold,
+    ),
+  );
+  return failing ? EXIT.findings : EXIT.ok;
+}

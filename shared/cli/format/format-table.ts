@@ -1,0 +1,79 @@
+/**
+ * `--format table`: for a person at a terminal. One line per finding, grouped by function (most severe
+ * function first), each line ending with the fix in plain words; compliant functions are listed together
+ * at the end so that problems come first; then the totals.
+ */
+import type { Finding, FunctionResult, Report } from '../../domain/report.js';
+import { plainFix } from './plain-fix.js';
+import {
+  describeCause,
+  describeCounts,
+  describeSource,
+  roleName,
+  sortFindings,
+  suppressedCount,
+  worstRank,
+} from './report-facts.js';
+import type { Paint } from './terminal-colour.js';
+
+export function formatTable(report: Report, paint: Paint): string {
+  const lines: string[] = [];
+  const tool = report.tool ? `${report.tool.name} ${report.tool.version}` : 'lambda-role-audit';
+  lines.push(paint.bold(`${tool} · ${describeSource(report)}`), '');
+
+  const withFindings = report.functions
+    .filter((result) => result.findings.length > 0)
+    .sort((a, b) => worstRank(a) - worstRank(b) || a.functionName.localeCompare(b.functionName));
+  const clean = report.functions.filter((result) => result.findings.length === 0);
+
+  for (const result of withFindings) {
+    lines.push(functionHeading(result, paint));
+    for (const finding of sortFindings(result.findings)) lines.push(findingLine(finding, paint));
+    lines.push('');
+  }
+  if (clean.length > 0) {
+    lines.push(
+      `${paint.green('✓ compliant, nothing to report:')} ${clean.map((r) => r.functionName).join(', ')}`,
+      '',
+    );
+  }
+
+  const errors = report.errors ?? [];
+  for (const error of errors) {
+    lines.push(
+      paint.severity('high', `! not audited${error.functionName ? `: ${error.functionName}` : ''}`) +
+        ` — ${error.message}`,
+    );
+  }
+  if (errors.length > 0) lines.push('');
+
+  const { functions, compliant } = report.summary;
+  const suppressed = suppressedCount(report);
+  lines.push(
+    paint.bold(
+      `${functions} ${functions === 1 ? 'function' : 'functions'}, ${compliant} compliant · ${describeCounts(report)}` +
+        (suppressed > 0 ? ` · ${suppressed} suppressed` : '') +
+        (errors.length > 0 ? ` · ${errors.length} not audited (incomplete)` : ''),
+    ),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function functionHeading(result: FunctionResult, paint: Paint): string {
+  const shared =
+    result.sharedWith && result.sharedWith.length > 0
+      ? ` · role shared with ${result.sharedWith.join(', ')}`
+      : '';
+  return `${paint.bold(result.functionName)} ${paint.dim(`(role ${roleName(result.roleArn)}${shared})`)}`;
+}
+
+function findingLine(finding: Finding, paint: Paint): string {
+  const label = finding.suppressed ? 'suppressed' : finding.severity.toUpperCase();
+  const cause = describeCause(finding);
+  const text = `${finding.message}${cause ? ` [${cause}]` : ''}`;
+  if (finding.suppressed) {
+    const reason = finding.suppressionReason ? ` (${finding.suppressionReason})` : '';
+    return paint.dim(`  ${label.padEnd(10)} ${finding.rule.padEnd(25)} ${text}${reason}`);
+  }
+  return `  ${paint.severity(finding.severity, label.padEnd(10))} ${finding.rule.padEnd(25)} ${text} ${paint.bold('Fix:')} ${plainFix(finding)}`;
+}

@@ -1,0 +1,31 @@
+/**
+ * The seam between the CLI and the AWS SDK adapters (`shared/adapters/aws/**`). The CLI never imports the
+ * SDK itself: each entry here is a lazy `import()`, so `audit --from DIR` never evaluates SDK code and the
+ * offline path stays fast and network-free. To wire an adapter, add its line below.
+ */
+import type { AccountSource } from '../domain/model.js';
+
+/** What `--region` / `--profile` say; absent values fall back to the SDK's default chain. */
+export interface LiveAccountOptions {
+  readonly region?: string;
+  readonly profile?: string;
+}
+
+export interface ExportAccountOptions extends LiveAccountOptions {
+  /** The folder to write (`export --to DIR`), in the export folder format of the contract. */
+  readonly to: string;
+  /** Progress and warnings, for stderr. */
+  readonly log: (message: string) => void;
+}
+
+export interface LiveAdapters {
+  /** `audit` without `--from`: the live account of the default AWS credentials. */
+  readonly createLiveSource?: (options: LiveAccountOptions) => AccountSource | Promise<AccountSource>;
+  /** `export --to DIR`: writes an export folder from the live account. */
+  readonly exportAccount?: (options: ExportAccountOptions) => Promise<void>;
+}
+
+export const liveAdapters: LiveAdapters = {
+  // createLiveSource: (options) => import('../adapters/aws/live-source.js').then((m) => m.createLiveSource(options)),
+  // exportAccount: (options) => import('../adapters/aws/export-account.js').then((m) => m.exportAccount(options)),
+};

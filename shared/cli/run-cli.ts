@@ -1,0 +1,251 @@
+/**
+ * The command line (see the contract's "Command line"): parses arguments, calls the audit use case,
+ * prints the report in the chosen format and turns the outcome into the exit status. Everything with a
+ * side effect comes in through `CliEnvironment`, so tests run it in-process.
+ */
+import { parseArgs } from 'node:util';
+import { loadActionCatalog } from '../adapters/action-catalog/load-action-catalog.js';
+import { ExportFolderSource } from '../adapters/export-folder/export-folder-source.js';
+import { loadSuppressionsFile } from '../adapters/suppressions-file/load-suppressions-file.js';
+import { runAudit } from '../app/run-audit.js';
+import { InputError } from '../domain/errors.js';
+import type { AccountSource } from '../domain/model.js';
+import type { ActionCatalog } from '../domain/policy/action-catalog.js';
+import type { Report } from '../domain/report.js';
+import type { Suppression } from '../domain/suppressions.js';
+import { EXIT, exitStatus, type FailOn, parseFailOn } from './exit-status.js';
+import { formatMarkdown } from './format/format-markdown.js';
+import { formatTable } from './format/format-table.js';
+import { createPaint, wantsColour } from './format/terminal-colour.js';
+import { type LiveAdapters, liveAdapters } from './live-adapters.js';
+import { USAGE } from './usage.js';
+
+export interface OutputStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+export interface CliEnvironment {
+  readonly version: string;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly loadCatalog?: () => Promise<ActionCatalog>;
+  readonly live?: LiveAdapters;
+  readonly now?: () => Date;
+}
+
+const TOOL_NAME = 'lambda-role-audit';
+const FORMATS = ['table', 'json', 'markdown'] as const;
+type Format = (typeof FORMATS)[number];
+
+const AUDIT_OPTIONS = {
+  from: { type: 'string' },
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  function: { type: 'string', multiple: true },
+  format: { type: 'string' },
+  'fail-on': { type: 'string' },
+  suppressions: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const EXPORT_OPTIONS = {
+  to: { type: 'string' },
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Bad usage: reported with a pointer to --help, exit 2. */
+class UsageProblem extends InputError {}
+
+/** Runs one command line and returns its exit status. Never throws. */
+export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<number> {
+  const log = (message: string): void => {
+    environment.stderr.write(`${TOOL_NAME}: ${message}\n`);
+  };
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      (command === undefined ? environment.stderr : environment.stdout).write(USAGE);
+      return command === undefined ? EXIT.unusable : EXIT.ok;
+    }
+    if (command === '--version' || command === '-v') {
+      environment.stdout.write(`${environment.version}\n`);
+      return EXIT.ok;
+    }
+    if (command === 'audit') return await auditCommand(rest, environment, log);
+    if (command === 'export') return await exportCommand(rest, environment, log);
+    throw new UsageProblem(`unknown command "${command}": expected audit or export`);
+  } catch (error: unknown) {
+    if (error instanceof UsageProblem || isParseArgsError(error)) {
+      log(`${(error as Error).message} (see ${TOOL_NAME} --help)`);
+      return EXIT.unusable;
+    }
+    if (error instanceof InputError) {
+      log(error.message);
+      return EXIT.unusable;
+    }
+    // Not the user's fault: say so, with the stack, and keep clear of exit 1 (which means "findings").
+    log(
+      `unexpected error, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return EXIT.unusable;
+  }
+}
+
+async function auditCommand(
+  args: readonly string[],
+  environment: CliEnvironment,
+  log: (message: string) => void,
+): Promise<number> {
+  const { values, tokens } = parseArgs({
+    args: [...args],
+    options: AUDIT_OPTIONS,
+    allowPositionals: true,
+    strict: true,
+    tokens: true,
+  });
+  if (values.help) {
+    environment.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  const functionNames = collectFunctionNames(tokens);
+  const format = parseFormat(values.format, environment.stdout.isTTY === true);
+  const failOn: FailOn = parseFailOn(values['fail-on']);
+
+  const source = await chooseSource(values, environment, log);
+  const loadCatalog = environment.loadCatalog ?? loadActionCatalog;
+  const [catalog, suppressions] = await Promise.all([
+    loadCatalog(),
+    values.suppressions ? loadSuppressionsFile(values.suppressions) : Promise.resolve(undefined),
+  ]);
+  const report = await runAudit(source, {
+    scope: functionNames.length > 0 ? { functionNames } : {},
+    catalog,
+    ...(suppressions ? { suppressions: suppressions as readonly Suppression[] } : {}),
+    ...(environment.now ? { now: environment.now } : {}),
+    tool: { name: TOOL_NAME, version: environment.version },
+  });
+
+  for (const error of report.errors ?? []) {
+    log(`warning: not audited${error.functionName ? ` ${error.functionName}` : ''}: ${error.message}`);
+  }
+  environment.stdout.write(render(report, format, environment));
+  return exitStatus(report, failOn);
+}
+
+async function chooseSource(
+  values: { from?: string; region?: string; profile?: string },
+  environment: CliEnvironment,
+  log: (message: string) => void,
+): Promise<AccountSource> {
+  if (values.from !== undefined) {
+    if (values.region !== undefined || values.profile !== undefined) {
+      log('warning: --region and --profile apply to a live audit; with --from they are ignored');
+    }
+    return new ExportFolderSource(values.from);
+  }
+  const create = (environment.live ?? liveAdapters).createLiveSource;
+  if (!create) {
+    throw new UsageProblem(
+      'a live audit (audit without --from) is not available in this build; audit an export folder with --from DIR',
+    );
+  }
+  return create({
+    ...(values.region !== undefined ? { region: values.region } : {}),
+    ...(values.profile !== undefined ? { profile: values.profile } : {}),
+  });
+}
+
+async function exportCommand(
+  args: readonly string[],
+  environment: CliEnvironment,
+  log: (message: string) => void,
+): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: EXPORT_OPTIONS,
+    allowPositionals: false,
+    strict: true,
+  });
+  if (values.help) {
+    environment.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (!values.to) throw new UsageProblem('export needs --to DIR, the folder to write');
+  const exportAccount = (environment.live ?? liveAdapters).exportAccount;
+  if (!exportAccount) throw new UsageProblem('export (from a live account) is not available in this build');
+  await exportAccount({
+    to: values.to,
+    log,
+    ...(values.region !== undefined ? { region: values.region } : {}),
+    ...(values.profile !== undefined ? { profile: values.profile } : {}),
+  });
+  return EXIT.ok;
+}
+
+function render(report: Report, format: Format, environment: CliEnvironment): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'markdown':
+      return formatMarkdown(report);
+    case 'table':
+      return formatTable(
+        report,
+        createPaint(wantsColour(environment.env, environment.stdout.isTTY === true)),
+      );
+  }
+}
+
+/** Table for a person at a terminal; JSON when the output goes to a pipe or a file (a script reads it). */
+function parseFormat(value: string | undefined, isTTY: boolean): Format {
+  if (value === undefined) return isTTY ? 'table' : 'json';
+  const format = FORMATS.find((candidate) => candidate === value);
+  if (!format) throw new UsageProblem(`--format "${value}" is not one of ${FORMATS.join(', ')}`);
+  return format;
+}
+
+type ParseArgsToken =
+  | { kind: 'option'; name: string; value?: string | undefined; inlineValue?: boolean | undefined }
+  | { kind: 'positional'; value: string }
+  | { kind: 'option-terminator' };
+
+/**
+ * `--function a --function b`, `--function a,b` and `--function a b c` all name functions a, b (and c):
+ * positionals are accepted only right after a --function value, so a stray word is still an error.
+ */
+function collectFunctionNames(tokens: readonly ParseArgsToken[]): string[] {
+  const names: string[] = [];
+  let afterFunction = false;
+  for (const token of tokens) {
+    if (token.kind === 'option') {
+      afterFunction = token.name === 'function';
+      if (afterFunction && token.value !== undefined) names.push(...splitNames(token.value));
+    } else if (token.kind === 'positional') {
+      if (!afterFunction) throw new UsageProblem(`unexpected argument "${token.value}"`);
+      names.push(...splitNames(token.value));
+    } else {
+      afterFunction = false;
+    }
+  }
+  return [...new Set(names)];
+}
+
+function splitNames(value: string): string[] {
+  return value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
+}
+
+function isParseArgsError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    error.code.startsWith('ERR_PARSE_ARGS_')
+  );
+}

@@ -1,0 +1,35 @@
+/** The text of `--help`. Kept beside the option table it describes (run-cli.ts). */
+export const USAGE = `lambda-role-audit: least-privilege audit of AWS Lambda execution roles
+
+Usage:
+  lambda-role-audit audit [--from DIR] [--region R] [--profile P] [--function NAME ...]
+                          [--format table|json|markdown] [--fail-on SEVERITY] [--suppressions FILE]
+  lambda-role-audit export --to DIR [--region R] [--profile P]
+  lambda-role-audit --help | --version
+
+audit: what each function's execution role is missing, and what it grants in excess.
+  --from DIR           read an export folder (authorization-details.json, functions.json,
+                       event-source-mappings.json, optional event-invoke-configs.json); no network.
+                       Without --from: the live account of the default AWS credentials.
+  --region R           live audit: the region (default: the AWS SDK's, e.g. AWS_REGION)
+  --profile P          live audit: the named profile
+  --function NAME ...  audit only these functions (names or ARNs): repeat the flag, list names after it,
+                       or separate them with commas
+  --format F           table: for people (the default when stdout is a terminal)
+                       json: exactly one report on stdout (the default when stdout is not a terminal)
+                       markdown: for a pull request or a ticket
+  --fail-on SEVERITY   exit 1 when an unsuppressed finding is at or above SEVERITY:
+                       critical, high (default), medium, low, info; or none to never exit 1
+  --suppressions FILE  YAML or JSON list of { rule, function?, role?, action?, resource?, reason }
+
+export: write an export folder from the live account, to audit later with --from.
+  --to DIR             the folder to write
+
+Exit status:
+  0  audit done, no unsuppressed finding at or above --fail-on
+  1  audit done, such findings exist
+  2  bad usage or unusable input (the message names the file and what is wrong)
+  3  the audit ran but some functions could not be audited (listed under "errors"); 3 wins over 1
+
+Warnings and progress go to stderr. Colour: only on a terminal; NO_COLOR turns it off, FORCE_COLOR on.
+`;
