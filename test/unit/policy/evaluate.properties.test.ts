@@ -1,5 +1,9 @@
 import fc from 'fast-check';
-import type { PolicyStatement, SourcedDocument } from '../../../shared/domain/policy/document.js';
+import type {
+  ConditionBlock,
+  PolicyStatement,
+  SourcedDocument,
+} from '../../../shared/domain/policy/document.js';
 import { conditionContext, evaluate } from '../../../shared/domain/policy/evaluate.js';
 import type { EvaluationRequest } from '../../../shared/domain/policy/evaluation-types.js';
 
@@ -17,7 +21,7 @@ const resourcePatterns = [
   'arn:aws:sqs:eu-west-1:123456789012:*',
   'arn:aws:sqs:*:*:orders',
 ];
-const conditions = [
+const conditions: (ConditionBlock | undefined)[] = [
   undefined,
   { Bool: { 'aws:SecureTransport': ['true'] } },
   { StringEquals: { 'aws:RequestedRegion': ['us-east-1'] } },
