@@ -1,0 +1,115 @@
+/**
+ * The account lookups that turn a change into functions, over IAM and Lambda:
+ *
+ * - roles attaching a managed policy: `ListEntitiesForPolicy` (roles only; both permissions-policy and
+ *   boundary use, since a boundary change changes verdicts too);
+ * - functions of a role: one `ListFunctions` scan per audited region, cached for the life of this object
+ *   (create one per invocation: a batch of twenty events on one role costs one scan, and a function created
+ *   since the last invocation is never missed);
+ * - a mapping's function: `GetEventSourceMapping` (`undefined` when the mapping is gone).
+ *
+ * Failures other than "not found" propagate (the SDK has already retried throttling): the message is
+ * retried rather than treated as "nothing affected".
+ */
+import { type IAMClient, paginateListEntitiesForPolicy } from '@aws-sdk/client-iam';
+import {
+  GetEventSourceMappingCommand,
+  GetFunctionConfigurationCommand,
+  type LambdaClient,
+  paginateListFunctions,
+} from '@aws-sdk/client-lambda';
+import { type Directory, roleNameOf } from '../../events/resolve-affected.js';
+import { awsErrorKind } from '../aws/aws-errors.js';
+
+export interface AwsDirectoryOptions {
+  readonly iam: IAMClient;
+  /** The Lambda client of each audited region. */
+  readonly lambdaByRegion: ReadonlyMap<string, LambdaClient>;
+}
+
+export interface AwsDirectory extends Directory {
+  /** Whether the function still exists; errors other than "not found" propagate. */
+  functionExists(functionArn: string): Promise<boolean>;
+}
+
+function regionOfArn(arn: string): string | undefined {
+  return arn.split(':')[3] || undefined;
+}
+
+export function createAwsDirectory(options: AwsDirectoryOptions): AwsDirectory {
+  /** region → (role name → function ARNs), one scan per region. */
+  const scans = new Map<string, Promise<Map<string, string[]>>>();
+
+  const scan = (region: string, lambda: LambdaClient): Promise<Map<string, string[]>> => {
+    let pending = scans.get(region);
+    if (!pending) {
+      pending = (async () => {
+        const byRole = new Map<string, string[]>();
+        for await (const page of paginateListFunctions({ client: lambda }, {})) {
+          for (const fn of page.Functions ?? []) {
+            if (!fn.Role || !fn.FunctionArn) continue;
+            const role = roleNameOf(fn.Role);
+            byRole.set(role, [...(byRole.get(role) ?? []), fn.FunctionArn]);
+          }
+        }
+        return byRole;
+      })();
+      // A failed scan is not cached: the retry of the message scans again.
+      pending.catch(() => scans.delete(region));
+      scans.set(region, pending);
+    }
+    return pending;
+  };
+
+  const lambdaFor = (arn: string): LambdaClient => {
+    const region = regionOfArn(arn);
+    const client = region === undefined ? undefined : options.lambdaByRegion.get(region);
+    if (!client)
+      throw new Error(
+        `no Lambda client for the region of ${arn} (audited: ${[...options.lambdaByRegion.keys()].join(', ')})`,
+      );
+    return client;
+  };
+
+  return {
+    async rolesAttachingPolicy(policyArn) {
+      const roles: string[] = [];
+      for await (const page of paginateListEntitiesForPolicy(
+        { client: options.iam },
+        { PolicyArn: policyArn, EntityFilter: 'Role' },
+      )) {
+        for (const role of page.PolicyRoles ?? []) if (role.RoleName) roles.push(role.RoleName);
+      }
+      return [...new Set(roles)];
+    },
+    async functionsOfRoles(roleNames) {
+      const wanted = new Set(roleNames);
+      const found: string[] = [];
+      const perRegion = await Promise.all(
+        [...options.lambdaByRegion].map(([region, client]) => scan(region, client)),
+      );
+      for (const byRole of perRegion) for (const role of wanted) found.push(...(byRole.get(role) ?? []));
+      return found;
+    },
+    async functionOfMapping(uuid, region) {
+      const client = options.lambdaByRegion.get(region);
+      if (!client) return undefined; // a region we do not audit
+      try {
+        const mapping = await client.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+        return mapping.FunctionArn?.replace(/(:function:[^:]+):.*$/, '$1');
+      } catch (error) {
+        if (awsErrorKind(error) === 'not-found') return undefined;
+        throw error;
+      }
+    },
+    async functionExists(functionArn) {
+      try {
+        await lambdaFor(functionArn).send(new GetFunctionConfigurationCommand({ FunctionName: functionArn }));
+        return true;
+      } catch (error) {
+        if (awsErrorKind(error) === 'not-found') return false;
+        throw error;
+      }
+    },
+  };
+}

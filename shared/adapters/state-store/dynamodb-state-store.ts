@@ -1,0 +1,99 @@
+/**
+ * What was last reported per function, in DynamoDB (partition key `functionArn`, string). An item holds
+ * the summaries of the alerting findings open at the last alert (JSON), when the audit behind them ran,
+ * and the id of that alert.
+ *
+ * Writes are conditional on `auditedAt`: two handlers auditing the same function concurrently (two
+ * batches) must not let the older audit overwrite the newer state. A write that loses that race is not
+ * an error: newer state is already there.
+ */
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import type { FindingSummary } from '../../alerts/alert-document.js';
+import { SEVERITIES } from '../../domain/report.js';
+
+export interface FunctionState {
+  readonly functionArn: string;
+  readonly findings: readonly FindingSummary[];
+  readonly auditedAt: string;
+  readonly alertId?: string;
+}
+
+export interface StateStore {
+  get(functionArn: string): Promise<FunctionState | undefined>;
+  /** Returns false when newer state was already there (the write was skipped). */
+  put(state: FunctionState): Promise<boolean>;
+  delete(functionArn: string): Promise<void>;
+}
+
+const findingSummaries = z.array(
+  z.object({
+    id: z.string(),
+    rule: z.string(),
+    severity: z.enum(SEVERITIES),
+    message: z.string(),
+    action: z.string().optional(),
+    resource: z.string().optional(),
+  }),
+);
+
+export function createDynamoDbStateStore(options: { client: DynamoDBClient; tableName: string }): StateStore {
+  const { client, tableName } = options;
+  return {
+    async get(functionArn) {
+      const { Item } = await client.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: { functionArn: { S: functionArn } },
+          ConsistentRead: true,
+        }),
+      );
+      if (!Item) return undefined;
+      const raw = Item.findings?.S;
+      let findings: FindingSummary[] = [];
+      if (raw !== undefined) {
+        const parsed = findingSummaries.safeParse(JSON.parse(raw));
+        // A corrupt item is treated as "nothing reported yet": the worst case is one repeated alert.
+        if (parsed.success) findings = parsed.data;
+      }
+      return {
+        functionArn,
+        findings,
+        auditedAt: Item.auditedAt?.S ?? '1970-01-01T00:00:00.000Z',
+        ...(Item.alertId?.S ? { alertId: Item.alertId.S } : {}),
+      };
+    },
+    async put(state) {
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: {
+              functionArn: { S: state.functionArn },
+              findings: { S: JSON.stringify(state.findings) },
+              auditedAt: { S: state.auditedAt },
+              ...(state.alertId ? { alertId: { S: state.alertId } } : {}),
+            },
+            ConditionExpression: 'attribute_not_exists(auditedAt) OR auditedAt <= :auditedAt',
+            ExpressionAttributeValues: { ':auditedAt': { S: state.auditedAt } },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+    async delete(functionArn) {
+      await client.send(
+        new DeleteItemCommand({ TableName: tableName, Key: { functionArn: { S: functionArn } } }),
+      );
+    },
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * The alert as data: what one SNS message says, for people (rendered to a subject and a plain-text email
+ * body) and for machines (this object, as JSON, carrying the function's report in the report schema).
+ * Pure: built from findings, the remembered state and the changes that triggered the audit.
+ */
+import { createHash } from 'node:crypto';
+import type { Finding, FunctionResult, Report, Severity } from '../domain/report.js';
+import { SEVERITIES } from '../domain/report.js';
+import type { Change } from '../events/change.js';
+
+/** Versioned name of the JSON shape below, so that machine subscribers can tell what they parse. */
+export const ALERT_SCHEMA = 'lambda-role-audit/alert@1';
+
+/** The part of a finding remembered in the state table, enough to say what was fixed. */
+export interface FindingSummary {
+  readonly id: string;
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly action?: string;
+  readonly resource?: string;
+}
+
+/** What the triggering event said, for the "what changed" part (never the whole event). */
+export interface ChangeSummary {
+  readonly eventName: string;
+  readonly actor: string;
+  readonly eventTime: string;
+  readonly summary: string;
+  readonly eventId?: string;
+}
+
+/** Says how much of the alert was left out to stay within SNS's 256 KB. */
+export interface Truncation {
+  readonly omittedFindings: number;
+  readonly omittedChanges: number;
+  readonly recommendedPolicyOmitted: boolean;
+}
+
+export interface FunctionAlertDocument {
+  readonly schema: typeof ALERT_SCHEMA;
+  readonly type: 'change';
+  /** Deterministic: the same function, new and resolved findings give the same id on every retry. */
+  readonly alertId: string;
+  readonly function: { readonly name: string; readonly arn: string; readonly roleArn: string };
+  readonly changes: readonly ChangeSummary[];
+  /** Ids of the open findings that were not open at the last alert. */
+  readonly newFindingIds: readonly string[];
+  /** Findings open at the last alert and gone now: "fixed" is news too. */
+  readonly resolvedFindings: readonly FindingSummary[];
+  /** The function's report (report schema, version 1), restricted to this function and to alerting findings. */
+  readonly report: Report;
+  readonly truncated?: Truncation;
+}
+
+export interface DigestAlertDocument {
+  readonly schema: typeof ALERT_SCHEMA;
+  readonly type: 'digest';
+  readonly alertId: string;
+  readonly regions: readonly string[];
+  /** The whole-account report, restricted to functions with open alerting findings. */
+  readonly report: Report;
+  /** Functions audited in all, and how many carry open findings. */
+  readonly audited: number;
+  readonly truncated?: Truncation;
+}
+
+export type AlertDocument = FunctionAlertDocument | DigestAlertDocument;
+
+const RANK: Readonly<Record<Severity, number>> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
+
+/** 1 (info) … 5 (critical): published as a Number attribute so that filters can say "high or worse". */
+export function severityRank(severity: Severity): number {
+  return RANK[severity];
+}
+
+export function parseSeverity(raw: string | undefined, fallback: Severity = 'low'): Severity {
+  const value = raw?.trim().toLowerCase();
+  return (SEVERITIES as readonly string[]).includes(value ?? '') ? (value as Severity) : fallback;
+}
+
+export function highestSeverity(severities: Iterable<Severity>): Severity | undefined {
+  let best: Severity | undefined;
+  for (const severity of severities) if (best === undefined || RANK[severity] > RANK[best]) best = severity;
+  return best;
+}
+
+/** Findings that alerts speak of: not suppressed, at or above the configured minimum severity. */
+export function isAlerting(finding: Finding, minSeverity: Severity): boolean {
+  return finding.suppressed !== true && RANK[finding.severity] >= RANK[minSeverity];
+}
+
+export function summariseFinding(finding: Finding): FindingSummary {
+  return {
+    id: finding.id,
+    rule: finding.rule,
+    severity: finding.severity,
+    // Messages are one or two sentences; the cap keeps a state item far below DynamoDB's 400 KB.
+    message: finding.message.length > 500 ? `${finding.message.slice(0, 497)}...` : finding.message,
+    ...(finding.action === undefined ? {} : { action: finding.action }),
+    ...(finding.resource === undefined ? {} : { resource: finding.resource }),
+  };
+}
+
+export function summariseChange(change: Change): ChangeSummary {
+  return {
+    eventName: change.eventName,
+    actor: change.actor,
+    eventTime: change.eventTime,
+    summary: change.summary,
+    ...(change.eventId === undefined ? {} : { eventId: change.eventId }),
+  };
+}
+
+export interface FindingDiff {
+  readonly open: readonly Finding[];
+  readonly added: readonly Finding[];
+  readonly resolved: readonly FindingSummary[];
+}
+
+/** Compares the alerting findings now with those remembered; unchanged findings are not news. */
+export function diffFindings(previous: readonly FindingSummary[], open: readonly Finding[]): FindingDiff {
+  const before = new Set(previous.map((f) => f.id));
+  const now = new Set(open.map((f) => f.id));
+  return {
+    open,
+    added: open.filter((f) => !before.has(f.id)),
+    resolved: previous.filter((f) => !now.has(f.id)),
+  };
+}
+
+function digestOf(parts: readonly string[]): string {
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 20);
+}
+
+/** A report holding one function result (and only alerting findings), in the report schema. */
+export function reportForFunction(report: Report, result: FunctionResult, open: readonly Finding[]): Report {
+  const findings: Partial<Record<Severity, number>> = {};
+  for (const f of open) findings[f.severity] = (findings[f.severity] ?? 0) + 1;
+  const errors = report.errors?.filter(
+    (e) => e.functionName === undefined || e.functionName === result.functionName,
+  );
+  return {
+    ...report,
+    summary: { functions: 1, compliant: open.length === 0 ? 1 : 0, findings },
+    functions: [{ ...result, compliant: open.length === 0, findings: open }],
+    ...(errors && errors.length > 0 ? { errors } : { errors: undefined }),
+  };
+}
+
+export function buildFunctionAlert(input: {
+  readonly report: Report;
+  readonly result: FunctionResult;
+  readonly diff: FindingDiff;
+  readonly changes: readonly Change[];
+}): FunctionAlertDocument {
+  const { result, diff } = input;
+  const newFindingIds = diff.added.map((f) => f.id).sort();
+  const resolvedIds = diff.resolved.map((f) => f.id).sort();
+  return {
+    schema: ALERT_SCHEMA,
+    type: 'change',
+    alertId: digestOf([result.functionArn, 'new', ...newFindingIds, 'resolved', ...resolvedIds]),
+    function: { name: result.functionName, arn: result.functionArn, roleArn: result.roleArn },
+    changes: input.changes.map(summariseChange),
+    newFindingIds,
+    resolvedFindings: diff.resolved,
+    report: JSON.parse(JSON.stringify(reportForFunction(input.report, result, diff.open))) as Report,
+  };
+}
+
+export function buildDigestAlert(input: {
+  readonly report: Report;
+  readonly regions: readonly string[];
+  readonly minSeverity: Severity;
+}): DigestAlertDocument {
+  const functions = input.report.functions
+    .map((fn) => ({ ...fn, findings: fn.findings.filter((f) => isAlerting(f, input.minSeverity)) }))
+    .filter((fn) => fn.findings.length > 0)
+    .map((fn) => ({ ...fn, compliant: false }));
+  const findings: Partial<Record<Severity, number>> = {};
+  for (const fn of functions)
+    for (const f of fn.findings) findings[f.severity] = (findings[f.severity] ?? 0) + 1;
+  const ids = functions.flatMap((fn) => fn.findings.map((f) => f.id)).sort();
+  return {
+    schema: ALERT_SCHEMA,
+    type: 'digest',
+    alertId: digestOf(['digest', input.report.generatedAt, ...ids]),
+    regions: input.regions,
+    audited: input.report.functions.length,
+    report: {
+      ...input.report,
+      summary: { ...input.report.summary, findings },
+      functions,
+    },
+  };
+}
+
+/** Open findings of an alert document, whatever its type (one function, or every function of a digest). */
+export function openFindingsOf(document: AlertDocument): readonly { fn: FunctionResult; finding: Finding }[] {
+  return document.report.functions.flatMap((fn) => fn.findings.map((finding) => ({ fn, finding })));
+}

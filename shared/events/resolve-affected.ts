@@ -1,0 +1,47 @@
+/**
+ * From a change to the functions whose verdict it may change. A role change touches every function of the
+ * role; a managed policy change touches every function of every role that attaches it (as a permissions
+ * policy or as a boundary); a mapping names its function, or the mapping itself must be read.
+ */
+import type { Change } from './change.js';
+
+/** The account lookups resolution needs (implemented over IAM and Lambda in `shared/adapters/directory`). */
+export interface Directory {
+  /** Names of the roles that attach the managed policy, as a permissions policy or a permissions boundary. */
+  rolesAttachingPolicy(policyArn: string): Promise<readonly string[]>;
+  /** Unqualified ARNs of the functions (in every audited region) whose execution role has one of these names. */
+  functionsOfRoles(roleNames: readonly string[]): Promise<readonly string[]>;
+  /** The function ARN of a mapping, or `undefined` when the mapping no longer exists. */
+  functionOfMapping(uuid: string, region: string): Promise<string | undefined>;
+}
+
+/** The role name of a role ARN (`arn:aws:iam::123456789012:role/path/name` → `name`). */
+export function roleNameOf(roleArn: string): string {
+  return roleArn.slice(roleArn.lastIndexOf('/') + 1);
+}
+
+/**
+ * The unqualified ARNs of the functions a change may affect; empty when it names nothing that still
+ * exists. Lookup failures (throttling after retries, access denied) propagate: the caller retries the
+ * message rather than deciding that nothing was affected.
+ */
+export async function resolveAffectedFunctions(
+  change: Change,
+  directory: Directory,
+): Promise<readonly string[]> {
+  const target = change.target;
+  switch (target.kind) {
+    case 'function':
+      return [target.functionArn];
+    case 'role':
+      return directory.functionsOfRoles([target.roleName]);
+    case 'managed-policy': {
+      const roles = await directory.rolesAttachingPolicy(target.policyArn);
+      return roles.length === 0 ? [] : directory.functionsOfRoles(roles);
+    }
+    case 'event-source-mapping': {
+      const functionArn = await directory.functionOfMapping(target.uuid, target.region);
+      return functionArn === undefined ? [] : [functionArn];
+    }
+  }
+}
