@@ -1,0 +1,87 @@
+/**
+ * Amazon Resource Names, split into their parts. Format:
+ * `arn:partition:service:region:account-id:resource` (the resource part may itself contain `:` and `/`).
+ * See https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+ */
+
+export interface Arn {
+  readonly partition: string;
+  readonly service: string;
+  readonly region: string;
+  readonly account: string;
+  /** Everything after the fifth colon, e.g. `stream/clickstream` or `log-group:/aws/lambda/f:*`. */
+  readonly resource: string;
+}
+
+/** The parts of an ARN, or `undefined` when the text is not one. */
+export function parseArn(text: string): Arn | undefined {
+  const parts = text.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
+  const [, partition = '', service = '', region = '', account = ''] = parts;
+  if (partition === '' || service === '') return undefined;
+  return { partition, service, region, account, resource: parts.slice(5).join(':') };
+}
+
+export function formatArn(arn: Arn): string {
+  return `arn:${arn.partition}:${arn.service}:${arn.region}:${arn.account}:${arn.resource}`;
+}
+
+export function isQueueArn(text: string): boolean {
+  const arn = parseArn(text);
+  return arn?.service === 'sqs' && arn.resource !== '' && !arn.resource.includes('/');
+}
+
+export function isTopicArn(text: string): boolean {
+  const arn = parseArn(text);
+  return arn?.service === 'sns' && arn.resource !== '';
+}
+
+/** `arn:P:s3:::bucket` (a bucket, not an object: no `/` in the resource). */
+export function isBucketArn(text: string): boolean {
+  const arn = parseArn(text);
+  return arn?.service === 's3' && arn.resource !== '' && !arn.resource.includes('/');
+}
+
+/** The bucket name of an S3 bucket or object ARN. */
+export function bucketName(text: string): string | undefined {
+  const arn = parseArn(text);
+  if (arn?.service !== 's3' || arn.resource === '') return undefined;
+  return arn.resource.split('/')[0];
+}
+
+export function isFunctionArn(text: string): boolean {
+  return functionNameOf(text) !== undefined;
+}
+
+export function isEventBusArn(text: string): boolean {
+  const arn = parseArn(text);
+  return arn?.service === 'events' && arn.resource.startsWith('event-bus/');
+}
+
+/**
+ * The function name of a Lambda function ARN, qualified (`…:function:NAME:alias`, `…:function:NAME:3`)
+ * or not. A plain name (not an ARN) is returned as is.
+ */
+export function functionNameOf(text: string): string | undefined {
+  if (!text.startsWith('arn:')) return text === '' ? undefined : text;
+  const arn = parseArn(text);
+  if (arn?.service !== 'lambda') return undefined;
+  const [type, name] = arn.resource.split(':');
+  return type === 'function' && name !== undefined && name !== '' ? name : undefined;
+}
+
+/** The qualifier (alias or version) of a qualified function ARN, if any. */
+export function functionQualifierOf(text: string): string | undefined {
+  const arn = parseArn(text);
+  if (arn?.service !== 'lambda') return undefined;
+  const qualifier = arn.resource.split(':')[2];
+  return qualifier === undefined || qualifier === '' ? undefined : qualifier;
+}
+
+/** The last segment of a resource, for readable messages: `stream/clickstream` → `clickstream`. */
+export function shortName(text: string): string {
+  const arn = parseArn(text);
+  if (arn === undefined) return text;
+  const segments = arn.resource.split(/[:/]/).filter((segment) => segment !== '' && segment !== '*');
+  return segments.at(-1) ?? text;
+}

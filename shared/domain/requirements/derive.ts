@@ -1,0 +1,434 @@
+/**
+ * From configuration to requirements: a function, the event source mappings that invoke it and its event
+ * invoke configs give the list of (actions, resource) pairs its execution role must allow, each with the
+ * cause that makes it needed. Pure: the catalog (catalog.ts) says what each source and setting needs;
+ * this file only recognises sources and fills templates.
+ *
+ * Limitation: mappings and event invoke configs on a qualified ARN (`…:function:NAME:alias`) are judged
+ * against the role of `$LATEST`, the only configuration the snapshot holds; a published version may have
+ * been created with another role.
+ */
+import { bucketName, functionQualifierOf, isBucketArn, parseArn, shortName } from '../arn.js';
+import type { EventInvokeConfig, EventSourceMapping, FunctionConfiguration } from '../model.js';
+import type { FindingCause, Severity } from '../report.js';
+import {
+  type ActionNeed,
+  type CatalogEntry,
+  type DestinationKind,
+  type EventSourceKind,
+  FAMILY_OF_SOURCE,
+  REQUIREMENT_CATALOG,
+  type SourceFamily,
+} from './catalog.js';
+import { siblingResources } from './siblings.js';
+
+export interface Requirement {
+  /** The catalog entry it comes from. */
+  readonly entryId: string;
+  /** Any one of these satisfies the requirement; the first is the one to grant. */
+  readonly actions: readonly string[];
+  /** The resource evaluated: an ARN, an ARN pattern standing for "any of" (`…:log-stream:*`), or `*`. */
+  readonly resource: string;
+  /** The pattern the recommended policy grants. */
+  readonly grantResource: string;
+  readonly cause: FindingCause;
+  readonly mode: 'exact' | 'any-grant';
+  /** Set when the requirement may not apply (MSK IAM auth): a missing grant is `unverifiable`. */
+  readonly unverifiable?: string;
+  readonly docsUrl: string;
+  /** The mapping that needs it is disabled (it still counts: enabling it must not break it). */
+  readonly disabled: boolean;
+  readonly severity: Severity;
+  /** What breaks without it, one clause for a person. */
+  readonly breaks: string;
+  /** Where the need comes from, for messages: `event source mapping 1234 (disabled)`, `the function's VPC configuration`. */
+  readonly origin: string;
+  /** Sid of the recommended statement. */
+  readonly sid: string;
+  /** Resources a least-privilege grant must not match (see siblings.ts). */
+  readonly siblings: readonly string[];
+}
+
+/** Something in the configuration the catalog has no entry for: reported, never silently dropped. */
+export interface RequirementNote {
+  readonly message: string;
+  readonly cause: FindingCause;
+  readonly resource?: string;
+}
+
+export interface DerivedRequirements {
+  readonly requirements: readonly Requirement[];
+  readonly notes: readonly RequirementNote[];
+  /** Event-source families the function's own mappings use. */
+  readonly families: ReadonlySet<SourceFamily>;
+}
+
+type Bindings = Record<string, string | readonly string[]>;
+
+interface Context {
+  readonly cause: FindingCause;
+  readonly origin: string;
+  readonly disabled: boolean;
+  readonly conditions: ReadonlySet<string>;
+  readonly bindings: Bindings;
+}
+
+/** The source kind of a mapping, or `undefined` when the catalog does not know it. */
+export function eventSourceKind(mapping: EventSourceMapping): EventSourceKind | undefined {
+  const source = mapping.EventSourceArn;
+  if (source === undefined || source === '') {
+    return mapping.SelfManagedEventSource?.Endpoints?.KAFKA_BOOTSTRAP_SERVERS !== undefined
+      ? 'self-managed-kafka'
+      : undefined;
+  }
+  const arn = parseArn(source);
+  if (arn === undefined) return undefined;
+  switch (arn.service) {
+    case 'sqs':
+      return 'sqs';
+    case 'kinesis':
+      if (/^stream\/[^/]+\/consumer\/.+/.test(arn.resource)) return 'kinesis-consumer';
+      return /^stream\/[^/]+$/.test(arn.resource) ? 'kinesis' : undefined;
+    case 'dynamodb':
+      return /^table\/[^/]+\/stream\/.+/.test(arn.resource) ? 'dynamodb-streams' : undefined;
+    case 'kafka':
+      return arn.resource.startsWith('cluster/') ? 'msk' : undefined;
+    case 'mq':
+      return arn.resource.startsWith('broker:') ? 'mq' : undefined;
+    case 'rds':
+      return arn.resource.startsWith('cluster:') ? 'documentdb' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The destination kind of a DLQ or destination ARN. */
+export function destinationKind(target: string): DestinationKind | undefined {
+  const arn = parseArn(target);
+  switch (arn?.service) {
+    case 'sqs':
+      return 'sqs';
+    case 'sns':
+      return 'sns';
+    case 'lambda':
+      return 'lambda';
+    case 'events':
+      return 'eventbridge';
+    case 's3':
+      return isBucketArn(target) ? 's3' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The Secrets Manager ARNs of a mapping's `*_AUTH` / `*_CERTIFICATE` source access configurations. */
+function secretsOf(mapping: EventSourceMapping): string[] {
+  return (mapping.SourceAccessConfigurations ?? [])
+    .filter((config) => /_(AUTH|CERTIFICATE)$/.test(config.Type ?? '') && (config.URI ?? '') !== '')
+    .map((config) => config.URI ?? '');
+}
+
+/** `PascalCase` letters and digits of a name, for Sids (which allow only `[A-Za-z0-9]`). */
+export function sidName(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part !== '')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+function fill(template: string, bindings: Bindings, item?: string): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
+    if (key === 'item') return item === undefined ? whole : shortName(item);
+    const value = bindings[key];
+    if (value === undefined) return whole;
+    return typeof value === 'string' ? value : (item ?? whole);
+  });
+}
+
+/** The list placeholder a template uses, if any (one per template, by construction of the catalog). */
+function listKey(template: string, bindings: Bindings): string | undefined {
+  for (const [, key] of template.matchAll(/\{(\w+)\}/g)) {
+    if (key !== undefined && Array.isArray(bindings[key])) return key;
+  }
+  return undefined;
+}
+
+function expandNeed(entry: CatalogEntry, need: ActionNeed, context: Context): Requirement[] {
+  if (need.when !== undefined && !context.conditions.has(need.when)) return [];
+  const key = listKey(need.resource, context.bindings);
+  const items: readonly (string | undefined)[] =
+    key === undefined ? [undefined] : (context.bindings[key] as readonly string[]);
+  return items.map((item) => {
+    const resource = fill(need.resource, context.bindings, item);
+    return {
+      entryId: entry.id,
+      actions: need.anyOf,
+      resource,
+      grantResource: fill(need.grant ?? need.resource, context.bindings, item),
+      cause: context.cause,
+      mode: need.mode ?? 'exact',
+      ...(need.unverifiable === undefined ? {} : { unverifiable: need.unverifiable }),
+      docsUrl: entry.docsUrl,
+      disabled: context.disabled,
+      severity: entry.severity,
+      breaks: fill(need.breaks, context.bindings, item),
+      origin: context.origin,
+      sid: fill(need.sid, context.bindings, item),
+      siblings: resource === '*' ? [] : siblingResources(resource),
+    };
+  });
+}
+
+function entries(predicate: (entry: CatalogEntry) => boolean): CatalogEntry[] {
+  return REQUIREMENT_CATALOG.filter(predicate);
+}
+
+interface FunctionPlace {
+  readonly P: string;
+  readonly R: string;
+  readonly A: string;
+}
+
+function placeOf(fn: FunctionConfiguration): FunctionPlace {
+  const arn = parseArn(fn.FunctionArn);
+  return { P: arn?.partition ?? 'aws', R: arn?.region ?? '', A: arn?.account ?? '' };
+}
+
+function destinationBindings(place: FunctionPlace, target: string): Bindings {
+  const name = isBucketArn(target) ? (bucketName(target) ?? target) : shortName(target);
+  return { ...place, target, bucket: bucketName(target) ?? '', name, Name: sidName(name) };
+}
+
+function settingRequirements(
+  fn: FunctionConfiguration,
+  place: FunctionPlace,
+  notes: RequirementNote[],
+): Requirement[] {
+  const result: Requirement[] = [];
+  const add = (
+    kind: string,
+    setting: string,
+    origin: string,
+    bindings: Bindings,
+    filter = (_: CatalogEntry) => true,
+  ) => {
+    const context: Context = {
+      cause: { kind: 'function-configuration', setting },
+      origin,
+      disabled: false,
+      conditions: new Set(),
+      bindings,
+    };
+    for (const entry of entries((candidate) => candidate.scope.kind === kind && filter(candidate))) {
+      for (const need of entry.needs) result.push(...expandNeed(entry, need, context));
+    }
+  };
+
+  const logGroup = fn.LoggingConfig?.LogGroup ?? `/aws/lambda/${fn.FunctionName}`;
+  add('logs', 'LoggingConfig', `the function's log group ${logGroup}`, {
+    ...place,
+    logGroup,
+    name: logGroup,
+  });
+  if ((fn.VpcConfig?.SubnetIds ?? []).length > 0)
+    add('vpc', 'VpcConfig', "the function's VPC configuration", { ...place });
+  if (fn.TracingConfig?.Mode === 'Active')
+    add('tracing', 'TracingConfig', "the function's active tracing", { ...place });
+
+  const deadLetter = fn.DeadLetterConfig?.TargetArn;
+  if (deadLetter !== undefined && deadLetter !== '') {
+    const kind = destinationKind(deadLetter);
+    if (kind === 'sqs' || kind === 'sns') {
+      add(
+        'dead-letter',
+        'DeadLetterConfig',
+        `the function's dead-letter ${kind === 'sqs' ? 'queue' : 'topic'}`,
+        destinationBindings(place, deadLetter),
+        (entry) => entry.scope.kind === 'dead-letter' && entry.scope.destination === kind,
+      );
+    } else {
+      notes.push({
+        message: `The dead-letter target ${deadLetter} is neither an SQS queue nor an SNS topic; its permissions were not checked.`,
+        cause: { kind: 'function-configuration', setting: 'DeadLetterConfig' },
+        resource: deadLetter,
+      });
+    }
+  }
+  return result;
+}
+
+function invokeConfigRequirements(
+  place: FunctionPlace,
+  configs: readonly EventInvokeConfig[],
+  notes: RequirementNote[],
+): Requirement[] {
+  const result: Requirement[] = [];
+  for (const config of configs) {
+    const qualifier = functionQualifierOf(config.FunctionArn);
+    for (const outcome of ['OnSuccess', 'OnFailure'] as const) {
+      const target = config.DestinationConfig?.[outcome]?.Destination;
+      if (target === undefined || target === '') continue;
+      const setting = `DestinationConfig.${outcome}${qualifier === undefined ? '' : ` (${qualifier})`}`;
+      const kind = destinationKind(target);
+      if (kind === undefined) {
+        notes.push({
+          message: `The ${outcome} destination ${target} is of a type the catalog does not know; its permissions were not checked.`,
+          cause: { kind: 'function-configuration', setting },
+          resource: target,
+        });
+        continue;
+      }
+      const context: Context = {
+        cause: { kind: 'function-configuration', setting },
+        origin: `the ${outcome} destination of asynchronous invocations${qualifier === undefined ? '' : ` of ${qualifier}`}`,
+        disabled: false,
+        conditions: new Set(),
+        bindings: destinationBindings(place, target),
+      };
+      for (const entry of entries(
+        (e) => e.scope.kind === 'async-destination' && e.scope.destination === kind,
+      )) {
+        for (const need of entry.needs) result.push(...expandNeed(entry, need, context));
+      }
+    }
+  }
+  return result;
+}
+
+function mappingBindings(mapping: EventSourceMapping, kind: EventSourceKind, place: FunctionPlace): Bindings {
+  const source = mapping.EventSourceArn ?? '';
+  const arn = parseArn(source);
+  const bindings: Record<string, string | readonly string[]> = {
+    ...place,
+    source,
+    secret: secretsOf(mapping),
+  };
+  let name = shortName(source);
+  if (kind === 'kinesis' || kind === 'kinesis-consumer') {
+    const streamName = arn?.resource.split('/')[1] ?? '';
+    bindings.stream =
+      arn === undefined
+        ? source
+        : `arn:${arn.partition}:kinesis:${arn.region}:${arn.account}:stream/${streamName}`;
+    bindings.consumer = source;
+    name = streamName;
+  } else if (kind === 'dynamodb-streams') {
+    name = arn?.resource.split('/')[1] ?? name;
+  } else if (kind === 'msk' && arn !== undefined) {
+    const [, clusterName = '', clusterUuid = ''] = arn.resource.split('/');
+    const prefix = `arn:${arn.partition}:kafka:${arn.region}:${arn.account}`;
+    const groupId = mapping.AmazonManagedKafkaEventSourceConfig?.ConsumerGroupId ?? mapping.UUID;
+    bindings.group = `${prefix}:group/${clusterName}/${clusterUuid}/${groupId}`;
+    bindings.topic = (mapping.Topics ?? []).map(
+      (topic) => `${prefix}:topic/${clusterName}/${clusterUuid}/${topic}`,
+    );
+    name = clusterName;
+  } else if (kind === 'mq') {
+    name = arn?.resource.split(':')[1] ?? name;
+  } else if (kind === 'self-managed-kafka') {
+    const servers = mapping.SelfManagedEventSource?.Endpoints?.KAFKA_BOOTSTRAP_SERVERS ?? [];
+    name = servers[0] ?? 'self-managed Kafka';
+    bindings.source = `Kafka cluster ${servers.join(',')}`;
+  }
+  bindings.name = name;
+  bindings.Name = sidName(name);
+  return bindings;
+}
+
+function mappingRequirements(
+  mapping: EventSourceMapping,
+  place: FunctionPlace,
+  notes: RequirementNote[],
+  families: Set<SourceFamily>,
+): Requirement[] {
+  const cause: FindingCause = {
+    kind: 'event-source-mapping',
+    uuid: mapping.UUID,
+    ...(mapping.EventSourceArn === undefined ? {} : { eventSourceArn: mapping.EventSourceArn }),
+    ...(mapping.State === undefined ? {} : { state: mapping.State }),
+  };
+  const disabled = mapping.State === 'Disabled';
+  const origin = `event source mapping ${mapping.UUID}${disabled ? ' (disabled)' : ''}`;
+  const kind = eventSourceKind(mapping);
+  if (kind === undefined) {
+    notes.push({
+      message: `Event source mapping ${mapping.UUID} reads ${mapping.EventSourceArn ?? 'an event source'} of a type the catalog does not know; its permissions were not checked.`,
+      cause,
+      ...(mapping.EventSourceArn === undefined ? {} : { resource: mapping.EventSourceArn }),
+    });
+    return [];
+  }
+  const family = FAMILY_OF_SOURCE[kind];
+  if (family !== undefined) families.add(family);
+
+  const conditions = new Set<string>();
+  const types = (mapping.SourceAccessConfigurations ?? []).map((config) => config.Type ?? '');
+  if (types.includes('VPC_SUBNET')) conditions.add('vpc-subnet');
+  if (!types.some((type) => type.endsWith('_AUTH'))) conditions.add('no-auth-secret');
+
+  const context: Context = {
+    cause,
+    origin,
+    disabled,
+    conditions,
+    bindings: mappingBindings(mapping, kind, place),
+  };
+  const result: Requirement[] = [];
+  for (const entry of entries((e) => e.scope.kind === 'event-source' && e.scope.source === kind)) {
+    for (const need of entry.needs) result.push(...expandNeed(entry, need, context));
+  }
+
+  const onFailure = mapping.DestinationConfig?.OnFailure?.Destination;
+  if (onFailure !== undefined && onFailure !== '') {
+    const destination = destinationKind(onFailure);
+    const matching = entries((e) => e.scope.kind === 'esm-on-failure' && e.scope.destination === destination);
+    if (matching.length === 0) {
+      notes.push({
+        message: `The on-failure destination ${onFailure} of event source mapping ${mapping.UUID} is of a type the catalog does not know; its permissions were not checked.`,
+        cause,
+        resource: onFailure,
+      });
+    }
+    const destinationContext: Context = { ...context, bindings: destinationBindings(place, onFailure) };
+    for (const entry of matching) {
+      for (const need of entry.needs) result.push(...expandNeed(entry, need, destinationContext));
+    }
+  }
+  return result;
+}
+
+/**
+ * Every requirement of one function. `mappings` and `invokeConfigs` must already be the function's own
+ * (matched by function name, qualified ARNs included). Order is deterministic: function settings in
+ * catalog order, then invoke configs, then mappings by UUID; duplicates (same actions, resource and
+ * cause) are dropped.
+ */
+export function deriveRequirements(
+  fn: FunctionConfiguration,
+  mappings: readonly EventSourceMapping[],
+  invokeConfigs: readonly EventInvokeConfig[] = [],
+): DerivedRequirements {
+  const place = placeOf(fn);
+  const notes: RequirementNote[] = [];
+  const families = new Set<SourceFamily>();
+  const all: Requirement[] = [
+    ...settingRequirements(fn, place, notes),
+    ...invokeConfigRequirements(
+      place,
+      [...invokeConfigs].sort((a, b) => a.FunctionArn.localeCompare(b.FunctionArn)),
+      notes,
+    ),
+  ];
+  for (const mapping of [...mappings].sort((a, b) => a.UUID.localeCompare(b.UUID))) {
+    all.push(...mappingRequirements(mapping, place, notes, families));
+  }
+  const seen = new Set<string>();
+  const requirements = all.filter((requirement) => {
+    const key = `${requirement.actions.join('|')}\u001f${requirement.resource}\u001f${JSON.stringify(requirement.cause)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { requirements, notes, families };
+}

@@ -1,0 +1,22 @@
+/** Every rule, in the order the engine runs them. */
+import { missingPermission } from './missing-permission.js';
+import { overbroadResource } from './overbroad-resource.js';
+import { roleUnavailable } from './role-unavailable.js';
+import { trustPolicyNotLambda, trustPolicyTooBroad } from './trust-policy.js';
+import type { Rule } from './types.js';
+import { unknownAction } from './unknown-action.js';
+import { unusedSourcePermission } from './unused-source-permission.js';
+import { wildcardAction } from './wildcard-action.js';
+
+export const RULES: readonly Rule[] = [
+  missingPermission,
+  wildcardAction,
+  unusedSourcePermission,
+  overbroadResource,
+  trustPolicyNotLambda,
+  trustPolicyTooBroad,
+  unknownAction,
+];
+
+/** Run when the role is missing: only `role-unavailable` has something to say. */
+export const ROLE_UNAVAILABLE_RULES: readonly Rule[] = [roleUnavailable];

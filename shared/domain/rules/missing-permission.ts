@@ -1,0 +1,148 @@
+/**
+ * `missing-permission`: every requirement the function's configuration implies must be allowed by its
+ * execution role. The decision comes from the policy evaluator; this rule only says what breaks.
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
+ */
+import { conditionContext, evaluate } from '../policy/evaluate.js';
+import type { EvaluationResult, RolePolicies } from '../policy/evaluation-types.js';
+import { actionMatches } from '../policy/match.js';
+import type { DenyDecision } from '../report.js';
+import type { Requirement } from '../requirements/derive.js';
+import {
+  capitalise,
+  describePolicy,
+  describeStatement,
+  identityStatements,
+  lowerSeverity,
+} from './policy-helpers.js';
+import type { RawFinding, Rule, RuleContext } from './types.js';
+
+interface Verdict {
+  readonly decision: DenyDecision;
+  readonly action: string;
+  readonly why: string;
+}
+
+function refs(list: readonly { source: string; statement: string }[]): string {
+  return list
+    .map((ref) =>
+      describeStatement({ source: ref.source, statement: { id: ref.statement, Effect: 'Allow' } }),
+    )
+    .join('; ');
+}
+
+function explain(result: Exclude<EvaluationResult, { decision: 'allowed' }>): string {
+  switch (result.decision) {
+    case 'implicit-deny':
+      return 'no statement of the role’s policies allows it';
+    case 'explicit-deny':
+      return `it is denied by ${refs(result.deniedBy)}`;
+    case 'boundary':
+      return `the ${describePolicy(result.boundary)} does not allow it`;
+    case 'conditional':
+      return `it depends on a condition that cannot be decided from the configuration (${refs(result.undecided)})`;
+  }
+}
+
+/** The evaluation of one action of a requirement, or `undefined` when it is allowed. */
+function verdictFor(requirement: Requirement, action: string, context: RuleContext): Verdict | undefined {
+  const request = {
+    action,
+    resource: requirement.resource,
+    context: conditionContext({
+      roleArn: context.roleArn,
+      region: context.region,
+      resource: requirement.resource,
+    }),
+  };
+  const result = evaluate(context.policies, request);
+  if (result.decision === 'allowed') return undefined;
+  if (
+    requirement.mode === 'any-grant' &&
+    result.decision === 'implicit-deny' &&
+    anyAllowOf(context.policies, action)
+  ) {
+    return {
+      decision: 'unverifiable',
+      action,
+      why: 'it is allowed only on some resources, and which resource Lambda uses cannot be derived from the configuration',
+    };
+  }
+  if (requirement.unverifiable !== undefined) {
+    return {
+      decision: 'unverifiable',
+      action,
+      why: `${explain(result)}; it is needed only if ${requirement.unverifiable}`,
+    };
+  }
+  return { decision: result.decision, action, why: explain(result) };
+}
+
+function anyAllowOf(policies: RolePolicies, action: string): boolean {
+  return identityStatements(policies).some(
+    ({ statement }) =>
+      statement.Effect === 'Allow' &&
+      (statement.Action ?? []).some((pattern) => actionMatches(pattern, action)),
+  );
+}
+
+function remediation(requirement: Requirement, verdict: Verdict): string {
+  const grant = `Allow ${verdict.action} on ${requirement.grantResource}`;
+  switch (verdict.decision) {
+    case 'explicit-deny':
+      return `Remove ${verdict.action} from the Deny statement, or narrow the Deny so that it leaves ${requirement.resource} out.`;
+    case 'boundary':
+      return `${grant} in the role’s permissions boundary as well as in its identity policies.`;
+    case 'conditional':
+      return `Check the condition of the statement; if it does not hold for Lambda's requests, ${grant.charAt(0).toLowerCase()}${grant.slice(1)} without it.`;
+    default:
+      return `${grant} (see the function’s recommended policy).`;
+  }
+}
+
+export const missingPermission: Rule = {
+  id: 'missing-permission',
+  check(context) {
+    const findings: RawFinding[] = [];
+    for (const requirement of context.derived.requirements) {
+      const verdicts: Verdict[] = [];
+      let satisfied = false;
+      for (const action of requirement.actions) {
+        const verdict = verdictFor(requirement, action, context);
+        if (verdict === undefined) {
+          satisfied = true;
+          break;
+        }
+        verdicts.push(verdict);
+      }
+      const verdict = verdicts[0];
+      if (satisfied || verdict === undefined) continue;
+      const alternatives =
+        requirement.actions.length > 1 ? ` (any one of ${requirement.actions.join(', ')} would do)` : '';
+      const disabled = requirement.disabled ? ' The mapping is disabled now; enabling it will fail.' : '';
+      const uncertain = verdict.decision === 'conditional' || verdict.decision === 'unverifiable';
+      findings.push({
+        rule: 'missing-permission',
+        severity: uncertain ? lowerSeverity(requirement.severity) : requirement.severity,
+        message: `${capitalise(requirement.breaks)}. ${verdict.action}${alternatives} on ${requirement.resource} is needed by ${requirement.origin}, but ${verdict.why}.${disabled}`,
+        action: verdict.action,
+        resource: requirement.resource,
+        decision: verdict.decision,
+        cause: requirement.cause,
+        remediation: `${remediation(requirement, verdict)} ${requirement.docsUrl}`,
+      });
+    }
+    for (const note of context.derived.notes) {
+      findings.push({
+        rule: 'missing-permission',
+        severity: 'info',
+        message: note.message,
+        ...(note.resource === undefined ? {} : { resource: note.resource }),
+        decision: 'unverifiable',
+        cause: note.cause,
+        remediation: 'Check by hand what this source or destination needs from the execution role.',
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,64 @@
+/** Small helpers the rules share for walking a role's policies. */
+import type { PolicyStatement, SourcedDocument } from '../policy/document.js';
+import type { RolePolicies } from '../policy/evaluation-types.js';
+import { hasWildcard } from '../policy/match.js';
+import type { FindingCause, Severity } from '../report.js';
+
+export interface LocatedStatement {
+  readonly source: string;
+  readonly statement: PolicyStatement;
+}
+
+/** Every statement of the identity policies (not the boundary, which grants nothing by itself). */
+export function identityStatements(policies: RolePolicies): LocatedStatement[] {
+  return policies.identity.flatMap(({ source, document }) =>
+    document.Statement.map((statement) => ({ source, statement })),
+  );
+}
+
+export function allDocuments(policies: RolePolicies): SourcedDocument[] {
+  return policies.boundary === undefined ? [...policies.identity] : [...policies.identity, policies.boundary];
+}
+
+export function policyCause(located: LocatedStatement): FindingCause {
+  return { kind: 'policy', policy: located.source, statement: located.statement.id };
+}
+
+/** `policy inline:main, statement 2` / `statement ReadQueue` — how a person finds the statement. */
+export function describeStatement(located: LocatedStatement): string {
+  const statement = /^\d+$/.test(located.statement.id)
+    ? `statement #${located.statement.id}`
+    : `statement ${located.statement.id}`;
+  return `${statement} of ${describePolicy(located.source)}`;
+}
+
+export function describePolicy(source: string): string {
+  if (source.startsWith('inline:')) return `inline policy ${source.slice('inline:'.length)}`;
+  if (source.startsWith('boundary:')) return `permissions boundary ${source.slice('boundary:'.length)}`;
+  return `managed policy ${source}`;
+}
+
+/** `*` or `service:*`: the patterns `wildcard-action` reports. */
+export function isServiceWildcard(pattern: string): boolean {
+  return pattern === '*' || /^[^:*?]+:\*$/.test(pattern);
+}
+
+export { hasWildcard };
+
+/** Lower the severity one step (for `conditional` and `unverifiable` decisions). */
+export function lowerSeverity(severity: Severity): Severity {
+  switch (severity) {
+    case 'critical':
+      return 'high';
+    case 'high':
+      return 'medium';
+    case 'medium':
+      return 'low';
+    default:
+      return 'info';
+  }
+}
+
+export function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,40 @@
+/**
+ * The shape of a rule: a pure function from what is known about one function to findings (cdk-nag
+ * style). Rules never throw on purpose; the engine catches a rule that does and records the failure
+ * against the function (fail closed).
+ */
+
+import type { FunctionConfiguration, Role } from '../model.js';
+import type { ActionCatalog } from '../policy/action-catalog.js';
+import type { PolicyDocument } from '../policy/document.js';
+import type { RolePolicies } from '../policy/evaluation-types.js';
+import type { Finding, RuleId } from '../report.js';
+import type { SourceFamily } from '../requirements/catalog.js';
+import type { DerivedRequirements } from '../requirements/derive.js';
+
+export interface RuleContext {
+  readonly fn: FunctionConfiguration;
+  readonly region: string;
+  readonly roleArn: string;
+  /** `undefined` when the snapshot has no such role (`role-unavailable`). */
+  readonly role?: Role;
+  readonly trustPolicy?: PolicyDocument;
+  readonly policies: RolePolicies;
+  readonly derived: DerivedRequirements;
+  readonly catalog: ActionCatalog;
+  /** Other functions using the same role. */
+  readonly sharedWith: readonly string[];
+  /** For each event-source family, the other functions of the role whose mappings use it. */
+  readonly familiesOfOthers: ReadonlyMap<SourceFamily, readonly string[]>;
+}
+
+/** A finding before the engine gives it its id and applies suppressions. */
+export type RawFinding = Omit<Finding, 'id' | 'suppressed' | 'suppressionReason'> & {
+  /** Every action the finding is about, when there are several (`action` holds the first). */
+  readonly actions?: readonly string[];
+};
+
+export interface Rule {
+  readonly id: RuleId;
+  check(context: RuleContext): readonly RawFinding[];
+}

@@ -1,0 +1,72 @@
+/**
+ * `unknown-action`: an action in a policy (identity or boundary) that the Service Authorization Reference
+ * does not know, such as `sqs:RecieveMessage`, or a wildcard that matches no action. IAM stores such
+ * names without complaint, and they grant or deny nothing.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+ */
+import type { Severity } from '../report.js';
+import { allDocuments, describeStatement, hasWildcard, policyCause } from './policy-helpers.js';
+import type { RawFinding, Rule, RuleContext } from './types.js';
+
+function problemWith(
+  pattern: string,
+  context: RuleContext,
+): { severity: Severity; text: string } | undefined {
+  if (pattern === '*') return undefined;
+  const colon = pattern.indexOf(':');
+  if (colon <= 0) return { severity: 'medium', text: `"${pattern}" is not an action name (service:Action)` };
+  const service = pattern.slice(0, colon);
+  if (hasWildcard(pattern)) {
+    if (!hasWildcard(service) && context.catalog.has(`${service}:x`) === undefined) {
+      return {
+        severity: 'low',
+        text: `the service prefix "${service}" of ${pattern} is not in the action catalog`,
+      };
+    }
+    return context.catalog.expand(pattern).length === 0
+      ? { severity: 'medium', text: `the pattern ${pattern} matches no action` }
+      : undefined;
+  }
+  const known = context.catalog.has(pattern);
+  if (known === true) return undefined;
+  if (known === undefined) {
+    return {
+      severity: 'low',
+      text: `the service prefix "${service}" of ${pattern} is not in the action catalog`,
+    };
+  }
+  const suggestion = context.catalog.suggest(pattern);
+  return {
+    severity: 'medium',
+    text: `${pattern} is not an action of ${service}${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`,
+  };
+}
+
+export const unknownAction: Rule = {
+  id: 'unknown-action',
+  check(context) {
+    const findings: RawFinding[] = [];
+    for (const { source, document } of allDocuments(context.policies)) {
+      for (const statement of document.Statement) {
+        for (const pattern of [...(statement.Action ?? []), ...(statement.NotAction ?? [])]) {
+          const problem = problemWith(pattern, context);
+          if (problem === undefined) continue;
+          const located = { source, statement };
+          const effect =
+            statement.Effect === 'Allow'
+              ? 'it grants nothing'
+              : 'the Deny it was meant to express protects nothing';
+          findings.push({
+            rule: 'unknown-action',
+            severity: problem.severity,
+            message: `In ${describeStatement(located)}, ${problem.text}: ${effect}. If the action is newer than this tool's action catalog, suppress this finding with that reason.`,
+            action: pattern,
+            cause: policyCause(located),
+            remediation: 'Correct the action name (IAM does not validate it).',
+          });
+        }
+      }
+    }
+    return findings;
+  },
+};
