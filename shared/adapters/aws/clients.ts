@@ -1,0 +1,60 @@
+/**
+ * The SDK clients the live source reads with, configured once and passed in (never a hidden singleton).
+ *
+ * - Credentials: the SDK's default chain (environment, shared config/SSO, container, instance role);
+ *   `profile` selects a named profile the way `AWS_PROFILE` does.
+ * - Endpoint: `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_IAM` / `AWS_ENDPOINT_URL_LAMBDA` are read by the SDK
+ *   itself; `endpoint` is only for callers (tests, moto) that pass one explicitly.
+ * - IAM is a global service with one endpoint per partition. The IAM endpoint ruleset shipped in
+ *   `@aws-sdk/client-iam` already maps any regional `region` to that endpoint and its signing region
+ *   (checked in test/unit/aws/clients.test.ts without network):
+ *   aws → https://iam.amazonaws.com signed for us-east-1; aws-cn → https://iam.cn-north-1.amazonaws.com.cn
+ *   signed for cn-north-1; aws-us-gov → https://iam.us-gov.amazonaws.com signed for us-gov-west-1. So the
+ *   IAM client is given the same `region` as Lambda, and nothing is overridden.
+ * - Retries: adaptive mode (client-side rate limiting that backs off when AWS throttles), set explicitly,
+ *   with more attempts than the default 3 because a whole-account read is a burst of calls.
+ */
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { STSClient } from '@aws-sdk/client-sts';
+
+export interface AwsClients {
+  readonly iam: IAMClient;
+  readonly lambda: LambdaClient;
+  readonly sts: STSClient;
+}
+
+export interface AwsClientsOptions {
+  /** The Lambda region to audit; absent → the SDK's chain (`AWS_REGION`, the profile's `region`). */
+  readonly region?: string;
+  /** A named profile of the shared config/credentials files. */
+  readonly profile?: string;
+  /** An explicit endpoint for every client (tests); `AWS_ENDPOINT_URL` needs no option. */
+  readonly endpoint?: string;
+  /** Static credentials (tests); absent → the default credential chain. */
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  };
+  /** Attempts per call including the first; default 8. */
+  readonly maxAttempts?: number;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
+export function createAwsClients(options: AwsClientsOptions = {}): AwsClients {
+  const config = {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: { ...options.credentials } } : {}),
+    retryMode: 'adaptive',
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+  };
+  return {
+    iam: new IAMClient(config),
+    lambda: new LambdaClient(config),
+    sts: new STSClient(config),
+  };
+}

@@ -1,0 +1,610 @@
+/**
+ * Reads a live account through the SDK and keeps what the APIs returned, in their own shapes (the shapes
+ * the AWS CLI prints), so that one read feeds both the audit (live-snapshot.ts) and the export folder
+ * (export-writer.ts). Two ways, chosen by the work at hand:
+ *
+ * - the whole account: GetAccountAuthorizationDetails (roles and customer managed policies),
+ *   ListFunctions and ListEventSourceMappings without a filter, all paginated, so that calls grow with
+ *   pages rather than functions. Two things still grow with the account: ListFunctionEventInvokeConfigs
+ *   (one call per function: Lambda has no account-wide listing of them) and GetPolicy + GetPolicyVersion
+ *   for each AWS managed policy the roles attach (once per distinct policy; see `readAccount`).
+ * - a few functions: per-function calls, at most 6 + k + 2m for one function whose role has k inline
+ *   and m attached managed policies (2 more with a permissions boundary), 6 + k + m once the managed
+ *   policy versions are cached.
+ *
+ * Faults: a failure of an account-wide list call throws `LiveAccountReadError` (nothing can be audited);
+ * every other failure becomes a `ReadError` for the functions, role or policy concerned. A role that does
+ * not exist is not a failure: it is absent, and the audit reports `role-unavailable`.
+ */
+import {
+  GetAccountAuthorizationDetailsCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  type GetRoleCommandOutput,
+  GetRolePolicyCommand,
+  type IAMClient,
+  type ManagedPolicyDetail,
+  type PolicyDetail,
+  type PolicyVersion,
+  paginateGetAccountAuthorizationDetails,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
+  type RoleDetail,
+} from '@aws-sdk/client-iam';
+import {
+  type EventSourceMappingConfiguration,
+  type FunctionEventInvokeConfig,
+  GetFunctionConfigurationCommand,
+  type FunctionConfiguration as LambdaFunctionConfiguration,
+  paginateListEventSourceMappings,
+  paginateListFunctionEventInvokeConfigs,
+  paginateListFunctions,
+} from '@aws-sdk/client-lambda';
+import type { ReadError } from '../../domain/model.js';
+import { awsErrorKind, describeAwsError, LiveAccountReadError } from './aws-errors.js';
+import type { AwsClients } from './clients.js';
+import { type PolicyVersionCache, processPolicyVersionCache } from './policy-version-cache.js';
+
+/** A live read, in the APIs' own shapes. */
+export interface LiveAccountData {
+  readonly region: string;
+  /** `account`: everything (what `export` writes); `functions`: only the named functions and their roles. */
+  readonly coverage: 'account' | 'functions';
+  readonly authorizationDetails: {
+    readonly RoleDetailList: readonly RoleDetail[];
+    readonly Policies: readonly ManagedPolicyDetail[];
+  };
+  readonly functions: readonly LambdaFunctionConfiguration[];
+  readonly eventSourceMappings: readonly EventSourceMappingConfiguration[];
+  readonly eventInvokeConfigs: readonly FunctionEventInvokeConfig[];
+  readonly readErrors: readonly ReadError[];
+}
+
+export type LiveReadPhase =
+  | 'roles'
+  | 'functions'
+  | 'event-source-mappings'
+  | 'managed-policies'
+  | 'event-invoke-configs';
+
+/** `total` is known once a phase knows its size (list calls learn it page by page). */
+export interface LiveReadProgress {
+  readonly phase: LiveReadPhase;
+  readonly done: number;
+  readonly total?: number;
+}
+
+export interface LiveAccountReaderOptions {
+  readonly clients: Pick<AwsClients, 'iam' | 'lambda'>;
+  /** Functions, roles and policies read at once; the request limits (request-limits.ts) still apply. */
+  readonly concurrency?: number;
+  /** Managed policy versions by (arn, versionId); default: one cache for the whole process. */
+  readonly policyCache?: PolicyVersionCache;
+  readonly onProgress?: (progress: LiveReadProgress) => void;
+}
+
+export const DEFAULT_READ_CONCURRENCY = 8;
+
+/** The last path segment of a role ARN is its name: `arn:aws:iam::1:role/service-role/x` → `x`. */
+export function roleNameFromArn(roleArn: string): string {
+  const resource = roleArn.split(':').slice(5).join(':');
+  const slash = resource.lastIndexOf('/');
+  return slash >= 0 ? resource.slice(slash + 1) : resource;
+}
+
+/** Runs `task` over `items`, `limit` at a time, results in input order. */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await task(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+interface Failure {
+  readonly resource: string;
+  readonly message: string;
+}
+
+interface ManagedPolicyRead {
+  readonly detail?: ManagedPolicyDetail;
+  readonly failure?: Failure;
+}
+
+interface RoleRead {
+  readonly role?: RoleDetail;
+  readonly policies: readonly ManagedPolicyDetail[];
+  readonly failures: readonly Failure[];
+}
+
+export class LiveAccountReader {
+  private readonly iam: IAMClient;
+  private readonly lambda: AwsClients['lambda'];
+  private readonly concurrency: number;
+  private readonly cache: PolicyVersionCache;
+
+  constructor(private readonly options: LiveAccountReaderOptions) {
+    this.iam = options.clients.iam;
+    this.lambda = options.clients.lambda;
+    this.concurrency = options.concurrency ?? DEFAULT_READ_CONCURRENCY;
+    this.cache = options.policyCache ?? processPolicyVersionCache;
+  }
+
+  private progress(phase: LiveReadPhase, done: number, total?: number): void {
+    this.options.onProgress?.(total === undefined ? { phase, done } : { phase, done, total });
+  }
+
+  private async region(): Promise<string> {
+    return this.lambda.config.region();
+  }
+
+  /**
+   * The whole account. GetAccountAuthorizationDetails is asked for roles and customer managed policies
+   * only: with `AWSManagedPolicy` it may return every AWS managed policy (moto does: some 1,400 documents,
+   * several MB; AWS does not document whether it returns only the attached ones), while a role attaches a
+   * handful. Those are fetched one by one (GetPolicy + cached GetPolicyVersion), once per distinct ARN.
+   */
+  async readAccount(): Promise<LiveAccountData> {
+    const [authorizationDetails, functions, eventSourceMappings] = await Promise.all([
+      this.listAuthorizationDetails(),
+      this.listFunctions(),
+      this.listEventSourceMappings(),
+    ]);
+    const readErrors: ReadError[] = [];
+
+    const known = new Set(authorizationDetails.Policies.map((policy) => policy.Arn));
+    const missing = [...referencedPolicyArns(authorizationDetails.RoleDetailList)].filter(
+      (arn) => !known.has(arn),
+    );
+    let policiesDone = 0;
+    const [fetchedPolicies, invokeConfigs] = await Promise.all([
+      mapWithConcurrency(missing, this.concurrency, async (arn) => {
+        const read = await this.readManagedPolicy(arn);
+        policiesDone += 1;
+        this.progress('managed-policies', policiesDone, missing.length);
+        return read;
+      }),
+      this.listInvokeConfigsOfAll(functions, readErrors),
+    ]);
+    const policies = [...authorizationDetails.Policies];
+    for (const read of fetchedPolicies) {
+      if (read.detail) policies.push(read.detail);
+      if (read.failure) readErrors.push(read.failure);
+    }
+    return {
+      region: await this.region(),
+      coverage: 'account',
+      authorizationDetails: { RoleDetailList: authorizationDetails.RoleDetailList, Policies: policies },
+      functions,
+      eventSourceMappings,
+      eventInvokeConfigs: invokeConfigs,
+      readErrors,
+    };
+  }
+
+  private async listAuthorizationDetails(): Promise<{
+    RoleDetailList: RoleDetail[];
+    Policies: ManagedPolicyDetail[];
+  }> {
+    const roles: RoleDetail[] = [];
+    const policies: ManagedPolicyDetail[] = [];
+    try {
+      const pages = paginateGetAccountAuthorizationDetails(
+        { client: this.iam },
+        { Filter: ['Role', 'LocalManagedPolicy'] },
+      );
+      for await (const page of pages) {
+        roles.push(...(page.RoleDetailList ?? []));
+        policies.push(...(page.Policies ?? []));
+        this.progress('roles', roles.length);
+      }
+    } catch (error: unknown) {
+      throw new LiveAccountReadError(
+        GetAccountAuthorizationDetailsCommand.name.replace(/Command$/, ''),
+        error,
+      );
+    }
+    for (const policy of policies) this.rememberDefaultVersion(policy);
+    return { RoleDetailList: roles, Policies: policies };
+  }
+
+  /** GAAD already carries each customer managed policy's default version: later single reads reuse it. */
+  private rememberDefaultVersion(policy: ManagedPolicyDetail): void {
+    const version = policy.PolicyVersionList?.find((candidate) => candidate.IsDefaultVersion);
+    if (policy.Arn && version?.VersionId && version.Document !== undefined) {
+      this.cache.set(policy.Arn, version.VersionId, version);
+    }
+  }
+
+  private async listFunctions(): Promise<LambdaFunctionConfiguration[]> {
+    const functions: LambdaFunctionConfiguration[] = [];
+    try {
+      for await (const page of paginateListFunctions({ client: this.lambda }, {})) {
+        functions.push(...(page.Functions ?? []));
+        this.progress('functions', functions.length);
+      }
+    } catch (error: unknown) {
+      throw new LiveAccountReadError('ListFunctions', error);
+    }
+    return functions;
+  }
+
+  private async listEventSourceMappings(): Promise<EventSourceMappingConfiguration[]> {
+    const mappings: EventSourceMappingConfiguration[] = [];
+    try {
+      for await (const page of paginateListEventSourceMappings({ client: this.lambda }, {})) {
+        mappings.push(...(page.EventSourceMappings ?? []));
+        this.progress('event-source-mappings', mappings.length);
+      }
+    } catch (error: unknown) {
+      throw new LiveAccountReadError('ListEventSourceMappings', error);
+    }
+    return mappings;
+  }
+
+  private async listInvokeConfigsOfAll(
+    functions: readonly LambdaFunctionConfiguration[],
+    readErrors: ReadError[],
+  ): Promise<FunctionEventInvokeConfig[]> {
+    let done = 0;
+    const perFunction = await mapWithConcurrency(functions, this.concurrency, async (fn) => {
+      const name = fn.FunctionName ?? fn.FunctionArn ?? '';
+      const result = await this.listInvokeConfigs(fn.FunctionArn ?? name);
+      done += 1;
+      this.progress('event-invoke-configs', done, functions.length);
+      if (result.failure) readErrors.push({ ...result.failure, functionName: name });
+      return result.configs;
+    });
+    return perFunction.flat();
+  }
+
+  private async listInvokeConfigs(
+    functionArn: string,
+  ): Promise<{ configs: FunctionEventInvokeConfig[]; failure?: Failure }> {
+    const configs: FunctionEventInvokeConfig[] = [];
+    try {
+      const pages = paginateListFunctionEventInvokeConfigs(
+        { client: this.lambda },
+        { FunctionName: functionArn },
+      );
+      for await (const page of pages) configs.push(...(page.FunctionEventInvokeConfigs ?? []));
+      return { configs };
+    } catch (error: unknown) {
+      return {
+        configs,
+        failure: {
+          resource: functionArn,
+          message: `the function's asynchronous invocation settings could not be read: ${describeAwsError('ListFunctionEventInvokeConfigs', functionArn, error)}`,
+        },
+      };
+    }
+  }
+
+  /**
+   * The named functions (names or ARNs), their mappings and invoke configs, their roles and the managed
+   * policies those attach. A function that does not exist is left out (the use case says so); one that
+   * cannot be read is a read error. Roles and policies shared by several named functions are read once.
+   */
+  async readFunctions(functionNames: readonly string[]): Promise<LiveAccountData> {
+    const readErrors: ReadError[] = [];
+    const roleReads = new Map<string, Promise<RoleRead>>();
+    const policyReads = new Map<string, Promise<ManagedPolicyRead>>();
+    const readPolicy = (arn: string): Promise<ManagedPolicyRead> => {
+      let read = policyReads.get(arn);
+      if (!read) {
+        read = this.readManagedPolicy(arn);
+        policyReads.set(arn, read);
+      }
+      return read;
+    };
+    const readRole = (arn: string): Promise<RoleRead> => {
+      let read = roleReads.get(arn);
+      if (!read) {
+        read = this.readRole(arn, readPolicy);
+        roleReads.set(arn, read);
+      }
+      return read;
+    };
+
+    let done = 0;
+    const unique = [...new Set(functionNames)];
+    const perFunction = await mapWithConcurrency(unique, this.concurrency, async (name) => {
+      const result = await this.readFunction(name, readRole);
+      done += 1;
+      this.progress('functions', done, unique.length);
+      for (const failure of result.failures)
+        readErrors.push({ ...failure, functionName: result.functionName ?? name });
+      return result;
+    });
+
+    const functions: LambdaFunctionConfiguration[] = [];
+    const mappings = new Map<string, EventSourceMappingConfiguration>();
+    const invokeConfigs: FunctionEventInvokeConfig[] = [];
+    const roles = new Map<string, RoleDetail>();
+    const policies = new Map<string, ManagedPolicyDetail>();
+    for (const result of perFunction) {
+      if (!result.configuration) continue;
+      if (functions.some((fn) => fn.FunctionArn === result.configuration?.FunctionArn)) continue;
+      functions.push(result.configuration);
+      for (const mapping of result.mappings) mappings.set(mapping.UUID ?? `${mappings.size}`, mapping);
+      invokeConfigs.push(...result.invokeConfigs);
+      if (result.role?.role?.Arn) roles.set(result.role.role.Arn, result.role.role);
+      for (const policy of result.role?.policies ?? []) if (policy.Arn) policies.set(policy.Arn, policy);
+    }
+    return {
+      region: await this.region(),
+      coverage: 'functions',
+      authorizationDetails: { RoleDetailList: [...roles.values()], Policies: [...policies.values()] },
+      functions,
+      eventSourceMappings: [...mappings.values()],
+      eventInvokeConfigs: invokeConfigs,
+      readErrors,
+    };
+  }
+
+  private async readFunction(
+    name: string,
+    readRole: (arn: string) => Promise<RoleRead>,
+  ): Promise<{
+    functionName?: string;
+    configuration?: LambdaFunctionConfiguration;
+    mappings: EventSourceMappingConfiguration[];
+    invokeConfigs: FunctionEventInvokeConfig[];
+    role?: RoleRead;
+    failures: Failure[];
+  }> {
+    let configuration: LambdaFunctionConfiguration;
+    try {
+      configuration = await this.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    } catch (error: unknown) {
+      if (awsErrorKind(error) === 'not-found') return { mappings: [], invokeConfigs: [], failures: [] };
+      return {
+        mappings: [],
+        invokeConfigs: [],
+        failures: [{ resource: name, message: describeAwsError('GetFunctionConfiguration', name, error) }],
+      };
+    }
+    const functionName = configuration.FunctionName ?? name;
+    // The function's own ARN, not the name it was asked by: AWS accepts either, and moto matches mappings
+    // only by the exact string given at CreateEventSourceMapping (moto-notes §1), which our fixtures and
+    // CloudFormation-style deployments give as the ARN. The result is filtered by ARN below as well.
+    const functionArn = configuration.FunctionArn ?? name;
+    const failures: Failure[] = [];
+    const [mappings, invokeConfigs, role] = await Promise.all([
+      this.listMappingsOf(functionArn).then((result) => {
+        if (result.failure) failures.push(result.failure);
+        return result.mappings;
+      }),
+      this.listInvokeConfigs(functionArn).then((result) => {
+        if (result.failure) failures.push(result.failure);
+        return result.configs;
+      }),
+      configuration.Role ? readRole(configuration.Role) : Promise.resolve(undefined),
+    ]);
+    if (role) failures.push(...role.failures);
+    return { functionName, configuration, mappings, invokeConfigs, ...(role ? { role } : {}), failures };
+  }
+
+  private async listMappingsOf(
+    functionArn: string,
+  ): Promise<{ mappings: EventSourceMappingConfiguration[]; failure?: Failure }> {
+    const mappings: EventSourceMappingConfiguration[] = [];
+    try {
+      const pages = paginateListEventSourceMappings({ client: this.lambda }, { FunctionName: functionArn });
+      for await (const page of pages) mappings.push(...(page.EventSourceMappings ?? []));
+      return { mappings: mappings.filter((mapping) => sameFunction(mapping.FunctionArn, functionArn)) };
+    } catch (error: unknown) {
+      return {
+        mappings,
+        failure: {
+          resource: functionArn,
+          message: `the function's event source mappings could not be read: ${describeAwsError('ListEventSourceMappings', functionArn, error)}`,
+        },
+      };
+    }
+  }
+
+  /**
+   * GetRole, then its inline policies (ListRolePolicies + GetRolePolicy each) and its attached managed
+   * policies and boundary (ListAttachedRolePolicies + GetPolicy + cached GetPolicyVersion), in the shape
+   * of a GetAccountAuthorizationDetails `RoleDetail`.
+   */
+  private async readRole(
+    roleArn: string,
+    readPolicy: (arn: string) => Promise<ManagedPolicyRead>,
+  ): Promise<RoleRead> {
+    const roleName = roleNameFromArn(roleArn);
+    let got: GetRoleCommandOutput;
+    try {
+      got = await this.iam.send(new GetRoleCommand({ RoleName: roleName }));
+    } catch (error: unknown) {
+      // A role that does not exist is a fact about the account (the function cannot run), not a failure.
+      if (awsErrorKind(error) === 'not-found') return { policies: [], failures: [] };
+      return {
+        policies: [],
+        failures: [{ resource: roleArn, message: describeAwsError('GetRole', roleName, error) }],
+      };
+    }
+    const role = got.Role;
+    if (!role || role.Arn !== roleArn) {
+      // Same name, other path: the function names a role ARN that does not exist.
+      return { policies: [], failures: [] };
+    }
+    const failures: Failure[] = [];
+    const [inlineNames, attached] = await Promise.all([
+      this.collect(roleArn, 'ListRolePolicies', failures, async () => {
+        const names: string[] = [];
+        for await (const page of paginateListRolePolicies({ client: this.iam }, { RoleName: roleName })) {
+          names.push(...(page.PolicyNames ?? []));
+        }
+        return names;
+      }),
+      this.collect(roleArn, 'ListAttachedRolePolicies', failures, async () => {
+        const list: { PolicyName?: string; PolicyArn?: string }[] = [];
+        for await (const page of paginateListAttachedRolePolicies(
+          { client: this.iam },
+          { RoleName: roleName },
+        )) {
+          list.push(...(page.AttachedPolicies ?? []));
+        }
+        return list;
+      }),
+    ]);
+    const boundaryArn = role.PermissionsBoundary?.PermissionsBoundaryArn;
+    const managedArns = [
+      ...new Set([
+        ...(attached ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : [])),
+        ...(boundaryArn ? [boundaryArn] : []),
+      ]),
+    ];
+    const [inline, managed] = await Promise.all([
+      mapWithConcurrency(inlineNames ?? [], this.concurrency, (policyName) =>
+        this.readInlinePolicy(roleName, roleArn, policyName),
+      ),
+      mapWithConcurrency(managedArns, this.concurrency, readPolicy),
+    ]);
+    const rolePolicyList: PolicyDetail[] = [];
+    for (const read of inline) {
+      rolePolicyList.push(read.policy);
+      if (read.failure) failures.push(read.failure);
+    }
+    const policies: ManagedPolicyDetail[] = [];
+    for (const read of managed) {
+      if (read.detail) policies.push(read.detail);
+      if (read.failure) failures.push(read.failure);
+    }
+    const detail: RoleDetail = {
+      Path: role.Path,
+      RoleName: role.RoleName,
+      RoleId: role.RoleId,
+      Arn: role.Arn,
+      CreateDate: role.CreateDate,
+      AssumeRolePolicyDocument: role.AssumeRolePolicyDocument,
+      RolePolicyList: rolePolicyList,
+      AttachedManagedPolicies: attached ?? [],
+      ...(role.PermissionsBoundary ? { PermissionsBoundary: role.PermissionsBoundary } : {}),
+      Tags: role.Tags ?? [],
+      ...(role.RoleLastUsed ? { RoleLastUsed: role.RoleLastUsed } : {}),
+    };
+    return { role: detail, policies, failures };
+  }
+
+  private async collect<T>(
+    resource: string,
+    operation: string,
+    failures: Failure[],
+    read: () => Promise<T>,
+  ): Promise<T | undefined> {
+    try {
+      return await read();
+    } catch (error: unknown) {
+      failures.push({ resource, message: describeAwsError(operation, resource, error) });
+      return undefined;
+    }
+  }
+
+  /** An inline policy that cannot be read stays in the list without a document: the audit says why. */
+  private async readInlinePolicy(
+    roleName: string,
+    roleArn: string,
+    policyName: string,
+  ): Promise<{ policy: PolicyDetail; failure?: Failure }> {
+    try {
+      const got = await this.iam.send(
+        new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }),
+      );
+      return { policy: { PolicyName: policyName, PolicyDocument: got.PolicyDocument } };
+    } catch (error: unknown) {
+      return {
+        policy: { PolicyName: policyName },
+        failure: {
+          resource: roleArn,
+          message: describeAwsError('GetRolePolicy', `${roleName}/${policyName}`, error),
+        },
+      };
+    }
+  }
+
+  /**
+   * GetPolicy (the default version id, re-read every time: it changes when someone sets another default)
+   * and GetPolicyVersion (cached: a version never changes), as a `ManagedPolicyDetail` holding only the
+   * default version, which is the only one IAM evaluates.
+   */
+  private async readManagedPolicy(arn: string): Promise<ManagedPolicyRead> {
+    let operation = 'GetPolicy';
+    try {
+      const got = await this.iam.send(new GetPolicyCommand({ PolicyArn: arn }));
+      const policy = got.Policy;
+      const versionId = policy?.DefaultVersionId;
+      if (!policy || !versionId) {
+        return {
+          failure: { resource: arn, message: `GetPolicy ${arn}: the answer names no default version` },
+        };
+      }
+      let version: PolicyVersion | undefined = this.cache.get(arn, versionId);
+      if (!version) {
+        operation = `GetPolicyVersion ${versionId} of`;
+        const read = await this.iam.send(
+          new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }),
+        );
+        version = read.PolicyVersion;
+        if (!version || version.Document === undefined) {
+          return {
+            failure: {
+              resource: arn,
+              message: `GetPolicyVersion ${arn} ${versionId}: the answer has no document`,
+            },
+          };
+        }
+        this.cache.set(arn, versionId, version);
+      }
+      return {
+        detail: {
+          PolicyName: policy.PolicyName,
+          PolicyId: policy.PolicyId,
+          Arn: policy.Arn ?? arn,
+          Path: policy.Path,
+          DefaultVersionId: versionId,
+          AttachmentCount: policy.AttachmentCount,
+          PermissionsBoundaryUsageCount: policy.PermissionsBoundaryUsageCount,
+          IsAttachable: policy.IsAttachable,
+          ...(policy.Description !== undefined ? { Description: policy.Description } : {}),
+          CreateDate: policy.CreateDate,
+          UpdateDate: policy.UpdateDate,
+          PolicyVersionList: [{ ...version, VersionId: versionId, IsDefaultVersion: true }],
+        },
+      };
+    } catch (error: unknown) {
+      return { failure: { resource: arn, message: describeAwsError(operation, arn, error) } };
+    }
+  }
+}
+
+/** Every managed policy ARN the roles attach or use as a boundary. */
+function referencedPolicyArns(roles: readonly RoleDetail[]): Set<string> {
+  const arns = new Set<string>();
+  for (const role of roles) {
+    for (const attached of role.AttachedManagedPolicies ?? [])
+      if (attached.PolicyArn) arns.add(attached.PolicyArn);
+    const boundary = role.PermissionsBoundary?.PermissionsBoundaryArn;
+    if (boundary) arns.add(boundary);
+  }
+  return arns;
+}
+
+/** A mapping's FunctionArn may carry a qualifier (alias or version) when the function ARN asked by has one. */
+function sameFunction(mappingFunctionArn: string | undefined, functionArn: string): boolean {
+  if (!mappingFunctionArn) return false;
+  return mappingFunctionArn === functionArn || mappingFunctionArn.startsWith(`${functionArn}:`);
+}
