@@ -1,0 +1,37 @@
+/**
+ * The CDK app: `npm run synth`, `npm run deploy -- -c alertEmails=you@example.com`, `npm run destroy`.
+ * Configuration comes from CDK context (infra/config.ts lists the keys); the handlers deployed are the
+ * esbuild bundles in dist/functions (`npm run build`).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AUDITOR_FUNCTIONS } from '../shared/auditor-permissions.js';
+import { addAuditorStacks, addNagChecks } from './auditor-app.js';
+import { CONTEXT_KEYS, DeployConfigError, parseDeployConfig } from './config.js';
+
+const BUNDLES = join(process.cwd(), 'dist', 'functions');
+
+const missing = AUDITOR_FUNCTIONS.filter((name) => !existsSync(join(BUNDLES, name, 'index.mjs')));
+if (missing.length > 0) {
+  console.error(
+    `The handler bundles are missing (${missing.map((m) => `dist/functions/${m}/index.mjs`).join(', ')}): run \`npm run build\` first (npm run synth and npm run deploy do).`,
+  );
+  process.exit(1);
+}
+
+const app = new App();
+const context = Object.fromEntries(CONTEXT_KEYS.map((key) => [key, app.node.tryGetContext(key)]));
+try {
+  const config = await parseDeployConfig(context, { env: process.env, cwd: process.cwd() });
+  addAuditorStacks(app, config, (name) => lambda.Code.fromAsset(join(BUNDLES, name)));
+} catch (error: unknown) {
+  if (error instanceof DeployConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+addNagChecks(app);
+app.synth();

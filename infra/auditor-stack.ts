@@ -1,0 +1,486 @@
+/**
+ * The auditor in its home region: CloudTrail change events → EventBridge rules → a buffering SQS queue →
+ * the change handler (batches, so a deployment touching a role twenty times costs one audit); a daily
+ * sweep on an EventBridge Scheduler schedule; the findings-state table; the encrypted alert topic with its
+ * email (and optional Slack) subscribers; alarms on everything that can fail quietly.
+ *
+ * Stateful resources keep fixed logical ids (`STATEFUL_LOGICAL_IDS`): refactoring the construct tree must
+ * never replace the table, the queues, the topic or its key (and with them the subscriptions).
+ */
+import { Annotations, CfnResource, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct, IConstruct } from 'constructs';
+import type { AuditorResource } from '../shared/auditor-permissions.js';
+import { iamChangeEventPattern, lambdaChangeEventPattern } from '../shared/events/patterns.js';
+import type { DeployConfig } from './config.js';
+import { AuditorFunction, type CodeProvider } from './constructs/auditor-function.js';
+import { toCdkEventPattern } from './event-pattern.js';
+import { acknowledge, iam5ResourceFinding } from './nag.js';
+import {
+  defaultBusRuleArn,
+  type ForwardingSource,
+  forwardedBusName,
+  forwardingRuleName,
+  IAM_EVENTS_REGION,
+} from './names.js';
+
+/** Logical ids that must never change (a change would replace the resource and lose its data). */
+export const STATEFUL_LOGICAL_IDS = {
+  table: 'FindingsStateTable',
+  queue: 'ChangeEventQueue',
+  deadLetterQueue: 'ChangeEventDeadLetterQueue',
+  failedInvocationQueue: 'FailedInvocationDeadLetterQueue',
+  topic: 'AlertTopic',
+  key: 'AlertTopicKey',
+} as const;
+
+export const POWERTOOLS_SERVICE_NAME = 'lambda-role-audit';
+
+/** Lambda allows 4 KB of environment variables per function; leave room for the other variables. */
+const MAX_SUPPRESSIONS_BYTES = 3000;
+
+/** The change handler's timeout; the queue's visibility timeout follows from it. */
+const CHANGE_HANDLER_TIMEOUT = Duration.seconds(60);
+const BATCHING_WINDOW = Duration.seconds(30);
+
+export interface AuditorStackProps extends StackProps {
+  readonly config: DeployConfig;
+  readonly code: CodeProvider;
+  /** Regions whose rules forward events into this stack's forwarded-events bus. */
+  readonly forwardedFrom: readonly ForwardingSource[];
+}
+
+export class AuditorStack extends Stack {
+  readonly alertTopic: sns.Topic;
+  readonly alertKey: kms.Key;
+  readonly changeQueue: sqs.Queue;
+  readonly changeDeadLetterQueue: sqs.Queue;
+  readonly failedInvocationQueue: sqs.Queue;
+  readonly stateTable: dynamodb.Table;
+  readonly changeHandler: AuditorFunction;
+  readonly sweep: AuditorFunction;
+  readonly slackNotifier?: AuditorFunction;
+  readonly forwardedBus?: events.EventBus;
+
+  constructor(scope: Construct, id: string, props: AuditorStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const auditRegions = [config.region, ...config.extraRegions];
+
+    // --- Alert topic, encrypted with a key of its own --------------------------------------------
+    this.alertKey = new kms.Key(this, 'AlertTopicKey', {
+      description: 'Encrypts the lambda-role-audit alert topic',
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(7),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // CloudWatch alarm actions publish to the encrypted topic as the CloudWatch service, which therefore
+    // needs the key; the roles of the auditor get it through their own policies (the default key policy
+    // delegates to IAM).
+    this.alertKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        // CloudWatch passes the alarm's account (and ARN) with these requests; EventBridge would not.
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    fixLogicalId(this.alertKey, STATEFUL_LOGICAL_IDS.key);
+
+    this.alertTopic = new sns.Topic(this, 'AlertTopic', {
+      displayName: 'lambda-role-audit',
+      masterKey: this.alertKey,
+      enforceSSL: true,
+    });
+    fixLogicalId(this.alertTopic, STATEFUL_LOGICAL_IDS.topic);
+
+    // --- Queues --------------------------------------------------------------------------------------
+    this.changeDeadLetterQueue = new sqs.Queue(this, 'ChangeEventDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    fixLogicalId(this.changeDeadLetterQueue, STATEFUL_LOGICAL_IDS.deadLetterQueue);
+
+    this.changeQueue = new sqs.Queue(this, 'ChangeEventQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      // AWS's advice for SQS event sources: at least six times the function timeout, plus the batching
+      // window, so that a message in flight is not delivered twice while the batch still runs.
+      visibilityTimeout: Duration.seconds(
+        CHANGE_HANDLER_TIMEOUT.toSeconds() * 6 + BATCHING_WINDOW.toSeconds(),
+      ),
+      deadLetterQueue: { queue: this.changeDeadLetterQueue, maxReceiveCount: 5 },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    fixLogicalId(this.changeQueue, STATEFUL_LOGICAL_IDS.queue);
+
+    this.failedInvocationQueue = new sqs.Queue(this, 'FailedInvocationDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    fixLogicalId(this.failedInvocationQueue, STATEFUL_LOGICAL_IDS.failedInvocationQueue);
+    for (const dlq of [this.changeDeadLetterQueue, this.failedInvocationQueue]) {
+      acknowledge(
+        dlq,
+        ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy'],
+        'This queue is itself a dead-letter queue.',
+      );
+    }
+
+    // --- Findings state --------------------------------------------------------------------------------
+    this.stateTable = new dynamodb.Table(this, 'FindingsStateTable', {
+      partitionKey: { name: 'functionArn', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // The table only remembers what was last alerted: losing it means one repeated alert, no more.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    fixLogicalId(this.stateTable, STATEFUL_LOGICAL_IDS.table);
+
+    // --- Functions -----------------------------------------------------------------------------------
+    const suppressions = JSON.stringify(config.suppressions);
+    if (Buffer.byteLength(suppressions) > MAX_SUPPRESSIONS_BYTES) {
+      throw new Error(
+        `The suppressions take ${Buffer.byteLength(suppressions)} bytes as JSON; a Lambda environment holds 4 KB in all, so at most ${MAX_SUPPRESSIONS_BYTES} bytes are allowed. Use the lambda-role-audit:suppress tag on roles or functions for the rest.`,
+      );
+    }
+    const auditorEnvironment = {
+      STATE_TABLE_NAME: this.stateTable.tableName,
+      ALERT_TOPIC_ARN: this.alertTopic.topicArn,
+      ALERT_MIN_SEVERITY: config.minSeverity,
+      SUPPRESSIONS: suppressions,
+      AUDIT_REGIONS: auditRegions.join(','),
+      POWERTOOLS_SERVICE_NAME,
+    };
+    const resources = (resource: Exclude<AuditorResource, 'own-log-group'>): readonly string[] =>
+      this.resolveResource(resource, auditRegions, config.slackWebhookSecretArn);
+
+    this.changeHandler = new AuditorFunction(this, 'ChangeHandler', {
+      name: 'change-handler',
+      description: 'lambda-role-audit: audits the functions a CloudTrail change affects and alerts on change',
+      code: props.code,
+      resources,
+      memorySize: 512,
+      timeout: CHANGE_HANDLER_TIMEOUT,
+      environment: auditorEnvironment,
+    });
+    acknowledge(
+      this.changeHandler.function,
+      ['Serverless-LambdaDLQ'],
+      'Invoked only by its SQS event source mapping: failed messages go to ChangeEventDeadLetterQueue through the queue redrive policy; a function dead-letter queue applies to asynchronous invocations only.',
+    );
+
+    const mapping = new lambda.EventSourceMapping(this, 'ChangeEventSourceMapping', {
+      target: this.changeHandler.function,
+      eventSourceArn: this.changeQueue.queueArn,
+      batchSize: 100,
+      maxBatchingWindow: BATCHING_WINDOW,
+      reportBatchItemFailures: true,
+      // Two concurrent batches at most: IAM and Lambda's control plane throttle (15 requests per second).
+      maxConcurrency: 2,
+    });
+    acknowledge(
+      mapping,
+      ['Serverless-LambdaEventSourceMappingDestination'],
+      'Lambda takes no on-failure destination for an SQS event source mapping; the queue redrive policy sends what keeps failing to ChangeEventDeadLetterQueue, which has an alarm.',
+    );
+
+    this.sweep = new AuditorFunction(this, 'Sweep', {
+      name: 'sweep',
+      description: 'lambda-role-audit: audits the whole account on a schedule and publishes a digest',
+      code: props.code,
+      resources,
+      memorySize: 1024,
+      timeout: Duration.minutes(10),
+      environment: auditorEnvironment,
+      deadLetterQueue: this.failedInvocationQueue,
+    });
+
+    new scheduler.Schedule(this, 'SweepSchedule', {
+      description: 'lambda-role-audit: the sweep that makes a lost event cost at most one period',
+      schedule: scheduler.ScheduleExpression.expression(config.schedule),
+      target: new schedulerTargets.LambdaInvoke(this.sweep.function, {
+        deadLetterQueue: this.failedInvocationQueue,
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+      }),
+    });
+
+    if (config.slackWebhookSecretArn !== undefined) {
+      const slackNotifier = new AuditorFunction(this, 'SlackNotifier', {
+        name: 'slack-notifier',
+        description: 'lambda-role-audit: posts alerts from the topic to a Slack incoming webhook',
+        code: props.code,
+        resources,
+        memorySize: 256,
+        timeout: Duration.seconds(30),
+        environment: {
+          SLACK_WEBHOOK_SECRET_ARN: config.slackWebhookSecretArn,
+          POWERTOOLS_SERVICE_NAME,
+        },
+        deadLetterQueue: this.failedInvocationQueue,
+      });
+      this.alertTopic.addSubscription(
+        new snsSubscriptions.LambdaSubscription(slackNotifier.function, {
+          deadLetterQueue: this.failedInvocationQueue,
+        }),
+      );
+      this.slackNotifier = slackNotifier;
+    }
+
+    for (const email of config.alertEmails) {
+      this.alertTopic.addSubscription(
+        new snsSubscriptions.EmailSubscription(email, { deadLetterQueue: this.failedInvocationQueue }),
+      );
+    }
+
+    // --- Topic policy: the auditor's roles and CloudWatch alarms publish, nobody else ------------------
+    const publisherRoles = [this.changeHandler.role.roleArn, this.sweep.role.roleArn];
+    this.alertTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AuditorPublishes',
+        principals: [this.changeHandler.role, this.sweep.role],
+        actions: ['sns:Publish'],
+        resources: [this.alertTopic.topicArn],
+      }),
+    );
+    this.alertTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alertTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    // Identity policies elsewhere in the account could otherwise grant sns:Publish on this topic; alerts
+    // that anyone can forge are worth less. Both keys sit under one operator, so they are ANDed: the deny
+    // applies unless the caller is one of the roles or the CloudWatch service.
+    this.alertTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyTheAuditorPublishes',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sns:Publish'],
+        resources: [this.alertTopic.topicArn],
+        conditions: {
+          StringNotEqualsIfExists: {
+            'aws:PrincipalArn': publisherRoles,
+            'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com',
+          },
+        },
+      }),
+    );
+
+    // --- Rules: CloudTrail change events into the buffering queue --------------------------------------
+    const queueTarget = new eventsTargets.SqsQueue(this.changeQueue, {
+      deadLetterQueue: this.changeDeadLetterQueue,
+      retryAttempts: 10,
+      maxEventAge: Duration.hours(24),
+    });
+    new events.Rule(this, 'LambdaChangeRule', {
+      description: 'lambda-role-audit: Lambda configuration changes in this region',
+      eventPattern: toCdkEventPattern(lambdaChangeEventPattern),
+      targets: [queueTarget],
+    });
+    if (config.region === IAM_EVENTS_REGION) {
+      new events.Rule(this, 'IamChangeRule', {
+        description: 'lambda-role-audit: IAM role and policy changes (IAM events arrive in us-east-1 only)',
+        eventPattern: toCdkEventPattern(iamChangeEventPattern),
+        targets: [queueTarget],
+      });
+    }
+
+    const forwarded = props.forwardedFrom.filter((s) => s.events.length > 0);
+    if (forwarded.length > 0) {
+      this.forwardedBus = this.forwardedEventBus(config.stackName, forwarded, queueTarget);
+    }
+
+    // --- Alarms: whatever fails quietly notifies the same topic ---------------------------------------
+    const alarmAction = new cloudwatchActions.SnsAction(this.alertTopic);
+    const alarms: cloudwatch.Alarm[] = [
+      this.changeDeadLetterQueue
+        .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+        .createAlarm(this, 'ChangeEventDeadLetterAlarm', {
+          alarmDescription:
+            'lambda-role-audit: change events could not be processed and wait in the dead-letter queue',
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      this.failedInvocationQueue
+        .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+        .createAlarm(this, 'FailedInvocationAlarm', {
+          alarmDescription:
+            'lambda-role-audit: a sweep, a Slack post or an alert delivery failed and waits in the dead-letter queue',
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+    ];
+    for (const [id, fn] of [
+      ['ChangeHandlerErrorsAlarm', this.changeHandler],
+      ['SweepErrorsAlarm', this.sweep],
+      ['SlackNotifierErrorsAlarm', this.slackNotifier],
+    ] as const) {
+      if (fn === undefined) continue;
+      alarms.push(
+        fn.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }).createAlarm(this, id, {
+          alarmDescription: `lambda-role-audit: the ${fn.node.id} function failed`,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    for (const alarm of alarms) alarm.addAlarmAction(alarmAction);
+
+    // --- Warnings and acknowledged checks --------------------------------------------------------------
+    if (config.trail === false) {
+      Annotations.of(this).addWarningV2(
+        'lambda-role-audit:no-cloudtrail-trail',
+        'EventBridge receives CloudTrail events only while a trail is logging (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html). Without one, the change handler never runs and only the scheduled sweep reports findings. Create a trail (aws cloudtrail create-trail … && aws cloudtrail start-logging …).',
+      );
+    }
+    this.acknowledgeChecks();
+  }
+
+  /** The ARNs behind a symbolic resource of `shared/auditor-permissions.ts`. */
+  private resolveResource(
+    resource: Exclude<AuditorResource, 'own-log-group'>,
+    auditRegions: readonly string[],
+    slackWebhookSecretArn: string | undefined,
+  ): readonly string[] {
+    const { partition, account } = this;
+    switch (resource) {
+      case 'any':
+        return ['*'];
+      case 'iam-role':
+        return [`arn:${partition}:iam::${account}:role/*`];
+      case 'iam-policy':
+        return [`arn:${partition}:iam::${account}:policy/*`, `arn:${partition}:iam::aws:policy/*`];
+      case 'lambda-function':
+        return auditRegions.map((r) => `arn:${partition}:lambda:${r}:${account}:function:*`);
+      case 'lambda-event-source-mapping':
+        return auditRegions.map((r) => `arn:${partition}:lambda:${r}:${account}:event-source-mapping:*`);
+      case 'change-queue':
+        return [this.changeQueue.queueArn];
+      case 'failed-invocation-queue':
+        return [this.failedInvocationQueue.queueArn];
+      case 'state-table':
+        return [this.stateTable.tableArn];
+      case 'alert-topic':
+        return [this.alertTopic.topicArn];
+      case 'alert-key':
+        return [this.alertKey.keyArn];
+      case 'slack-webhook-secret':
+        if (slackWebhookSecretArn === undefined) {
+          throw new Error('The Slack notifier needs -c slackWebhookSecretArn=arn:aws:secretsmanager:…');
+        }
+        return [slackWebhookSecretArn];
+    }
+  }
+
+  /**
+   * The bus that receives what other regions forward (IAM events from us-east-1, Lambda events from the
+   * extra regions). A bus of our own rather than the default bus: its policy admits only our forwarding
+   * rules, and the account's default bus is left alone.
+   */
+  private forwardedEventBus(
+    stackName: string,
+    sources: readonly ForwardingSource[],
+    queueTarget: events.IRuleTarget,
+  ): events.EventBus {
+    const bus = new events.EventBus(this, 'ForwardedEventBus', { eventBusName: forwardedBusName(stackName) });
+    const ruleArns = sources.flatMap((s) =>
+      s.events.map((kind) =>
+        defaultBusRuleArn(this.partition, s.region, this.account, forwardingRuleName(stackName, kind)),
+      ),
+    );
+    bus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AdmitForwardingRules',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [bus.eventBusArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': ruleArns } },
+      }),
+    );
+    bus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'RejectEverythingElse',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [bus.eventBusArn],
+        // A direct PutEvents carries no aws:SourceArn: the negated operator is then true and the deny holds.
+        conditions: { ArnNotEquals: { 'aws:SourceArn': ruleArns } },
+      }),
+    );
+    const kinds = new Set(sources.flatMap((s) => s.events));
+    if (kinds.has('iam')) {
+      new events.Rule(this, 'ForwardedIamChangeRule', {
+        description: 'lambda-role-audit: IAM changes forwarded from us-east-1',
+        eventBus: bus,
+        eventPattern: toCdkEventPattern(iamChangeEventPattern),
+        targets: [queueTarget],
+      });
+    }
+    if (kinds.has('lambda')) {
+      new events.Rule(this, 'ForwardedLambdaChangeRule', {
+        description: 'lambda-role-audit: Lambda changes forwarded from the other audited regions',
+        eventBus: bus,
+        eventPattern: toCdkEventPattern(lambdaChangeEventPattern),
+        targets: [queueTarget],
+      });
+    }
+    return bus;
+  }
+
+  /** cdk-nag findings that are accepted on purpose, each with its reason (the functions' own are theirs). */
+  private acknowledgeChecks(): void {
+    // The role that aws-scheduler-targets creates for the schedule (it has no public handle on it).
+    const role = this.node
+      .findAll()
+      .find((c): c is iam.Role => c instanceof iam.Role && c.node.id.startsWith('SchedulerRoleForTarget'));
+    if (role !== undefined) {
+      acknowledge(
+        role,
+        [iam5ResourceFinding(this, `${this.sweep.function.functionArn}:*`)],
+        'CDK grants the Scheduler role lambda:InvokeFunction on the sweep function and its qualified ARNs (versions, aliases): one function, nothing else.',
+      );
+    }
+  }
+}
+
+/** Pins the CloudFormation logical id of an L2 construct's main resource. */
+function fixLogicalId(construct: IConstruct, logicalId: string): void {
+  const resource = construct.node.defaultChild;
+  if (!(resource instanceof CfnResource)) {
+    throw new Error(`${construct.node.path} has no CloudFormation resource to pin to ${logicalId}`);
+  }
+  resource.overrideLogicalId(logicalId);
+}

@@ -1,0 +1,146 @@
+/**
+ * The deploy-time configuration: CDK context (`-c key=value` on the command line, or `context` in
+ * cdk.json), validated once with zod so that a typo fails the synth with the key, the value seen and the
+ * value expected, instead of deploying something else.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { loadSuppressionsFile } from '../shared/adapters/suppressions-file/load-suppressions-file.js';
+import { SEVERITIES, type Severity } from '../shared/domain/report.js';
+import type { Suppression } from '../shared/domain/suppressions.js';
+
+export interface DeployConfig {
+  /** Name of the home stack; the forwarding stacks and the forwarded-events bus derive their names from it. */
+  readonly stackName: string;
+  /** Where the auditor runs. */
+  readonly region: string;
+  /** Unset: the stacks are account-agnostic and the CLI's credentials decide at deploy time. */
+  readonly account?: string;
+  readonly alertEmails: readonly string[];
+  readonly slackWebhookSecretArn?: string;
+  /** An EventBridge Scheduler expression for the sweep. */
+  readonly schedule: string;
+  readonly minSeverity: Severity;
+  readonly suppressions: readonly Suppression[];
+  /** Regions besides the home region whose Lambda changes are forwarded to the home region. */
+  readonly extraRegions: readonly string[];
+  /** `false` when the deployer says the account has no CloudTrail trail logging (synth then warns). */
+  readonly trail?: boolean;
+}
+
+export class DeployConfigError extends Error {
+  override readonly name = 'DeployConfigError';
+}
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+
+/** A comma list on the command line, or a JSON array in cdk.json. */
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter((s) => s !== ''));
+
+const contextSchema = z.object({
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,100}$/, 'a CloudFormation stack name: letters, digits and hyphens')
+    .default('LambdaRoleAudit'),
+  region: z.string().regex(REGION, 'an AWS region such as eu-west-1').optional(),
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'a 12-digit AWS account id')
+    .optional(),
+  alertEmails: list.pipe(z.array(z.email('an email address'))).default([]),
+  slackWebhookSecretArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+      'the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-xxxxxx)',
+    )
+    .optional(),
+  schedule: z
+    .string()
+    .regex(
+      /^(rate|cron|at)\(.+\)$/,
+      'an EventBridge Scheduler expression such as rate(1 day) or cron(0 6 * * ? *)',
+    )
+    .default('rate(1 day)'),
+  minSeverity: z.enum(SEVERITIES).default('low'),
+  suppressionsFile: z.string().min(1).optional(),
+  extraRegions: list.pipe(z.array(z.string().regex(REGION, 'an AWS region such as eu-west-1'))).default([]),
+  trail: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .transform((v) => v === true || v === 'true')
+    .optional(),
+});
+
+/** The context keys this app reads (other keys, such as CDK's own feature flags, are left alone). */
+export const CONTEXT_KEYS = Object.keys(contextSchema.shape);
+
+export interface ConfigEnvironment {
+  /** CDK_DEFAULT_REGION and friends, as the CDK CLI sets them from the AWS profile. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Directory that relative paths (suppressionsFile) are resolved against. */
+  readonly cwd: string;
+}
+
+/**
+ * Validates the context. `context` holds the raw values (strings from `-c`, or JSON values from cdk.json).
+ * Throws `DeployConfigError` naming each bad key.
+ */
+export async function parseDeployConfig(
+  context: Readonly<Record<string, unknown>>,
+  where: ConfigEnvironment,
+): Promise<DeployConfig> {
+  const picked = Object.fromEntries(
+    CONTEXT_KEYS.filter((k) => context[k] !== undefined).map((k) => [k, context[k]]),
+  );
+  const parsed = contextSchema.safeParse(picked);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const key = i.path.join('.');
+      return `  -c ${key}: ${i.message} (got ${JSON.stringify(valueAt(picked, i.path))})`;
+    });
+    throw new DeployConfigError(`Invalid deploy configuration:\n${problems.join('\n')}`);
+  }
+  const c = parsed.data;
+  const region =
+    c.region ?? where.env.CDK_DEFAULT_REGION ?? where.env.AWS_REGION ?? where.env.AWS_DEFAULT_REGION;
+  if (region === undefined || !REGION.test(region)) {
+    throw new DeployConfigError(
+      `No home region: pass -c region=eu-west-1 (or configure a region in your AWS profile); got ${JSON.stringify(region)}`,
+    );
+  }
+  const account = c.account ?? where.env.CDK_DEFAULT_ACCOUNT;
+  const extraRegions = [...new Set(c.extraRegions)].filter((r) => r !== region);
+  return {
+    stackName: c.stackName,
+    region,
+    ...(account !== undefined && /^\d{12}$/.test(account) ? { account } : {}),
+    alertEmails: [...new Set(c.alertEmails)],
+    ...(c.slackWebhookSecretArn !== undefined ? { slackWebhookSecretArn: c.slackWebhookSecretArn } : {}),
+    schedule: c.schedule,
+    minSeverity: c.minSeverity,
+    suppressions:
+      c.suppressionsFile === undefined ? [] : await readSuppressions(resolve(where.cwd, c.suppressionsFile)),
+    extraRegions,
+    ...(c.trail !== undefined ? { trail: c.trail } : {}),
+  };
+}
+
+async function readSuppressions(path: string): Promise<Suppression[]> {
+  try {
+    return await loadSuppressionsFile(path);
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new DeployConfigError(`-c suppressionsFile: ${message}`, { cause });
+  }
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}

@@ -1,0 +1,189 @@
+/**
+ * The permissions the auditor's own functions need, as one list: the deployed roles are built from it
+ * (infra/) and a test checks it against every AWS SDK command the code sends, so that a new call cannot
+ * ship without its permission, and a permission nobody uses stands out.
+ *
+ * Resources are named symbolically (`resource`): the stack turns each into the ARNs of what it deploys,
+ * so that no statement reaches beyond the auditor's own queue, table, topic, key and secret. Only actions
+ * that have no resource type in the Service Authorization Reference are granted on `*`.
+ *
+ * `origin` tells why the role needs the action: `sdk` for a call the code makes (covered by the SDK
+ * command scan), `platform` for what Lambda itself does with the role (logs, tracing, polling the queue
+ * of an event source mapping).
+ */
+
+/** The auditor's Lambda functions, as named under `functions/` and `dist/functions/`. */
+export const AUDITOR_FUNCTIONS = ['change-handler', 'sweep', 'slack-notifier'] as const;
+export type AuditorFunction = (typeof AUDITOR_FUNCTIONS)[number];
+
+/**
+ * What a statement applies to. The stack resolves each kind:
+ * - `any`: `*`, for actions without a resource type (listing calls);
+ * - `iam-role` / `iam-policy`: every role of the account / every managed policy (customer or AWS managed);
+ * - `lambda-function` / `lambda-event-source-mapping`: every function / mapping of the account in the
+ *   audited regions;
+ * - the others: the one resource of that kind that the stack deploys.
+ */
+export type AuditorResource =
+  | 'any'
+  | 'iam-role'
+  | 'iam-policy'
+  | 'lambda-function'
+  | 'lambda-event-source-mapping'
+  | 'own-log-group'
+  | 'change-queue'
+  | 'failed-invocation-queue'
+  | 'state-table'
+  | 'alert-topic'
+  | 'alert-key'
+  | 'slack-webhook-secret';
+
+export interface AuditorPermission {
+  /** Statement id in the deployed policy (alphanumeric). */
+  readonly sid: string;
+  readonly actions: readonly string[];
+  readonly resource: AuditorResource;
+  readonly functions: readonly AuditorFunction[];
+  readonly origin: 'sdk' | 'platform';
+  readonly why: string;
+}
+
+const auditors: readonly AuditorFunction[] = ['change-handler', 'sweep'];
+
+export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
+  {
+    sid: 'WriteOwnLogs',
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    resource: 'own-log-group',
+    functions: AUDITOR_FUNCTIONS,
+    origin: 'platform',
+    why: 'Lambda writes the function logs into the log group the stack creates (so no logs:CreateLogGroup).',
+  },
+  {
+    sid: 'WriteTraces',
+    actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+    resource: 'any',
+    functions: AUDITOR_FUNCTIONS,
+    origin: 'platform',
+    why: 'Active tracing; X-Ray actions have no resource type.',
+  },
+  {
+    sid: 'PollChangeQueue',
+    actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+    resource: 'change-queue',
+    functions: ['change-handler'],
+    origin: 'platform',
+    why: 'The event source mapping polls the buffering queue with the execution role.',
+  },
+  {
+    sid: 'SendFailedInvocations',
+    actions: ['sqs:SendMessage'],
+    resource: 'failed-invocation-queue',
+    functions: ['sweep', 'slack-notifier'],
+    origin: 'platform',
+    why: 'Lambda sends an asynchronous invocation that failed every retry to the dead-letter queue.',
+  },
+  {
+    sid: 'ReadAccountAuthorizationDetails',
+    actions: ['iam:GetAccountAuthorizationDetails'],
+    resource: 'any',
+    functions: auditors,
+    origin: 'sdk',
+    why: 'The bulk read of roles and policies; the action has no resource type.',
+  },
+  {
+    sid: 'ReadRoles',
+    actions: [
+      'iam:GetRole',
+      'iam:GetRolePolicy',
+      'iam:ListRolePolicies',
+      'iam:ListAttachedRolePolicies',
+      'iam:ListRoleTags',
+    ],
+    resource: 'iam-role',
+    functions: auditors,
+    origin: 'sdk',
+    why: 'Reading the execution role of an affected function and its policies.',
+  },
+  {
+    sid: 'ReadManagedPolicies',
+    actions: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListEntitiesForPolicy'],
+    resource: 'iam-policy',
+    functions: auditors,
+    origin: 'sdk',
+    why: 'Reading attached managed policies (AWS managed ones live in account "aws") and the roles using one.',
+  },
+  {
+    sid: 'ListLambdaConfiguration',
+    actions: ['lambda:ListFunctions', 'lambda:ListEventSourceMappings'],
+    resource: 'any',
+    functions: auditors,
+    origin: 'sdk',
+    why: 'Listing functions and mappings; these actions have no resource type.',
+  },
+  {
+    sid: 'ReadFunctions',
+    actions: [
+      'lambda:GetFunction',
+      'lambda:GetFunctionConfiguration',
+      'lambda:ListFunctionEventInvokeConfigs',
+      'lambda:GetFunctionEventInvokeConfig',
+      'lambda:ListTags',
+    ],
+    resource: 'lambda-function',
+    functions: auditors,
+    origin: 'sdk',
+    why: 'Reading the configuration, asynchronous destinations and tags of a function in an audited region.',
+  },
+  {
+    sid: 'ReadEventSourceMappings',
+    actions: ['lambda:GetEventSourceMapping'],
+    resource: 'lambda-event-source-mapping',
+    functions: auditors,
+    origin: 'sdk',
+    why: 'Reading the mapping a CloudTrail event names.',
+  },
+  {
+    sid: 'ReadWriteFindingsState',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'],
+    resource: 'state-table',
+    functions: auditors,
+    origin: 'sdk',
+    why: 'The fingerprints of the findings last reported per function (alert only on change).',
+  },
+  {
+    sid: 'PublishAlerts',
+    actions: ['sns:Publish'],
+    resource: 'alert-topic',
+    functions: auditors,
+    origin: 'sdk',
+    why: 'Publishing alerts and the sweep digest.',
+  },
+  {
+    sid: 'UseAlertTopicKey',
+    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    resource: 'alert-key',
+    functions: auditors,
+    origin: 'platform',
+    why: 'SNS encrypts a published message with the topic key on behalf of the publisher.',
+  },
+  {
+    sid: 'ReadSlackWebhook',
+    actions: ['secretsmanager:GetSecretValue'],
+    resource: 'slack-webhook-secret',
+    functions: ['slack-notifier'],
+    origin: 'sdk',
+    why: 'The Slack incoming-webhook URL.',
+  },
+];
+
+/**
+ * SDK commands that need no IAM permission (the caller's identity is always readable), and commands whose
+ * action name differs from the command name.
+ */
+export const SDK_COMMANDS_WITHOUT_PERMISSION: readonly string[] = ['sts:GetCallerIdentity'];
+
+/** The permissions of one function. */
+export function permissionsOf(fn: AuditorFunction): readonly AuditorPermission[] {
+  return AUDITOR_PERMISSIONS.filter((p) => p.functions.includes(fn));
+}
