@@ -1,0 +1,342 @@
+/**
+ * The audit: for each function of a snapshot, what its execution role is missing and what it grants in
+ * excess, as a report (the public contract `report.schema.json`, version 1). Pure: the snapshot and the
+ * clock come in, the report goes out.
+ *
+ * Decisions written down here:
+ * - A function that read errors touch (its name or ARN, its role, a policy of its role) or whose role
+ *   cannot be fully read (a managed policy neither in the snapshot nor shipped, an unreadable document)
+ *   is not judged: half a role would give false findings. It is listed under `errors`, not under
+ *   `functions`, and so is never counted compliant. `summary.functions` counts every function in scope,
+ *   those under `errors` included; `summary.compliant` counts the compliant ones.
+ * - A rule that throws is recorded under `errors` for that function, whose other findings stay and which
+ *   is marked not compliant (fail closed).
+ * - `summary.findings` counts unsuppressed findings only, per severity (every severity present, zeros
+ *   included): the summary is what needs attention; suppressed findings stay visible in `functions`.
+ * - A function is compliant when no unsuppressed finding of severity low or above remains.
+ * - Mappings and event invoke configs on a qualified function ARN belong to the function of that name
+ *   (see requirements/derive.ts for the limitation this implies).
+ */
+import { functionNameOf, parseArn } from '../arn.js';
+import { RuleFailedError } from '../errors.js';
+import { findingId } from '../fingerprint.js';
+import type {
+  AccountSnapshot,
+  EventInvokeConfig,
+  EventSourceMapping,
+  FunctionConfiguration,
+  ReadError,
+  Role,
+} from '../model.js';
+import type { ActionCatalog } from '../policy/action-catalog.js';
+import { recommendPolicy } from '../recommend/recommend-policy.js';
+import {
+  type Finding,
+  type FunctionResult,
+  type Report,
+  type ReportError,
+  SEVERITIES,
+  type Severity,
+} from '../report.js';
+import { FAMILY_OF_SOURCE, type SourceFamily } from '../requirements/catalog.js';
+import { deriveRequirements, eventSourceKind } from '../requirements/derive.js';
+import { ROLE_UNAVAILABLE_RULES, RULES } from '../rules/index.js';
+import type { RawFinding, Rule, RuleContext } from '../rules/types.js';
+import { type Suppression, suppressionReason } from '../suppressions.js';
+import { policyArnsOf, type ResolvedRole, resolveRole } from './role-policies.js';
+
+export interface AuditOptions {
+  readonly catalog: ActionCatalog;
+  readonly suppressions?: readonly Suppression[];
+  /** ISO date-time, injected so that the domain stays pure. */
+  readonly generatedAt: string;
+  readonly tool?: { readonly name: string; readonly version: string };
+  /** Restrict the report to these functions (names or ARNs, qualified ARNs included). */
+  readonly functionNames?: readonly string[];
+}
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
+  critical: 0,
+  high: 1,
+  medium: 2,
+  low: 3,
+  info: 4,
+};
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined) continue;
+    const group = groups.get(k);
+    if (group === undefined) groups.set(k, [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
+function compareText(a: string | undefined, b: string | undefined): number {
+  const x = a ?? '';
+  const y = b ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Deterministic order: severity, rule, action, resource, then id. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    compareText(a.rule, b.rule) ||
+    compareText(a.action?.toLowerCase(), b.action?.toLowerCase()) ||
+    compareText(a.resource, b.resource) ||
+    compareText(a.id, b.id)
+  );
+}
+
+function isCompliant(findings: readonly Finding[]): boolean {
+  return !findings.some((finding) => finding.suppressed !== true && finding.severity !== 'info');
+}
+
+class AccountIndex {
+  readonly mappingsByFunction: Map<string, EventSourceMapping[]>;
+  readonly invokeConfigsByFunction: Map<string, EventInvokeConfig[]>;
+  readonly functionsByRole: Map<string, FunctionConfiguration[]>;
+  readonly readErrorsByKey: Map<string, ReadError[]>;
+  private readonly resolvedRoles = new Map<string, ResolvedRole>();
+  private readonly familiesByFunction = new Map<string, Set<SourceFamily>>();
+
+  constructor(readonly snapshot: AccountSnapshot) {
+    this.mappingsByFunction = groupBy(snapshot.eventSourceMappings, (mapping) =>
+      functionNameOf(mapping.FunctionArn),
+    );
+    this.invokeConfigsByFunction = groupBy(snapshot.eventInvokeConfigs ?? [], (config) =>
+      functionNameOf(config.FunctionArn),
+    );
+    this.functionsByRole = groupBy(snapshot.functions, (fn) => fn.Role);
+    this.readErrorsByKey = new Map();
+    for (const error of snapshot.readErrors) {
+      for (const key of new Set([error.resource, error.functionName])) {
+        if (key === undefined) continue;
+        const list = this.readErrorsByKey.get(key);
+        if (list === undefined) this.readErrorsByKey.set(key, [error]);
+        else list.push(error);
+      }
+    }
+  }
+
+  resolve(role: Role): ResolvedRole {
+    let resolved = this.resolvedRoles.get(role.Arn);
+    if (resolved === undefined) {
+      resolved = resolveRole(this.snapshot, role);
+      this.resolvedRoles.set(role.Arn, resolved);
+    }
+    return resolved;
+  }
+
+  families(fn: FunctionConfiguration): Set<SourceFamily> {
+    let families = this.familiesByFunction.get(fn.FunctionName);
+    if (families === undefined) {
+      families = new Set();
+      for (const mapping of this.mappingsByFunction.get(fn.FunctionName) ?? []) {
+        const kind = eventSourceKind(mapping);
+        const family = kind === undefined ? undefined : FAMILY_OF_SOURCE[kind];
+        if (family !== undefined) families.add(family);
+      }
+      this.familiesByFunction.set(fn.FunctionName, families);
+    }
+    return families;
+  }
+
+  /** Read errors that concern a function: its name or ARN, its role, the policies of its role. */
+  readErrorsOf(fn: FunctionConfiguration, role: Role | undefined): ReadError[] {
+    const roleName = fn.Role.split('/').at(-1) ?? fn.Role;
+    const keys = new Set([
+      fn.FunctionName,
+      fn.FunctionArn,
+      fn.Role,
+      roleName,
+      ...(role === undefined ? [] : policyArnsOf(role)),
+    ]);
+    const errors = new Set<ReadError>();
+    for (const key of keys) for (const error of this.readErrorsByKey.get(key) ?? []) errors.add(error);
+    return [...errors];
+  }
+}
+
+function inScope(fn: FunctionConfiguration, names: readonly string[] | undefined): boolean {
+  if (names === undefined || names.length === 0) return true;
+  return names.some(
+    (name) => name === fn.FunctionName || name === fn.FunctionArn || functionNameOf(name) === fn.FunctionName,
+  );
+}
+
+function runRule(
+  rule: Rule,
+  context: RuleContext,
+): { findings: readonly RawFinding[] } | { error: RuleFailedError } {
+  try {
+    return { findings: rule.check(context) };
+  } catch (cause: unknown) {
+    return { error: new RuleFailedError(rule.id, context.fn.FunctionName, { cause }) };
+  }
+}
+
+function finalise(
+  raw: readonly RawFinding[],
+  fn: FunctionConfiguration,
+  role: Role | undefined,
+  suppressions: readonly Suppression[],
+): Finding[] {
+  const byId = new Map<string, Finding>();
+  for (const { actions, ...finding } of raw) {
+    const id = findingId({
+      functionArn: fn.FunctionArn,
+      rule: finding.rule,
+      ...(finding.action === undefined ? {} : { action: finding.action }),
+      ...(finding.resource === undefined ? {} : { resource: finding.resource }),
+      ...(finding.cause === undefined ? {} : { cause: finding.cause }),
+    });
+    if (byId.has(id)) continue;
+    const reason = suppressionReason(
+      {
+        rule: finding.rule,
+        functionName: fn.FunctionName,
+        functionArn: fn.FunctionArn,
+        roleArn: fn.Role,
+        actions: actions ?? (finding.action === undefined ? [] : [finding.action]),
+        ...(finding.resource === undefined ? {} : { resource: finding.resource }),
+        ...(fn.Tags === undefined ? {} : { functionTags: fn.Tags }),
+        ...(role?.Tags === undefined ? {} : { roleTags: role.Tags }),
+      },
+      suppressions,
+    );
+    byId.set(id, {
+      id,
+      ...finding,
+      ...(reason === undefined ? {} : { suppressed: true, suppressionReason: reason }),
+    });
+  }
+  return [...byId.values()].sort(compareFindings);
+}
+
+/** Audits every function of the snapshot (or those named in `options.functionNames`). */
+export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): Report {
+  const index = new AccountIndex(snapshot);
+  const suppressions = options.suppressions ?? [];
+  const functions: FunctionResult[] = [];
+  const errors: ReportError[] = [];
+  const touched = new Set<ReadError>();
+  const scoped = snapshot.functions
+    .filter((fn) => inScope(fn, options.functionNames))
+    .sort((a, b) => compareText(a.FunctionName, b.FunctionName) || compareText(a.FunctionArn, b.FunctionArn));
+
+  for (const fn of scoped) {
+    const role = snapshot.roles.get(fn.Role);
+    const readErrors = index.readErrorsOf(fn, role);
+    for (const error of readErrors) touched.add(error);
+    const resolved = role === undefined ? undefined : index.resolve(role);
+    if (readErrors.length > 0 || (resolved !== undefined && !resolved.ok)) {
+      for (const error of readErrors) {
+        errors.push({
+          functionName: fn.FunctionName,
+          resource: error.resource,
+          message: `function ${fn.FunctionName} was not audited: ${error.resource} could not be read (${error.message})`,
+        });
+      }
+      for (const problem of resolved !== undefined && !resolved.ok ? resolved.problems : []) {
+        errors.push({
+          functionName: fn.FunctionName,
+          resource: problem.resource,
+          message: `function ${fn.FunctionName} was not audited: ${problem.message}`,
+        });
+      }
+      continue;
+    }
+
+    const sharedWith = (index.functionsByRole.get(fn.Role) ?? [])
+      .filter((other) => other.FunctionName !== fn.FunctionName)
+      .map((other) => other.FunctionName)
+      .sort();
+    const familiesOfOthers = new Map<SourceFamily, string[]>();
+    for (const other of index.functionsByRole.get(fn.Role) ?? []) {
+      if (other.FunctionName === fn.FunctionName) continue;
+      for (const family of index.families(other)) {
+        const names = familiesOfOthers.get(family) ?? [];
+        names.push(other.FunctionName);
+        familiesOfOthers.set(family, names);
+      }
+    }
+
+    const derived = deriveRequirements(
+      fn,
+      index.mappingsByFunction.get(fn.FunctionName) ?? [],
+      index.invokeConfigsByFunction.get(fn.FunctionName) ?? [],
+    );
+    const context: RuleContext = {
+      fn,
+      region: parseArn(fn.FunctionArn)?.region || snapshot.source.region || '',
+      roleArn: fn.Role,
+      ...(role === undefined ? {} : { role }),
+      ...(resolved?.ok === true ? { trustPolicy: resolved.trustPolicy } : {}),
+      policies: resolved?.ok === true ? resolved.policies : { identity: [] },
+      derived,
+      catalog: options.catalog,
+      sharedWith,
+      familiesOfOthers,
+    };
+
+    const raw: RawFinding[] = [];
+    let ruleFailed = false;
+    for (const rule of role === undefined ? ROLE_UNAVAILABLE_RULES : RULES) {
+      const outcome = runRule(rule, context);
+      if ('error' in outcome) {
+        ruleFailed = true;
+        errors.push({ functionName: fn.FunctionName, message: outcome.error.message });
+      } else raw.push(...outcome.findings);
+    }
+    const findings = finalise(raw, fn, role, suppressions);
+    functions.push({
+      functionName: fn.FunctionName,
+      functionArn: fn.FunctionArn,
+      roleArn: fn.Role,
+      compliant: !ruleFailed && isCompliant(findings),
+      findings,
+      recommendedPolicy: recommendPolicy(derived.requirements),
+      sharedWith,
+    });
+  }
+
+  // Read errors that concern no audited function are reported as they are: an audit never hides them.
+  const restricted = (options.functionNames ?? []).length > 0;
+  for (const error of snapshot.readErrors) {
+    if (touched.has(error)) continue;
+    if (
+      restricted &&
+      (error.functionName === undefined || !scoped.some((fn) => fn.FunctionName === error.functionName))
+    ) {
+      continue;
+    }
+    errors.push({
+      ...(error.functionName === undefined ? {} : { functionName: error.functionName }),
+      resource: error.resource,
+      message: `${error.resource} could not be read: ${error.message}`,
+    });
+  }
+
+  const counts = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+  for (const result of functions) {
+    for (const finding of result.findings) if (finding.suppressed !== true) counts[finding.severity] += 1;
+  }
+  return {
+    schemaVersion: '1',
+    generatedAt: options.generatedAt,
+    ...(options.tool === undefined ? {} : { tool: options.tool }),
+    source: snapshot.source,
+    summary: {
+      functions: scoped.length,
+      compliant: functions.filter((result) => result.compliant).length,
+      findings: counts,
+    },
+    functions,
+    errors,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The recommended policy of a function: the least-privilege identity policy that meets every requirement
+ * and grants nothing else, in readable statements (one per mapping or setting, Sids such as
+ * `ReadQueueOrders`, `WriteLogs`), deterministic, actions and resources sorted.
+ *
+ * Choices:
+ * - `logs:CreateLogGroup` is optional (requirements.md §2) but included, on the function's own group
+ *   (`…:log-group:GROUP:*`): it grants nothing beyond that group and spares the first invocation of a
+ *   function whose group does not exist yet from losing its logs.
+ * - MSK IAM-authentication actions (`kafka-cluster:*`) are included even though the mapping does not show
+ *   whether the cluster uses IAM auth: with a secret-less mapping Lambda falls back to it when the cluster
+ *   has it, and a policy without them would be reported `unverifiable`. Drop them if the cluster does not
+ *   use IAM authentication.
+ * - Of an any-of requirement (MSK's `kafka:DescribeClusterV2` or `kafka:DescribeCluster`) the first,
+ *   recommended by AWS, is granted.
+ * - An (action, resource) pair needed twice is granted once, in the first statement that needs it.
+ */
+import type { RecommendedPolicy, RecommendedStatement } from '../report.js';
+import type { Requirement } from '../requirements/derive.js';
+
+interface Grant {
+  readonly sid: string;
+  readonly action: string;
+  readonly resource: string;
+}
+
+function grantsOf(requirements: readonly Requirement[]): Grant[] {
+  const grants: Grant[] = [];
+  for (const requirement of requirements) {
+    const action = requirement.actions[0];
+    if (action === undefined) continue;
+    grants.push({ sid: requirement.sid, action, resource: requirement.grantResource });
+    if (requirement.entryId === 'logs' && action === 'logs:CreateLogStream') {
+      grants.push({
+        sid: requirement.sid,
+        action: 'logs:CreateLogGroup',
+        resource: requirement.grantResource,
+      });
+    }
+  }
+  return grants;
+}
+
+/** The recommended identity policy for a function's requirements; `null` when it needs nothing. */
+export function recommendPolicy(requirements: readonly Requirement[]): RecommendedPolicy | null {
+  const seen = new Set<string>();
+  const bySid = new Map<string, Map<string, Set<string>>>();
+  for (const grant of grantsOf(requirements)) {
+    const key = `${grant.action.toLowerCase()} ${grant.resource}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const actions = bySid.get(grant.sid) ?? new Map<string, Set<string>>();
+    const resources = actions.get(grant.action) ?? new Set<string>();
+    resources.add(grant.resource);
+    actions.set(grant.action, resources);
+    bySid.set(grant.sid, actions);
+  }
+
+  const statements: RecommendedStatement[] = [];
+  for (const [sid, actions] of bySid) {
+    // Actions that share exactly the same resources go in one statement.
+    const byResources = new Map<string, { actions: string[]; resources: string[] }>();
+    for (const [action, resources] of actions) {
+      const sorted = [...resources].sort();
+      const key = sorted.join('\n');
+      const group = byResources.get(key) ?? { actions: [], resources: sorted };
+      group.actions.push(action);
+      byResources.set(key, group);
+    }
+    const groups = [...byResources.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    groups.forEach(([, group], index) => {
+      statements.push({
+        Sid: index === 0 ? sid : `${sid}${index + 1}`,
+        Effect: 'Allow',
+        Action: [...group.actions].sort(),
+        Resource: group.resources,
+      });
+    });
+  }
+  return statements.length === 0 ? null : { Version: '2012-10-17', Statement: statements };
+}
