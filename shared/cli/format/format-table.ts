@@ -38,22 +38,15 @@ export function formatTable(report: Report, paint: Paint): string {
     );
   }
 
+  // Functions not audited are told on stderr, as every warning is (see run-cli.ts); here only their count.
   const errors = report.errors ?? [];
-  for (const error of errors) {
-    lines.push(
-      paint.severity('high', `! not audited${error.functionName ? `: ${error.functionName}` : ''}`) +
-        ` — ${error.message}`,
-    );
-  }
-  if (errors.length > 0) lines.push('');
-
   const { functions, compliant } = report.summary;
   const suppressed = suppressedCount(report);
   lines.push(
     paint.bold(
       `${functions} ${functions === 1 ? 'function' : 'functions'}, ${compliant} compliant · ${describeCounts(report)}` +
         (suppressed > 0 ? ` · ${suppressed} suppressed` : '') +
-        (errors.length > 0 ? ` · ${errors.length} not audited (incomplete)` : ''),
+        (errors.length > 0 ? ` · ${errors.length} not audited (incomplete, see the warnings on stderr)` : ''),
     ),
   );
   return `${lines.join('\n')}\n`;
