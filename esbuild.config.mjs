@@ -17,7 +17,9 @@ const root = dirname(fileURLToPath(import.meta.url));
 
 /** Handler entry points: name → source. The stack deploys dist/functions/<name>/index.mjs. */
 export const handlers = {
-  // filled in as the handlers are written (functions/<name>/handler.ts)
+  'change-handler': 'functions/change-handler/handler.ts',
+  sweep: 'functions/sweep/handler.ts',
+  'slack-notifier': 'functions/slack-notifier/handler.ts',
 };
 
 const banner = {

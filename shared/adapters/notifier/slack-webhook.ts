@@ -75,7 +75,8 @@ export function createSlackPoster(options: { webhookUrl: () => Promise<string>; 
     const response = await doFetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(message),
+      // An empty `blocks` list is rejected by Slack (`invalid_blocks`): send the text alone then.
+      body: JSON.stringify(message.blocks.length > 0 ? message : { text: message.text }),
     });
     if (!response.ok) {
       // Slack's error bodies are short codes (`invalid_blocks`, `no_service`); the URL stays out of it.

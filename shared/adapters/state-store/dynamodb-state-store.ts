@@ -7,12 +7,15 @@
  * batches) must not let the older audit overwrite the newer state. A write that loses that race is not
  * an error: newer state is already there.
  */
+
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  paginateScan,
 } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import type { FindingSummary } from '../../alerts/alert-document.js';
@@ -30,6 +33,8 @@ export interface StateStore {
   /** Returns false when newer state was already there (the write was skipped). */
   put(state: FunctionState): Promise<boolean>;
   delete(functionArn: string): Promise<void>;
+  /** Every remembered function (a paginated Scan: the sweep reconciles the whole table once a day). */
+  list(): AsyncIterable<FunctionState>;
 }
 
 const findingSummaries = z.array(
@@ -43,6 +48,28 @@ const findingSummaries = z.array(
   }),
 );
 
+function fromItem(item: Record<string, AttributeValue>): FunctionState {
+  const raw = item.findings?.S;
+  let findings: FindingSummary[] = [];
+  if (raw !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      json = undefined;
+    }
+    const parsed = findingSummaries.safeParse(json);
+    // A corrupt item is treated as "nothing reported yet": the worst case is one repeated alert.
+    if (parsed.success) findings = parsed.data;
+  }
+  return {
+    functionArn: item.functionArn?.S ?? '',
+    findings,
+    auditedAt: item.auditedAt?.S ?? '1970-01-01T00:00:00.000Z',
+    ...(item.alertId?.S ? { alertId: item.alertId.S } : {}),
+  };
+}
+
 export function createDynamoDbStateStore(options: { client: DynamoDBClient; tableName: string }): StateStore {
   const { client, tableName } = options;
   return {
@@ -54,20 +81,7 @@ export function createDynamoDbStateStore(options: { client: DynamoDBClient; tabl
           ConsistentRead: true,
         }),
       );
-      if (!Item) return undefined;
-      const raw = Item.findings?.S;
-      let findings: FindingSummary[] = [];
-      if (raw !== undefined) {
-        const parsed = findingSummaries.safeParse(JSON.parse(raw));
-        // A corrupt item is treated as "nothing reported yet": the worst case is one repeated alert.
-        if (parsed.success) findings = parsed.data;
-      }
-      return {
-        functionArn,
-        findings,
-        auditedAt: Item.auditedAt?.S ?? '1970-01-01T00:00:00.000Z',
-        ...(Item.alertId?.S ? { alertId: Item.alertId.S } : {}),
-      };
+      return Item ? fromItem(Item) : undefined;
     },
     async put(state) {
       try {
@@ -94,6 +108,11 @@ export function createDynamoDbStateStore(options: { client: DynamoDBClient; tabl
       await client.send(
         new DeleteItemCommand({ TableName: tableName, Key: { functionArn: { S: functionArn } } }),
       );
+    },
+    async *list() {
+      for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true })) {
+        for (const item of page.Items ?? []) if (item.functionArn?.S) yield fromItem(item);
+      }
     },
   };
 }

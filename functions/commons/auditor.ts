@@ -1,0 +1,116 @@
+/**
+ * Composition for the change and sweep handlers: SDK clients (one set per audited region, created once
+ * per execution environment), the live source, the audit, the state table, the alert topic. The handlers
+ * call `createAuditorRuntime` at module scope; tests call it with moto's endpoint.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { loadActionCatalog } from '../../shared/adapters/action-catalog/load-action-catalog.js';
+import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/clients.js';
+import { createLiveSource } from '../../shared/adapters/aws/live-source.js';
+import { type AwsDirectory, createAwsDirectory } from '../../shared/adapters/directory/aws-directory.js';
+import { type AlertPublisher, createSnsPublisher } from '../../shared/adapters/notifier/sns-notifier.js';
+import {
+  createDynamoDbStateStore,
+  type StateStore,
+} from '../../shared/adapters/state-store/dynamodb-state-store.js';
+import { auditAccount } from '../../shared/domain/audit/audit-account.js';
+import type { ActionCatalog } from '../../shared/domain/policy/action-catalog.js';
+import type { Report } from '../../shared/domain/report.js';
+import type { AuditorConfig } from './config.js';
+
+export const TOOL = { name: 'lambda-role-audit', version: '0.1.0' } as const;
+
+/** Client settings shared by every client: tests point them at moto. */
+export interface ClientSettings {
+  readonly endpoint?: string;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly maxAttempts?: number;
+}
+
+export interface AuditorRuntime {
+  readonly config: AuditorConfig;
+  readonly clientsByRegion: ReadonlyMap<string, AwsClients>;
+  readonly dynamodb: DynamoDBClient;
+  readonly sns: SNSClient;
+  readonly stateStore: StateStore;
+  readonly publisher: AlertPublisher;
+  /** A directory whose ListFunctions cache lives as long as one invocation. */
+  newDirectory(): AwsDirectory;
+  auditFunctions(region: string, functionArns: readonly string[]): Promise<Report>;
+  auditRegion(region: string): Promise<Report>;
+}
+
+export function createAuditorRuntime(
+  config: AuditorConfig,
+  settings: ClientSettings = {},
+  overrides: { catalog?: () => Promise<ActionCatalog>; now?: () => Date } = {},
+): AuditorRuntime {
+  const common = {
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+  };
+  const clientsByRegion = new Map<string, AwsClients>();
+  for (const region of config.auditRegions) {
+    clientsByRegion.set(
+      region,
+      createAwsClients({
+        region,
+        ...common,
+        ...(settings.maxAttempts ? { maxAttempts: settings.maxAttempts } : {}),
+      }),
+    );
+  }
+  const retry = { retryMode: 'adaptive' as const, maxAttempts: settings.maxAttempts ?? 5 };
+  const dynamodb = new DynamoDBClient({ region: config.region, ...common, ...retry });
+  const sns = new SNSClient({ region: config.region, ...common, ...retry });
+  const sources = new Map(
+    [...clientsByRegion].map(([region, clients]) => [region, createLiveSource({ clients })]),
+  );
+  // The catalog is read once per execution environment, on first use.
+  let catalog: Promise<ActionCatalog> | undefined;
+  const getCatalog = () => {
+    catalog ??= (overrides.catalog ?? loadActionCatalog)();
+    return catalog;
+  };
+  const now = overrides.now ?? (() => new Date());
+
+  const audit = async (region: string, functionNames?: readonly string[]): Promise<Report> => {
+    const source = sources.get(region);
+    if (!source) throw new Error(`region ${region} is not audited`);
+    const snapshot = await source.load(functionNames ? { functionNames } : {});
+    // A function deleted since the event is absent from the snapshot: audit only those present, so that the
+    // use case sees it missing (and confirms the deletion) rather than an error for the whole batch.
+    const present = functionNames?.filter((arn) => snapshot.functions.some((fn) => fn.FunctionArn === arn));
+    return auditAccount(snapshot, {
+      catalog: await getCatalog(),
+      suppressions: config.suppressions,
+      generatedAt: now().toISOString(),
+      tool: TOOL,
+      ...(present ? { functionNames: present } : {}),
+    });
+  };
+
+  return {
+    config,
+    clientsByRegion,
+    dynamodb,
+    sns,
+    stateStore: createDynamoDbStateStore({ client: dynamodb, tableName: config.stateTableName }),
+    publisher: createSnsPublisher({ client: sns, topicArn: config.alertTopicArn }),
+    newDirectory() {
+      const first = clientsByRegion.values().next().value;
+      if (!first) throw new Error('no audited region');
+      const lambdaByRegion = new Map<string, LambdaClient>(
+        [...clientsByRegion].map(([region, c]) => [region, c.lambda]),
+      );
+      return createAwsDirectory({ iam: first.iam, lambdaByRegion });
+    },
+    auditFunctions: (region, functionArns) =>
+      functionArns.length === 0
+        ? Promise.reject(new Error('no function to audit'))
+        : audit(region, functionArns),
+    auditRegion: (region) => audit(region),
+  };
+}

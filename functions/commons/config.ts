@@ -1,0 +1,76 @@
+/**
+ * The handlers' configuration, from their environment, parsed once with zod at cold start. A bad value
+ * fails the cold start with a message naming the variable (never its value: some are ARNs of secrets).
+ */
+import { z } from 'zod';
+import { parseSeverity } from '../../shared/alerts/alert-document.js';
+import type { Severity } from '../../shared/domain/report.js';
+import { parseSuppressions, type Suppression } from '../../shared/domain/suppressions.js';
+
+export interface AuditorConfig {
+  readonly stateTableName: string;
+  readonly alertTopicArn: string;
+  readonly minSeverity: Severity;
+  readonly suppressions: readonly Suppression[];
+  /** The regions whose functions are audited (IAM changes can affect functions in any of them). */
+  readonly auditRegions: readonly string[];
+  readonly region: string;
+}
+
+export class ConfigurationError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigurationError';
+  }
+}
+
+const required = (name: string) =>
+  z
+    .string({ error: `${name} is not set` })
+    .trim()
+    .min(1, { error: `${name} is empty` });
+
+export function readAuditorConfig(env: Readonly<Record<string, string | undefined>>): AuditorConfig {
+  const schema = z.object({
+    STATE_TABLE_NAME: required('STATE_TABLE_NAME'),
+    ALERT_TOPIC_ARN: required('ALERT_TOPIC_ARN').regex(/^arn:[^:]+:sns:/, {
+      error: 'ALERT_TOPIC_ARN is not an SNS topic ARN',
+    }),
+    AWS_REGION: required('AWS_REGION'),
+  });
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new ConfigurationError(parsed.error.issues.map((i) => i.message).join('; '));
+  const minSeverityRaw = env.ALERT_MIN_SEVERITY;
+  const minSeverity = parseSeverity(minSeverityRaw, 'low');
+  if (minSeverityRaw && minSeverityRaw.trim().toLowerCase() !== minSeverity) {
+    throw new ConfigurationError('ALERT_MIN_SEVERITY must be one of critical, high, medium, low, info');
+  }
+  let suppressions: Suppression[] = [];
+  if (env.SUPPRESSIONS && env.SUPPRESSIONS.trim() !== '') {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(env.SUPPRESSIONS);
+    } catch (error) {
+      throw new ConfigurationError('SUPPRESSIONS is not JSON (expected an array of suppressions)', {
+        cause: error,
+      });
+    }
+    suppressions = parseSuppressions(raw, 'the SUPPRESSIONS environment variable');
+  }
+  const regions = (env.AUDIT_REGIONS ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r.length > 0);
+  for (const region of regions) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+      throw new ConfigurationError(`AUDIT_REGIONS holds "${region}", not a region name`);
+  }
+  return {
+    stateTableName: parsed.data.STATE_TABLE_NAME,
+    alertTopicArn: parsed.data.ALERT_TOPIC_ARN,
+    minSeverity,
+    suppressions,
+    auditRegions: regions.length > 0 ? [...new Set(regions)] : [parsed.data.AWS_REGION],
+    region: parsed.data.AWS_REGION,
+  };
+}

@@ -1,0 +1,277 @@
+/**
+ * The change use case: a batch of CloudTrail events (as the SQS messages EventBridge delivered) in, at
+ * most one alert per affected function out.
+ *
+ * 1. Parse and classify each message. A malformed message fails (it returns to the queue and, after
+ *    maxReceiveCount, lands in the dead-letter queue where someone can read it). A failed API call, an
+ *    event we do not act on, or one naming nothing that still exists is logged and dropped: retrying it
+ *    would never help.
+ * 2. Resolve each change to functions, then coalesce: twenty events on one role in a batch give one audit
+ *    per region and at most one alert per function.
+ * 3. Audit the affected functions (the per-function read path), compare their alerting findings with the
+ *    state table, and publish only when findings appeared or were resolved.
+ * 4. Report failures per message (`batchItemFailures`): a message fails when any function it affects
+ *    could not be settled, and only those messages are retried.
+ *
+ * Idempotency, and why state is written after the publish:
+ * - publish fails → nothing is written → the retry sees the same difference and publishes again (with the
+ *   same `alert_id`): no alert is lost;
+ * - publish and state write succeed → a retry of the message (another function of it failed) finds no
+ *   difference for this function and sends nothing: no duplicate;
+ * - publish succeeds but the state write fails after the SDK's retries → the retry publishes again. We
+ *   prefer a rare duplicate to a lost alert; it carries the same deterministic `alert_id` attribute, so a
+ *   subscriber that cares can drop it. (No order of two writes to two services avoids both outcomes
+ *   without a transaction spanning them.)
+ */
+
+import type { AlertPublisher } from '../adapters/notifier/sns-notifier.js';
+import type { StateStore } from '../adapters/state-store/dynamodb-state-store.js';
+import {
+  type AlertDocument,
+  buildFunctionAlert,
+  diffFindings,
+  isAlerting,
+  summariseFinding,
+} from '../alerts/alert-document.js';
+import { renderSnsAlert } from '../alerts/sns-message.js';
+import type { Report, Severity } from '../domain/report.js';
+import { type Change, classifyEvent, functionNameOf } from '../events/change.js';
+import { parseCloudTrailEvent } from '../events/cloudtrail-event.js';
+import { type Directory, resolveAffectedFunctions } from '../events/resolve-affected.js';
+
+/** The part of an SQS record the use case reads. */
+export interface QueueMessage {
+  readonly messageId: string;
+  readonly body: string;
+}
+
+/** Structured logging (Powertools' Logger satisfies it). Never pass whole events or environment here. */
+export interface LogSink {
+  debug(message: string, ...attributes: Record<string, unknown>[]): void;
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
+}
+
+export interface HandleChangesDeps {
+  readonly directory: Directory & { functionExists(functionArn: string): Promise<boolean> };
+  /** Audits these functions (unqualified ARNs, all in `region`) through the per-function read path. */
+  readonly auditFunctions: (region: string, functionArns: readonly string[]) => Promise<Report>;
+  readonly stateStore: StateStore;
+  readonly publisher: AlertPublisher;
+  readonly minSeverity: Severity;
+  /** Regions whose functions are audited; changes to functions elsewhere are dropped. */
+  readonly auditRegions: readonly string[];
+  readonly logger: LogSink;
+}
+
+export interface FunctionOutcome {
+  readonly functionArn: string;
+  readonly outcome: 'alerted' | 'unchanged' | 'deleted' | 'failed';
+  readonly alert?: AlertDocument;
+  readonly subject?: string;
+}
+
+export interface HandleChangesResult {
+  readonly batchItemFailures: { itemIdentifier: string }[];
+  readonly functions: readonly FunctionOutcome[];
+}
+
+interface Affected {
+  readonly messageIds: Set<string>;
+  readonly changes: Change[];
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+function regionOf(functionArn: string): string {
+  return functionArn.split(':')[3] ?? '';
+}
+
+/** Most recent first, one entry per CloudTrail event (a redelivered event is the same change). */
+function distinctChanges(changes: readonly Change[]): Change[] {
+  const seen = new Set<string>();
+  const out: Change[] = [];
+  for (const change of [...changes].sort((a, b) => b.eventTime.localeCompare(a.eventTime))) {
+    const key = change.eventId ?? `${change.eventName}|${change.eventTime}|${change.summary}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(change);
+  }
+  return out;
+}
+
+export async function handleChanges(
+  messages: readonly QueueMessage[],
+  deps: HandleChangesDeps,
+): Promise<HandleChangesResult> {
+  const { logger } = deps;
+  const failed = new Set<string>();
+  const affected = new Map<string, Affected>();
+  const auditRegions = new Set(deps.auditRegions);
+  // The same role or policy named by many events of the batch is resolved once.
+  const resolutions = new Map<string, Promise<readonly string[]>>();
+
+  await Promise.all(
+    messages.map(async (message) => {
+      const parsed = parseCloudTrailEvent(message.body);
+      if (!parsed.ok) {
+        logger.error('malformed event: left for the dead-letter queue', {
+          messageId: message.messageId,
+          reason: parsed.error,
+        });
+        failed.add(message.messageId);
+        return;
+      }
+      const classified = classifyEvent(parsed.event);
+      const eventName = parsed.event.detail.eventName;
+      const eventId = parsed.event.detail.eventID;
+      if (classified.kind === 'ignored') {
+        logger.info('event ignored', {
+          messageId: message.messageId,
+          eventName,
+          eventId,
+          reason: classified.reason,
+        });
+        return;
+      }
+      const change = classified.change;
+      const key = JSON.stringify(change.target);
+      let resolution = resolutions.get(key);
+      if (!resolution) {
+        resolution = resolveAffectedFunctions(change, deps.directory);
+        resolutions.set(key, resolution);
+      }
+      let functionArns: readonly string[];
+      try {
+        functionArns = await resolution;
+      } catch (error) {
+        logger.warn('cannot resolve the functions a change affects: will retry', {
+          messageId: message.messageId,
+          eventName,
+          eventId,
+          error: errorText(error),
+        });
+        failed.add(message.messageId);
+        return;
+      }
+      const inScope = functionArns.filter((arn) => auditRegions.has(regionOf(arn)));
+      if (inScope.length === 0) {
+        logger.info('event names no function to audit: dropped', {
+          messageId: message.messageId,
+          eventName,
+          eventId,
+          target: change.target,
+          outOfScope: functionArns.length,
+        });
+        return;
+      }
+      for (const arn of inScope) {
+        const entry = affected.get(arn) ?? { messageIds: new Set<string>(), changes: [] };
+        entry.messageIds.add(message.messageId);
+        entry.changes.push(change);
+        affected.set(arn, entry);
+      }
+    }),
+  );
+
+  const byRegion = new Map<string, string[]>();
+  for (const arn of affected.keys())
+    byRegion.set(regionOf(arn), [...(byRegion.get(regionOf(arn)) ?? []), arn]);
+
+  const outcomes: FunctionOutcome[] = [];
+  const fail = (arn: string, reason: string, error?: unknown) => {
+    logger.warn(reason, { functionArn: arn, ...(error === undefined ? {} : { error: errorText(error) }) });
+    for (const id of affected.get(arn)?.messageIds ?? []) failed.add(id);
+    outcomes.push({ functionArn: arn, outcome: 'failed' });
+  };
+
+  for (const [region, arns] of byRegion) {
+    let report: Report;
+    try {
+      report = await deps.auditFunctions(region, arns);
+    } catch (error) {
+      for (const arn of arns) fail(arn, 'audit failed: will retry', error);
+      continue;
+    }
+    // Functions are settled one after the other: a handful per batch, and sequential publishes keep
+    // SNS and DynamoDB calls gentle.
+    for (const arn of arns) {
+      const entry = affected.get(arn);
+      if (!entry) continue;
+      try {
+        outcomes.push(await settleFunction(arn, entry, report, deps));
+      } catch (error) {
+        fail(arn, 'cannot settle function: will retry', error);
+      }
+    }
+  }
+
+  logger.info('batch done', {
+    messages: messages.length,
+    functions: affected.size,
+    alerted: outcomes.filter((o) => o.outcome === 'alerted').length,
+    failedMessages: failed.size,
+  });
+  return {
+    batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })),
+    functions: outcomes,
+  };
+}
+
+async function settleFunction(
+  functionArn: string,
+  entry: Affected,
+  report: Report,
+  deps: HandleChangesDeps,
+): Promise<FunctionOutcome> {
+  const name = functionNameOf(functionArn);
+  const result = report.functions.find((fn) => fn.functionArn === functionArn || fn.functionName === name);
+  const errors = (report.errors ?? []).filter(
+    (e) => e.functionName === name || e.functionName === functionArn,
+  );
+  if (!result || errors.length > 0) {
+    // Either the function is gone (deleted since the event), or part of it could not be read. Only the
+    // first is settled; alerting on a half-read function could announce findings that are not there.
+    if (!(await deps.directory.functionExists(functionArn))) {
+      await deps.stateStore.delete(functionArn);
+      deps.logger.info('function no longer exists: state cleared, nothing to alert', { functionArn });
+      return { functionArn, outcome: 'deleted' };
+    }
+    throw new Error(
+      result
+        ? `incomplete audit: ${errors.map((e) => e.message).join('; ')}`
+        : 'the audit returned no result for the function',
+    );
+  }
+
+  const open = result.findings.filter((f) => isAlerting(f, deps.minSeverity));
+  const state = await deps.stateStore.get(functionArn);
+  const diff = diffFindings(state?.findings ?? [], open);
+  if (diff.added.length === 0 && diff.resolved.length === 0) {
+    deps.logger.info('findings unchanged: no alert', { functionArn, open: open.length });
+    return { functionArn, outcome: 'unchanged' };
+  }
+
+  const document = buildFunctionAlert({ report, result, diff, changes: distinctChanges(entry.changes) });
+  const message = renderSnsAlert(document);
+  const messageId = await deps.publisher.publish(message);
+  const written = await deps.stateStore.put({
+    functionArn,
+    findings: open.map(summariseFinding),
+    auditedAt: report.generatedAt,
+    alertId: document.alertId,
+  });
+  deps.logger.info('alert published', {
+    functionArn,
+    alertId: document.alertId,
+    snsMessageId: messageId,
+    added: diff.added.length,
+    resolved: diff.resolved.length,
+    stateWritten: written,
+  });
+  return { functionArn, outcome: 'alerted', alert: message.document, subject: message.subject };
+}

@@ -1,0 +1,132 @@
+/**
+ * The scheduled sweep: audit every function of every audited region through the bulk read path, publish a
+ * digest of the open findings, and bring the state table in line with what is true now. Events can be
+ * lost (CloudTrail delivers to EventBridge on a best-effort basis, a rule can be disabled): with a daily
+ * sweep, a lost event costs a day at most.
+ *
+ * State reconciliation: a function whose findings differ from the table gets its state rewritten (the
+ * digest has told people, so the next event does not announce them again); remembered functions that no
+ * longer exist in an audited region are removed. Functions the audit could not fully read are left as
+ * they are.
+ */
+
+import type { AlertPublisher } from '../adapters/notifier/sns-notifier.js';
+import type { FunctionState, StateStore } from '../adapters/state-store/dynamodb-state-store.js';
+import {
+  buildDigestAlert,
+  type DigestAlertDocument,
+  isAlerting,
+  summariseFinding,
+} from '../alerts/alert-document.js';
+import { renderSnsAlert } from '../alerts/sns-message.js';
+import type { Report, Severity } from '../domain/report.js';
+import type { LogSink } from './handle-changes.js';
+
+export interface SweepDeps {
+  /** Audits one region's whole account (bulk path). */
+  readonly auditRegion: (region: string) => Promise<Report>;
+  readonly regions: readonly string[];
+  readonly stateStore: StateStore;
+  readonly publisher: AlertPublisher;
+  readonly minSeverity: Severity;
+  readonly logger: LogSink;
+}
+
+export interface SweepResult {
+  readonly digest: DigestAlertDocument;
+  readonly subject: string;
+  readonly published: boolean;
+  readonly stateUpdated: number;
+  readonly stateRemoved: number;
+}
+
+/** One report for several regions: functions and errors side by side, summary recounted. */
+export function mergeReports(reports: readonly Report[]): Report {
+  const [first] = reports;
+  if (!first) throw new Error('no report to merge');
+  const functions = reports.flatMap((r) => r.functions);
+  const errors = reports.flatMap((r) => r.errors ?? []);
+  const findings: Partial<Record<Severity, number>> = {};
+  for (const r of reports) {
+    for (const [severity, count] of Object.entries(r.summary.findings) as [Severity, number][]) {
+      findings[severity] = (findings[severity] ?? 0) + count;
+    }
+  }
+  return {
+    ...first,
+    source: { kind: first.source.kind, ...(first.source.account ? { account: first.source.account } : {}) },
+    summary: {
+      functions: functions.length,
+      compliant: functions.filter((f) => f.compliant).length,
+      findings,
+    },
+    functions,
+    ...(errors.length > 0 ? { errors } : {}),
+  };
+}
+
+function sameFindings(a: readonly { id: string }[], b: readonly { id: string }[]): boolean {
+  if (a.length !== b.length) return false;
+  const ids = new Set(a.map((f) => f.id));
+  return b.every((f) => ids.has(f.id));
+}
+
+export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
+  // Regions are audited one after the other: each bulk read already runs at Lambda's request rate.
+  const reports: Report[] = [];
+  for (const region of deps.regions) reports.push(await deps.auditRegion(region));
+  const report = mergeReports(reports);
+  const digest = buildDigestAlert({ report, regions: deps.regions, minSeverity: deps.minSeverity });
+  const message = renderSnsAlert(digest);
+  const open = digest.report.functions.reduce((n, fn) => n + fn.findings.length, 0);
+  const published = open > 0 || (report.errors?.length ?? 0) > 0;
+  if (published) await deps.publisher.publish(message);
+
+  // Reconcile after the publish, for the reason handle-changes.ts gives: state never runs ahead of what
+  // people were told.
+  const remembered = new Map<string, FunctionState>();
+  for await (const state of deps.stateStore.list()) remembered.set(state.functionArn, state);
+  const incomplete = new Set(
+    (report.errors ?? []).map((e) => e.functionName).filter((n): n is string => !!n),
+  );
+  let stateUpdated = 0;
+  for (const fn of report.functions) {
+    if (incomplete.has(fn.functionName)) continue;
+    const alerting = fn.findings.filter((f) => isAlerting(f, deps.minSeverity));
+    const before = remembered.get(fn.functionArn);
+    remembered.delete(fn.functionArn);
+    if (before ? sameFindings(before.findings, alerting) : alerting.length === 0) continue;
+    await deps.stateStore.put({
+      functionArn: fn.functionArn,
+      findings: alerting.map(summariseFinding),
+      auditedAt: report.generatedAt,
+      alertId: digest.alertId,
+    });
+    stateUpdated += 1;
+  }
+  let stateRemoved = 0;
+  const regions = new Set(deps.regions);
+  const unread = new Set(incomplete);
+  for (const state of remembered.values()) {
+    const region = state.functionArn.split(':')[3] ?? '';
+    const name = state.functionArn.split(':')[6] ?? '';
+    if (!regions.has(region) || unread.has(name)) continue;
+    await deps.stateStore.delete(state.functionArn);
+    stateRemoved += 1;
+  }
+  deps.logger.info('sweep done', {
+    regions: deps.regions,
+    functions: report.functions.length,
+    openFindings: open,
+    published,
+    stateUpdated,
+    stateRemoved,
+  });
+  return {
+    digest: message.document as DigestAlertDocument,
+    subject: message.subject,
+    published,
+    stateUpdated,
+    stateRemoved,
+  };
+}
