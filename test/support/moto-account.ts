@@ -1,0 +1,468 @@
+/**
+ * Builds an account in moto from an export folder (a scenario), through the real SDK: roles, inline and
+ * managed policies, boundaries, functions (a tiny zip built in memory), SQS queues, Kinesis streams,
+ * DynamoDB tables with streams, event source mappings and event invoke configs.
+ *
+ * What moto cannot represent is not hidden: it is returned as data (`unrepresented`), each piece with the
+ * resources and rules it touches, so that a test drops exactly those expectations and no others.
+ * - DeadLetterConfig, LoggingConfig and KMSKeyArn are dropped by moto's CreateFunction (moto-notes §1);
+ *   the helper reads each function back and reports every setting that did not survive.
+ * - MSK, self-managed Kafka, Amazon MQ and DocumentDB mappings cannot be created (moto-notes §1).
+ * - DynamoDB stream ARNs end with a label moto chooses: `arnRewrites` maps the scenario's ARN to moto's,
+ *   and every policy document and expectation goes through it.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  AttachRolePolicyCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  IAMClient,
+  PutRolePermissionsBoundaryCommand,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  CreateEventSourceMappingCommand,
+  CreateFunctionCommand,
+  type CreateFunctionCommandInput,
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  PutFunctionEventInvokeConfigCommand,
+  type Runtime,
+} from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { decodeDocument } from '../../shared/adapters/aws/export-writer.js';
+import type { MotoServer } from './moto.js';
+
+/** A piece of the scenario moto cannot hold, with what it would have decided. */
+export interface Unrepresented {
+  readonly functionName?: string;
+  readonly what: string;
+  /** Expectations (missing permissions) on these resources (prefixes) cannot hold in moto. */
+  readonly resources: readonly string[];
+  /** Expectations on these actions' services (`logs:`) cannot hold either. */
+  readonly actionPrefixes?: readonly string[];
+  /** Rule expectations this piece can change for the function. */
+  readonly rules?: readonly string[];
+}
+
+export interface MotoAccount {
+  readonly region: string;
+  readonly arnRewrites: ReadonlyMap<string, string>;
+  readonly unrepresented: readonly Unrepresented[];
+  readonly functionArns: ReadonlyMap<string, string>;
+}
+
+export const MOTO_ACCOUNT = '123456789012';
+
+type Json = Record<string, unknown>;
+
+function list(value: unknown): Json[] {
+  return Array.isArray(value) ? (value.filter((v) => typeof v === 'object' && v !== null) as Json[]) : [];
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function record(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+async function readJson(directory: string, file: string, required: boolean): Promise<Json> {
+  try {
+    return JSON.parse(await readFile(join(directory, file), 'utf8')) as Json;
+  } catch (error: unknown) {
+    if (!required) return {};
+    throw error;
+  }
+}
+
+/** A zip archive holding one stored (uncompressed) file: enough for CreateFunction's ZipFile. */
+export function tinyZip(
+  fileName = 'index.mjs',
+  content = 'export const handler = async () => ({});\n',
+): Uint8Array {
+  const name = Buffer.from(fileName, 'utf8');
+  const data = Buffer.from(content, 'utf8');
+  const crc = crc32(data);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(data.length, 24);
+  central.writeUInt16LE(name.length, 28);
+  const centralOffset = local.length + name.length + data.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + name.length, 12);
+  end.writeUInt32LE(centralOffset, 16);
+  return new Uint8Array(Buffer.concat([local, name, data, central, name, end]));
+}
+
+export interface MotoClients {
+  readonly iam: IAMClient;
+  readonly lambda: LambdaClient;
+  readonly sqs: SQSClient;
+  readonly kinesis: KinesisClient;
+  readonly dynamodb: DynamoDBClient;
+}
+
+export function motoClients(server: MotoServer): MotoClients {
+  const config = server.clientConfig;
+  return {
+    iam: new IAMClient(config),
+    lambda: new LambdaClient(config),
+    // Queue URLs must not redirect requests away from moto (moto-notes P6).
+    sqs: new SQSClient({ ...config, useQueueUrlAsEndpoint: false }),
+    // The Kinesis client speaks HTTP/2 by default, which moto's server does not (moto-notes P7).
+    kinesis: new KinesisClient({ ...config, requestHandler: new NodeHttpHandler() }),
+    dynamodb: new DynamoDBClient(config),
+  };
+}
+
+function rewriteAll(json: string, rewrites: ReadonlyMap<string, string>): string {
+  let result = json;
+  for (const [from, to] of rewrites) result = result.split(from).join(to);
+  return result;
+}
+
+function documentText(raw: unknown, rewrites: ReadonlyMap<string, string>): string {
+  const decoded = decodeDocument(raw);
+  return rewriteAll(typeof decoded === 'string' ? decoded : JSON.stringify(decoded), rewrites);
+}
+
+function arnParts(arn: string): { service: string; region: string; account: string; resource: string } {
+  const [, , service = '', region = '', account = '', ...rest] = arn.split(':');
+  return { service, region, account, resource: rest.join(':') };
+}
+
+/**
+ * Creates the scenario's sources (queues, streams, tables). Returns the ARN rewrites, and the mappings
+ * whose source moto cannot hold.
+ */
+async function createEventSources(
+  clients: MotoClients,
+  mappings: readonly Json[],
+  region: string,
+): Promise<{ rewrites: Map<string, string>; unsupported: Set<string> }> {
+  const rewrites = new Map<string, string>();
+  const unsupported = new Set<string>();
+  const done = new Set<string>();
+  for (const mapping of mappings) {
+    const arn = text(mapping.EventSourceArn);
+    if (!arn || done.has(arn)) {
+      if (!arn) unsupported.add(text(mapping.UUID) ?? '');
+      continue;
+    }
+    done.add(arn);
+    const { service, resource, region: arnRegion } = arnParts(arn);
+    if (arnRegion !== region) {
+      unsupported.add(arn);
+      continue;
+    }
+    if (service === 'sqs') {
+      await clients.sqs.send(new CreateQueueCommand({ QueueName: resource }));
+    } else if (service === 'kinesis' && /^stream\/[^/]+$/.test(resource)) {
+      const StreamName = resource.slice('stream/'.length);
+      await clients.kinesis.send(new CreateStreamCommand({ StreamName, ShardCount: 1 }));
+      const summary = await clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName }));
+      const created = summary.StreamDescriptionSummary?.StreamARN;
+      if (created && created !== arn) rewrites.set(arn, created);
+    } else if (service === 'dynamodb' && /^table\/[^/]+\/stream\/.+$/.test(resource)) {
+      const TableName = resource.split('/')[1] ?? 'table';
+      const table = await clients.dynamodb.send(
+        new CreateTableCommand({
+          TableName,
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+          StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        }),
+      );
+      const created = table.TableDescription?.LatestStreamArn;
+      if (created && created !== arn) rewrites.set(arn, created);
+    } else {
+      unsupported.add(arn);
+    }
+  }
+  return { rewrites, unsupported };
+}
+
+/** Builds the account of `exportDirectory` in `server`'s moto. */
+export async function createAccountFromExport(
+  server: MotoServer,
+  exportDirectory: string,
+): Promise<MotoAccount> {
+  const clients = motoClients(server);
+  try {
+    return await buildAccount(server.clientConfig.region, clients, exportDirectory);
+  } finally {
+    for (const client of Object.values(clients)) client.destroy();
+  }
+}
+
+async function buildAccount(
+  region: string,
+  clients: MotoClients,
+  exportDirectory: string,
+): Promise<MotoAccount> {
+  const [authorization, functionsFile, mappingsFile, invokeFile] = await Promise.all([
+    readJson(exportDirectory, 'authorization-details.json', true),
+    readJson(exportDirectory, 'functions.json', true),
+    readJson(exportDirectory, 'event-source-mappings.json', true),
+    readJson(exportDirectory, 'event-invoke-configs.json', false),
+  ]);
+  const roles = list(authorization.RoleDetailList);
+  const policies = list(authorization.Policies);
+  const functions = list(functionsFile.Functions);
+  const mappings = list(mappingsFile.EventSourceMappings);
+  const invokeConfigs = list(invokeFile.FunctionEventInvokeConfigs);
+  const unrepresented: Unrepresented[] = [];
+
+  for (const arn of [...roles.map((r) => text(r.Arn)), ...functions.map((f) => text(f.FunctionArn))]) {
+    if (arn && arnParts(arn).account !== MOTO_ACCOUNT) {
+      throw new Error(
+        `scenario ARN ${arn} is not in moto's account ${MOTO_ACCOUNT}: the helper does not switch accounts`,
+      );
+    }
+  }
+
+  const { rewrites, unsupported } = await createEventSources(clients, mappings, region);
+
+  // Customer managed policies (AWS managed ones are moto's own copies, loaded at start).
+  for (const policy of policies) {
+    const arn = text(policy.Arn) ?? '';
+    if (arn.includes(':iam::aws:policy/')) continue;
+    const versions = list(policy.PolicyVersionList);
+    const version = versions.find((v) => v.IsDefaultVersion === true) ?? versions[0];
+    await clients.iam.send(
+      new CreatePolicyCommand({
+        PolicyName: text(policy.PolicyName),
+        Path: text(policy.Path) ?? '/',
+        PolicyDocument: documentText(version?.Document, rewrites),
+      }),
+    );
+  }
+
+  const roleNames = new Set<string>();
+  for (const role of roles) {
+    const RoleName = text(role.RoleName) ?? '';
+    roleNames.add(text(role.Arn) ?? '');
+    await clients.iam.send(
+      new CreateRoleCommand({
+        RoleName,
+        Path: text(role.Path) ?? '/',
+        AssumeRolePolicyDocument: documentText(role.AssumeRolePolicyDocument, rewrites),
+        Tags: list(role.Tags).map((tag) => ({ Key: text(tag.Key), Value: text(tag.Value) })),
+      }),
+    );
+    for (const inline of list(role.RolePolicyList)) {
+      const PolicyName = text(inline.PolicyName) ?? '';
+      try {
+        await clients.iam.send(
+          new PutRolePolicyCommand({
+            RoleName,
+            PolicyName,
+            PolicyDocument: documentText(inline.PolicyDocument, rewrites),
+          }),
+        );
+      } catch (error: unknown) {
+        unrepresented.push({
+          what: `role ${RoleName}: inline policy ${PolicyName} rejected by moto (${String(error)})`,
+          resources: [''],
+        });
+      }
+    }
+    for (const attached of list(role.AttachedManagedPolicies)) {
+      const PolicyArn = text(attached.PolicyArn) ?? '';
+      try {
+        await clients.iam.send(new AttachRolePolicyCommand({ RoleName, PolicyArn }));
+      } catch (error: unknown) {
+        unrepresented.push({
+          what: `role ${RoleName}: managed policy ${PolicyArn} not in moto (${String(error)})`,
+          resources: [''],
+        });
+      }
+    }
+    const boundary = text(record(role.PermissionsBoundary)?.PermissionsBoundaryArn);
+    if (boundary) {
+      await clients.iam.send(
+        new PutRolePermissionsBoundaryCommand({ RoleName, PermissionsBoundary: boundary }),
+      );
+    }
+  }
+
+  const zip = tinyZip();
+  const functionArns = new Map<string, string>();
+  for (const fn of functions) {
+    const FunctionName = text(fn.FunctionName) ?? '';
+    const Role = text(fn.Role) ?? '';
+    // A function whose role is gone (role-unavailable): moto checks the role exists at creation, so a
+    // stand-in role with that ARN lives just long enough to create the function.
+    const standIn = !roleNames.has(Role);
+    if (standIn) {
+      const [, path = '/', name = ''] = /^arn:[^:]+:iam::\d{12}:role(\/(?:.*\/)?)([^/]+)$/.exec(Role) ?? [];
+      await clients.iam.send(
+        new CreateRoleCommand({
+          RoleName: name,
+          Path: path,
+          AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }),
+        }),
+      );
+    }
+    const vpc = record(fn.VpcConfig);
+    const input: CreateFunctionCommandInput = {
+      FunctionName,
+      Role,
+      Runtime: (text(fn.Runtime) ?? 'nodejs22.x') as Runtime,
+      Handler: text(fn.Handler) ?? 'index.handler',
+      Code: { ZipFile: zip },
+      ...(typeof fn.Timeout === 'number' ? { Timeout: fn.Timeout } : {}),
+      ...(typeof fn.MemorySize === 'number' ? { MemorySize: fn.MemorySize } : {}),
+      ...(vpc
+        ? {
+            VpcConfig: {
+              SubnetIds: (vpc.SubnetIds as string[] | undefined) ?? [],
+              SecurityGroupIds: (vpc.SecurityGroupIds as string[] | undefined) ?? [],
+            },
+          }
+        : {}),
+      ...(record(fn.TracingConfig)
+        ? { TracingConfig: { Mode: text(record(fn.TracingConfig)?.Mode) as 'Active' | 'PassThrough' } }
+        : {}),
+      ...(record(fn.DeadLetterConfig)
+        ? { DeadLetterConfig: { TargetArn: text(record(fn.DeadLetterConfig)?.TargetArn) } }
+        : {}),
+      ...(text(fn.KMSKeyArn) ? { KMSKeyArn: text(fn.KMSKeyArn) } : {}),
+      ...(record(fn.LoggingConfig)
+        ? { LoggingConfig: record(fn.LoggingConfig) as CreateFunctionCommandInput['LoggingConfig'] }
+        : {}),
+      ...(Array.isArray(fn.FileSystemConfigs)
+        ? { FileSystemConfigs: fn.FileSystemConfigs as CreateFunctionCommandInput['FileSystemConfigs'] }
+        : {}),
+    };
+    const created = await clients.lambda.send(new CreateFunctionCommand(input));
+    if (standIn) await clients.iam.send(new DeleteRoleCommand({ RoleName: roleNameOf(Role) }));
+    functionArns.set(FunctionName, created.FunctionArn ?? '');
+    unrepresented.push(
+      ...droppedSettings(
+        fn,
+        await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName })),
+        region,
+      ),
+    );
+  }
+
+  for (const mapping of mappings) {
+    const FunctionArn = text(mapping.FunctionArn) ?? '';
+    const functionName = functions.find((fn) => text(fn.FunctionArn) === FunctionArn)?.FunctionName as
+      | string
+      | undefined;
+    const source = text(mapping.EventSourceArn) ?? '';
+    if (unsupported.has(source) || !source || !functionName) {
+      unrepresented.push({
+        ...(functionName ? { functionName } : {}),
+        what: `event source mapping ${text(mapping.UUID) ?? '?'} on ${source || 'a self-managed source'}: moto creates only SQS, Kinesis and DynamoDB mappings`,
+        resources: [
+          source,
+          ...list(mapping.SourceAccessConfigurations).flatMap((c) =>
+            text(c.URI) ? [text(c.URI) as string] : [],
+          ),
+          ...(text(record(record(mapping.DestinationConfig)?.OnFailure)?.Destination)
+            ? [text(record(record(mapping.DestinationConfig)?.OnFailure)?.Destination) as string]
+            : []),
+        ].filter((r) => r.length > 0),
+        rules: ['unused-source-permission', 'overbroad-resource', 'wildcard-action'],
+      });
+      continue;
+    }
+    const { service } = arnParts(source);
+    const onFailure = text(record(record(mapping.DestinationConfig)?.OnFailure)?.Destination);
+    await clients.lambda.send(
+      new CreateEventSourceMappingCommand({
+        // The ARN, not the name: moto lists mappings by the exact string given here (moto-notes §1).
+        FunctionName: FunctionArn,
+        EventSourceArn: rewrites.get(source) ?? source,
+        Enabled: text(mapping.State) !== 'Disabled',
+        ...(typeof mapping.BatchSize === 'number' ? { BatchSize: mapping.BatchSize } : {}),
+        ...(service === 'kinesis' || service === 'dynamodb' ? { StartingPosition: 'LATEST' as const } : {}),
+        ...(onFailure
+          ? { DestinationConfig: { OnFailure: { Destination: rewrites.get(onFailure) ?? onFailure } } }
+          : {}),
+      }),
+    );
+  }
+
+  for (const config of invokeConfigs) {
+    const FunctionArn = text(config.FunctionArn) ?? '';
+    const destinations = record(config.DestinationConfig);
+    await clients.lambda.send(
+      new PutFunctionEventInvokeConfigCommand({
+        FunctionName: FunctionArn,
+        ...(destinations ? { DestinationConfig: destinations as never } : {}),
+      }),
+    );
+  }
+
+  return { region, arnRewrites: rewrites, unrepresented, functionArns };
+}
+
+function roleNameOf(roleArn: string): string {
+  return roleArn.slice(roleArn.lastIndexOf('/') + 1);
+}
+
+/** The settings of `wanted` that moto did not keep (`got` is its GetFunctionConfiguration). */
+function droppedSettings(wanted: Json, got: Json | object, region: string): Unrepresented[] {
+  const actual = got as Json;
+  const functionName = text(wanted.FunctionName) ?? '';
+  const dropped: Unrepresented[] = [];
+  const dlq = text(record(wanted.DeadLetterConfig)?.TargetArn);
+  if (dlq && text(record(actual.DeadLetterConfig)?.TargetArn) !== dlq) {
+    dropped.push({ functionName, what: 'DeadLetterConfig (moto drops it)', resources: [dlq] });
+  }
+  const kms = text(wanted.KMSKeyArn);
+  if (kms && text(actual.KMSKeyArn) !== kms) {
+    dropped.push({ functionName, what: 'KMSKeyArn (moto drops it)', resources: [kms] });
+  }
+  const logGroup = text(record(wanted.LoggingConfig)?.LogGroup);
+  if (
+    logGroup &&
+    logGroup !== `/aws/lambda/${functionName}` &&
+    text(record(actual.LoggingConfig)?.LogGroup) !== logGroup
+  ) {
+    dropped.push({
+      functionName,
+      what: `LoggingConfig.LogGroup ${logGroup} (moto drops it: the function logs to /aws/lambda/${functionName})`,
+      resources: [`arn:aws:logs:${region}:`],
+      actionPrefixes: ['logs:'],
+      rules: ['overbroad-resource'],
+    });
+  }
+  const fileSystems = Array.isArray(wanted.FileSystemConfigs) ? wanted.FileSystemConfigs.length : 0;
+  const keptFileSystems = Array.isArray(actual.FileSystemConfigs) ? actual.FileSystemConfigs.length : 0;
+  if (fileSystems > 0 && keptFileSystems !== fileSystems) {
+    dropped.push({
+      functionName,
+      what: 'FileSystemConfigs (moto drops them)',
+      resources: ['arn:aws:elasticfilesystem:'],
+    });
+  }
+  return dropped;
+}
