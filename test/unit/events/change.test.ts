@@ -1,0 +1,162 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  apiActionOf,
+  type ChangeTarget,
+  classifyEvent,
+  functionArnOf,
+} from '../../../shared/events/change.js';
+import { parseCloudTrailEvent } from '../../../shared/events/cloudtrail-event.js';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/events');
+const read = (name: string) => readFileSync(join(fixtures, `${name}.json`), 'utf8');
+
+function classify(name: string) {
+  const parsed = parseCloudTrailEvent(read(name));
+  if (!parsed.ok) throw new Error(parsed.error);
+  return classifyEvent(parsed.event);
+}
+
+const FN = 'arn:aws:lambda:us-east-1:123456789012:function:orders-consumer';
+const ROLE: ChangeTarget = { kind: 'role', roleName: 'orders-consumer-role' };
+const POLICY: ChangeTarget = {
+  kind: 'managed-policy',
+  policyArn: 'arn:aws:iam::123456789012:policy/orders-queue-access',
+};
+
+describe('CloudTrail event classification', () => {
+  it.each<[string, ChangeTarget]>([
+    ['iam-attach-role-policy', ROLE],
+    ['iam-detach-role-policy', ROLE],
+    ['iam-put-role-policy', ROLE],
+    ['iam-delete-role-policy', ROLE],
+    ['iam-put-role-permissions-boundary', ROLE],
+    ['iam-delete-role-permissions-boundary', ROLE],
+    ['iam-update-assume-role-policy', ROLE],
+    ['iam-delete-role', ROLE],
+    ['iam-create-policy-version', POLICY],
+    ['iam-set-default-policy-version', POLICY],
+    ['lambda-create-function', { kind: 'function', functionArn: FN }],
+    ['lambda-update-function-configuration', { kind: 'function', functionArn: FN }],
+    ['lambda-create-event-source-mapping', { kind: 'function', functionArn: FN }],
+    ['lambda-update-event-source-mapping', { kind: 'function', functionArn: FN }],
+    ['lambda-delete-event-source-mapping', { kind: 'function', functionArn: FN }],
+    ['lambda-put-function-event-invoke-config', { kind: 'function', functionArn: FN }],
+    ['lambda-update-function-event-invoke-config', { kind: 'function', functionArn: FN }],
+    ['lambda-delete-function-event-invoke-config', { kind: 'function', functionArn: FN }],
+  ])('resolves %s to what it changed', (name, target) => {
+    const result = classify(name);
+    expect(result.kind).toBe('change');
+    if (result.kind !== 'change') return;
+    expect(result.change.target).toEqual(target);
+    expect(result.change.actor).toBe('arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jane');
+    expect(result.change.eventTime).toBe('2026-11-26T14:02:11Z');
+    expect(result.change.summary.length).toBeGreaterThan(10);
+  });
+
+  it('has a fixture for every event file and parses them all', () => {
+    const files = readdirSync(fixtures).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(22);
+    for (const file of files)
+      expect(parseCloudTrailEvent(readFileSync(join(fixtures, file), 'utf8')).ok).toBe(true);
+  });
+
+  it('says who detached which policy from which role', () => {
+    const result = classify('iam-detach-role-policy');
+    if (result.kind !== 'change') throw new Error('expected a change');
+    expect(result.change.summary).toBe(
+      'DetachRolePolicy arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole from role orders-consumer-role',
+    );
+  });
+
+  it('ignores failed calls: they changed nothing', () => {
+    const result = classify('iam-detach-role-policy-failed');
+    expect(result).toEqual({ kind: 'ignored', reason: 'failed call (AccessDenied) changed nothing' });
+  });
+
+  it.each([
+    'iam-create-user-unrelated',
+    'iam-create-role-unrelated',
+    'lambda-create-function-url-config-unrelated',
+    'lambda-tag-resource-unrelated',
+  ])('ignores %s', (name) => {
+    expect(classify(name).kind).toBe('ignored');
+  });
+
+  it('ignores a policy version that is not made the default', () => {
+    const event = JSON.parse(read('iam-create-policy-version'));
+    event.detail.requestParameters.setAsDefault = false;
+    const parsed = parseCloudTrailEvent(JSON.stringify(event));
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(classifyEvent(parsed.event).kind).toBe('ignored');
+  });
+
+  it('falls back to the mapping UUID when an UpdateEventSourceMapping names no function', () => {
+    const event = JSON.parse(read('lambda-update-event-source-mapping'));
+    event.detail.responseElements = null;
+    const parsed = parseCloudTrailEvent(JSON.stringify(event));
+    if (!parsed.ok) throw new Error(parsed.error);
+    const result = classifyEvent(parsed.event);
+    expect(result.kind === 'change' && result.change.target).toEqual({
+      kind: 'event-source-mapping',
+      uuid: 'a1b2c3d4-5678-90ab-cdef-EXAMPLEaaaaa',
+      region: 'us-east-1',
+    });
+  });
+
+  it('uses recipientAccountId when the envelope lacks the account (as moto delivers it)', () => {
+    const event = JSON.parse(read('lambda-delete-function-event-invoke-config'));
+    delete event.account;
+    const parsed = parseCloudTrailEvent(JSON.stringify(event));
+    if (!parsed.ok) throw new Error(parsed.error);
+    const result = classifyEvent(parsed.event);
+    expect(result.kind === 'change' && result.change.target).toEqual({ kind: 'function', functionArn: FN });
+  });
+});
+
+describe('event parsing', () => {
+  it('rejects a body that is not JSON, without echoing it', () => {
+    const result = parseCloudTrailEvent('{"secret":"hunter2"');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).not.toContain('hunter2');
+  });
+
+  it('rejects an event of another detail-type, naming the field', () => {
+    const result = parseCloudTrailEvent(
+      JSON.stringify({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} }),
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toContain('detail-type');
+  });
+});
+
+describe('Lambda event names and function names', () => {
+  it.each([
+    ['UpdateFunctionConfiguration20150331v2', 'UpdateFunctionConfiguration'],
+    ['CreateEventSourceMapping20150331', 'CreateEventSourceMapping'],
+    ['PutFunctionEventInvokeConfig', 'PutFunctionEventInvokeConfig'],
+    ['AttachRolePolicy', 'AttachRolePolicy'],
+  ])('maps %s to the API action %s', (eventName, action) => {
+    expect(apiActionOf(eventName)).toBe(action);
+  });
+
+  it.each([
+    ['orders-consumer', FN],
+    ['orders-consumer:live', FN],
+    [`${FN}:$LATEST`, FN],
+    ['123456789012:function:orders-consumer', FN],
+    [
+      'arn:aws-cn:lambda:cn-north-1:123456789012:function:x:1',
+      'arn:aws-cn:lambda:cn-north-1:123456789012:function:x',
+    ],
+  ])('turns the functionName %s into the unqualified ARN', (name, arn) => {
+    expect(
+      functionArnOf(name, name.includes('cn-north-1') ? 'cn-north-1' : 'us-east-1', '123456789012'),
+    ).toBe(arn);
+  });
+
+  it('cannot build an ARN from a bare name without the account', () => {
+    expect(functionArnOf('orders-consumer', 'us-east-1', undefined)).toBeUndefined();
+  });
+});
