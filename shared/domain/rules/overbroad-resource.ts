@@ -8,7 +8,7 @@
 import type { PolicyStatement } from '../policy/document.js';
 import { conditionContext, evaluate, statementApplies } from '../policy/evaluate.js';
 import type { Requirement } from '../requirements/derive.js';
-import { describeStatement, policyCause } from './policy-helpers.js';
+import { capitalise, describeStatement, policyCause } from './policy-helpers.js';
 import type { RawFinding, Rule, RuleContext } from './types.js';
 
 interface Broad {
@@ -93,7 +93,7 @@ export const overbroadResource: Rule = {
       findings.push({
         rule: 'overbroad-resource',
         severity: 'low',
-        message: `${describeStatement(located)} grants ${actions.join(', ')} on ${notResource}${granted}, which also covers resources such as ${entry.sibling}; ${entry.requirement.origin} needs only ${entry.requirement.resource}. The function’s code may use these actions on other resources through the SDK: if so, suppress this finding (rule overbroad-resource) with that reason.`,
+        message: `${capitalise(describeStatement(located))} grants ${actions.join(', ')} on ${notResource}${granted}, which also covers resources such as ${entry.sibling}; ${entry.requirement.origin} needs only ${entry.requirement.resource}. The function’s code may use these actions on other resources through the SDK: if so, suppress this finding (rule overbroad-resource) with that reason.`,
         action: actions[0] ?? '',
         actions,
         resource: entry.requirement.resource,

@@ -6,6 +6,7 @@
  */
 import { familyOfAction, SOURCE_FAMILIES, type SourceFamily } from '../requirements/catalog.js';
 import {
+  capitalise,
   describeStatement,
   hasWildcard,
   identityStatements,
@@ -51,7 +52,7 @@ export const unusedSourcePermission: Rule = {
         findings.push({
           rule: 'unused-source-permission',
           severity: 'medium',
-          message: `${describeStatement(located)} grants ${SOURCE_FAMILIES[family].title} actions (${actions.join(', ')}), but the function has no event source mapping of that kind.${shared} The function’s code may call them through the SDK: if so, suppress this finding (rule unused-source-permission, action ${first}) with that reason.`,
+          message: `${capitalise(describeStatement(located))} grants ${SOURCE_FAMILIES[family].title} actions (${actions.join(', ')}), but the function has no event source mapping of that kind.${shared} The function’s code may call them through the SDK: if so, suppress this finding (rule unused-source-permission, action ${first}) with that reason.`,
           action: first,
           actions,
           cause: policyCause(located),

@@ -3,7 +3,13 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
  */
 import type { Severity } from '../report.js';
-import { describeStatement, identityStatements, isServiceWildcard, policyCause } from './policy-helpers.js';
+import {
+  capitalise,
+  describeStatement,
+  identityStatements,
+  isServiceWildcard,
+  policyCause,
+} from './policy-helpers.js';
 import type { RawFinding, Rule } from './types.js';
 
 const CODE_NOTE =
@@ -22,7 +28,7 @@ export const wildcardAction: Rule = {
         findings.push({
           rule: 'wildcard-action',
           severity: 'high',
-          message: `${describeStatement(located)} allows every action except ${statement.NotAction.join(', ')}${onResource}: that is almost everything AWS offers, now and in the future. ${CODE_NOTE}`,
+          message: `${capitalise(describeStatement(located))} allows every action except ${statement.NotAction.join(', ')}${onResource}: that is almost everything AWS offers, now and in the future. ${CODE_NOTE}`,
           ...(resource === undefined ? {} : { resource }),
           cause: policyCause(located),
           remediation:
@@ -40,7 +46,7 @@ export const wildcardAction: Rule = {
       findings.push({
         rule: 'wildcard-action',
         severity,
-        message: `${describeStatement(located)} allows ${what} (${wildcards.join(', ')})${onResource}. ${CODE_NOTE}`,
+        message: `${capitalise(describeStatement(located))} allows ${what} (${wildcards.join(', ')})${onResource}. ${CODE_NOTE}`,
         action: everything ? '*' : (wildcards[0] ?? '*'),
         actions: wildcards,
         ...(resource === undefined ? {} : { resource }),
