@@ -14,14 +14,16 @@
  *    could not be settled, and only those messages are retried.
  *
  * Idempotency, and why state is written after the publish:
- * - publish fails → nothing is written → the retry sees the same difference and publishes again (with the
- *   same `alert_id`): no alert is lost;
- * - publish and state write succeed → a retry of the message (another function of it failed) finds no
- *   difference for this function and sends nothing: no duplicate;
- * - publish succeeds but the state write fails after the SDK's retries → the retry publishes again. We
- *   prefer a rare duplicate to a lost alert; it carries the same deterministic `alert_id` attribute, so a
- *   subscriber that cares can drop it. (No order of two writes to two services avoids both outcomes
- *   without a transaction spanning them.)
+ * - publish fails → nothing is written → the message is retried, sees the same difference and publishes
+ *   again (with the same `alert_id`): no alert is lost;
+ * - publish and state write succeed → a retry of the message (because another function of it failed)
+ *   finds no difference for this function and sends nothing: no duplicate;
+ * - publish succeeds, then the state write fails (DynamoDB throttling after the SDK's retries) → the
+ *   message is NOT failed for it: people have been told, and a retry could only tell them twice. The
+ *   stale state means the next change to that function announces the same findings again (same
+ *   `alert_id`, so a subscriber can drop it), and the daily sweep rewrites the state at the latest.
+ *   No order of two writes to two services avoids every repeat without a transaction spanning them; this
+ *   order makes loss impossible and confines repeats to a rare, later, identifiable message.
  */
 
 import type { AlertPublisher } from '../adapters/notifier/sns-notifier.js';
@@ -259,12 +261,23 @@ async function settleFunction(
   const document = buildFunctionAlert({ report, result, diff, changes: distinctChanges(entry.changes) });
   const message = renderSnsAlert(document);
   const messageId = await deps.publisher.publish(message);
-  const written = await deps.stateStore.put({
-    functionArn,
-    findings: open.map(summariseFinding),
-    auditedAt: report.generatedAt,
-    alertId: document.alertId,
-  });
+  let written: boolean | 'failed';
+  try {
+    written = await deps.stateStore.put({
+      functionArn,
+      findings: open.map(summariseFinding),
+      auditedAt: report.generatedAt,
+      alertId: document.alertId,
+    });
+  } catch (error) {
+    // The alert is out: failing the message now would only send it again (see the header).
+    deps.logger.error('alert sent but its state was not written: the next change may repeat it', {
+      functionArn,
+      alertId: document.alertId,
+      error: errorText(error),
+    });
+    written = 'failed';
+  }
   deps.logger.info('alert published', {
     functionArn,
     alertId: document.alertId,

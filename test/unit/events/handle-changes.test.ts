@@ -1,0 +1,206 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AlertPublisher } from '../../../shared/adapters/notifier/sns-notifier.js';
+import type { FunctionState, StateStore } from '../../../shared/adapters/state-store/dynamodb-state-store.js';
+import type { SnsAlertMessage } from '../../../shared/alerts/sns-message.js';
+import { type HandleChangesDeps, handleChanges, type LogSink } from '../../../shared/app/handle-changes.js';
+import type { Finding, Report } from '../../../shared/domain/report.js';
+import { FUNCTION_ARN, functionResult, missingDelete, report, wildcard } from '../alerts/alert-factory.js';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/events');
+const event = (name: string) => readFileSync(join(fixtures, `${name}.json`), 'utf8');
+
+const silent: LogSink = { debug() {}, info() {}, warn() {}, error() {} };
+
+class MemoryState implements StateStore {
+  readonly items = new Map<string, FunctionState>();
+  failPut = 0;
+  async get(arn: string) {
+    return this.items.get(arn);
+  }
+  async put(state: FunctionState) {
+    if (this.failPut > 0) {
+      this.failPut -= 1;
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+    }
+    this.items.set(state.functionArn, state);
+    return true;
+  }
+  async delete(arn: string) {
+    this.items.delete(arn);
+  }
+  async *list() {
+    yield* this.items.values();
+  }
+}
+
+function setup(options: { findings?: () => Finding[]; functions?: string[] } = {}) {
+  const published: SnsAlertMessage[] = [];
+  const audits: string[][] = [];
+  let publishFailures = 0;
+  const publisher: AlertPublisher = {
+    async publish(message) {
+      if (publishFailures > 0) {
+        publishFailures -= 1;
+        throw new Error('SNS unavailable');
+      }
+      published.push(message);
+      return `m-${published.length}`;
+    },
+  };
+  const state = new MemoryState();
+  const functions = options.functions ?? [FUNCTION_ARN];
+  const deps: HandleChangesDeps = {
+    directory: {
+      rolesAttachingPolicy: async () => ['orders-consumer-role'],
+      functionsOfRoles: async () => functions,
+      functionOfMapping: async () => FUNCTION_ARN,
+      functionExists: async (arn) => functions.includes(arn),
+    },
+    auditFunctions: async (_region, arns): Promise<Report> => {
+      audits.push([...arns]);
+      const findings = options.findings?.() ?? [missingDelete];
+      return report(
+        arns
+          .filter((a) => functions.includes(a))
+          .map((arn) => functionResult(findings, arn.split(':')[6] ?? '')),
+      );
+    },
+    stateStore: state,
+    publisher,
+    minSeverity: 'low',
+    auditRegions: ['us-east-1'],
+    logger: silent,
+  };
+  return { deps, published, audits, state, failPublish: (n: number) => (publishFailures = n) };
+}
+
+const records = (...names: string[]) =>
+  names.map((name, i) => ({ messageId: `msg-${i}`, body: event(name) }));
+
+describe('change handling', () => {
+  it('coalesces a burst on one role into one audit and one alert per function', async () => {
+    const arns = Array.from({ length: 3 }, (_, i) => FUNCTION_ARN.replace('orders-consumer', `fn-${i}`));
+    const t = setup({ functions: arns });
+    const burst = Array.from({ length: 20 }, (_, i) => ({
+      messageId: `msg-${i}`,
+      body: event(i % 2 === 0 ? 'iam-detach-role-policy' : 'iam-put-role-policy'),
+    }));
+    const result = await handleChanges(burst, t.deps);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(t.audits).toEqual([arns]);
+    expect(t.published.map((p) => p.subject)).toEqual([
+      '[lambda-role-audit] fn-0: 1 missing',
+      '[lambda-role-audit] fn-1: 1 missing',
+      '[lambda-role-audit] fn-2: 1 missing',
+    ]);
+  });
+
+  it('alerts only on change: a second identical batch sends nothing', async () => {
+    const t = setup();
+    await handleChanges(records('iam-detach-role-policy'), t.deps);
+    await handleChanges(records('iam-detach-role-policy'), t.deps);
+    expect(t.published).toHaveLength(1);
+  });
+
+  it('announces a fix, then stays quiet', async () => {
+    let findings: Finding[] = [missingDelete, wildcard];
+    const t = setup({ findings: () => findings });
+    await handleChanges(records('iam-detach-role-policy'), t.deps);
+    findings = [wildcard];
+    await handleChanges(records('iam-attach-role-policy'), t.deps);
+    findings = [wildcard];
+    await handleChanges(records('iam-attach-role-policy'), t.deps);
+    expect(t.published.map((p) => p.subject)).toEqual([
+      '[lambda-role-audit] orders-consumer: 1 missing, 1 excess',
+      '[lambda-role-audit] orders-consumer: 1 excess (1 fixed)',
+    ]);
+    expect(t.published[1]?.messageAttributes.outcome?.StringValue).toBe('fixed');
+  });
+
+  it('returns only the failing message of a batch, and the retry re-sends the alert it lost', async () => {
+    const t = setup();
+    t.failPublish(1);
+    const batch = [
+      { messageId: 'poison', body: '{"detail-type":"nonsense"}' },
+      { messageId: 'ok', body: event('iam-detach-role-policy-failed') },
+      { messageId: 'change', body: event('iam-detach-role-policy') },
+    ];
+    const first = await handleChanges(batch, t.deps);
+    expect(first.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['change', 'poison']);
+    expect(t.published).toHaveLength(0);
+    expect(t.state.items.size).toBe(0);
+    const retry = await handleChanges([batch[2] as { messageId: string; body: string }], t.deps);
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(t.published).toHaveLength(1);
+  });
+
+  it('does not duplicate when a message is retried after its alert was sent and remembered', async () => {
+    const t = setup({ functions: [FUNCTION_ARN, FUNCTION_ARN.replace('orders-consumer', 'other')] });
+    t.failPublish(0);
+    // The first function publishes, the second fails: the message is retried as a whole.
+    let calls = 0;
+    const publisher = t.deps.publisher;
+    const deps: HandleChangesDeps = {
+      ...t.deps,
+      publisher: {
+        publish: async (m) => {
+          calls += 1;
+          if (calls === 2) throw new Error('SNS unavailable');
+          return publisher.publish(m);
+        },
+      },
+    };
+    const first = await handleChanges(records('iam-detach-role-policy'), deps);
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'msg-0' }]);
+    await handleChanges(records('iam-detach-role-policy'), deps);
+    expect(t.published.map((p) => p.subject)).toEqual([
+      '[lambda-role-audit] orders-consumer: 1 missing',
+      '[lambda-role-audit] other: 1 missing',
+    ]);
+  });
+
+  it('does not fail the message when the state write fails after the alert went out', async () => {
+    const t = setup();
+    t.state.failPut = 1;
+    const first = await handleChanges(records('iam-detach-role-policy'), t.deps);
+    expect(first.batchItemFailures).toEqual([]);
+    expect(t.published).toHaveLength(1);
+  });
+
+  it('clears the state of a function deleted since the event and sends nothing', async () => {
+    const t = setup({ functions: [] });
+    t.state.items.set(FUNCTION_ARN, {
+      functionArn: FUNCTION_ARN,
+      findings: [],
+      auditedAt: '2026-01-01T00:00:00Z',
+    });
+    const result = await handleChanges(records('lambda-update-function-configuration'), t.deps);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.functions).toEqual([{ functionArn: FUNCTION_ARN, outcome: 'deleted' }]);
+    expect(t.state.items.size).toBe(0);
+    expect(t.published).toHaveLength(0);
+  });
+
+  it('retries the messages of a function whose audit was incomplete instead of alerting on half a read', async () => {
+    const t = setup();
+    const deps: HandleChangesDeps = {
+      ...t.deps,
+      auditFunctions: async () => ({
+        ...report([functionResult([missingDelete])]),
+        errors: [{ functionName: 'orders-consumer', message: 'GetRole: Throttling (after 8 attempts)' }],
+      }),
+    };
+    const result = await handleChanges(records('lambda-update-function-configuration'), deps);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'msg-0' }]);
+    expect(t.published).toHaveLength(0);
+  });
+
+  it('drops events that name nothing in an audited region', async () => {
+    const t = setup({ functions: [] });
+    const result = await handleChanges(records('iam-delete-role'), t.deps);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(t.audits).toEqual([]);
+  });
+});
