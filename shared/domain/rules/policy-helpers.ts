@@ -24,10 +24,11 @@ export function policyCause(located: LocatedStatement): FindingCause {
   return { kind: 'policy', policy: located.source, statement: located.statement.id };
 }
 
-/** `policy inline:main, statement 2` / `statement ReadQueue` — how a person finds the statement. */
+/** `Statement[2] of inline policy main` / `statement ReadQueue of …` — how a person finds the statement. */
 export function describeStatement(located: LocatedStatement): string {
+  // Statements without a Sid are named by their index, as a JSON path would: Statement[0] is the first.
   const statement = /^\d+$/.test(located.statement.id)
-    ? `statement #${located.statement.id}`
+    ? `Statement[${located.statement.id}]`
     : `statement ${located.statement.id}`;
   return `${statement} of ${describePolicy(located.source)}`;
 }

@@ -127,7 +127,7 @@ export const trustPolicyTooBroad: Rule = {
       findings.push({
         rule: 'trust-policy-too-broad',
         severity,
-        message: `The trust policy of ${context.roleArn} lets ${extras.map((extra) => extra.who).join(', ')} assume the execution role${conditioned} (statement ${statement.id}): they get every permission the function has.`,
+        message: `The trust policy of ${context.roleArn} lets ${extras.map((extra) => extra.who).join(', ')} assume the execution role${conditioned} (${/^\d+$/.test(statement.id) ? `Statement[${statement.id}]` : `statement ${statement.id}`}): they get every permission the function has.`,
         action,
         resource: context.roleArn,
         cause: { kind: 'trust-policy', statement: statement.id },
