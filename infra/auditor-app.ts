@@ -37,7 +37,7 @@ export function addAuditorStacks(app: App, config: DeployConfig, code: CodeProvi
       events: source.events,
     });
     // The home bus must exist before a rule targets it.
-    stack.addDependency(home);
+    stack.addStackDependency(home, 'the forwarding rules target the home stack bus');
     return stack;
   });
   return { home, forwarders };

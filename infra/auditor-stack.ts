@@ -30,6 +30,7 @@ import { toCdkEventPattern } from './event-pattern.js';
 import { acknowledge, iam5ResourceFinding } from './nag.js';
 import {
   defaultBusRuleArn,
+  eventBusArn,
   type ForwardingSource,
   forwardedBusName,
   forwardingRuleName,
@@ -173,7 +174,7 @@ export class AuditorStack extends Stack {
       POWERTOOLS_SERVICE_NAME,
     };
     const resources = (resource: Exclude<AuditorResource, 'own-log-group'>): readonly string[] =>
-      this.resolveResource(resource, auditRegions, config.slackWebhookSecretArn);
+      this.resolveResource(resource, auditRegions, config);
 
     this.changeHandler = new AuditorFunction(this, 'ChangeHandler', {
       name: 'change-handler',
@@ -226,7 +227,13 @@ export class AuditorStack extends Stack {
       }),
     });
 
-    if (config.slackWebhookSecretArn !== undefined) {
+    const slackWebhook: Record<string, string> | undefined =
+      config.slackWebhookSecretArn !== undefined
+        ? { SLACK_WEBHOOK_SECRET_ARN: config.slackWebhookSecretArn }
+        : config.slackWebhookParameterName !== undefined
+          ? { SLACK_WEBHOOK_PARAMETER_NAME: config.slackWebhookParameterName }
+          : undefined;
+    if (slackWebhook !== undefined) {
       const slackNotifier = new AuditorFunction(this, 'SlackNotifier', {
         name: 'slack-notifier',
         description: 'lambda-role-audit: posts alerts from the topic to a Slack incoming webhook',
@@ -234,10 +241,7 @@ export class AuditorStack extends Stack {
         resources,
         memorySize: 256,
         timeout: Duration.seconds(30),
-        environment: {
-          SLACK_WEBHOOK_SECRET_ARN: config.slackWebhookSecretArn,
-          POWERTOOLS_SERVICE_NAME,
-        },
+        environment: { ...slackWebhook, POWERTOOLS_SERVICE_NAME },
         deadLetterQueue: this.failedInvocationQueue,
       });
       this.alertTopic.addSubscription(
@@ -372,7 +376,7 @@ export class AuditorStack extends Stack {
   private resolveResource(
     resource: Exclude<AuditorResource, 'own-log-group'>,
     auditRegions: readonly string[],
-    slackWebhookSecretArn: string | undefined,
+    config: DeployConfig,
   ): readonly string[] {
     const { partition, account } = this;
     switch (resource) {
@@ -397,10 +401,14 @@ export class AuditorStack extends Stack {
       case 'alert-key':
         return [this.alertKey.keyArn];
       case 'slack-webhook-secret':
-        if (slackWebhookSecretArn === undefined) {
-          throw new Error('The Slack notifier needs -c slackWebhookSecretArn=arn:aws:secretsmanager:…');
-        }
-        return [slackWebhookSecretArn];
+        return config.slackWebhookSecretArn !== undefined ? [config.slackWebhookSecretArn] : [];
+      case 'slack-webhook-parameter':
+        // Parameter ARNs drop the name's leading slash: arn:…:parameter/lambda-role-audit/slack-webhook.
+        return config.slackWebhookParameterName !== undefined
+          ? [
+              `arn:${partition}:ssm:${this.region}:${account}:parameter/${config.slackWebhookParameterName.replace(/^\//, '')}`,
+            ]
+          : [];
     }
   }
 
@@ -420,26 +428,32 @@ export class AuditorStack extends Stack {
         defaultBusRuleArn(this.partition, s.region, this.account, forwardingRuleName(stackName, kind)),
       ),
     );
-    bus.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AdmitForwardingRules',
-        principals: [new iam.AccountRootPrincipal()],
-        actions: ['events:PutEvents'],
-        resources: [bus.eventBusArn],
-        conditions: { ArnEquals: { 'aws:SourceArn': ruleArns } },
-      }),
-    );
-    bus.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'RejectEverythingElse',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['events:PutEvents'],
-        resources: [bus.eventBusArn],
-        // A direct PutEvents carries no aws:SourceArn: the negated operator is then true and the deny holds.
-        conditions: { ArnNotEquals: { 'aws:SourceArn': ruleArns } },
-      }),
-    );
+    // The bus's own Policy property rather than EventBusPolicy resources: one document, set with the bus.
+    // The bus ARN from its name: a GetAtt on the bus inside its own Policy would be a circular reference.
+    const busArn = eventBusArn(this.partition, this.region, this.account, forwardedBusName(stackName));
+    const policy = new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'AdmitForwardingRules',
+          principals: [new iam.AccountRootPrincipal()],
+          actions: ['events:PutEvents'],
+          resources: [busArn],
+          conditions: { ArnEquals: { 'aws:SourceArn': ruleArns } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'RejectEverythingElse',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['events:PutEvents'],
+          resources: [busArn],
+          // A direct PutEvents carries no aws:SourceArn: the negated operator is then true and the deny holds.
+          conditions: { ArnNotEquals: { 'aws:SourceArn': ruleArns } },
+        }),
+      ],
+    });
+    const cfnBus = bus.node.defaultChild;
+    if (!(cfnBus instanceof events.CfnEventBus)) throw new Error('EventBus without its CfnEventBus');
+    cfnBus.policy = policy;
     const kinds = new Set(sources.flatMap((s) => s.events));
     if (kinds.has('iam')) {
       new events.Rule(this, 'ForwardedIamChangeRule', {

@@ -17,7 +17,9 @@ export interface DeployConfig {
   /** Unset: the stacks are account-agnostic and the CLI's credentials decide at deploy time. */
   readonly account?: string;
   readonly alertEmails: readonly string[];
+  /** Where the Slack incoming-webhook URL is kept: a Secrets Manager secret or an SSM parameter (one of the two). */
   readonly slackWebhookSecretArn?: string;
+  readonly slackWebhookParameterName?: string;
   /** An EventBridge Scheduler expression for the sweep. */
   readonly schedule: string;
   readonly minSeverity: Severity;
@@ -56,6 +58,10 @@ const contextSchema = z.object({
       /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
       'the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-xxxxxx)',
     )
+    .optional(),
+  slackWebhookParameterName: z
+    .string()
+    .regex(/^[A-Za-z0-9/_.-]{1,1011}$/, 'an SSM parameter name such as /lambda-role-audit/slack-webhook')
     .optional(),
   schedule: z
     .string()
@@ -103,6 +109,11 @@ export async function parseDeployConfig(
     throw new DeployConfigError(`Invalid deploy configuration:\n${problems.join('\n')}`);
   }
   const c = parsed.data;
+  if (c.slackWebhookSecretArn !== undefined && c.slackWebhookParameterName !== undefined) {
+    throw new DeployConfigError(
+      'Invalid deploy configuration:\n  -c slackWebhookSecretArn and -c slackWebhookParameterName: give one of the two, not both',
+    );
+  }
   const region =
     c.region ?? where.env.CDK_DEFAULT_REGION ?? where.env.AWS_REGION ?? where.env.AWS_DEFAULT_REGION;
   if (region === undefined || !REGION.test(region)) {
@@ -118,6 +129,9 @@ export async function parseDeployConfig(
     ...(account !== undefined && /^\d{12}$/.test(account) ? { account } : {}),
     alertEmails: [...new Set(c.alertEmails)],
     ...(c.slackWebhookSecretArn !== undefined ? { slackWebhookSecretArn: c.slackWebhookSecretArn } : {}),
+    ...(c.slackWebhookParameterName !== undefined
+      ? { slackWebhookParameterName: c.slackWebhookParameterName }
+      : {}),
     schedule: c.schedule,
     minSeverity: c.minSeverity,
     suppressions:

@@ -22,7 +22,9 @@ export type AuditorFunction = (typeof AUDITOR_FUNCTIONS)[number];
  * - `iam-role` / `iam-policy`: every role of the account / every managed policy (customer or AWS managed);
  * - `lambda-function` / `lambda-event-source-mapping`: every function / mapping of the account in the
  *   audited regions;
- * - the others: the one resource of that kind that the stack deploys.
+ * - the others: the one resource of that kind that the stack deploys or is given (the Slack webhook's
+ *   secret or parameter; a deployment configures one of the two, and a kind that stands for nothing in a
+ *   deployment grants nothing).
  */
 export type AuditorResource =
   | 'any'
@@ -36,7 +38,8 @@ export type AuditorResource =
   | 'state-table'
   | 'alert-topic'
   | 'alert-key'
-  | 'slack-webhook-secret';
+  | 'slack-webhook-secret'
+  | 'slack-webhook-parameter';
 
 export interface AuditorPermission {
   /** Statement id in the deployed policy (alphanumeric). */
@@ -173,7 +176,15 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     resource: 'slack-webhook-secret',
     functions: ['slack-notifier'],
     origin: 'sdk',
-    why: 'The Slack incoming-webhook URL.',
+    why: 'The Slack incoming-webhook URL, when kept in Secrets Manager.',
+  },
+  {
+    sid: 'ReadSlackWebhookParameter',
+    actions: ['ssm:GetParameter'],
+    resource: 'slack-webhook-parameter',
+    functions: ['slack-notifier'],
+    origin: 'sdk',
+    why: 'The Slack incoming-webhook URL, when kept in SSM Parameter Store.',
   },
 ];
 

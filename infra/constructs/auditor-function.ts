@@ -33,6 +33,7 @@ const WILDCARD_REASONS: Readonly<Record<AuditorResource, string>> = {
   'alert-topic': '',
   'alert-key': '',
   'slack-webhook-secret': '',
+  'slack-webhook-parameter': '',
 };
 
 /** Where each handler's code comes from: the esbuild bundle folder in the app, a stub in some tests. */
@@ -66,10 +67,14 @@ export class AuditorFunction extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const permissions = permissionsOf(props.name).map((p) => ({
-      ...p,
-      arns: p.resource === 'own-log-group' ? [this.logGroup.logGroupArn] : props.resources(p.resource),
-    }));
+    // A resource kind that stands for nothing in this deployment (the Slack secret when the webhook is in
+    // SSM, say) grants nothing.
+    const permissions = permissionsOf(props.name)
+      .map((p) => ({
+        ...p,
+        arns: p.resource === 'own-log-group' ? [this.logGroup.logGroupArn] : props.resources(p.resource),
+      }))
+      .filter((p) => p.arns.length > 0);
     const statements = permissions.map(
       (p) => new iam.PolicyStatement({ sid: p.sid, actions: [...p.actions], resources: [...p.arns] }),
     );
