@@ -27,8 +27,12 @@ import type { LiveAccountData } from './live-account-reader.js';
 
 const ARN_ACCOUNT = /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/;
 
+/** Stands for a document the reader could not fetch (its read error says why). */
+const UNREAD = Symbol('unread');
+
 function readDocument(raw: unknown, where: string): DocumentResult {
-  if (raw === undefined) return { ok: false, error: `${where}: not read (see the read errors)` };
+  if (raw === undefined || raw === UNREAD)
+    return { ok: false, error: `${where}: not read (see the read errors)` };
   const result = parsePolicyDocument(raw);
   return result.ok ? result : { ok: false, error: `${where}: ${result.error}` };
 }
@@ -45,7 +49,13 @@ export function toAccountSnapshot(data: LiveAccountData): AccountSnapshot {
 
   const roles = new Map<string, Role>();
   for (const raw of data.authorizationDetails.RoleDetailList) {
-    const parsed = roleDetailSchema.safeParse(raw);
+    const parsed = roleDetailSchema.safeParse({
+      ...raw,
+      RolePolicyList: raw.RolePolicyList?.map((policy) => ({
+        ...policy,
+        PolicyDocument: policy.PolicyDocument ?? UNREAD,
+      })),
+    });
     if (!parsed.success) {
       readErrors.push({
         resource: raw.Arn ?? raw.RoleName ?? 'a role',
