@@ -16,7 +16,8 @@ audit: what each function's execution role is missing, and what it grants in exc
   --function NAME ...  audit only these functions (names or ARNs): repeat the flag, list names after it,
                        or separate them with commas
   --format F           table: for people (the default when stdout is a terminal)
-                       json: exactly one report on stdout (the default when stdout is not a terminal)
+                       json: exactly one report on stdout (the default when stdout is not a terminal;
+                       indented on a terminal, compact otherwise)
                        markdown: for a pull request or a ticket
   --fail-on SEVERITY   exit 1 when an unsuppressed finding is at or above SEVERITY:
                        critical, high (default), medium, low, info; or none to never exit 1

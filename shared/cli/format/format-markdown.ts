@@ -6,14 +6,7 @@
 import type { Finding, FunctionResult, Report } from '../../domain/report.js';
 import { SEVERITIES } from '../../domain/report.js';
 import { plainFix } from './plain-fix.js';
-import {
-  describeCause,
-  describeSource,
-  roleName,
-  sortFindings,
-  suppressedCount,
-  worstRank,
-} from './report-facts.js';
+import { describeSource, roleName, sortFindings, suppressedCount, worstRank } from './report-facts.js';
 
 export function formatMarkdown(report: Report): string {
   const out: string[] = [];
@@ -76,8 +69,7 @@ function functionSection(result: FunctionResult): string[] {
 }
 
 function findingRow(finding: Finding): string {
-  const cause = describeCause(finding);
-  const message = `${finding.message}${cause ? ` (${cause})` : ''}`;
+  const message = finding.message;
   if (finding.suppressed) {
     const reason = finding.suppressionReason ? `: ${finding.suppressionReason}` : '';
     return `| ~~${finding.severity}~~ suppressed | \`${finding.rule}\` | ${cell(message)} | ${cell(`suppressed${reason}`)} |`;

@@ -1,14 +1,15 @@
 /**
  * `--format table`: for a person at a terminal. One line per finding, grouped by function (most severe
- * function first), each line ending with the fix in plain words; compliant functions are listed together
+ * function first): severity, rule, what breaks (the message's first sentence), then the fix in plain words; compliant functions are listed together
  * at the end so that problems come first; then the totals.
  */
 import type { Finding, FunctionResult, Report } from '../../domain/report.js';
 import { plainFix } from './plain-fix.js';
 import {
-  describeCause,
+  causeNote,
   describeCounts,
   describeSource,
+  firstSentence,
   roleName,
   sortFindings,
   suppressedCount,
@@ -62,8 +63,8 @@ function functionHeading(result: FunctionResult, paint: Paint): string {
 
 function findingLine(finding: Finding, paint: Paint): string {
   const label = finding.suppressed ? 'suppressed' : finding.severity.toUpperCase();
-  const cause = describeCause(finding);
-  const text = `${finding.message}${cause ? ` [${cause}]` : ''}`;
+  const note = causeNote(finding);
+  const text = `${firstSentence(finding.message)}${note ? ` (${note})` : ''}`;
   if (finding.suppressed) {
     const reason = finding.suppressionReason ? ` (${finding.suppressionReason})` : '';
     return paint.dim(`  ${label.padEnd(10)} ${finding.rule.padEnd(25)} ${text}${reason}`);

@@ -58,22 +58,19 @@ export function suppressedCount(report: Report): number {
   return count;
 }
 
-/** Where a finding comes from, in a few words: "SQS mapping 1f2e… (disabled)", "setting VpcConfig". */
-export function describeCause(finding: Finding): string | undefined {
+/** A disabled mapping still needs its permissions (enabling it must not fail); say so in the short form. */
+export function causeNote(finding: Finding): string | undefined {
   const cause = finding.cause;
-  if (!cause) return undefined;
-  switch (cause.kind) {
-    case 'event-source-mapping': {
-      const disabled = cause.state?.toLowerCase() === 'disabled' ? ', disabled' : '';
-      return `mapping ${cause.uuid}${disabled}`;
-    }
-    case 'function-configuration':
-      return `setting ${cause.setting}`;
-    default: {
-      const where = [cause.policy, cause.statement ? `statement ${cause.statement}` : undefined].filter(
-        Boolean,
-      );
-      return where.length > 0 ? where.join(', ') : undefined;
-    }
-  }
+  if (cause?.kind === 'event-source-mapping' && cause.state?.toLowerCase() === 'disabled')
+    return 'mapping disabled';
+  return undefined;
+}
+
+/**
+ * The first sentence of a finding's message: what breaks, or what is granted. The rest (which statement,
+ * which mapping) is in the JSON and markdown reports; a terminal line stays short enough to scan.
+ */
+export function firstSentence(message: string): string {
+  const end = /[.!?](?=\s+\S)/.exec(message);
+  return end ? message.slice(0, end.index + 1) : message;
 }

@@ -84,8 +84,8 @@ export function differences(expectation: FunctionExpectation, findings: readonly
   }
   const rules = new Set(findings.map((finding) => finding.rule));
   for (const rule of expectation.rules ?? [])
-    if (!rules.has(rule)) problems.push(`expected a ${rule} finding`);
+    if (!rules.has(rule)) problems.push(`expected a finding of rule ${rule}`);
   for (const rule of expectation.absentRules ?? [])
-    if (rules.has(rule)) problems.push(`unexpected ${rule} finding`);
+    if (rules.has(rule)) problems.push(`unexpected finding of rule ${rule}`);
   return problems;
 }
