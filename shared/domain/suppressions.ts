@@ -34,7 +34,13 @@ const entrySchema = z.strictObject({
   reason: z.string().trim().min(1, 'a suppression needs a reason'),
 });
 
-const fileSchema = z.union([z.array(entrySchema), z.strictObject({ suppressions: z.array(entrySchema) })]);
+const listSchema = z.array(entrySchema);
+
+function entriesOf(raw: unknown): unknown {
+  if (Array.isArray(raw)) return raw;
+  if (typeof raw === 'object' && raw !== null && 'suppressions' in raw) return raw.suppressions;
+  return raw;
+}
 
 /**
  * Validates suppressions read from `origin` (a file path, a parameter name): a list of entries, or an
@@ -42,18 +48,21 @@ const fileSchema = z.union([z.array(entrySchema), z.strictObject({ suppressions:
  */
 export function parseSuppressions(raw: unknown, origin: string): Suppression[] {
   if (raw === null || raw === undefined) return [];
-  const parsed = fileSchema.safeParse(raw);
+  const parsed = listSchema.safeParse(entriesOf(raw));
   if (!parsed.success) {
     const problems = parsed.error.issues
       .slice(0, 5)
-      .map((issue) => `${issue.path.length === 0 ? '(top level)' : issue.path.join('.')}: ${issue.message}`)
+      .map(
+        (issue) =>
+          `${issue.path.length === 0 ? 'the top level' : `entry ${issue.path.join('.')}`}: ${issue.message}`,
+      )
       .join('; ');
     throw new InputError(
       `${origin}: not a valid suppressions list (expected a list of { rule, function?, role?, action?, resource?, reason }, rule one of ${RULE_IDS.join(', ')}): ${problems}`,
       { cause: parsed.error },
     );
   }
-  const entries = Array.isArray(parsed.data) ? parsed.data : parsed.data.suppressions;
+  const entries = parsed.data;
   return entries.map((entry) => {
     const suppression: { -readonly [K in keyof Suppression]: Suppression[K] } = {
       rule: entry.rule,

@@ -1,0 +1,39 @@
+import { findingId, fnv1a64 } from '../../../shared/domain/fingerprint.js';
+
+describe('finding fingerprints', () => {
+  it('computes FNV-1a 64 as published', () => {
+    // Test vectors of the FNV reference: "" and "a".
+    expect(fnv1a64('')).toBe('cbf29ce484222325');
+    expect(fnv1a64('a')).toBe('af63dc4c8601ec8c');
+  });
+
+  const base = {
+    functionArn: 'arn:aws:lambda:us-west-2:123456789012:function:f',
+    rule: 'missing-permission' as const,
+    action: 'sqs:DeleteMessage',
+    resource: 'arn:aws:sqs:us-west-2:123456789012:orders',
+    cause: {
+      kind: 'event-source-mapping' as const,
+      uuid: 'u-1',
+      eventSourceArn: 'arn:aws:sqs:us-west-2:123456789012:orders',
+      state: 'Enabled',
+    },
+  };
+
+  it('gives the same problem the same id, whatever the mapping state or the action case', () => {
+    expect(findingId(base)).toBe(
+      findingId({ ...base, action: 'SQS:deletemessage', cause: { ...base.cause, state: 'Disabled' } }),
+    );
+  });
+
+  it('gives different problems different ids', () => {
+    const ids = new Set([
+      findingId(base),
+      findingId({ ...base, rule: 'overbroad-resource' }),
+      findingId({ ...base, resource: 'arn:aws:sqs:us-west-2:123456789012:payments' }),
+      findingId({ ...base, cause: { ...base.cause, uuid: 'u-2' } }),
+      findingId({ ...base, functionArn: `${base.functionArn}2` }),
+    ]);
+    expect(ids.size).toBe(5);
+  });
+});
