@@ -47,10 +47,15 @@ export function renderSubject(document: AlertDocument): string {
   let subject: string;
   if (document.type === 'digest') {
     const open = document.report.functions.reduce((n, fn) => n + fn.findings.length, 0);
+    const unaudited = new Set(
+      (document.report.errors ?? []).map((e) => e.functionName ?? e.resource ?? e.message),
+    ).size;
     subject =
       open === 0
         ? `${SUBJECT_PREFIX} digest: no open findings in ${document.audited} functions`
         : `${SUBJECT_PREFIX} digest: ${open} open in ${document.report.functions.length} of ${document.audited} functions`;
+    // Never let an incomplete sweep read as a clean one.
+    if (unaudited > 0) subject += `, ${unaudited} not audited`;
   } else {
     const open = document.report.functions[0]?.findings ?? [];
     const fixed = document.resolvedFindings.length;
