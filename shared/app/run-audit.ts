@@ -3,6 +3,8 @@
  * judge it. Everything with a clock or I/O is injected so that the same call serves the CLI, the Lambda
  * handlers and the tests.
  */
+
+import { functionNameOf } from '../domain/arn.js';
 import { type AuditOptions, auditAccount } from '../domain/audit/audit-account.js';
 import { InputError } from '../domain/errors.js';
 import type { AccountScope, AccountSnapshot, AccountSource } from '../domain/model.js';
@@ -38,12 +40,9 @@ export async function runAudit(source: AccountSource, options: RunAuditOptions):
 }
 
 function assertFunctionsExist(snapshot: AccountSnapshot, functionNames: readonly string[]): void {
-  const known = new Set<string>();
-  for (const fn of snapshot.functions) {
-    known.add(fn.FunctionName);
-    known.add(fn.FunctionArn);
-  }
-  const unknown = functionNames.filter((name) => !known.has(name));
+  const known = new Set(snapshot.functions.map((fn) => fn.FunctionName));
+  // A name, an ARN, or a qualified ARN (`…:function:NAME:alias`) all name the function NAME.
+  const unknown = functionNames.filter((name) => !known.has(functionNameOf(name) ?? name));
   if (unknown.length > 0) {
     const where = snapshot.source.path ? `the export folder ${snapshot.source.path}` : 'the account';
     throw new InputError(
