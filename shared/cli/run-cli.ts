@@ -130,7 +130,9 @@ async function auditCommand(
   });
 
   for (const error of report.errors ?? []) {
-    log(`warning: not audited${error.functionName ? ` ${error.functionName}` : ''}: ${error.message}`);
+    const who =
+      error.functionName && !error.message.includes(error.functionName) ? `${error.functionName}: ` : '';
+    log(`warning: ${who}${error.message}`);
   }
   environment.stdout.write(render(report, format, environment));
   return exitStatus(report, failOn);
