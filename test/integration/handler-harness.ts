@@ -91,7 +91,7 @@ export async function createDemoAccount(
       customerPolicyArn = policy.Policy?.Arn ?? customerPolicyArn;
     } catch (error) {
       // A second demo function in the same account shares the policy.
-      if (!(error instanceof Error && error.name === 'EntityAlreadyExists')) throw error;
+      if (!(error instanceof Error && error.name.startsWith('EntityAlreadyExists'))) throw error;
     }
   }
   // moto's GetAccountAuthorizationDetails omits PolicyName on customer managed policies, which the

@@ -1,0 +1,233 @@
+/**
+ * The change handler end to end against moto: the account is set up in moto through the SDK, every fixture
+ * event is delivered as the SQS batch the handler receives (the real module, configured by its
+ * environment as in Lambda), and the alerts are read back from an SQS queue subscribed to moto's SNS
+ * topic: subject, email body, message attributes and the JSON, which validates against the report schema.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DeleteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { AttachRolePolicyCommand, DetachRolePolicyCommand } from '@aws-sdk/client-iam';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { jest } from '@jest/globals';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { FunctionAlertDocument } from '../../shared/alerts/alert-document.js';
+import { classifyEvent } from '../../shared/events/change.js';
+import { parseCloudTrailEvent } from '../../shared/events/cloudtrail-event.js';
+import { type MotoServer, startMotoServer } from '../support/moto.js';
+import { type MotoClients, motoClients } from '../support/moto-account.js';
+import { reportValidator } from '../unit/scenarios/report-expectations.js';
+import {
+  type AlertCapture,
+  createAlertCapture,
+  createDemoAccount,
+  createStateTable,
+  type DemoAccount,
+  REGION,
+  SQS_EXECUTION_POLICY,
+  sqsEvent,
+} from './handler-harness.js';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/events');
+const FIXTURE_UUID = 'a1b2c3d4-5678-90ab-cdef-EXAMPLEaaaaa';
+const TABLE = 'lambda-role-audit-state';
+const context = {
+  functionName: 'change-handler',
+  awsRequestId: 'test',
+  getRemainingTimeInMillis: () => 60_000,
+} as unknown as Context;
+
+let moto: MotoServer;
+let clients: MotoClients;
+let sns: SNSClient;
+let account: DemoAccount;
+let capture: AlertCapture;
+let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+const validate = reportValidator();
+
+function fixture(name: string): string {
+  return readFileSync(join(fixtures, name), 'utf8').split(FIXTURE_UUID).join(account.mappingUuid);
+}
+
+const handled = readdirSync(fixtures).filter(
+  (f) => f.endsWith('.json') && !f.includes('-unrelated') && !f.includes('-failed'),
+);
+
+async function forget(functionArn: string): Promise<void> {
+  await clients.dynamodb.send(
+    new DeleteItemCommand({ TableName: TABLE, Key: { functionArn: { S: functionArn } } }),
+  );
+}
+
+beforeAll(async () => {
+  moto = await startMotoServer(REGION);
+  clients = motoClients(moto);
+  sns = new SNSClient(moto.clientConfig);
+  account = await createDemoAccount(clients);
+  await createStateTable(clients.dynamodb, TABLE);
+  capture = await createAlertCapture({ sns, sqs: clients.sqs });
+  // The handler module reads its configuration at import, as on a cold start.
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    STATE_TABLE_NAME: TABLE,
+    ALERT_TOPIC_ARN: capture.topicArn,
+    ALERT_MIN_SEVERITY: 'low',
+    POWERTOOLS_SERVICE_NAME: 'change-handler-test',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    // The logger then writes through the global console, which the log test below can watch.
+    POWERTOOLS_DEV: 'true',
+  });
+  ({ handler } = await import('../../functions/change-handler/handler.js'));
+});
+
+afterAll(async () => {
+  for (const client of [sns, ...Object.values(clients)]) client?.destroy();
+  await moto?.stop();
+});
+
+describe('change handler, each fixture event end to end', () => {
+  it.each(handled)('turns %s into one alert for orders-consumer', async (file) => {
+    await forget(account.functionArn);
+    const body = fixture(file);
+    const response = await handler(sqsEvent([body]), context);
+    expect(response.batchItemFailures).toEqual([]);
+
+    const alerts = await capture.receive();
+    expect(alerts).toHaveLength(1);
+    const [alert] = alerts;
+    if (alert?.document?.type !== 'change') throw new Error('expected a change alert');
+    const document: FunctionAlertDocument = alert.document;
+
+    // Subject: short, one line, names the function and counts.
+    expect(alert.subject).toMatch(/^\[lambda-role-audit\] orders-consumer: \d+ [a-z]/);
+    expect(alert.subject?.length).toBeLessThan(100);
+
+    // Body: what changed, who, when; each finding with what needs it; the recommended policy.
+    const parsed = parseCloudTrailEvent(body);
+    const classified = parsed.ok ? classifyEvent(parsed.event) : undefined;
+    if (classified?.kind !== 'change') throw new Error(`${file} should be a change`);
+    expect(alert.message).toContain(classified.change.summary);
+    expect(alert.message).toContain('by arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jane');
+    expect(alert.message).toContain('2026-11-26T14:02:11Z');
+    expect(alert.message).toMatch(/New findings \(\d+\)/);
+    expect(alert.message).toContain('Recommended policy');
+
+    // Attributes for subscription filters.
+    expect(alert.attributes.function).toEqual({ Type: 'String', Value: 'orders-consumer' });
+    expect(['critical', 'high', 'medium', 'low', 'info']).toContain(alert.attributes.severity?.Value);
+    expect(alert.attributes.rules?.Type).toBe('String.Array');
+    expect(alert.attributes.alert_id?.Value).toBe(document.alertId);
+
+    // JSON for machines: the function's report, in the report schema.
+    expect(document.function.arn).toBe(account.functionArn);
+    expect(document.changes.map((c) => c.eventName)).toEqual([classified.change.eventName]);
+    expect(validate(document.report)).toEqual([]);
+    expect(document.report.functions[0]?.findings.length).toBe(document.newFindingIds.length);
+  });
+});
+
+describe('change handler, a policy detached and attached again', () => {
+  it('alerts on the missing SQS permissions, then on the fix, then stays quiet', async () => {
+    await forget(account.functionArn);
+    // Today's findings are remembered first, so that the alert is about the change.
+    await handler(sqsEvent([fixture('lambda-update-function-configuration.json')]), context);
+    await capture.receive();
+
+    await clients.iam.send(
+      new DetachRolePolicyCommand({ RoleName: account.roleName, PolicyArn: SQS_EXECUTION_POLICY }),
+    );
+    await handler(sqsEvent([fixture('iam-detach-role-policy.json')]), context);
+    const [broken, ...more] = await capture.receive();
+    expect(more).toEqual([]);
+    expect(broken?.subject).toMatch(/^\[lambda-role-audit\] orders-consumer: \d+ missing/);
+    expect(broken?.message).toContain(`missing-permission sqs:DeleteMessage on ${account.queueArn}  (new)`);
+    expect(broken?.message).toContain(
+      `Needed by: event source mapping ${account.mappingUuid} (${account.queueArn}), Enabled`,
+    );
+    expect(broken?.attributes.outcome?.Value).toMatch(/^new/);
+    expect(JSON.parse(broken?.attributes.rules?.Value ?? '[]')).toContain('missing-permission');
+
+    await clients.iam.send(
+      new AttachRolePolicyCommand({ RoleName: account.roleName, PolicyArn: SQS_EXECUTION_POLICY }),
+    );
+    await handler(sqsEvent([fixture('iam-attach-role-policy.json')]), context);
+    const [fixed, ...again] = await capture.receive();
+    expect(again).toEqual([]);
+    expect(fixed?.subject).toMatch(/\(\d+ fixed\)$|: fixed \(/);
+    expect(fixed?.message).toContain(`missing-permission sqs:DeleteMessage on ${account.queueArn}  (fixed)`);
+
+    const redelivered = await handler(sqsEvent([fixture('iam-attach-role-policy.json')]), context);
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect(await capture.receive()).toEqual([]);
+  });
+
+  it('coalesces twenty events on the role into one alert', async () => {
+    await forget(account.functionArn);
+    const burst = Array.from({ length: 10 }, (_, i) =>
+      fixture(i % 2 === 0 ? 'iam-put-role-policy.json' : 'iam-attach-role-policy.json'),
+    );
+    const response = await handler(sqsEvent(burst), context);
+    expect(response.batchItemFailures).toEqual([]);
+    const alerts = await capture.receive();
+    expect(alerts).toHaveLength(1);
+    // The redelivered events (same eventID) are listed once each.
+    const document = alerts[0]?.document as FunctionAlertDocument;
+    expect(document.changes.map((c) => c.eventName).sort()).toEqual(['AttachRolePolicy', 'PutRolePolicy']);
+  });
+
+  it('remembers the findings it reported, per function, in the state table', async () => {
+    const item = await clients.dynamodb.send(
+      new GetItemCommand({ TableName: TABLE, Key: { functionArn: { S: account.functionArn } } }),
+    );
+    const findings = JSON.parse(item.Item?.findings?.S ?? '[]') as { id: string; rule: string }[];
+    expect(findings.length).toBeGreaterThan(0);
+    expect(item.Item?.alertId?.S).toMatch(/^[0-9a-f]{20}$/);
+  });
+
+  it('resolves a managed policy change to every function of every role attaching it', async () => {
+    const second = await createDemoAccount(clients, {
+      functionName: 'invoices-consumer',
+      roleName: 'invoices-consumer-role',
+    });
+    await forget(account.functionArn);
+    await forget(second.functionArn);
+    await handler(sqsEvent([fixture('iam-create-policy-version.json')]), context);
+    const alerts = await capture.receive();
+    expect(alerts.map((a) => a.attributes.function?.Value).sort()).toEqual([
+      'invoices-consumer',
+      'orders-consumer',
+    ]);
+  });
+});
+
+describe('change handler logs', () => {
+  it('never writes the event, its documents or the environment to the log', async () => {
+    const written: string[] = [];
+    const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+    const spies = methods.map((method) =>
+      jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        written.push(args.map(String).join(' '));
+      }),
+    );
+    try {
+      await forget(account.functionArn);
+      await handler(
+        sqsEvent([fixture('iam-put-role-policy.json'), '{"malformed": true, "token": "s3cr3t"}']),
+        context,
+      );
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    await capture.receive();
+    const log = written.join('');
+    expect(log).toContain('malformed event');
+    expect(log).not.toContain('s3cr3t');
+    expect(log).not.toContain('sqs:ReceiveMessage","sqs:DeleteMessage'); // the PutRolePolicy document
+    expect(log).not.toContain(capture.topicArn);
+    expect(log).not.toContain('AWS_SECRET_ACCESS_KEY');
+  });
+});
