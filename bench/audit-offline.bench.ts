@@ -19,6 +19,8 @@ const cli = join(root, 'dist/cli.mjs');
 
 interface Run {
   readonly ms: number;
+  /** user + system CPU time of the child: steadier than wall time on a machine shared with other work. */
+  readonly cpuMs: number;
   readonly maxRssMb: number;
   readonly status: number | null;
 }
@@ -40,8 +42,13 @@ function timeNode(args: readonly string[], folder: string): Run {
         `node ${args.join(' ')} exited ${child.status}: ${child.stderr.toString().slice(0, 2000)}`,
       );
     }
-    const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRSS: number };
-    return { ms, maxRssMb: usage.maxRSS / 1024, status: child.status };
+    const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as {
+      maxRSS: number;
+      userCPUTime: number;
+      systemCPUTime: number;
+    };
+    const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
+    return { ms, cpuMs, maxRssMb: usage.maxRSS / 1024, status: child.status };
   } finally {
     closeSync(devNull);
   }
@@ -85,12 +92,17 @@ export async function run(): Promise<void> {
     const auditRss = Math.max(...audit.map((r) => r.maxRssMb));
     const floorRss = Math.max(...floor.map((r) => r.maxRssMb));
     const ratio = auditMs / floorMs;
+    const floorCpu = median(floor.map((r) => r.cpuMs));
+    const auditCpu = median(audit.map((r) => r.cpuMs));
 
     console.log(
       `parse floor (read + JSON.parse, fresh node): ${floorMs.toFixed(0)} ms median of ${RUNS}, peak RSS ${floorRss.toFixed(0)} MB`,
     );
     console.log(
       `CLI audit --format json > /dev/null:           ${auditMs.toFixed(0)} ms median of ${RUNS} (runs: ${audit.map((r) => r.ms.toFixed(0)).join(', ')} ms), exit ${audit[0]?.status}`,
+    );
+    console.log(
+      `CPU time (user + system), median:            parse floor ${floorCpu.toFixed(0)} ms, audit ${auditCpu.toFixed(0)} ms (${(auditCpu / floorCpu).toFixed(2)}x)`,
     );
     console.log(`functions per second:                        ${Math.round(FUNCTIONS / (auditMs / 1000))}`);
     console.log(`peak RSS of the audit:                       ${auditRss.toFixed(0)} MB`);
