@@ -21,7 +21,11 @@ import type { AccountSnapshot } from '../../shared/domain/model.js';
 import type { ActionCatalog } from '../../shared/domain/policy/action-catalog.js';
 import type { Report } from '../../shared/domain/report.js';
 import { type MotoServer, startMotoServer } from '../support/moto.js';
-import { createAccountFromExport, type MotoAccount } from '../support/moto-account.js';
+import {
+  createAccountFromExport,
+  type MotoAccount,
+  patchMotoInvokeConfigTimestamps,
+} from '../support/moto-account.js';
 import {
   differences,
   type FunctionExpectation,
@@ -69,6 +73,7 @@ describe('live audit against moto, for every scenario', () => {
       server = await startMotoServer(regionOf(folder));
       account = await createAccountFromExport(server, folder);
       clients = createAwsClients({ ...server.clientConfig });
+      patchMotoInvokeConfigTimestamps(clients.lambda);
       // moto has no rate limit; the token bucket is unit-tested (request-limits.test.ts).
       const source = createLiveSource({
         clients,

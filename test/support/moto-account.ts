@@ -13,6 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -33,9 +34,12 @@ import {
   LambdaClient,
   PutFunctionEventInvokeConfigCommand,
   type Runtime,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
 } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { DeserializeMiddleware } from '@smithy/types';
 import { decodeDocument } from '../../shared/adapters/aws/export-writer.js';
 import type { MotoServer } from './moto.js';
 
@@ -465,4 +469,231 @@ function droppedSettings(wanted: Json, got: Json | object, region: string): Unre
     });
   }
   return dropped;
+}
+
+export interface SyntheticAccount {
+  readonly functionNames: readonly string[];
+  readonly roleCount: number;
+  /** Per role: inline policies (k) and attached managed policies (m), boundary aside. */
+  readonly inlinePoliciesPerRole: number;
+  readonly attachedPoliciesPerRole: number;
+}
+
+async function inBatches<T>(
+  items: readonly T[],
+  size: number,
+  task: (item: T) => Promise<unknown>,
+): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(task));
+}
+
+/**
+ * A CloudFormation-sized account: `functionCount` functions sharing one role per ten, each with an SQS,
+ * Kinesis or DynamoDB stream mapping in turn, every tenth with an on-failure destination; roles with two
+ * inline policies, an AWS managed and a customer managed policy, the first role with a boundary.
+ */
+export async function createSyntheticAccount(
+  server: MotoServer,
+  functionCount: number,
+): Promise<SyntheticAccount> {
+  const clients = motoClients(server);
+  const region = server.clientConfig.region;
+  try {
+    const roleCount = Math.max(1, Math.ceil(functionCount / 10));
+    const queues = Array.from({ length: 10 }, (_, i) => `synthetic-queue-${i}`);
+    const streams = Array.from({ length: 5 }, (_, i) => `synthetic-stream-${i}`);
+    const tables = Array.from({ length: 5 }, (_, i) => `synthetic-table-${i}`);
+    await inBatches(queues, 5, (QueueName) => clients.sqs.send(new CreateQueueCommand({ QueueName })));
+    await inBatches(streams, 5, (StreamName) =>
+      clients.kinesis.send(new CreateStreamCommand({ StreamName, ShardCount: 1 })),
+    );
+    const tableStreams: string[] = [];
+    await inBatches(tables, 5, async (TableName) => {
+      const created = await clients.dynamodb.send(
+        new CreateTableCommand({
+          TableName,
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+          StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+        }),
+      );
+      tableStreams.push(created.TableDescription?.LatestStreamArn ?? '');
+    });
+    const shared = await clients.iam.send(
+      new CreatePolicyCommand({
+        PolicyName: 'synthetic-shared',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+          ],
+        }),
+      }),
+    );
+    const boundary = await clients.iam.send(
+      new CreatePolicyCommand({
+        PolicyName: 'synthetic-boundary',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+        }),
+      }),
+    );
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
+    });
+    const roleNames = Array.from({ length: roleCount }, (_, i) => `synthetic-role-${i}`);
+    await inBatches(roleNames, 8, async (RoleName) => {
+      await clients.iam.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: trust }));
+      await clients.iam.send(
+        new PutRolePolicyCommand({
+          RoleName,
+          PolicyName: 'sources',
+          PolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+                Resource: `arn:aws:sqs:${region}:${MOTO_ACCOUNT}:synthetic-queue-*`,
+              },
+              {
+                Effect: 'Allow',
+                Action: [
+                  'kinesis:GetRecords',
+                  'kinesis:GetShardIterator',
+                  'kinesis:DescribeStream',
+                  'kinesis:DescribeStreamSummary',
+                  'kinesis:ListShards',
+                ],
+                Resource: `arn:aws:kinesis:${region}:${MOTO_ACCOUNT}:stream/synthetic-stream-*`,
+              },
+              {
+                Effect: 'Allow',
+                Action: [
+                  'dynamodb:GetRecords',
+                  'dynamodb:GetShardIterator',
+                  'dynamodb:DescribeStream',
+                  'dynamodb:ListStreams',
+                ],
+                Resource: `arn:aws:dynamodb:${region}:${MOTO_ACCOUNT}:table/synthetic-table-*/stream/*`,
+              },
+            ],
+          }),
+        }),
+      );
+      await clients.iam.send(
+        new PutRolePolicyCommand({
+          RoleName,
+          PolicyName: 'destinations',
+          PolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 'sqs:SendMessage',
+                Resource: `arn:aws:sqs:${region}:${MOTO_ACCOUNT}:synthetic-queue-0`,
+              },
+            ],
+          }),
+        }),
+      );
+      await clients.iam.send(
+        new AttachRolePolicyCommand({
+          RoleName,
+          PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+        }),
+      );
+      await clients.iam.send(new AttachRolePolicyCommand({ RoleName, PolicyArn: shared.Policy?.Arn }));
+      if (RoleName === 'synthetic-role-0') {
+        await clients.iam.send(
+          new PutRolePermissionsBoundaryCommand({ RoleName, PermissionsBoundary: boundary.Policy?.Arn }),
+        );
+      }
+    });
+    const zip = tinyZip();
+    const functionNames = Array.from(
+      { length: functionCount },
+      (_, i) => `synthetic-fn-${String(i).padStart(4, '0')}`,
+    );
+    await inBatches(functionNames, 8, async (FunctionName) => {
+      const i = Number(FunctionName.slice(-4));
+      const created = await clients.lambda.send(
+        new CreateFunctionCommand({
+          FunctionName,
+          Role: `arn:aws:iam::${MOTO_ACCOUNT}:role/${roleNames[i % roleCount]}`,
+          Runtime: 'nodejs22.x',
+          Handler: 'index.handler',
+          Code: { ZipFile: zip },
+          ...(i % 7 === 0 ? { TracingConfig: { Mode: 'Active' as const } } : {}),
+        }),
+      );
+      const FunctionArn = created.FunctionArn ?? '';
+      const kind = i % 3;
+      const EventSourceArn =
+        kind === 0
+          ? `arn:aws:sqs:${region}:${MOTO_ACCOUNT}:${queues[i % queues.length]}`
+          : kind === 1
+            ? `arn:aws:kinesis:${region}:${MOTO_ACCOUNT}:stream/${streams[i % streams.length]}`
+            : (tableStreams[i % tableStreams.length] ?? '');
+      await clients.lambda.send(
+        new CreateEventSourceMappingCommand({
+          FunctionName: FunctionArn,
+          EventSourceArn,
+          ...(kind === 0 ? {} : { StartingPosition: 'LATEST' as const }),
+        }),
+      );
+      if (i % 10 === 0) {
+        await clients.lambda.send(
+          new PutFunctionEventInvokeConfigCommand({
+            FunctionName: FunctionArn,
+            DestinationConfig: {
+              OnFailure: { Destination: `arn:aws:sqs:${region}:${MOTO_ACCOUNT}:synthetic-queue-0` },
+            },
+          }),
+        );
+      }
+    });
+    return { functionNames, roleCount, inlinePoliciesPerRole: 2, attachedPoliciesPerRole: 2 };
+  } finally {
+    for (const client of Object.values(clients)) client.destroy();
+  }
+}
+
+/**
+ * moto 5.2 answers ListFunctionEventInvokeConfigs / GetFunctionEventInvokeConfig with `LastModified` as
+ * an ISO string (the function's), where Lambda's API sends epoch seconds; the SDK then fails with
+ * "Expected real number, got implicit NaN". The live source reports that, correctly, as a read error for
+ * each such function. To test the rest of the path against moto, this middleware (tests only) rewrites
+ * that one field of those answers before the SDK deserialises them.
+ */
+export function patchMotoInvokeConfigTimestamps(lambda: LambdaClient): void {
+  const patch: DeserializeMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => async (args) => {
+    const result = await next(args);
+    const response = result.response as { body?: unknown; headers?: Record<string, string> } | undefined;
+    const request = args.request as { path?: string } | undefined;
+    if (!response || !request?.path?.includes('/event-invoke-config') || !(response.body instanceof Readable))
+      return result;
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Uint8Array));
+    const text = Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(
+        /"LastModified":\s*"([^"]+)"/g,
+        (_, iso: string) => `"LastModified": ${Date.parse(iso.replace(/\+0000$/, 'Z')) / 1000}`,
+      );
+    response.body = Readable.from([Buffer.from(text, 'utf8')]);
+    if (response.headers) delete response.headers['content-length'];
+    return result;
+  };
+  lambda.middlewareStack.add(patch, {
+    step: 'deserialize',
+    priority: 'low',
+    name: 'motoInvokeConfigTimestamps',
+    override: true,
+  });
 }

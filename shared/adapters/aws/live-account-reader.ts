@@ -216,7 +216,7 @@ export class LiveAccountReader {
       );
     }
     for (const policy of policies) this.rememberDefaultVersion(policy);
-    return { RoleDetailList: roles, Policies: policies };
+    return { RoleDetailList: roles, Policies: policies.map(withPolicyName) };
   }
 
   /** GAAD already carries each customer managed policy's default version: later single reads reuse it. */
@@ -589,6 +589,16 @@ export class LiveAccountReader {
       return { failure: { resource: arn, message: describeAwsError(operation, arn, error) } };
     }
   }
+}
+
+/**
+ * AWS always names a managed policy in GetAccountAuthorizationDetails; moto 5.2 leaves `PolicyName` out
+ * of its `Policies`. The name is the ARN's last segment, so it is filled in from there rather than making
+ * the policy (and every function attaching it) unreadable.
+ */
+function withPolicyName(policy: ManagedPolicyDetail): ManagedPolicyDetail {
+  if (policy.PolicyName || !policy.Arn) return policy;
+  return { ...policy, PolicyName: policy.Arn.slice(policy.Arn.lastIndexOf('/') + 1) };
 }
 
 /** Every managed policy ARN the roles attach or use as a boundary. */
