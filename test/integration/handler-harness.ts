@@ -22,6 +22,7 @@ import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   DeleteMessageBatchCommand,
+  DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -243,6 +244,10 @@ export interface ChangeQueue {
   poll(handler: BatchHandler): Promise<number>;
   /** Messages now in the dead-letter queue (their bodies). */
   deadLetters(): Promise<string[]>;
+  /** Moves the dead-letter queue's messages back to the queue (what "redrive" does in the console). */
+  redrive(): Promise<number>;
+  /** Polls until the queue gives nothing; returns the number of polls that received messages. */
+  drain(handler: BatchHandler, maxPolls?: number): Promise<number>;
 }
 
 export async function createChangeQueue(
@@ -316,6 +321,32 @@ export async function createChangeQueue(
         }),
       );
       return (received.Messages ?? []).map((m) => m.Body ?? '');
+    },
+    async redrive() {
+      let moved = 0;
+      for (;;) {
+        const received = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: deadLetterQueueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 0,
+          }),
+        );
+        const messages = received.Messages ?? [];
+        if (messages.length === 0) return moved;
+        for (const m of messages) {
+          await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: m.Body ?? '' }));
+          await sqs.send(
+            new DeleteMessageCommand({ QueueUrl: deadLetterQueueUrl, ReceiptHandle: m.ReceiptHandle ?? '' }),
+          );
+          moved += 1;
+        }
+      }
+    },
+    async drain(handler, maxPolls = 20) {
+      let polls = 0;
+      while (polls < maxPolls && (await this.poll(handler)) > 0) polls += 1;
+      return polls;
     },
   };
 }
