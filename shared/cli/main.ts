@@ -1,7 +1,7 @@
 /**
  * The `lambda-role-audit` executable (bundled by esbuild to dist/cli.mjs).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import packageJson from '../../package.json' with { type: 'json' };
 import { runCli } from './run-cli.js';
 

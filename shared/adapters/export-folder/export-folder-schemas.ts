@@ -10,7 +10,7 @@
  * https://docs.aws.amazon.com/lambda/latest/api/API_ListEventSourceMappings.html,
  * https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctionEventInvokeConfigs.html
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const tagSchema = z.object({ Key: z.string(), Value: z.string() });
 
