@@ -1,0 +1,362 @@
+/**
+ * The home stack as CloudFormation sees it: what is deployed, wired to what, with which permissions.
+ */
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { STATEFUL_LOGICAL_IDS } from '../../infra/auditor-stack.js';
+import { AUDITOR_PERMISSIONS, permissionsOf } from '../../shared/auditor-permissions.js';
+import { iamChangeEventPattern, lambdaChangeEventPattern } from '../../shared/events/patterns.js';
+import { buildApp, homeTemplate } from './support/synth.js';
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown>; DependsOn?: unknown }>;
+
+function resourcesOf(template: Template, type: string): Resources {
+  return template.findResources(type) as Resources;
+}
+
+function onlyResource(template: Template, type: string) {
+  const found = Object.entries(resourcesOf(template, type));
+  expect(found).toHaveLength(1);
+  const [entry] = found;
+  if (entry === undefined) throw new Error(`no ${type}`);
+  return { logicalId: entry[0], properties: entry[1].Properties ?? {} };
+}
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+/** The inline statements of the execution role of the function whose logical id starts with `prefix`. */
+function roleStatements(template: Template, prefix: string): Statement[] {
+  const functions = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).filter(([id]) =>
+    id.startsWith(prefix),
+  );
+  expect(functions).toHaveLength(1);
+  const roleRef = functions[0]?.[1].Properties?.Role as { 'Fn::GetAtt': [string, string] } | undefined;
+  const role = roleRef?.['Fn::GetAtt'][0] ?? '';
+  const roleResource = resourcesOf(template, 'AWS::IAM::Role')[role];
+  const policies = (roleResource?.Properties?.Policies ?? []) as {
+    PolicyDocument: { Statement: Statement[] };
+  }[];
+  return policies.flatMap((p) => p.PolicyDocument.Statement);
+}
+
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+describe('the auditor stack', () => {
+  const template = homeTemplate();
+
+  it('deploys the rules with the very patterns shared/events exports', () => {
+    const patternsByBus = (t: Template) =>
+      Object.values(resourcesOf(t, 'AWS::Events::Rule')).map((r) => [
+        r.Properties?.EventBusName === undefined ? 'default' : 'forwarded',
+        r.Properties?.EventPattern,
+      ]);
+    // Home elsewhere than us-east-1: Lambda events on the default bus, IAM events arrive forwarded.
+    expect(patternsByBus(template)).toEqual([
+      ['default', lambdaChangeEventPattern],
+      ['forwarded', iamChangeEventPattern],
+    ]);
+    // Home in us-east-1: both on the default bus, nothing forwarded.
+    expect(patternsByBus(homeTemplate({ region: 'us-east-1' }))).toEqual([
+      ['default', lambdaChangeEventPattern],
+      ['default', iamChangeEventPattern],
+    ]);
+    expect(patternsByBus(homeTemplate({ extraRegions: ['us-west-2'] }))).toEqual([
+      ['default', lambdaChangeEventPattern],
+      ['forwarded', iamChangeEventPattern],
+      ['forwarded', lambdaChangeEventPattern],
+    ]);
+  });
+
+  it('sends matched events to the buffering queue, with the dead-letter queue for failed deliveries', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.queue, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.deadLetterQueue, 'Arn'] } },
+        }),
+      ],
+    });
+  });
+
+  it('keeps fixed logical ids for its stateful resources', () => {
+    const expected: [string, string][] = [
+      [STATEFUL_LOGICAL_IDS.table, 'AWS::DynamoDB::Table'],
+      [STATEFUL_LOGICAL_IDS.queue, 'AWS::SQS::Queue'],
+      [STATEFUL_LOGICAL_IDS.deadLetterQueue, 'AWS::SQS::Queue'],
+      [STATEFUL_LOGICAL_IDS.failedInvocationQueue, 'AWS::SQS::Queue'],
+      [STATEFUL_LOGICAL_IDS.topic, 'AWS::SNS::Topic'],
+      [STATEFUL_LOGICAL_IDS.key, 'AWS::KMS::Key'],
+    ];
+    const resources = template.toJSON().Resources as Resources;
+    for (const [logicalId, type] of expected) expect(resources[logicalId]?.Type).toBe(type);
+    expect(STATEFUL_LOGICAL_IDS).toEqual({
+      table: 'FindingsStateTable',
+      queue: 'ChangeEventQueue',
+      deadLetterQueue: 'ChangeEventDeadLetterQueue',
+      failedInvocationQueue: 'FailedInvocationDeadLetterQueue',
+      topic: 'AlertTopic',
+      key: 'AlertTopicKey',
+    });
+  });
+
+  it('buffers change events in an encrypted queue that redrives to its dead-letter queue', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 390,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.deadLetterQueue, 'Arn'] },
+        maxReceiveCount: 5,
+      },
+    });
+  });
+
+  it('feeds the change handler from the queue in batches, reporting failures per message', () => {
+    const mapping = onlyResource(template, 'AWS::Lambda::EventSourceMapping');
+    expect(mapping.properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.queue, 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumBatchingWindowInSeconds: 30,
+      BatchSize: 100,
+    });
+    expect(mapping.properties.FunctionName).toEqual({ Ref: expect.stringMatching(/^ChangeHandlerFunction/) });
+  });
+
+  it('runs each handler from its bundle on Node.js 22, arm64, with the environment the handlers read', () => {
+    const functions = Object.entries(resourcesOf(template, 'AWS::Lambda::Function'));
+    expect(functions.map(([id]) => id.replace(/Function[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'ChangeHandler',
+      'Sweep',
+    ]);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Handler: 'index.handler',
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Code: { S3Bucket: expect.anything(), S3Key: expect.stringMatching(/\.zip$/) },
+        Environment: {
+          Variables: {
+            STATE_TABLE_NAME: { Ref: STATEFUL_LOGICAL_IDS.table },
+            ALERT_TOPIC_ARN: { Ref: STATEFUL_LOGICAL_IDS.topic },
+            ALERT_MIN_SEVERITY: 'low',
+            SUPPRESSIONS: '[]',
+            AUDIT_REGIONS: 'eu-west-1',
+            POWERTOOLS_SERVICE_NAME: 'lambda-role-audit',
+          },
+        },
+      });
+    }
+  });
+
+  it('gives each function its own log group with a retention', () => {
+    const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
+    expect(Object.keys(logGroups)).toHaveLength(2);
+    for (const group of Object.values(logGroups)) expect(group.Properties?.RetentionInDays).toBe(30);
+    for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
+      const logging = fn.Properties?.LoggingConfig as { LogGroup: { Ref: string } } | undefined;
+      const logGroup = logging?.LogGroup.Ref;
+      expect(Object.keys(logGroups)).toContain(logGroup);
+    }
+  });
+
+  it('builds the execution roles from the permission list, and from nothing else', () => {
+    for (const [prefix, name] of [
+      ['ChangeHandler', 'change-handler'],
+      ['Sweep', 'sweep'],
+    ] as const) {
+      const statements = roleStatements(template, `${prefix}Function`);
+      expect(statements.map((s) => s.Sid)).toEqual(permissionsOf(name).map((p) => p.sid));
+      for (const statement of statements) {
+        const declared = AUDITOR_PERMISSIONS.find((p) => p.sid === statement.Sid);
+        expect(actionsOf(statement)).toEqual(declared?.actions);
+        expect(statement.Effect).toBe('Allow');
+      }
+    }
+    // No separate policies and no managed policies: the inline list is all a role holds.
+    const functionRoles = Object.entries(resourcesOf(template, 'AWS::IAM::Role')).filter(([id]) =>
+      /^(ChangeHandler|Sweep)ExecutionRole/.test(id),
+    );
+    expect(functionRoles).toHaveLength(2);
+    for (const [, role] of functionRoles) expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
+    // The only separate policy is the one CDK gives the Scheduler role (lambda:InvokeFunction on the sweep).
+    expect(Object.keys(resourcesOf(template, 'AWS::IAM::Policy'))).toEqual([
+      expect.stringMatching(/^SchedulerRoleForTarget.*DefaultPolicy/),
+    ]);
+  });
+
+  it('grants no wildcard action, and "*" resources only to actions without a resource type', () => {
+    const anyResourceActions = AUDITOR_PERMISSIONS.filter((p) => p.resource === 'any').flatMap(
+      (p) => p.actions,
+    );
+    for (const prefix of ['ChangeHandlerFunction', 'SweepFunction']) {
+      for (const statement of roleStatements(template, prefix)) {
+        for (const action of actionsOf(statement)) expect(action).not.toMatch(/\*/);
+        if (statement.Resource === '*') {
+          for (const action of actionsOf(statement)) expect(anyResourceActions).toContain(action);
+        }
+      }
+    }
+    expect(anyResourceActions.sort()).toEqual([
+      'iam:GetAccountAuthorizationDetails',
+      'lambda:ListEventSourceMappings',
+      'lambda:ListFunctions',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+  });
+
+  it('scopes the queue, table, topic and key statements to the stack own resources', () => {
+    const statements = roleStatements(template, 'ChangeHandlerFunction');
+    const bySid = (sid: string) => statements.find((s) => s.Sid === sid)?.Resource;
+    expect(bySid('PollChangeQueue')).toEqual({ 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.queue, 'Arn'] });
+    expect(bySid('ReadWriteFindingsState')).toEqual({ 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.table, 'Arn'] });
+    expect(bySid('PublishAlerts')).toEqual({ Ref: STATEFUL_LOGICAL_IDS.topic });
+    expect(bySid('UseAlertTopicKey')).toEqual({ 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.key, 'Arn'] });
+    expect(bySid('WriteOwnLogs')).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^ChangeHandlerLogGroup/), 'Arn'],
+    });
+    expect(statements.map((s) => s.Sid)).not.toContain('SendFailedInvocations');
+    expect(roleStatements(template, 'SweepFunction').map((s) => s.Sid)).not.toContain('PollChangeQueue');
+  });
+
+  it('reads Lambda in every audited region, and only there', () => {
+    const statements = roleStatements(homeTemplate({ extraRegions: ['us-west-2'] }), 'SweepFunction');
+    const functionsStatement = statements.find((s) => s.Sid === 'ReadFunctions');
+    expect(JSON.stringify(functionsStatement?.Resource)).toMatch(/:lambda:eu-west-1:.*:lambda:us-west-2:/);
+    expect(JSON.stringify(functionsStatement?.Resource).match(/:lambda:/g)).toHaveLength(2);
+  });
+
+  it('encrypts the alert topic with its own key and lets only the auditor and CloudWatch publish', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.key, 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    const policy = onlyResource(template, 'AWS::SNS::TopicPolicy').properties.PolicyDocument as {
+      Statement: (Statement & { Principal: unknown })[];
+    };
+    const sids = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
+    expect(sids.AllowPublishThroughSSLOnly).toMatchObject({
+      Effect: 'Deny',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    expect(sids.CloudWatchAlarmsPublish).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+    });
+    const roles = [
+      { 'Fn::GetAtt': [expect.stringMatching(/^ChangeHandlerExecutionRole/), 'Arn'] },
+      { 'Fn::GetAtt': [expect.stringMatching(/^SweepExecutionRole/), 'Arn'] },
+    ];
+    expect(sids.AuditorPublishes).toMatchObject({ Effect: 'Allow', Principal: { AWS: roles } });
+    expect(sids.OnlyTheAuditorPublishes).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'sns:Publish',
+      Condition: {
+        StringNotEqualsIfExists: {
+          'aws:PrincipalArn': roles,
+          'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com',
+        },
+      },
+    });
+  });
+
+  it('subscribes each alert email, with a dead-letter queue for undeliverable alerts', () => {
+    const t = homeTemplate({ alertEmails: ['a@example.com', 'b@example.com'] });
+    const subscriptions = Object.values(resourcesOf(t, 'AWS::SNS::Subscription'));
+    expect(subscriptions.map((s) => [s.Properties?.Protocol, s.Properties?.Endpoint])).toEqual([
+      ['email', 'a@example.com'],
+      ['email', 'b@example.com'],
+    ]);
+    for (const s of subscriptions) {
+      expect(s.Properties?.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.failedInvocationQueue, 'Arn'] },
+      });
+    }
+  });
+
+  it('adds the Slack notifier only when a webhook is configured, subscribed to the topic', () => {
+    expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function'))).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/^SlackNotifier/)]),
+    );
+    const secret = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack-AbCdEf';
+    const t = homeTemplate({ slackWebhookSecretArn: secret });
+    t.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SlackNotifierFunction'), 'Arn'] },
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: { SLACK_WEBHOOK_SECRET_ARN: secret, POWERTOOLS_SERVICE_NAME: 'lambda-role-audit' },
+      },
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.failedInvocationQueue, 'Arn'] } },
+    });
+    expect(
+      roleStatements(t, 'SlackNotifierFunction').find((s) => s.Sid === 'ReadSlackWebhook')?.Resource,
+    ).toBe(secret);
+    const viaSsm = homeTemplate({ slackWebhookParameterName: '/lambda-role-audit/slack' });
+    const ssm = roleStatements(viaSsm, 'SlackNotifierFunction');
+    expect(ssm.map((s) => s.Sid)).not.toContain('ReadSlackWebhook');
+    expect(JSON.stringify(ssm.find((s) => s.Sid === 'ReadSlackWebhookParameter')?.Resource)).toContain(
+      ':parameter/lambda-role-audit/slack',
+    );
+  });
+
+  it('runs the sweep on an EventBridge Scheduler schedule, daily unless told otherwise', () => {
+    const schedule = onlyResource(template, 'AWS::Scheduler::Schedule').properties;
+    expect(schedule.ScheduleExpression).toBe('rate(1 day)');
+    expect(schedule.Target).toMatchObject({
+      Arn: { 'Fn::GetAtt': [expect.stringMatching(/^SweepFunction/), 'Arn'] },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.failedInvocationQueue, 'Arn'] } },
+    });
+    homeTemplate({ schedule: 'cron(0 6 * * ? *)' }).hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 6 * * ? *)',
+    });
+  });
+
+  it('alarms on both dead-letter queues and on every function error, notifying the alert topic', () => {
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
+    expect(alarms.map((a) => a.Properties?.MetricName).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'Errors',
+    ]);
+    for (const alarm of alarms)
+      expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: STATEFUL_LOGICAL_IDS.topic }]);
+  });
+
+  it('passes the deploy-time settings to the handlers', () => {
+    const t = homeTemplate({
+      minSeverity: 'high',
+      extraRegions: ['us-west-2'],
+      suppressions: [{ rule: 'overbroad-resource', function: 'legacy', reason: 'migrating' }],
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          ALERT_MIN_SEVERITY: 'high',
+          AUDIT_REGIONS: 'eu-west-1,us-west-2',
+          SUPPRESSIONS: JSON.stringify([
+            { rule: 'overbroad-resource', function: 'legacy', reason: 'migrating' },
+          ]),
+        }),
+      },
+    });
+  });
+
+  it('refuses suppressions too large for a Lambda environment', () => {
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      rule: 'overbroad-resource' as const,
+      function: `function-${i}`,
+      reason: 'a reason long enough to add up',
+    }));
+    expect(() => buildApp({ suppressions: many })).toThrow(/4 KB/);
+  });
+});
