@@ -268,7 +268,7 @@ export async function createChangeQueue(
     }),
   );
   const queueUrl = queue.QueueUrl ?? '';
-  const queue: ChangeQueue = {
+  const changeQueue: ChangeQueue = {
     queueUrl,
     deadLetterQueueUrl,
     async send(body) {
@@ -345,9 +345,9 @@ export async function createChangeQueue(
     },
     async drain(handler, maxPolls = 20) {
       let polls = 0;
-      while (polls < maxPolls && (await queue.poll(handler)) > 0) polls += 1;
+      while (polls < maxPolls && (await changeQueue.poll(handler)) > 0) polls += 1;
       return polls;
     },
   };
-  return queue;
+  return changeQueue;
 }
