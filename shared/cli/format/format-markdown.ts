@@ -14,11 +14,16 @@ export function formatMarkdown(report: Report): string {
   out.push(`${describeSource(report)} · generated ${report.generatedAt}`, '');
 
   const { functions, compliant } = report.summary;
-  const counts = SEVERITIES.map((severity) => `${report.summary.findings[severity] ?? 0} ${severity}`).join(
-    ' · ',
-  );
+  const suppressed = suppressedCount(report);
+  const counts = [
+    ...SEVERITIES.flatMap((severity) => {
+      const count = report.summary.findings[severity] ?? 0;
+      return count > 0 ? [`${count} ${severity}`] : [];
+    }),
+    ...(suppressed > 0 ? [`${suppressed} suppressed`] : []),
+  ];
   out.push(
-    `**${compliant} of ${functions} functions compliant** · ${counts} · ${suppressedCount(report)} suppressed`,
+    `**${compliant} of ${functions} functions compliant**${counts.map((count) => ` · ${count}`).join('')}`,
     '',
   );
 

@@ -13,7 +13,7 @@ function finding(overrides: Partial<Finding>): Finding {
     id: 'f1',
     rule: 'missing-permission',
     severity: 'high',
-    message: `The role does not allow sqs:DeleteMessage on ${QUEUE}.`,
+    message: `The role does not allow sqs:DeleteMessage on ${QUEUE}. It is needed by mapping uuid-1.`,
     action: 'sqs:DeleteMessage',
     resource: QUEUE,
     decision: 'implicit-deny',
@@ -136,7 +136,7 @@ describe('table format', () => {
     expect(lines[heading + 1]).toMatch(
       /^ {2}HIGH +missing-permission +The role does not allow sqs:DeleteMessage/,
     );
-    expect(lines[heading + 1]).toContain('[mapping uuid-1, disabled]');
+    expect(lines[heading + 1]).toContain('(mapping disabled)');
     expect(lines[heading + 1]).toContain(`Fix: allow sqs:DeleteMessage on ${QUEUE}`);
     expect(lines[heading + 2]).toMatch(/^ {2}LOW +overbroad-resource/);
   });
@@ -145,6 +145,12 @@ describe('table format', () => {
     const text = formatTable(table, createPaint(false));
     expect(text).toContain('✓ compliant, nothing to report: orders');
     expect(text.trimEnd().split('\n').at(-1)).toBe('2 functions, 1 compliant · 1 high, 1 low');
+  });
+
+  it('keeps only the first sentence of the message on the line', () => {
+    const text = formatTable(report([result('payments', [finding({})])]), createPaint(false));
+    expect(text).toContain(`on ${QUEUE}. (mapping disabled) Fix:`);
+    expect(text).not.toContain('It is needed by mapping uuid-1.');
   });
 
   it('prefers the engine remediation over the generic fix', () => {
@@ -182,6 +188,10 @@ describe('markdown format', () => {
       result('orders', []),
     ]),
   );
+
+  it('states the totals, leaving out severities with no finding', () => {
+    expect(markdown).toContain('**1 of 2 functions compliant** · 1 high\n');
+  });
 
   it('starts with a summary table of every function', () => {
     expect(markdown).toContain('| Function | Role | Compliant | Findings |');
