@@ -20,7 +20,6 @@ import {
   REQUIREMENT_CATALOG,
   type SourceFamily,
 } from './catalog.js';
-import { siblingResources } from './siblings.js';
 
 export interface Requirement {
   /** The catalog entry it comes from. */
@@ -45,8 +44,6 @@ export interface Requirement {
   readonly origin: string;
   /** Sid of the recommended statement. */
   readonly sid: string;
-  /** Resources a least-privilege grant must not match (see siblings.ts). */
-  readonly siblings: readonly string[];
 }
 
 /** Something in the configuration the catalog has no entry for: reported, never silently dropped. */
@@ -137,18 +134,43 @@ export function sidName(name: string): string {
     .join('');
 }
 
+/** A template split once into literal text and placeholder names (odd indexes are placeholders). */
+const compiledTemplates = new Map<string, readonly string[]>();
+
+function compileTemplate(template: string): readonly string[] {
+  let parts = compiledTemplates.get(template);
+  if (parts === undefined) {
+    parts = template.split(/\{(\w+)\}/);
+    compiledTemplates.set(template, parts);
+  }
+  return parts;
+}
+
 function fill(template: string, bindings: Bindings, item?: string): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
-    if (key === 'item') return item === undefined ? whole : shortName(item);
-    const value = bindings[key];
-    if (value === undefined) return whole;
-    return typeof value === 'string' ? value : (item ?? whole);
-  });
+  const parts = compileTemplate(template);
+  if (parts.length === 1) return template;
+  let text = '';
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] ?? '';
+    if (i % 2 === 0) {
+      text += part;
+      continue;
+    }
+    if (part === 'item') {
+      text += item === undefined ? `{${part}}` : shortName(item);
+      continue;
+    }
+    const value = bindings[part];
+    text += value === undefined ? `{${part}}` : typeof value === 'string' ? value : (item ?? `{${part}}`);
+  }
+  return text;
 }
 
 /** The list placeholder a template uses, if any (one per template, by construction of the catalog). */
 function listKey(template: string, bindings: Bindings): string | undefined {
-  for (const [, key] of template.matchAll(/\{(\w+)\}/g)) {
+  const parts = compileTemplate(template);
+  for (let i = 1; i < parts.length; i += 2) {
+    const key = parts[i];
     if (key !== undefined && Array.isArray(bindings[key])) return key;
   }
   return undefined;
@@ -175,13 +197,25 @@ function expandNeed(entry: CatalogEntry, need: ActionNeed, context: Context): Re
       breaks: fill(need.breaks, context.bindings, item),
       origin: context.origin,
       sid: fill(need.sid, context.bindings, item),
-      siblings: resource === '*' ? [] : siblingResources(resource),
     };
   });
 }
 
-function entries(predicate: (entry: CatalogEntry) => boolean): CatalogEntry[] {
-  return REQUIREMENT_CATALOG.filter(predicate);
+/** Catalog entries by scope (`logs`, `event-source:sqs`, `async-destination:s3`, …), built once. */
+const ENTRIES_BY_SCOPE = new Map<string, CatalogEntry[]>();
+for (const entry of REQUIREMENT_CATALOG) {
+  const scope = entry.scope;
+  const key =
+    scope.kind === 'event-source'
+      ? `${scope.kind}:${scope.source}`
+      : 'destination' in scope
+        ? `${scope.kind}:${scope.destination}`
+        : scope.kind;
+  ENTRIES_BY_SCOPE.set(key, [...(ENTRIES_BY_SCOPE.get(key) ?? []), entry]);
+}
+
+function entries(scope: string): readonly CatalogEntry[] {
+  return ENTRIES_BY_SCOPE.get(scope) ?? [];
 }
 
 interface FunctionPlace {
@@ -206,13 +240,7 @@ function settingRequirements(
   notes: RequirementNote[],
 ): Requirement[] {
   const result: Requirement[] = [];
-  const add = (
-    kind: string,
-    setting: string,
-    origin: string,
-    bindings: Bindings,
-    filter = (_: CatalogEntry) => true,
-  ) => {
+  const add = (scope: string, setting: string, origin: string, bindings: Bindings) => {
     const context: Context = {
       cause: { kind: 'function-configuration', setting },
       origin,
@@ -220,7 +248,7 @@ function settingRequirements(
       conditions: new Set(),
       bindings,
     };
-    for (const entry of entries((candidate) => candidate.scope.kind === kind && filter(candidate))) {
+    for (const entry of entries(scope)) {
       for (const need of entry.needs) result.push(...expandNeed(entry, need, context));
     }
   };
@@ -241,11 +269,10 @@ function settingRequirements(
     const kind = destinationKind(deadLetter);
     if (kind === 'sqs' || kind === 'sns') {
       add(
-        'dead-letter',
+        `dead-letter:${kind}`,
         'DeadLetterConfig',
         `the function's dead-letter ${kind === 'sqs' ? 'queue' : 'topic'}`,
         destinationBindings(place, deadLetter),
-        (entry) => entry.scope.kind === 'dead-letter' && entry.scope.destination === kind,
       );
     } else {
       notes.push({
@@ -286,9 +313,7 @@ function invokeConfigRequirements(
         conditions: new Set(),
         bindings: destinationBindings(place, target),
       };
-      for (const entry of entries(
-        (e) => e.scope.kind === 'async-destination' && e.scope.destination === kind,
-      )) {
+      for (const entry of entries(`async-destination:${kind}`)) {
         for (const need of entry.needs) result.push(...expandNeed(entry, need, context));
       }
     }
@@ -375,14 +400,14 @@ function mappingRequirements(
     bindings: mappingBindings(mapping, kind, place),
   };
   const result: Requirement[] = [];
-  for (const entry of entries((e) => e.scope.kind === 'event-source' && e.scope.source === kind)) {
+  for (const entry of entries(`event-source:${kind}`)) {
     for (const need of entry.needs) result.push(...expandNeed(entry, need, context));
   }
 
   const onFailure = mapping.DestinationConfig?.OnFailure?.Destination;
   if (onFailure !== undefined && onFailure !== '') {
     const destination = destinationKind(onFailure);
-    const matching = entries((e) => e.scope.kind === 'esm-on-failure' && e.scope.destination === destination);
+    const matching = entries(`esm-on-failure:${destination}`);
     if (matching.length === 0) {
       notes.push({
         message: `The on-failure destination ${onFailure} of event source mapping ${mapping.UUID} is of a type the catalog does not know; its permissions were not checked.`,
@@ -425,7 +450,14 @@ export function deriveRequirements(
   }
   const seen = new Set<string>();
   const requirements = all.filter((requirement) => {
-    const key = `${requirement.actions.join('|')}\u001f${requirement.resource}\u001f${JSON.stringify(requirement.cause)}`;
+    const cause = requirement.cause;
+    const causeKey =
+      cause.kind === 'event-source-mapping'
+        ? cause.uuid
+        : cause.kind === 'function-configuration'
+          ? cause.setting
+          : `${cause.policy}\u001f${cause.statement}`;
+    const key = `${requirement.actions[0]}\u001f${requirement.resource}\u001f${causeKey}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

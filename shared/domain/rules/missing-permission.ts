@@ -3,7 +3,6 @@
  * execution role. The decision comes from the policy evaluator; this rule only says what breaks.
  * https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
  */
-import { conditionContext, evaluate } from '../policy/evaluate.js';
 import type { EvaluationResult, RolePolicies } from '../policy/evaluation-types.js';
 import { actionMatches } from '../policy/match.js';
 import type { DenyDecision } from '../report.js';
@@ -46,16 +45,7 @@ function explain(result: Exclude<EvaluationResult, { decision: 'allowed' }>): st
 
 /** The evaluation of one action of a requirement, or `undefined` when it is allowed. */
 function verdictFor(requirement: Requirement, action: string, context: RuleContext): Verdict | undefined {
-  const request = {
-    action,
-    resource: requirement.resource,
-    context: conditionContext({
-      roleArn: context.roleArn,
-      region: context.region,
-      resource: requirement.resource,
-    }),
-  };
-  const result = evaluate(context.policies, request);
+  const result = context.evaluate(action, requirement.resource);
   if (result.decision === 'allowed') return undefined;
   if (
     requirement.mode === 'any-grant' &&

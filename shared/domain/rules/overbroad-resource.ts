@@ -6,10 +6,12 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
  */
 import type { PolicyStatement } from '../policy/document.js';
-import { conditionContext, evaluate, statementApplies } from '../policy/evaluate.js';
+import { statementApplies } from '../policy/evaluate.js';
+import type { RolePolicies } from '../policy/evaluation-types.js';
 import type { Requirement } from '../requirements/derive.js';
+import { siblingResources } from '../requirements/siblings.js';
 import { capitalise, describeStatement, policyCause } from './policy-helpers.js';
-import type { RawFinding, Rule, RuleContext } from './types.js';
+import type { RawFinding, Rule } from './types.js';
 
 interface Broad {
   readonly source: string;
@@ -19,10 +21,17 @@ interface Broad {
   readonly sibling: string;
 }
 
-function statementIndex(context: RuleContext): Map<string, PolicyStatement> {
-  const index = new Map<string, PolicyStatement>();
-  for (const { source, document } of context.policies.identity) {
-    for (const statement of document.Statement) index.set(`${source}\u001f${statement.id}`, statement);
+const indexCache = new WeakMap<RolePolicies, Map<string, PolicyStatement>>();
+
+/** Identity statements by `source␟id`, to find the statements an evaluation names; memoised per role. */
+function statementIndex(policies: RolePolicies): Map<string, PolicyStatement> {
+  let index = indexCache.get(policies);
+  if (index === undefined) {
+    index = new Map();
+    for (const { source, document } of policies.identity) {
+      for (const statement of document.Statement) index.set(`${source}\u001f${statement.id}`, statement);
+    }
+    indexCache.set(policies, index);
   }
   return index;
 }
@@ -30,31 +39,23 @@ function statementIndex(context: RuleContext): Map<string, PolicyStatement> {
 export const overbroadResource: Rule = {
   id: 'overbroad-resource',
   check(context) {
-    const index = statementIndex(context);
-    const needed = new Set(
-      context.derived.requirements.flatMap((r) =>
-        r.actions.map((action) => `${action.toLowerCase()} ${r.resource}`),
-      ),
-    );
+    const index = statementIndex(context.policies);
+    let needed: Set<string> | undefined;
     const broad = new Map<string, Broad>();
     for (const requirement of context.derived.requirements) {
-      if (requirement.resource === '*' || requirement.mode !== 'exact' || requirement.siblings.length === 0)
-        continue;
+      if (requirement.resource === '*' || requirement.mode !== 'exact') continue;
+      let candidates: string[] | undefined;
       for (const action of requirement.actions) {
-        const request = {
-          action,
-          resource: requirement.resource,
-          context: conditionContext({
-            roleArn: context.roleArn,
-            region: context.region,
-            resource: requirement.resource,
-          }),
-        };
-        const result = evaluate(context.policies, request);
+        const result = context.evaluate(action, requirement.resource);
         if (result.decision !== 'allowed') continue;
-        const siblings = requirement.siblings.filter(
-          (sibling) => !needed.has(`${action.toLowerCase()} ${sibling}`),
+        candidates ??= siblingResources(requirement.resource);
+        needed ??= new Set(
+          context.derived.requirements.flatMap((r) =>
+            r.actions.map((a) => `${a.toLowerCase()} ${r.resource}`),
+          ),
         );
+        const known = needed;
+        const siblings = candidates.filter((sibling) => !known.has(`${action.toLowerCase()} ${sibling}`));
         for (const ref of result.allowedBy) {
           const statement = index.get(`${ref.source}\u001f${ref.statement}`);
           if (statement === undefined) continue;
@@ -63,11 +64,7 @@ export const overbroadResource: Rule = {
               statementApplies(statement, {
                 action,
                 resource: candidate,
-                context: conditionContext({
-                  roleArn: context.roleArn,
-                  region: context.region,
-                  resource: candidate,
-                }),
+                context: context.requestContext(candidate),
               }) === true,
           );
           if (sibling === undefined) continue;

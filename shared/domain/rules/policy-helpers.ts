@@ -9,11 +9,21 @@ export interface LocatedStatement {
   readonly statement: PolicyStatement;
 }
 
-/** Every statement of the identity policies (not the boundary, which grants nothing by itself). */
-export function identityStatements(policies: RolePolicies): LocatedStatement[] {
-  return policies.identity.flatMap(({ source, document }) =>
-    document.Statement.map((statement) => ({ source, statement })),
-  );
+const statementsCache = new WeakMap<RolePolicies, LocatedStatement[]>();
+
+/**
+ * Every statement of the identity policies (not the boundary, which grants nothing by itself). Memoised
+ * per policies object: functions sharing a role share it.
+ */
+export function identityStatements(policies: RolePolicies): readonly LocatedStatement[] {
+  let statements = statementsCache.get(policies);
+  if (statements === undefined) {
+    statements = policies.identity.flatMap(({ source, document }) =>
+      document.Statement.map((statement) => ({ source, statement })),
+    );
+    statementsCache.set(policies, statements);
+  }
+  return statements;
 }
 
 export function allDocuments(policies: RolePolicies): SourcedDocument[] {

@@ -39,6 +39,7 @@ function coversLambda(statement: PolicyStatement): boolean {
 }
 
 export const trustPolicyNotLambda: Rule = {
+  scope: 'role',
   id: 'trust-policy-not-lambda',
   check(context) {
     const trust = context.trustPolicy;
@@ -111,6 +112,7 @@ function extraPrincipals(statement: PolicyStatement, roleArn: string): Extra[] {
 }
 
 export const trustPolicyTooBroad: Rule = {
+  scope: 'role',
   id: 'trust-policy-too-broad',
   check(context) {
     const trust = context.trustPolicy;

@@ -7,7 +7,7 @@
 import type { FunctionConfiguration, Role } from '../model.js';
 import type { ActionCatalog } from '../policy/action-catalog.js';
 import type { PolicyDocument } from '../policy/document.js';
-import type { RolePolicies } from '../policy/evaluation-types.js';
+import type { ConditionContext, EvaluationResult, RolePolicies } from '../policy/evaluation-types.js';
 import type { Finding, RuleId } from '../report.js';
 import type { SourceFamily } from '../requirements/catalog.js';
 import type { DerivedRequirements } from '../requirements/derive.js';
@@ -26,6 +26,10 @@ export interface RuleContext {
   readonly sharedWith: readonly string[];
   /** For each event-source family, the other functions of the role whose mappings use it. */
   readonly familiesOfOthers: ReadonlyMap<SourceFamily, readonly string[]>;
+  /** `evaluate(policies, …)` for a request Lambda makes with the role, memoised per role and region. */
+  evaluate(action: string, resource: string): EvaluationResult;
+  /** The condition keys known for a request on `resource` (see `conditionContext`), memoised. */
+  requestContext(resource: string): ConditionContext;
 }
 
 /** A finding before the engine gives it its id and applies suppressions. */
@@ -36,5 +40,10 @@ export type RawFinding = Omit<Finding, 'id' | 'suppressed' | 'suppressionReason'
 
 export interface Rule {
   readonly id: RuleId;
+  /**
+   * `role` when the findings depend only on the role (its policies and trust policy), not on the function:
+   * the engine then runs the rule once per role and region and gives each function of the role a copy.
+   */
+  readonly scope?: 'role';
   check(context: RuleContext): readonly RawFinding[];
 }

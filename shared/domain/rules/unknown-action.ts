@@ -43,6 +43,7 @@ function problemWith(
 }
 
 export const unknownAction: Rule = {
+  scope: 'role',
   id: 'unknown-action',
   check(context) {
     const findings: RawFinding[] = [];

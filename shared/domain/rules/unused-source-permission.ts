@@ -4,6 +4,8 @@
  * has a mapping of that family. Wildcards `*` and `service:*` are `wildcard-action`'s to report.
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html
  */
+import type { ActionCatalog } from '../policy/action-catalog.js';
+import type { RolePolicies } from '../policy/evaluation-types.js';
 import { familyOfAction, SOURCE_FAMILIES, type SourceFamily } from '../requirements/catalog.js';
 import {
   capitalise,
@@ -14,51 +16,76 @@ import {
   type LocatedStatement,
   policyCause,
 } from './policy-helpers.js';
-import type { RawFinding, Rule, RuleContext } from './types.js';
+import type { RawFinding, Rule } from './types.js';
 
-function grantedActions(located: LocatedStatement, context: RuleContext): string[] {
+function grantedActions(located: LocatedStatement, catalog: ActionCatalog): string[] {
   const actions: string[] = [];
   for (const pattern of located.statement.Action ?? []) {
     if (isServiceWildcard(pattern)) continue;
-    if (hasWildcard(pattern)) actions.push(...context.catalog.expand(pattern));
-    else actions.push(context.catalog.canonical(pattern) ?? pattern);
+    if (hasWildcard(pattern)) actions.push(...catalog.expand(pattern));
+    else actions.push(catalog.canonical(pattern) ?? pattern);
   }
   return actions;
+}
+
+interface FamilyGrant {
+  readonly located: LocatedStatement;
+  readonly family: SourceFamily;
+  readonly actions: readonly string[];
+}
+
+const grantsCache = new WeakMap<ActionCatalog, WeakMap<RolePolicies, readonly FamilyGrant[]>>();
+
+/** The event-source family actions each Allow statement grants; the same for every function of the role. */
+function familyGrants(policies: RolePolicies, catalog: ActionCatalog): readonly FamilyGrant[] {
+  let byPolicies = grantsCache.get(catalog);
+  if (byPolicies === undefined) {
+    byPolicies = new WeakMap();
+    grantsCache.set(catalog, byPolicies);
+  }
+  let grants = byPolicies.get(policies);
+  if (grants === undefined) {
+    const list: FamilyGrant[] = [];
+    for (const located of identityStatements(policies)) {
+      if (located.statement.Effect !== 'Allow') continue;
+      const byFamily = new Map<SourceFamily, Set<string>>();
+      for (const action of grantedActions(located, catalog)) {
+        const family = familyOfAction(action);
+        if (family === undefined) continue;
+        const set = byFamily.get(family) ?? new Set<string>();
+        set.add(action);
+        byFamily.set(family, set);
+      }
+      for (const [family, set] of byFamily) list.push({ located, family, actions: [...set].sort() });
+    }
+    grants = list;
+    byPolicies.set(policies, grants);
+  }
+  return grants;
 }
 
 export const unusedSourcePermission: Rule = {
   id: 'unused-source-permission',
   check(context) {
     const findings: RawFinding[] = [];
-    for (const located of identityStatements(context.policies)) {
-      if (located.statement.Effect !== 'Allow') continue;
-      const byFamily = new Map<SourceFamily, Set<string>>();
-      for (const action of grantedActions(located, context)) {
-        const family = familyOfAction(action);
-        if (family === undefined || context.derived.families.has(family)) continue;
-        // Another function of the role reads this kind of source: shared-role context, not a finding.
-        if ((context.familiesOfOthers.get(family) ?? []).length > 0) continue;
-        const set = byFamily.get(family) ?? new Set<string>();
-        set.add(action);
-        byFamily.set(family, set);
-      }
-      for (const [family, set] of byFamily) {
-        const actions = [...set].sort();
-        const first = actions[0] ?? '';
-        const shared =
-          context.sharedWith.length > 0
-            ? ` None of the other functions of the role (${context.sharedWith.join(', ')}) has one either.`
-            : '';
-        findings.push({
-          rule: 'unused-source-permission',
-          severity: 'medium',
-          message: `${capitalise(describeStatement(located))} grants ${SOURCE_FAMILIES[family].title} actions (${actions.join(', ')}), but the function has no event source mapping of that kind.${shared} The function’s code may call them through the SDK: if so, suppress this finding (rule unused-source-permission, action ${first}) with that reason.`,
-          action: first,
-          actions,
-          cause: policyCause(located),
-          remediation: `Remove ${actions.join(', ')} from the statement, or scope them to the resources the code uses and suppress the finding.`,
-        });
-      }
+    for (const { located, family, actions } of familyGrants(context.policies, context.catalog)) {
+      if (context.derived.families.has(family)) continue;
+      // Another function of the role reads this kind of source: shared-role context, not a finding.
+      if ((context.familiesOfOthers.get(family) ?? []).length > 0) continue;
+      const first = actions[0] ?? '';
+      const shared =
+        context.sharedWith.length > 0
+          ? ` None of the other functions of the role (${context.sharedWith.join(', ')}) has one either.`
+          : '';
+      findings.push({
+        rule: 'unused-source-permission',
+        severity: 'medium',
+        message: `${capitalise(describeStatement(located))} grants ${SOURCE_FAMILIES[family].title} actions (${actions.join(', ')}), but the function has no event source mapping of that kind.${shared} The function’s code may call them through the SDK: if so, suppress this finding (rule unused-source-permission, action ${first}) with that reason.`,
+        action: first,
+        actions,
+        cause: policyCause(located),
+        remediation: `Remove ${actions.join(', ')} from the statement, or scope them to the resources the code uses and suppress the finding.`,
+      });
     }
     return findings;
   },

@@ -16,6 +16,7 @@ const CODE_NOTE =
   'The function’s code may need some of these actions through the SDK: list those, and suppress this finding only with a reason.';
 
 export const wildcardAction: Rule = {
+  scope: 'role',
   id: 'wildcard-action',
   check(context) {
     const findings: RawFinding[] = [];
