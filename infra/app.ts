@@ -9,29 +9,29 @@ import { App } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AUDITOR_FUNCTIONS } from '../shared/auditor-permissions.js';
 import { addAuditorStacks, addNagChecks } from './auditor-app.js';
-import { CONTEXT_KEYS, DeployConfigError, parseDeployConfig } from './config.js';
+import { CONTEXT_KEYS, type DeployConfig, DeployConfigError, parseDeployConfig } from './config.js';
 
 const BUNDLES = join(process.cwd(), 'dist', 'functions');
+
+const app = new App();
+const context = Object.fromEntries(CONTEXT_KEYS.map((key) => [key, app.node.tryGetContext(key)]));
+let config: DeployConfig;
+try {
+  config = await parseDeployConfig(context, { env: process.env, cwd: process.cwd() });
+} catch (error: unknown) {
+  if (!(error instanceof DeployConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 
 const missing = AUDITOR_FUNCTIONS.filter((name) => !existsSync(join(BUNDLES, name, 'index.mjs')));
 if (missing.length > 0) {
   console.error(
-    `The handler bundles are missing (${missing.map((m) => `dist/functions/${m}/index.mjs`).join(', ')}): run \`npm run build\` first (npm run synth and npm run deploy do).`,
+    `The handler bundles are missing (${missing.map((m) => `dist/functions/${m}/index.mjs`).join(', ')}): run \`npm run build\` first (npm run synth, deploy and destroy do).`,
   );
   process.exit(1);
 }
 
-const app = new App();
-const context = Object.fromEntries(CONTEXT_KEYS.map((key) => [key, app.node.tryGetContext(key)]));
-try {
-  const config = await parseDeployConfig(context, { env: process.env, cwd: process.cwd() });
-  addAuditorStacks(app, config, (name) => lambda.Code.fromAsset(join(BUNDLES, name)));
-} catch (error: unknown) {
-  if (error instanceof DeployConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+addAuditorStacks(app, config, (name) => lambda.Code.fromAsset(join(BUNDLES, name)));
 addNagChecks(app);
 app.synth();

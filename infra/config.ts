@@ -37,9 +37,9 @@ export class DeployConfigError extends Error {
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
 /** A comma list on the command line, or a JSON array in cdk.json. */
-const list = z
-  .union([z.string(), z.array(z.string())])
-  .transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter((s) => s !== ''));
+const splitList = (v: string | readonly string[]): string[] =>
+  (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter((s) => s !== '');
+const list = z.union([z.string(), z.array(z.string())]).transform(splitList);
 
 const contextSchema = z.object({
   stackName: z
@@ -103,8 +103,8 @@ export async function parseDeployConfig(
   const parsed = contextSchema.safeParse(picked);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => {
-      const key = i.path.join('.');
-      return `  -c ${key}: ${i.message} (got ${JSON.stringify(valueAt(picked, i.path))})`;
+      // A list item is reported under its key (`-c alertEmails`), with the item that is wrong.
+      return `  -c ${String(i.path[0])}: ${i.message} (got ${JSON.stringify(valueAt(picked, i.path))})`;
     });
     throw new DeployConfigError(`Invalid deploy configuration:\n${problems.join('\n')}`);
   }
@@ -153,6 +153,8 @@ async function readSuppressions(path: string): Promise<Suppression[]> {
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   let current = value;
   for (const key of path) {
+    // Comma lists are validated item by item after the split.
+    if (typeof current === 'string' && typeof key === 'number') current = splitList(current);
     if (typeof current !== 'object' || current === null) return undefined;
     current = (current as Record<PropertyKey, unknown>)[key];
   }
