@@ -5,6 +5,9 @@
  * PascalCase, as AWS spells them. Policy documents are `unknown` here: they may be objects (AWS CLI) or
  * URL-encoded strings (IAM API), and `parsePolicyDocument` decides.
  *
+ * No defaults and no transforms here: a value that fits is used as it is (see fast-check.ts), and the
+ * source fills in what is absent.
+ *
  * Sources: https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html,
  * https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html,
  * https://docs.aws.amazon.com/lambda/latest/api/API_ListEventSourceMappings.html,
@@ -14,12 +17,8 @@ import * as z from 'zod';
 
 const tagSchema = z.object({ Key: z.string(), Value: z.string() });
 
-/** `ListTags`/`GetFunction` return tags as a map, IAM as a list: accept both, keep the list. */
-const tagsSchema = z
-  .union([z.array(tagSchema), z.record(z.string(), z.string())])
-  .transform((tags) =>
-    Array.isArray(tags) ? tags : Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-  );
+/** `ListTags`/`GetFunction` return tags as a map, IAM as a list: both are accepted (the source makes a list). */
+const tagsSchema = z.union([z.array(tagSchema), z.record(z.string(), z.string())]);
 
 const destinationSchema = z.object({ Destination: z.string().optional() });
 
@@ -27,14 +26,10 @@ export const roleDetailSchema = z.object({
   RoleName: z.string(),
   Arn: z.string(),
   AssumeRolePolicyDocument: z.unknown(),
-  RolePolicyList: z
-    .array(z.object({ PolicyName: z.string(), PolicyDocument: z.unknown() }))
-    .optional()
-    .default([]),
+  RolePolicyList: z.array(z.object({ PolicyName: z.string(), PolicyDocument: z.unknown() })).optional(),
   AttachedManagedPolicies: z
     .array(z.object({ PolicyName: z.string().optional(), PolicyArn: z.string() }))
-    .optional()
-    .default([]),
+    .optional(),
   PermissionsBoundary: z
     .object({ PermissionsBoundaryArn: z.string(), PermissionsBoundaryType: z.string().optional() })
     .optional(),
@@ -53,13 +48,12 @@ export const managedPolicyDetailSchema = z.object({
         IsDefaultVersion: z.boolean().optional(),
       }),
     )
-    .optional()
-    .default([]),
+    .optional(),
 });
 
 export const authorizationDetailsSchema = z.object({
   RoleDetailList: z.array(roleDetailSchema),
-  Policies: z.array(managedPolicyDetailSchema).optional().default([]),
+  Policies: z.array(managedPolicyDetailSchema).optional(),
 });
 
 export const functionConfigurationSchema = z.object({
@@ -121,4 +115,5 @@ export const eventInvokeConfigsFileSchema = z.object({
 });
 
 export type RoleDetail = z.infer<typeof roleDetailSchema>;
+export type FunctionConfigurationDetail = z.infer<typeof functionConfigurationSchema>;
 export type ManagedPolicyDetail = z.infer<typeof managedPolicyDetailSchema>;

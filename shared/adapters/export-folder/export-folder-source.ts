@@ -15,8 +15,10 @@ import type {
   AccountSnapshot,
   AccountSource,
   EventInvokeConfig,
+  FunctionConfiguration,
   ManagedPolicy,
   Role,
+  Tag,
 } from '../../domain/model.js';
 import type { DocumentResult } from '../../domain/policy/document.js';
 import { parsePolicyDocument } from '../../domain/policy/parse.js';
@@ -24,10 +26,12 @@ import {
   authorizationDetailsSchema,
   eventInvokeConfigsFileSchema,
   eventSourceMappingsFileSchema,
+  type FunctionConfigurationDetail,
   functionsFileSchema,
   type ManagedPolicyDetail,
   type RoleDetail,
 } from './export-folder-schemas.js';
+import { compileFastCheck } from './fast-check.js';
 
 /** The files of an export folder, as the contract names them. */
 export const EXPORT_FILES = {
@@ -63,11 +67,11 @@ export class ExportFolderSource implements AccountSource {
       roles.set(detail.Arn, toRole(detail, index));
     });
     const managedPolicies = new Map<string, ManagedPolicy>();
-    authorizationDetails.Policies.forEach((detail, index) => {
+    (authorizationDetails.Policies ?? []).forEach((detail, index) => {
       managedPolicies.set(detail.Arn, toManagedPolicy(detail, index));
     });
 
-    const functions = functionsFile.Functions;
+    const functions = functionsFile.Functions.map(withTagList);
     const eventInvokeConfigs: readonly EventInvokeConfig[] | undefined =
       invokeConfigsFile?.FunctionEventInvokeConfigs;
     return {
@@ -114,6 +118,8 @@ export class ExportFolderSource implements AccountSource {
         cause: error,
       });
     }
+    // The fast check accepts what zod accepts; zod runs only to say what is wrong (or if they ever disagree).
+    if (fastCheckOf(schema)(raw)) return raw as z.output<S>;
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       throw new InputError(
@@ -136,13 +142,13 @@ function toRole(detail: RoleDetail, index: number): Role {
       detail.AssumeRolePolicyDocument,
       `${where}, AssumeRolePolicyDocument`,
     ),
-    RolePolicyList: detail.RolePolicyList.map((policy) => ({
+    RolePolicyList: (detail.RolePolicyList ?? []).map((policy) => ({
       PolicyName: policy.PolicyName,
       PolicyDocument: readDocument(policy.PolicyDocument, `${where}, inline policy ${policy.PolicyName}`),
     })),
-    AttachedManagedPolicies: detail.AttachedManagedPolicies,
+    AttachedManagedPolicies: detail.AttachedManagedPolicies ?? [],
     ...(detail.PermissionsBoundary ? { PermissionsBoundary: detail.PermissionsBoundary } : {}),
-    ...(detail.Tags ? { Tags: detail.Tags } : {}),
+    ...(detail.Tags ? { Tags: tagList(detail.Tags) } : {}),
   };
 }
 
@@ -152,9 +158,10 @@ function toRole(detail: RoleDetail, index: number): Role {
  */
 function toManagedPolicy(detail: ManagedPolicyDetail, index: number): ManagedPolicy {
   const where = `${EXPORT_FILES.authorizationDetails}: Policies[${index}] (${detail.Arn})`;
+  const versions = detail.PolicyVersionList ?? [];
   const version =
-    detail.PolicyVersionList.find((candidate) => candidate.IsDefaultVersion === true) ??
-    detail.PolicyVersionList.find(
+    versions.find((candidate) => candidate.IsDefaultVersion === true) ??
+    versions.find(
       (candidate) => detail.DefaultVersionId !== undefined && candidate.VersionId === detail.DefaultVersionId,
     );
   const defaultVersionId = version?.VersionId ?? detail.DefaultVersionId ?? 'unknown';
@@ -169,6 +176,28 @@ function toManagedPolicy(detail: ManagedPolicyDetail, index: number): ManagedPol
           error: `${where}: PolicyVersionList has no default version (DefaultVersionId ${detail.DefaultVersionId ?? 'absent'}, no IsDefaultVersion: true)`,
         },
   };
+}
+
+type TagsAsRead = NonNullable<FunctionConfigurationDetail['Tags']>;
+
+function tagList(tags: TagsAsRead): Tag[] {
+  return Array.isArray(tags) ? tags : Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+function withTagList(fn: FunctionConfigurationDetail): FunctionConfiguration {
+  const { Tags, ...rest } = fn;
+  return Tags === undefined ? rest : { ...rest, Tags: tagList(Tags) };
+}
+
+const fastChecks = new Map<z.ZodType, (value: unknown) => boolean>();
+
+function fastCheckOf(schema: z.ZodType): (value: unknown) => boolean {
+  let check = fastChecks.get(schema);
+  if (check === undefined) {
+    check = compileFastCheck(schema);
+    fastChecks.set(schema, check);
+  }
+  return check;
 }
 
 /** Decodes a document; an unreadable one keeps the reason, prefixed with where it was found. */
