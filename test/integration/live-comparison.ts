@@ -3,6 +3,11 @@
  * (rule, action, resource, decision) per function, and scenario expectations narrowed to what moto can
  * represent (test/support/moto-account.ts says what that is, as data).
  */
+import {
+  eventInvokeConfigSchema,
+  eventSourceMappingSchema,
+  functionConfigurationSchema,
+} from '../../shared/adapters/export-folder/export-folder-schemas.js';
 import type { AccountSnapshot } from '../../shared/domain/model.js';
 import type { Report } from '../../shared/domain/report.js';
 import type { MotoAccount } from '../support/moto-account.js';
@@ -10,14 +15,23 @@ import type { FunctionExpectation } from '../unit/scenarios/report-expectations.
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The snapshot without `source` (live vs export), maps as sorted entries, lists sorted. */
+/**
+ * The snapshot without `source` (live vs export), maps as sorted entries, lists sorted; items narrowed to
+ * the fields the export folder's schemas declare, since a source may keep the others as they came.
+ */
 export function comparableSnapshot(snapshot: AccountSnapshot): unknown {
   const sortBy = <T>(items: readonly T[], key: (item: T) => string): T[] =>
     [...items].sort((a, b) => byText(key(a), key(b)));
   return {
-    functions: sortBy(snapshot.functions, (fn) => fn.FunctionArn),
-    eventSourceMappings: sortBy(snapshot.eventSourceMappings, (mapping) => mapping.UUID),
-    eventInvokeConfigs: sortBy(snapshot.eventInvokeConfigs ?? [], (config) => config.FunctionArn),
+    functions: sortBy(snapshot.functions, (fn) => fn.FunctionArn).map((fn) =>
+      functionConfigurationSchema.parse(fn),
+    ),
+    eventSourceMappings: sortBy(snapshot.eventSourceMappings, (mapping) => mapping.UUID).map((mapping) =>
+      eventSourceMappingSchema.parse(mapping),
+    ),
+    eventInvokeConfigs: sortBy(snapshot.eventInvokeConfigs ?? [], (config) => config.FunctionArn).map(
+      (config) => eventInvokeConfigSchema.parse(config),
+    ),
     roles: [...snapshot.roles.entries()].sort(([a], [b]) => byText(a, b)),
     managedPolicies: [...snapshot.managedPolicies.entries()].sort(([a], [b]) => byText(a, b)),
     readErrors: sortBy(snapshot.readErrors, (error) => `${error.resource}|${error.message}`),

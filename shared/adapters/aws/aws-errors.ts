@@ -1,3 +1,5 @@
+import { InputError } from '../../domain/errors.js';
+
 /**
  * What an SDK error means for the audit. SDK v3 errors carry the modeled exception name (`name`), the
  * fault side (`$fault`) and the response metadata (`$metadata.httpStatusCode`, `attempts`): enough to
@@ -61,10 +63,21 @@ export function describeAwsError(operation: string, resource: string, error: unk
 }
 
 /**
- * A call that a whole-account read cannot do without (GetAccountAuthorizationDetails, ListFunctions,
- * ListEventSourceMappings): nothing meaningful can be audited, so the read stops with this error.
+ * An error raised before AWS answered (no credentials, no region, no network after the retries): it is
+ * about this process, not about one function or role, so nothing else would fare better.
  */
-export class LiveAccountReadError extends Error {
+export function isUnansweredRequest(error: unknown): boolean {
+  const { $metadata } = fields(error);
+  return typeof $metadata?.httpStatusCode !== 'number';
+}
+
+/**
+ * A call that a whole-account read cannot do without (GetAccountAuthorizationDetails, ListFunctions,
+ * ListEventSourceMappings), or a request AWS never answered: nothing meaningful can be audited, so the
+ * read stops with this error. It is an `InputError` for the CLI: the account it was pointed at (credentials,
+ * region, permissions) cannot be used, exit 2 with this message.
+ */
+export class LiveAccountReadError extends InputError {
   readonly kind: AwsErrorKind;
   constructor(operation: string, error: unknown) {
     const kind = awsErrorKind(error);

@@ -42,7 +42,7 @@ import {
   paginateListFunctions,
 } from '@aws-sdk/client-lambda';
 import type { ReadError } from '../../domain/model.js';
-import { awsErrorKind, describeAwsError, LiveAccountReadError } from './aws-errors.js';
+import { awsErrorKind, describeAwsError, isUnansweredRequest, LiveAccountReadError } from './aws-errors.js';
 import type { AwsClients } from './clients.js';
 import { type PolicyVersionCache, processPolicyVersionCache } from './policy-version-cache.js';
 
@@ -369,6 +369,7 @@ export class LiveAccountReader {
       configuration = await this.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
     } catch (error: unknown) {
       if (awsErrorKind(error) === 'not-found') return { mappings: [], invokeConfigs: [], failures: [] };
+      if (isUnansweredRequest(error)) throw new LiveAccountReadError('GetFunctionConfiguration', error);
       return {
         mappings: [],
         invokeConfigs: [],

@@ -13,6 +13,7 @@ import type {
   ManagedPolicy,
   ReadError,
   Role,
+  Tag,
 } from '../../domain/model.js';
 import type { DocumentResult } from '../../domain/policy/document.js';
 import { parsePolicyDocument } from '../../domain/policy/parse.js';
@@ -35,6 +36,11 @@ function readDocument(raw: unknown, where: string): DocumentResult {
     return { ok: false, error: `${where}: not read (see the read errors)` };
   const result = parsePolicyDocument(raw);
   return result.ok ? result : { ok: false, error: `${where}: ${result.error}` };
+}
+
+/** IAM lists tags; Lambda maps them: the model keeps a list. */
+function tagList(tags: readonly Tag[] | Readonly<Record<string, string>>): Tag[] {
+  return Array.isArray(tags) ? [...tags] : Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 
 function describeIssues(error: z.ZodError): string {
@@ -69,13 +75,13 @@ export function toAccountSnapshot(data: LiveAccountData): AccountSnapshot {
       RoleName: detail.RoleName,
       Arn: detail.Arn,
       AssumeRolePolicyDocument: readDocument(detail.AssumeRolePolicyDocument, `${where}, trust policy`),
-      RolePolicyList: detail.RolePolicyList.map((policy) => ({
+      RolePolicyList: (detail.RolePolicyList ?? []).map((policy) => ({
         PolicyName: policy.PolicyName,
         PolicyDocument: readDocument(policy.PolicyDocument, `${where}, inline policy ${policy.PolicyName}`),
       })),
-      AttachedManagedPolicies: detail.AttachedManagedPolicies,
+      AttachedManagedPolicies: detail.AttachedManagedPolicies ?? [],
       ...(detail.PermissionsBoundary ? { PermissionsBoundary: detail.PermissionsBoundary } : {}),
-      ...(detail.Tags ? { Tags: detail.Tags } : {}),
+      ...(detail.Tags ? { Tags: tagList(detail.Tags) } : {}),
     });
   }
 
@@ -90,9 +96,10 @@ export function toAccountSnapshot(data: LiveAccountData): AccountSnapshot {
       continue;
     }
     const detail = parsed.data;
+    const versions = detail.PolicyVersionList ?? [];
     const version =
-      detail.PolicyVersionList.find((candidate) => candidate.IsDefaultVersion === true) ??
-      detail.PolicyVersionList.find(
+      versions.find((candidate) => candidate.IsDefaultVersion === true) ??
+      versions.find(
         (candidate) => candidate.VersionId !== undefined && candidate.VersionId === detail.DefaultVersionId,
       );
     const versionId = version?.VersionId ?? detail.DefaultVersionId ?? 'unknown';
@@ -109,8 +116,10 @@ export function toAccountSnapshot(data: LiveAccountData): AccountSnapshot {
   const functions: FunctionConfiguration[] = [];
   for (const raw of data.functions) {
     const parsed = functionConfigurationSchema.safeParse(raw);
-    if (parsed.success) functions.push(parsed.data);
-    else {
+    if (parsed.success) {
+      const { Tags, ...configuration } = parsed.data;
+      functions.push(Tags === undefined ? configuration : { ...configuration, Tags: tagList(Tags) });
+    } else {
       readErrors.push({
         resource: raw.FunctionArn ?? raw.FunctionName ?? 'a function',
         ...(raw.FunctionName ? { functionName: raw.FunctionName } : {}),

@@ -398,7 +398,12 @@ describe('live source: one function’s call budget', () => {
       CreateDate: new Date(0),
       AssumeRolePolicyDocument: TRUST,
       ...(withBoundary
-        ? { PermissionsBoundary: { PermissionsBoundaryArn: boundary, PermissionsBoundaryType: 'PermissionsBoundaryPolicy' } }
+        ? {
+            PermissionsBoundary: {
+              PermissionsBoundaryArn: boundary,
+              PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+            },
+          }
         : {}),
     };
     mocks.iamMock.on(GetRoleCommand, { RoleName: 'r' }).resolves({ Role: role });
