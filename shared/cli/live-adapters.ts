@@ -9,6 +9,8 @@ import type { AccountSource } from '../domain/model.js';
 export interface LiveAccountOptions {
   readonly region?: string;
   readonly profile?: string;
+  /** Where a whole-account audit draws its progress line (stderr on a terminal, never with --format json). */
+  readonly progress?: { write(text: string): unknown };
 }
 
 export interface ExportAccountOptions extends LiveAccountOptions {
@@ -26,6 +28,7 @@ export interface LiveAdapters {
 }
 
 export const liveAdapters: LiveAdapters = {
-  // createLiveSource: (options) => import('../adapters/aws/live-source.js').then((m) => m.createLiveSource(options)),
-  // exportAccount: (options) => import('../adapters/aws/export-account.js').then((m) => m.exportAccount(options)),
+  createLiveSource: (options) =>
+    import('../adapters/aws/cli-live.js').then((m) => m.createCliLiveSource(options)),
+  exportAccount: (options) => import('../adapters/aws/cli-live.js').then((m) => m.exportAccount(options)),
 };

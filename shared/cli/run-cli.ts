@@ -115,7 +115,12 @@ async function auditCommand(
   const format = parseFormat(values.format, environment.stdout.isTTY === true);
   const failOn: FailOn = parseFailOn(values['fail-on']);
 
-  const source = await chooseSource(values, environment, log);
+  const source = await chooseSource(
+    values,
+    environment,
+    log,
+    format !== 'json' && environment.stderr.isTTY === true,
+  );
   const loadCatalog = environment.loadCatalog ?? loadActionCatalog;
   const [catalog, suppressions] = await Promise.all([
     loadCatalog(),
@@ -142,6 +147,7 @@ async function chooseSource(
   values: { from?: string; region?: string; profile?: string },
   environment: CliEnvironment,
   log: (message: string) => void,
+  showProgress: boolean,
 ): Promise<AccountSource> {
   if (values.from !== undefined) {
     if (values.region !== undefined || values.profile !== undefined) {
@@ -158,6 +164,7 @@ async function chooseSource(
   return create({
     ...(values.region !== undefined ? { region: values.region } : {}),
     ...(values.profile !== undefined ? { profile: values.profile } : {}),
+    ...(showProgress ? { progress: environment.stderr } : {}),
   });
 }
 
