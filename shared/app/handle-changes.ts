@@ -27,7 +27,7 @@
  */
 
 import type { AlertPublisher } from '../adapters/notifier/sns-notifier.js';
-import type { StateStore } from '../adapters/state-store/dynamodb-state-store.js';
+import type { FunctionState, StateStore } from '../adapters/state-store/dynamodb-state-store.js';
 import {
   type AlertDocument,
   buildFunctionAlert,
@@ -199,17 +199,24 @@ export async function handleChanges(
       for (const arn of arns) fail(arn, 'audit failed: will retry', error);
       continue;
     }
-    // Functions are settled one after the other: a handful per batch, and sequential publishes keep
-    // SNS and DynamoDB calls gentle.
-    for (const arn of arns) {
+    // One BatchGetItem for the remembered states of the region's functions, not one read each.
+    let states: Map<string, FunctionState>;
+    try {
+      states = await deps.stateStore.getMany(arns);
+    } catch (error) {
+      for (const arn of arns) fail(arn, 'cannot read the remembered findings: will retry', error);
+      continue;
+    }
+    // A few functions settled at a time: a role shared by a hundred functions publishes a hundred alerts.
+    await forEachLimited(arns, SETTLE_CONCURRENCY, async (arn) => {
       const entry = affected.get(arn);
-      if (!entry) continue;
+      if (!entry) return;
       try {
-        outcomes.push(await settleFunction(arn, entry, report, deps));
+        outcomes.push(await settleFunction(arn, entry, report, states.get(arn), deps));
       } catch (error) {
         fail(arn, 'cannot settle function: will retry', error);
       }
-    }
+    });
   }
 
   logger.info('batch done', {
@@ -224,10 +231,29 @@ export async function handleChanges(
   };
 }
 
+const SETTLE_CONCURRENCY = 8;
+
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await task(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 async function settleFunction(
   functionArn: string,
   entry: Affected,
   report: Report,
+  state: FunctionState | undefined,
   deps: HandleChangesDeps,
 ): Promise<FunctionOutcome> {
   const name = functionNameOf(functionArn);
@@ -251,7 +277,6 @@ async function settleFunction(
   }
 
   const open = result.findings.filter((f) => isAlerting(f, deps.minSeverity));
-  const state = await deps.stateStore.get(functionArn);
   const diff = diffFindings(state?.findings ?? [], open);
   if (diff.added.length === 0 && diff.resolved.length === 0) {
     deps.logger.info('findings unchanged: no alert', { functionArn, open: open.length });

@@ -9,7 +9,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DeleteFunctionCommand } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, SQSEvent } from 'aws-lambda';
@@ -148,7 +153,7 @@ describe('faults on the event path', () => {
     const queue = await freshQueue();
     await queue.send(fixture('lambda-update-function-configuration.json'));
     const throttling = mockClient(runtime.dynamodb)
-      .on(GetItemCommand)
+      .on(BatchGetItemCommand)
       .rejects(throttled('ProvisionedThroughputExceededException'));
     await queue.poll(handle);
     throttling.restore();
@@ -162,7 +167,7 @@ describe('faults on the event path', () => {
     const queue = await freshQueue();
     await queue.send(fixture('lambda-update-function-configuration.json'));
     const throttling = mockClient(runtime.dynamodb);
-    throttling.on(GetItemCommand).resolves({});
+    throttling.on(BatchGetItemCommand).resolves({ Responses: {} });
     throttling.on(PutItemCommand).rejects(throttled('ThrottlingException'));
     const polls = await queue.drain(handle);
     throttling.restore();

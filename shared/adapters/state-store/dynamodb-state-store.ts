@@ -10,6 +10,7 @@
 
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
@@ -30,6 +31,8 @@ export interface FunctionState {
 
 export interface StateStore {
   get(functionArn: string): Promise<FunctionState | undefined>;
+  /** The states of many functions at once (BatchGetItem, 100 keys a call); absent functions are left out. */
+  getMany(functionArns: readonly string[]): Promise<Map<string, FunctionState>>;
   /** Returns false when newer state was already there (the write was skipped). */
   put(state: FunctionState): Promise<boolean>;
   delete(functionArn: string): Promise<void>;
@@ -82,6 +85,31 @@ export function createDynamoDbStateStore(options: { client: DynamoDBClient; tabl
         }),
       );
       return Item ? fromItem(Item) : undefined;
+    },
+    async getMany(functionArns) {
+      const states = new Map<string, FunctionState>();
+      const unique = [...new Set(functionArns)];
+      for (let i = 0; i < unique.length; i += 100) {
+        let keys: Record<string, AttributeValue>[] = unique
+          .slice(i, i + 100)
+          .map((arn) => ({ functionArn: { S: arn } }));
+        // BatchGetItem may return some keys unprocessed under load: ask again for those, with a short back-off,
+        // and give up (throw) rather than treat an unread state as "nothing reported yet".
+        for (let attempt = 0; keys.length > 0; attempt += 1) {
+          if (attempt >= 5)
+            throw new Error(`BatchGetItem left ${keys.length} keys unprocessed after ${attempt} attempts`);
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+          const output = await client.send(
+            new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+          );
+          for (const item of output.Responses?.[tableName] ?? []) {
+            const state = fromItem(item);
+            states.set(state.functionArn, state);
+          }
+          keys = output.UnprocessedKeys?.[tableName]?.Keys ?? [];
+        }
+      }
+      return states;
     },
     async put(state) {
       try {

@@ -16,8 +16,21 @@ const silent: LogSink = { debug() {}, info() {}, warn() {}, error() {} };
 class MemoryState implements StateStore {
   readonly items = new Map<string, FunctionState>();
   failPut = 0;
+  failGet = 0;
   async get(arn: string) {
     return this.items.get(arn);
+  }
+  async getMany(arns: readonly string[]) {
+    if (this.failGet > 0) {
+      this.failGet -= 1;
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+    }
+    const found = new Map<string, FunctionState>();
+    for (const arn of arns) {
+      const state = this.items.get(arn);
+      if (state) found.set(arn, state);
+    }
+    return found;
   }
   async put(state: FunctionState) {
     if (this.failPut > 0) {
@@ -159,6 +172,16 @@ describe('change handling', () => {
       '[lambda-role-audit] orders-consumer: 1 missing',
       '[lambda-role-audit] other: 1 missing',
     ]);
+  });
+
+  it('retries every message of the batch when the remembered findings cannot be read, and sends nothing', async () => {
+    const t = setup();
+    t.state.failGet = 1;
+    const first = await handleChanges(records('iam-detach-role-policy', 'iam-put-role-policy'), t.deps);
+    expect(first.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['msg-0', 'msg-1']);
+    expect(t.published).toHaveLength(0);
+    await handleChanges(records('iam-detach-role-policy', 'iam-put-role-policy'), t.deps);
+    expect(t.published).toHaveLength(1);
   });
 
   it('does not fail the message when the state write fails after the alert went out', async () => {
