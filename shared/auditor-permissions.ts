@@ -96,13 +96,7 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
   },
   {
     sid: 'ReadRoles',
-    actions: [
-      'iam:GetRole',
-      'iam:GetRolePolicy',
-      'iam:ListRolePolicies',
-      'iam:ListAttachedRolePolicies',
-      'iam:ListRoleTags',
-    ],
+    actions: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'],
     resource: 'iam-role',
     functions: auditors,
     origin: 'sdk',
@@ -126,17 +120,11 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
   },
   {
     sid: 'ReadFunctions',
-    actions: [
-      'lambda:GetFunction',
-      'lambda:GetFunctionConfiguration',
-      'lambda:ListFunctionEventInvokeConfigs',
-      'lambda:GetFunctionEventInvokeConfig',
-      'lambda:ListTags',
-    ],
+    actions: ['lambda:GetFunctionConfiguration', 'lambda:ListFunctionEventInvokeConfigs'],
     resource: 'lambda-function',
     functions: auditors,
     origin: 'sdk',
-    why: 'Reading the configuration, asynchronous destinations and tags of a function in an audited region.',
+    why: 'Reading the configuration and asynchronous destinations of a function in an audited region.',
   },
   {
     sid: 'ReadEventSourceMappings',
@@ -148,7 +136,13 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
   },
   {
     sid: 'ReadWriteFindingsState',
-    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'],
+    actions: [
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Scan',
+    ],
     resource: 'state-table',
     functions: auditors,
     origin: 'sdk',
