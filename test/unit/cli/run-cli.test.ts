@@ -89,6 +89,21 @@ describe('command line', () => {
     expect(JSON.parse(run.stdout).functions).toHaveLength(9);
   });
 
+  it('gives the live source a progress line on a terminal, except beside JSON', async () => {
+    const progress: boolean[] = [];
+    const live = {
+      createLiveSource: (options: LiveAccountOptions) => {
+        progress.push(options.progress !== undefined);
+        return new ExportFolderSource(basic);
+      },
+    };
+    const terminal = { write: () => true, isTTY: true };
+    await cli(['audit', '--format', 'table'], { live, stderr: terminal });
+    await cli(['audit', '--format', 'json'], { live, stderr: terminal });
+    await cli(['audit', '--format', 'table'], { live });
+    expect(progress).toEqual([true, false, false]);
+  });
+
   it('hands export --to to the export adapter', async () => {
     const targets: string[] = [];
     const run = await cli(['export', '--to', '/tmp/out', '--region', 'eu-west-1'], {
