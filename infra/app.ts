@@ -32,6 +32,8 @@ if (missing.length > 0) {
   process.exit(1);
 }
 
-addAuditorStacks(app, config, (name) => lambda.Code.fromAsset(join(BUNDLES, name)));
+// Source maps stay out of the deployment package: Lambda would use them only with --enable-source-maps,
+// which costs cold-start time on every bundle of this size.
+addAuditorStacks(app, config, (name) => lambda.Code.fromAsset(join(BUNDLES, name), { exclude: ['*.map'] }));
 addNagChecks(app);
 app.synth();
