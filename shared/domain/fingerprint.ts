@@ -6,18 +6,30 @@
  */
 import type { FindingCause, RuleId } from './report.js';
 
-const FNV_OFFSET = 0xcbf29ce484222325n;
-const FNV_PRIME = 0x100000001b3n;
-const MASK_64 = 0xffffffffffffffffn;
+const encoder = new TextEncoder();
 
-/** FNV-1a 64 of the UTF-8 bytes of `text`, as 16 hex digits. */
+/**
+ * FNV-1a 64 of the UTF-8 bytes of `text`, as 16 hex digits. The 64-bit state is kept in four 16-bit limbs
+ * (plain numbers, no BigInt): the prime is 2^40 + 0x1b3, so multiplying is `h * 0x1b3 + (h << 40)`.
+ */
 export function fnv1a64(text: string): string {
-  let hash = FNV_OFFSET;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= BigInt(byte);
-    hash = (hash * FNV_PRIME) & MASK_64;
+  // Offset basis 0xcbf29ce484222325, low limb first.
+  let h0 = 0x2325;
+  let h1 = 0x8422;
+  let h2 = 0x9ce4;
+  let h3 = 0xcbf2;
+  for (const byte of encoder.encode(text)) {
+    h0 ^= byte;
+    const t0 = h0 * 0x1b3;
+    const t1 = h1 * 0x1b3 + (t0 >>> 16);
+    const t2 = h2 * 0x1b3 + (h0 << 8) + (t1 >>> 16);
+    const t3 = h3 * 0x1b3 + (h1 << 8) + (t2 >>> 16);
+    h0 = t0 & 0xffff;
+    h1 = t1 & 0xffff;
+    h2 = t2 & 0xffff;
+    h3 = t3 & 0xffff;
   }
-  return hash.toString(16).padStart(16, '0');
+  return [h3, h2, h1, h0].map((limb) => limb.toString(16).padStart(4, '0')).join('');
 }
 
 export interface FingerprintInput {

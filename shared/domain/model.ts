@@ -19,7 +19,11 @@ export interface FunctionConfiguration {
   readonly FunctionArn: string;
   readonly Role: string;
   readonly Runtime?: string;
-  readonly VpcConfig?: { readonly SubnetIds?: readonly string[]; readonly SecurityGroupIds?: readonly string[]; readonly VpcId?: string };
+  readonly VpcConfig?: {
+    readonly SubnetIds?: readonly string[];
+    readonly SecurityGroupIds?: readonly string[];
+    readonly VpcId?: string;
+  };
   readonly DeadLetterConfig?: { readonly TargetArn?: string };
   readonly TracingConfig?: { readonly Mode?: string };
   readonly LoggingConfig?: { readonly LogGroup?: string; readonly LogFormat?: string };
@@ -73,7 +77,10 @@ export interface Role {
   readonly AssumeRolePolicyDocument: DocumentResult;
   readonly RolePolicyList: readonly InlinePolicy[];
   readonly AttachedManagedPolicies: readonly AttachedPolicy[];
-  readonly PermissionsBoundary?: { readonly PermissionsBoundaryArn: string; readonly PermissionsBoundaryType?: string };
+  readonly PermissionsBoundary?: {
+    readonly PermissionsBoundaryArn: string;
+    readonly PermissionsBoundaryType?: string;
+  };
   readonly Tags?: readonly Tag[];
 }
 
@@ -97,7 +104,12 @@ export interface ReadError {
 }
 
 export interface AccountSnapshot {
-  readonly source: { readonly kind: 'live' | 'export'; readonly account?: string; readonly region?: string; readonly path?: string };
+  readonly source: {
+    readonly kind: 'live' | 'export';
+    readonly account?: string;
+    readonly region?: string;
+    readonly path?: string;
+  };
   readonly functions: readonly FunctionConfiguration[];
   readonly eventSourceMappings: readonly EventSourceMapping[];
   /** `undefined` when the source had none to offer (an export without the optional file). */

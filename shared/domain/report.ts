@@ -22,7 +22,12 @@ export type RuleId = (typeof RULE_IDS)[number];
 export type DenyDecision = 'implicit-deny' | 'explicit-deny' | 'boundary' | 'conditional' | 'unverifiable';
 
 export type FindingCause =
-  | { readonly kind: 'event-source-mapping'; readonly uuid: string; readonly eventSourceArn?: string; readonly state?: string }
+  | {
+      readonly kind: 'event-source-mapping';
+      readonly uuid: string;
+      readonly eventSourceArn?: string;
+      readonly state?: string;
+    }
   | { readonly kind: 'function-configuration'; readonly setting: string }
   | { readonly kind: 'policy' | 'trust-policy'; readonly policy?: string; readonly statement?: string };
 
@@ -72,7 +77,12 @@ export interface Report {
   readonly schemaVersion: '1';
   readonly generatedAt: string;
   readonly tool?: { readonly name: string; readonly version: string };
-  readonly source: { readonly kind: 'live' | 'export'; readonly account?: string; readonly region?: string; readonly path?: string };
+  readonly source: {
+    readonly kind: 'live' | 'export';
+    readonly account?: string;
+    readonly region?: string;
+    readonly path?: string;
+  };
   readonly summary: {
     readonly functions: number;
     readonly compliant: number;

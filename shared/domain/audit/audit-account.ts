@@ -129,6 +129,18 @@ function policiesFor(policies: RolePolicies, action: string): RolePolicies {
   return policies.boundary === undefined ? { identity } : { identity, boundary: keep(policies.boundary) };
 }
 
+/** The account field of an ARN (`''` for `*` and non-ARNs), without splitting the whole string. */
+function arnAccount(resource: string): string {
+  if (!resource.startsWith('arn:')) return '';
+  let start = 0;
+  for (let field = 0; field < 4; field++) {
+    start = resource.indexOf(':', start) + 1;
+    if (start === 0) return '';
+  }
+  const end = resource.indexOf(':', start);
+  return end < 0 ? '' : resource.slice(start, end);
+}
+
 class AccountIndex {
   readonly mappingsByFunction: Map<string, EventSourceMapping[]>;
   readonly invokeConfigsByFunction: Map<string, EventInvokeConfig[]>;
@@ -175,11 +187,11 @@ class AccountIndex {
     const key = `${roleArn}\u001f${region}`;
     let evaluator = this.evaluators.get(key);
     if (evaluator === undefined) {
-      const results = new Map<string, EvaluationResult>();
+      const results = new Map<string, Map<string, EvaluationResult>>();
       const contexts = new Map<string, ConditionContext>();
       const requestContext = (resource: string): ConditionContext => {
-        // The known keys depend on the resource only through the account its ARN shows.
-        const account = resource.startsWith('arn:') ? (resource.split(':', 5)[4] ?? '') : '';
+        // The known keys depend on the resource only through the account its ARN shows (fifth field).
+        const account = arnAccount(resource);
         let context = contexts.get(account);
         if (context === undefined) {
           context = conditionContext({ roleArn, region, resource });
@@ -191,16 +203,18 @@ class AccountIndex {
       evaluator = {
         requestContext,
         evaluate: (action, resource) => {
-          const requestKey = `${action}\u001f${resource}`;
-          let result = results.get(requestKey);
+          let byResource = results.get(action);
+          let relevant = byAction.get(action);
+          if (byResource === undefined || relevant === undefined) {
+            byResource = new Map();
+            results.set(action, byResource);
+            relevant = policiesFor(policies, action);
+            byAction.set(action, relevant);
+          }
+          let result = byResource.get(resource);
           if (result === undefined) {
-            let relevant = byAction.get(action);
-            if (relevant === undefined) {
-              relevant = policiesFor(policies, action);
-              byAction.set(action, relevant);
-            }
             result = evaluate(relevant, { action, resource, context: requestContext(resource) });
-            results.set(requestKey, result);
+            byResource.set(resource, result);
           }
           return result;
         },

@@ -18,42 +18,31 @@
 import type { RecommendedPolicy, RecommendedStatement } from '../report.js';
 import type { Requirement } from '../requirements/derive.js';
 
-interface Grant {
-  readonly sid: string;
-  readonly action: string;
-  readonly resource: string;
-}
-
-function grantsOf(requirements: readonly Requirement[]): Grant[] {
-  const grants: Grant[] = [];
+/** The recommended identity policy for a function's requirements; `null` when it needs nothing. */
+export function recommendPolicy(requirements: readonly Requirement[]): RecommendedPolicy | null {
+  const granted = new Set<string>();
+  // Sid → action → resources, in order of first need.
+  const bySid = new Map<string, Map<string, string[]>>();
+  const grant = (sid: string, action: string, resource: string): void => {
+    const key = `${action} ${resource}`;
+    if (granted.has(key)) return;
+    granted.add(key);
+    let actions = bySid.get(sid);
+    if (actions === undefined) {
+      actions = new Map();
+      bySid.set(sid, actions);
+    }
+    const resources = actions.get(action);
+    if (resources === undefined) actions.set(action, [resource]);
+    else resources.push(resource);
+  };
   for (const requirement of requirements) {
     const action = requirement.actions[0];
     if (action === undefined) continue;
-    grants.push({ sid: requirement.sid, action, resource: requirement.grantResource });
+    grant(requirement.sid, action, requirement.grantResource);
     if (requirement.entryId === 'logs' && action === 'logs:CreateLogStream') {
-      grants.push({
-        sid: requirement.sid,
-        action: 'logs:CreateLogGroup',
-        resource: requirement.grantResource,
-      });
+      grant(requirement.sid, 'logs:CreateLogGroup', requirement.grantResource);
     }
-  }
-  return grants;
-}
-
-/** The recommended identity policy for a function's requirements; `null` when it needs nothing. */
-export function recommendPolicy(requirements: readonly Requirement[]): RecommendedPolicy | null {
-  const seen = new Set<string>();
-  const bySid = new Map<string, Map<string, Set<string>>>();
-  for (const grant of grantsOf(requirements)) {
-    const key = `${grant.action.toLowerCase()} ${grant.resource}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const actions = bySid.get(grant.sid) ?? new Map<string, Set<string>>();
-    const resources = actions.get(grant.action) ?? new Set<string>();
-    resources.add(grant.resource);
-    actions.set(grant.action, resources);
-    bySid.set(grant.sid, actions);
   }
 
   const statements: RecommendedStatement[] = [];
@@ -61,18 +50,21 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
     // Actions that share exactly the same resources go in one statement.
     const byResources = new Map<string, { actions: string[]; resources: string[] }>();
     for (const [action, resources] of actions) {
-      const sorted = [...resources].sort();
-      const key = sorted.join('\n');
-      const group = byResources.get(key) ?? { actions: [], resources: sorted };
-      group.actions.push(action);
-      byResources.set(key, group);
+      const sorted = resources.length > 1 ? [...resources].sort() : resources;
+      const key = sorted.length === 1 ? (sorted[0] ?? '') : sorted.join('\n');
+      const group = byResources.get(key);
+      if (group === undefined) byResources.set(key, { actions: [action], resources: sorted });
+      else group.actions.push(action);
     }
-    const groups = [...byResources.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const groups =
+      byResources.size === 1
+        ? [...byResources]
+        : [...byResources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     groups.forEach(([, group], index) => {
       statements.push({
         Sid: index === 0 ? sid : `${sid}${index + 1}`,
         Effect: 'Allow',
-        Action: [...group.actions].sort(),
+        Action: group.actions.sort(),
         Resource: group.resources,
       });
     });

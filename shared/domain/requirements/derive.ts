@@ -180,7 +180,7 @@ function expandNeed(entry: CatalogEntry, need: ActionNeed, context: Context): Re
   if (need.when !== undefined && !context.conditions.has(need.when)) return [];
   const key = listKey(need.resource, context.bindings);
   const items: readonly (string | undefined)[] =
-    key === undefined ? [undefined] : (context.bindings[key] as readonly string[]);
+    key === undefined ? [undefined] : [...new Set(context.bindings[key] as readonly string[])];
   return items.map((item) => {
     const resource = fill(need.resource, context.bindings, item);
     return {
@@ -190,7 +190,8 @@ function expandNeed(entry: CatalogEntry, need: ActionNeed, context: Context): Re
       grantResource: fill(need.grant ?? need.resource, context.bindings, item),
       cause: context.cause,
       mode: need.mode ?? 'exact',
-      ...(need.unverifiable === undefined ? {} : { unverifiable: need.unverifiable }),
+      // Always present (maybe undefined) so that every requirement has the same shape: V8 keeps it fast.
+      unverifiable: need.unverifiable,
       docsUrl: entry.docsUrl,
       disabled: context.disabled,
       severity: entry.severity,
@@ -426,8 +427,8 @@ function mappingRequirements(
 /**
  * Every requirement of one function. `mappings` and `invokeConfigs` must already be the function's own
  * (matched by function name, qualified ARNs included). Order is deterministic: function settings in
- * catalog order, then invoke configs, then mappings by UUID; duplicates (same actions, resource and
- * cause) are dropped.
+ * catalog order, then invoke configs, then mappings by UUID. A secret or topic listed twice in one
+ * mapping gives one requirement.
  */
 export function deriveRequirements(
   fn: FunctionConfiguration,
@@ -448,19 +449,5 @@ export function deriveRequirements(
   for (const mapping of [...mappings].sort((a, b) => a.UUID.localeCompare(b.UUID))) {
     all.push(...mappingRequirements(mapping, place, notes, families));
   }
-  const seen = new Set<string>();
-  const requirements = all.filter((requirement) => {
-    const cause = requirement.cause;
-    const causeKey =
-      cause.kind === 'event-source-mapping'
-        ? cause.uuid
-        : cause.kind === 'function-configuration'
-          ? cause.setting
-          : `${cause.policy}\u001f${cause.statement}`;
-    const key = `${requirement.actions[0]}\u001f${requirement.resource}\u001f${causeKey}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  return { requirements, notes, families };
+  return { requirements: all, notes, families };
 }

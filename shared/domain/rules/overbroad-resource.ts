@@ -44,29 +44,35 @@ export const overbroadResource: Rule = {
     const broad = new Map<string, Broad>();
     for (const requirement of context.derived.requirements) {
       if (requirement.resource === '*' || requirement.mode !== 'exact') continue;
-      let candidates: string[] | undefined;
+      let siblings: string[] | undefined;
       for (const action of requirement.actions) {
         const result = context.evaluate(action, requirement.resource);
         if (result.decision !== 'allowed') continue;
-        candidates ??= siblingResources(requirement.resource);
-        needed ??= new Set(
-          context.derived.requirements.flatMap((r) =>
-            r.actions.map((a) => `${a.toLowerCase()} ${r.resource}`),
-          ),
-        );
-        const known = needed;
-        const siblings = candidates.filter((sibling) => !known.has(`${action.toLowerCase()} ${sibling}`));
         for (const ref of result.allowedBy) {
           const statement = index.get(`${ref.source}\u001f${ref.statement}`);
           if (statement === undefined) continue;
-          const sibling = siblings.find(
-            (candidate) =>
-              statementApplies(statement, {
-                action,
-                resource: candidate,
-                context: context.requestContext(candidate),
-              }) === true,
-          );
+          let sibling: string | undefined;
+          if (statement.Condition === undefined && statement.Resource?.includes('*') === true) {
+            // A grant on every resource: broader than one needed resource, whatever its siblings.
+            sibling = '*';
+          } else {
+            needed ??= new Set(
+              context.derived.requirements.flatMap((r) =>
+                r.actions.map((a) => `${a.toLowerCase()} ${r.resource}`),
+              ),
+            );
+            const known = needed;
+            siblings ??= siblingResources(requirement.resource);
+            sibling = siblings.find(
+              (candidate) =>
+                !known.has(`${action.toLowerCase()} ${candidate}`) &&
+                statementApplies(statement, {
+                  action,
+                  resource: candidate,
+                  context: context.requestContext(candidate),
+                }) === true,
+            );
+          }
           if (sibling === undefined) continue;
           const key = `${ref.source}\u001f${ref.statement}\u001f${requirement.resource}`;
           const entry = broad.get(key) ?? {
@@ -90,7 +96,7 @@ export const overbroadResource: Rule = {
       findings.push({
         rule: 'overbroad-resource',
         severity: 'low',
-        message: `${capitalise(describeStatement(located))} grants ${actions.join(', ')} on ${notResource}${granted}, which also covers resources such as ${entry.sibling}; ${entry.requirement.origin} needs only ${entry.requirement.resource}. The function’s code may use these actions on other resources through the SDK: if so, suppress this finding (rule overbroad-resource) with that reason.`,
+        message: `${capitalise(describeStatement(located))} grants ${actions.join(', ')} on ${notResource}${granted}, which also covers ${entry.sibling === '*' ? 'every other resource' : `resources such as ${entry.sibling}`}; ${entry.requirement.origin} needs only ${entry.requirement.resource}. The function’s code may use these actions on other resources through the SDK: if so, suppress this finding (rule overbroad-resource) with that reason.`,
         action: actions[0] ?? '',
         actions,
         resource: entry.requirement.resource,
