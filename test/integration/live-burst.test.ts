@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateFunctionCommand, DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { loadActionCatalog } from '../../shared/adapters/action-catalog/load-action-catalog.js';
 import { ApiCallCounter, countApiCalls } from '../../shared/adapters/aws/call-counter.js';
 import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/clients.js';
@@ -19,6 +20,7 @@ import {
   createSyntheticAccount,
   patchMotoInvokeConfigTimestamps,
   type SyntheticAccount,
+  tinyZip,
 } from '../support/moto-account.js';
 import { findingKeys } from './live-comparison.js';
 
@@ -94,5 +96,43 @@ describe('whole-account audit of a 500-function burst', () => {
     expect(new Set(progress)).toEqual(
       new Set(['roles', 'functions', 'event-source-mappings', 'managed-policies', 'event-invoke-configs']),
     );
+  }, 300_000);
+
+  it('completes while a deployment deletes and creates functions during the read, auditing every function it kept', async () => {
+    const lambda = new LambdaClient({ ...server.clientConfig });
+    const source = createLiveSource({
+      clients,
+      lambdaRequestsPerSecond: 60,
+      policyCache: new PolicyVersionCache(),
+    });
+    const deleted = account.functionNames.slice(-25);
+    const reading = source.load({});
+    const deploying = (async () => {
+      for (const FunctionName of deleted) await lambda.send(new DeleteFunctionCommand({ FunctionName }));
+      for (let i = 0; i < 25; i += 1) {
+        await lambda.send(
+          new CreateFunctionCommand({
+            FunctionName: `late-fn-${i}`,
+            Role: `arn:aws:iam::123456789012:role/synthetic-role-${i}`,
+            Runtime: 'nodejs22.x',
+            Handler: 'index.handler',
+            Code: { ZipFile: tinyZip() },
+          }),
+        );
+      }
+    })();
+    const [snapshot] = await Promise.all([reading, deploying]);
+    lambda.destroy();
+
+    expect(snapshot.readErrors).toEqual([]);
+    const names = new Set(snapshot.functions.map((fn) => fn.FunctionName));
+    // Every function the read kept still existed when its invoke configs were listed.
+    for (const name of account.functionNames.slice(0, -25)) expect(names.has(name)).toBe(true);
+    const report = auditAccount(snapshot, {
+      catalog: await loadActionCatalog(),
+      generatedAt: '2026-11-26T00:00:00Z',
+    });
+    expect(report.errors ?? []).toEqual([]);
+    expect(report.functions).toHaveLength(snapshot.functions.length);
   }, 300_000);
 });

@@ -177,6 +177,9 @@ export class LiveAccountReader {
       }),
       this.listInvokeConfigsOfAll(functions, readErrors),
     ]);
+    // A function deleted since ListFunctions (a stack rolling back, a burst of deploys) is not audited:
+    // it no longer exists, so there is nothing to judge and nothing that could not be read.
+    const present = functions.filter((fn) => !invokeConfigs.gone.has(fn.FunctionArn ?? ''));
     const policies = [...authorizationDetails.Policies];
     for (const read of fetchedPolicies) {
       if (read.detail) policies.push(read.detail);
@@ -186,9 +189,9 @@ export class LiveAccountReader {
       region: await this.region(),
       coverage: 'account',
       authorizationDetails: { RoleDetailList: authorizationDetails.RoleDetailList, Policies: policies },
-      functions,
+      functions: present,
       eventSourceMappings,
-      eventInvokeConfigs: invokeConfigs,
+      eventInvokeConfigs: invokeConfigs.configs,
       readErrors,
     };
   }
@@ -256,22 +259,24 @@ export class LiveAccountReader {
   private async listInvokeConfigsOfAll(
     functions: readonly LambdaFunctionConfiguration[],
     readErrors: ReadError[],
-  ): Promise<FunctionEventInvokeConfig[]> {
+  ): Promise<{ configs: FunctionEventInvokeConfig[]; gone: Set<string> }> {
     let done = 0;
+    const gone = new Set<string>();
     const perFunction = await mapWithConcurrency(functions, this.concurrency, async (fn) => {
       const name = fn.FunctionName ?? fn.FunctionArn ?? '';
       const result = await this.listInvokeConfigs(fn.FunctionArn ?? name);
       done += 1;
       this.progress('event-invoke-configs', done, functions.length);
-      if (result.failure) readErrors.push({ ...result.failure, functionName: name });
+      if (result.gone) gone.add(fn.FunctionArn ?? name);
+      else if (result.failure) readErrors.push({ ...result.failure, functionName: name });
       return result.configs;
     });
-    return perFunction.flat();
+    return { configs: perFunction.flat(), gone };
   }
 
   private async listInvokeConfigs(
     functionArn: string,
-  ): Promise<{ configs: FunctionEventInvokeConfig[]; failure?: Failure }> {
+  ): Promise<{ configs: FunctionEventInvokeConfig[]; failure?: Failure; gone?: true }> {
     const configs: FunctionEventInvokeConfig[] = [];
     try {
       const pages = paginateListFunctionEventInvokeConfigs(
@@ -281,6 +286,7 @@ export class LiveAccountReader {
       for await (const page of pages) configs.push(...(page.FunctionEventInvokeConfigs ?? []));
       return { configs };
     } catch (error: unknown) {
+      if (awsErrorKind(error) === 'not-found') return { configs: [], gone: true };
       return {
         configs,
         failure: {

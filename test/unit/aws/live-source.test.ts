@@ -361,6 +361,18 @@ describe('live source: whole account', () => {
     ]);
   });
 
+  it('leaves out a function deleted while the account is read (a stack rolling back), without an error', async () => {
+    const mocks = setup();
+    mockEmptyAccount(mocks);
+    mocks.lambdaMock.on(ListFunctionsCommand).resolves({ Functions: [fn('f1', 'r1'), fn('f2', 'r2')] });
+    mocks.lambdaMock
+      .on(ListFunctionEventInvokeConfigsCommand, { FunctionName: functionArn('f2') })
+      .rejects(sdkError('ResourceNotFoundException', 'Function not found', 404));
+    const snapshot = await mocks.source().load({});
+    expect(snapshot.functions.map((f) => f.FunctionName)).toEqual(['f1']);
+    expect(snapshot.readErrors).toEqual([]);
+  });
+
   it('reports progress per phase', async () => {
     const mocks = setup();
     mockEmptyAccount(mocks);
