@@ -185,8 +185,9 @@ function tagList(tags: TagsAsRead): Tag[] {
 }
 
 function withTagList(fn: FunctionConfigurationDetail): FunctionConfiguration {
-  const { Tags, ...rest } = fn;
-  return Tags === undefined ? rest : { ...rest, Tags: tagList(Tags) };
+  // Tags as a list (or none) already fit the model: no copy of the function for the common case.
+  if (fn.Tags === undefined || Array.isArray(fn.Tags)) return fn as FunctionConfiguration;
+  return { ...fn, Tags: tagList(fn.Tags) };
 }
 
 const fastChecks = new Map<z.ZodType, (value: unknown) => boolean>();
