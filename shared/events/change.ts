@@ -51,6 +51,8 @@ const IAM_ROLE_ACTIONS = new Set([
 const IAM_POLICY_ACTIONS = new Set(['CreatePolicyVersion', 'SetDefaultPolicyVersion']);
 const LAMBDA_FUNCTION_ACTIONS = new Set([
   'CreateFunction',
+  // Nothing to audit any more: the handler finds the function gone and forgets what it remembered.
+  'DeleteFunction',
   'UpdateFunctionConfiguration',
   'PutFunctionEventInvokeConfig',
   'UpdateFunctionEventInvokeConfig',

@@ -223,6 +223,12 @@ describe('faults on the event path', () => {
 
     await clients.lambda.send(new DeleteFunctionCommand({ FunctionName: 'short-lived' }));
     await queue.send(event);
+    await queue.send(
+      fixture('lambda-delete-function.json', {
+        '"orders-consumer"': '"short-lived"',
+        'function:orders-consumer': 'function:short-lived',
+      }),
+    );
     expect(await queue.drain(handle)).toBe(1);
     expect(await capture.receive()).toEqual([]);
     expect(await queue.deadLetters()).toEqual([]);

@@ -45,6 +45,7 @@ describe('CloudTrail event classification', () => {
     ['lambda-put-function-event-invoke-config', { kind: 'function', functionArn: FN }],
     ['lambda-update-function-event-invoke-config', { kind: 'function', functionArn: FN }],
     ['lambda-delete-function-event-invoke-config', { kind: 'function', functionArn: FN }],
+    ['lambda-delete-function', { kind: 'function', functionArn: FN }],
   ])('resolves %s to what it changed', (name, target) => {
     const result = classify(name);
     expect(result.kind).toBe('change');
@@ -57,7 +58,7 @@ describe('CloudTrail event classification', () => {
 
   it('has a fixture for every event file and parses them all', () => {
     const files = readdirSync(fixtures).filter((f) => f.endsWith('.json'));
-    expect(files.length).toBeGreaterThanOrEqual(22);
+    expect(files.length).toBeGreaterThanOrEqual(24);
     for (const file of files)
       expect(parseCloudTrailEvent(readFileSync(join(fixtures, file), 'utf8')).ok).toBe(true);
   });
