@@ -46,6 +46,7 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
   }
 
   const statements: RecommendedStatement[] = [];
+  const usedSids = new Set(bySid.keys());
   for (const [sid, actions] of bySid) {
     // Actions that share exactly the same resources go in one statement.
     const byResources = new Map<string, { actions: string[]; resources: string[] }>();
@@ -61,8 +62,12 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
         ? [...byResources]
         : [...byResources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     groups.forEach(([, group], index) => {
+      let unique = sid;
+      // A second resource set under one Sid gets a numbered Sid that no other statement uses.
+      for (let n = index + 1; index > 0 && usedSids.has(unique); n++) unique = `${sid}${n}`;
+      usedSids.add(unique);
       statements.push({
-        Sid: index === 0 ? sid : `${sid}${index + 1}`,
+        Sid: unique,
         Effect: 'Allow',
         Action: group.actions.sort(),
         Resource: group.resources,

@@ -187,7 +187,7 @@ function expandNeed(entry: CatalogEntry, need: ActionNeed, context: Context): Re
       entryId: entry.id,
       actions: need.anyOf,
       resource,
-      grantResource: fill(need.grant ?? need.resource, context.bindings, item),
+      grantResource: need.grant === undefined ? resource : fill(need.grant, context.bindings, item),
       cause: context.cause,
       mode: need.mode ?? 'exact',
       // Always present (maybe undefined) so that every requirement has the same shape: V8 keeps it fast.

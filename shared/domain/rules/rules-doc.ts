@@ -19,6 +19,12 @@ export function renderRulesDoc(): string {
     'Suppress a finding with a suppressions file entry `{ rule, function?, role?, action?, resource?, reason }` or with the tag',
     '`lambda-role-audit:suppress` = `rule[,rule…]` on the function or its role; it stays in the JSON report, marked `suppressed`.',
     '',
+    'What the audit evaluates: the role’s inline policies, the default version of each attached managed policy and its permissions',
+    'boundary. Out of scope in version 1: service control policies, resource control policies, resource-based policies (queue, topic,',
+    'key and bucket policies) and session policies. A condition on a key whose value is not known offline makes a statement',
+    '`conditional`. Excess findings are judged from the configuration only: the function’s code may need more through the SDK, which',
+    'is why they can be suppressed with a reason.',
+    '',
     '| Rule | Title | Default severity |',
     '|---|---|---|',
     ...RULE_METADATA.map(
