@@ -53,6 +53,18 @@ describe('alert subject', () => {
     );
   });
 
+  it('says the role is unavailable rather than counting it', () => {
+    const gone: Finding = {
+      id: 'f-role',
+      rule: 'role-unavailable',
+      severity: 'critical',
+      message: 'The role does not exist.',
+    };
+    expect(renderSubject(alertFor([gone, missingDelete]))).toBe(
+      '[lambda-role-audit] orders-consumer: role unavailable, 1 missing',
+    );
+  });
+
   it('announces a fix when nothing is open any more', () => {
     expect(renderSubject(alertFor([], [missingDelete]))).toBe(
       '[lambda-role-audit] orders-consumer: fixed (1 resolved)',
