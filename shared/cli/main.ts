@@ -8,6 +8,14 @@ import { runCli } from './run-cli.js';
 // would pollute stderr, which carries only our warnings. This variable is the SDK's documented opt-out.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// `audit … | head` closes the pipe before the report is written: that is the reader's choice, not a failure,
+// so the audit's own exit status stands. Any other output error makes the run unusable (2).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') return;
+  process.stderr.write(`lambda-role-audit: cannot write the report: ${error.message}\n`);
+  process.exitCode = 2;
+});
+
 process.exitCode = await runCli(process.argv.slice(2), {
   version: packageJson.version,
   stdout: process.stdout,
