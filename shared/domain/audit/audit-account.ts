@@ -112,7 +112,16 @@ interface Evaluator {
  * that does not match the action never applies to the request, so the evaluation is the same; the
  * evaluator then scans two statements instead of twenty for each of the function's many requests.
  */
+const relevantPolicies = new WeakMap<RolePolicies, Map<string, RolePolicies>>();
+
 function policiesFor(policies: RolePolicies, action: string): RolePolicies {
+  let byAction = relevantPolicies.get(policies);
+  if (byAction === undefined) {
+    byAction = new Map();
+    relevantPolicies.set(policies, byAction);
+  }
+  const known = byAction.get(action);
+  if (known !== undefined) return known;
   const keep = (document: SourcedDocument): SourcedDocument => ({
     source: document.source,
     document: {
@@ -125,8 +134,13 @@ function policiesFor(policies: RolePolicies, action: string): RolePolicies {
       ),
     },
   });
-  const identity = policies.identity.map(keep);
-  return policies.boundary === undefined ? { identity } : { identity, boundary: keep(policies.boundary) };
+  // Documents with no statement for the action take no part in the decision (the boundary always does:
+  // a boundary silent on the action denies it).
+  const identity = policies.identity.map(keep).filter((document) => document.document.Statement.length > 0);
+  const relevant =
+    policies.boundary === undefined ? { identity } : { identity, boundary: keep(policies.boundary) };
+  byAction.set(action, relevant);
+  return relevant;
 }
 
 /** The account field of an ARN (`''` for `*` and non-ARNs), without splitting the whole string. */
@@ -147,7 +161,7 @@ class AccountIndex {
   readonly functionsByRole: Map<string, FunctionConfiguration[]>;
   readonly readErrorsByKey: Map<string, ReadError[]>;
   private readonly resolvedRoles = new Map<string, ResolvedRole>();
-  private readonly evaluators = new Map<string, Evaluator>();
+  private readonly conditionContexts = new Map<string, Map<string, ConditionContext>>();
   private readonly roleOutcomes = new Map<string, RuleOutcome>();
   private readonly familiesByFunction = new Map<string, Set<SourceFamily>>();
 
@@ -180,48 +194,45 @@ class AccountIndex {
   }
 
   /**
-   * Evaluation of the role's policies, memoised per role and region: functions sharing a role ask the same
-   * questions (network actions on `*`, the same queue), and two rules ask each question.
+   * Evaluation of the role's policies for one function, memoised: two rules ask each question. The cache
+   * lives as long as the function's audit (young garbage, cheap to collect); what is worth keeping per
+   * role (the statements relevant to each action, the condition contexts) is kept per role.
    */
   evaluator(roleArn: string, region: string, policies: RolePolicies): Evaluator {
-    const key = `${roleArn}\u001f${region}`;
-    let evaluator = this.evaluators.get(key);
-    if (evaluator === undefined) {
-      const results = new Map<string, Map<string, EvaluationResult>>();
-      const contexts = new Map<string, ConditionContext>();
-      const requestContext = (resource: string): ConditionContext => {
-        // The known keys depend on the resource only through the account its ARN shows (fifth field).
-        const account = arnAccount(resource);
-        let context = contexts.get(account);
-        if (context === undefined) {
-          context = conditionContext({ roleArn, region, resource });
-          contexts.set(account, context);
-        }
-        return context;
-      };
-      const byAction = new Map<string, RolePolicies>();
-      evaluator = {
-        requestContext,
-        evaluate: (action, resource) => {
-          let byResource = results.get(action);
-          let relevant = byAction.get(action);
-          if (byResource === undefined || relevant === undefined) {
-            byResource = new Map();
-            results.set(action, byResource);
-            relevant = policiesFor(policies, action);
-            byAction.set(action, relevant);
-          }
-          let result = byResource.get(resource);
-          if (result === undefined) {
-            result = evaluate(relevant, { action, resource, context: requestContext(resource) });
-            byResource.set(resource, result);
-          }
-          return result;
-        },
-      };
-      this.evaluators.set(key, evaluator);
+    const contextKey = `${roleArn}\u001f${region}`;
+    let contexts = this.conditionContexts.get(contextKey);
+    if (contexts === undefined) {
+      contexts = new Map();
+      this.conditionContexts.set(contextKey, contexts);
     }
-    return evaluator;
+    const knownContexts = contexts;
+    const requestContext = (resource: string): ConditionContext => {
+      // The known keys depend on the resource only through the account its ARN shows (fifth field).
+      const account = arnAccount(resource);
+      let context = knownContexts.get(account);
+      if (context === undefined) {
+        context = conditionContext({ roleArn, region, resource });
+        knownContexts.set(account, context);
+      }
+      return context;
+    };
+    const results = new Map<string, EvaluationResult>();
+    return {
+      requestContext,
+      evaluate: (action, resource) => {
+        const key = `${action}\u001f${resource}`;
+        let result = results.get(key);
+        if (result === undefined) {
+          result = evaluate(policiesFor(policies, action), {
+            action,
+            resource,
+            context: requestContext(resource),
+          });
+          results.set(key, result);
+        }
+        return result;
+      },
+    };
   }
 
   /** The outcome of a rule that depends only on the role, computed once per role and region. */

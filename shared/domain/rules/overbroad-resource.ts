@@ -51,6 +51,8 @@ export const overbroadResource: Rule = {
         for (const ref of result.allowedBy) {
           const statement = index.get(`${ref.source}\u001f${ref.statement}`);
           if (statement === undefined) continue;
+          // Exact ARNs (no wildcard, no variable) match only themselves: never broader than the need.
+          if (statement.Resource?.every((pattern) => !/[*?$]/.test(pattern)) === true) continue;
           let sibling: string | undefined;
           if (statement.Condition === undefined && statement.Resource?.includes('*') === true) {
             // A grant on every resource: broader than one needed resource, whatever its siblings.
