@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   try {
     const clients = motoClients(moto);
     const sns = new SNSClient(moto.clientConfig);
-    const account = await createDemoAccount(clients, { customerManagedPolicy: false });
+    const account = await createDemoAccount(clients);
     await createStateTable(clients.dynamodb, 'lambda-role-audit-state');
     const capture = await createAlertCapture({ sns, sqs: clients.sqs }, 'lambda-role-audit-alerts');
     const runtime = createAuditorRuntime(

@@ -68,7 +68,7 @@ async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
  */
 export async function createDemoAccount(
   clients: { iam: IAMClient; lambda: LambdaClient; sqs: SQSClient },
-  names: { functionName?: string; roleName?: string; customerManagedPolicy?: boolean } = {},
+  names: { functionName?: string; roleName?: string } = {},
 ): Promise<DemoAccount> {
   const roleName = names.roleName ?? 'orders-consumer-role';
   const functionName = names.functionName ?? 'orders-consumer';
@@ -78,30 +78,22 @@ export async function createDemoAccount(
   const queue = await clients.sqs.send(new CreateQueueCommand({ QueueName: 'orders-queue' }));
   const queueArn = await queueArnOf(clients.sqs, queue.QueueUrl ?? '');
   let customerPolicyArn = `arn:aws:iam::${ACCOUNT}:policy/orders-queue-access`;
-  if (names.customerManagedPolicy !== false) {
-    try {
-      const policy = await clients.iam.send(
-        new CreatePolicyCommand({
-          PolicyName: 'orders-queue-access',
-          PolicyDocument: JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Action: ['sqs:GetQueueAttributes'], Resource: queueArn }],
-          }),
+  try {
+    const policy = await clients.iam.send(
+      new CreatePolicyCommand({
+        PolicyName: 'orders-queue-access',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['sqs:GetQueueAttributes'], Resource: queueArn }],
         }),
-      );
-      customerPolicyArn = policy.Policy?.Arn ?? customerPolicyArn;
-    } catch (error) {
-      // A second demo function in the same account shares the policy.
-      if (!(error instanceof Error && error.name.startsWith('EntityAlreadyExists'))) throw error;
-    }
+      }),
+    );
+    customerPolicyArn = policy.Policy?.Arn ?? customerPolicyArn;
+  } catch (error) {
+    // A second demo function in the same account shares the policy.
+    if (!(error instanceof Error && error.name.startsWith('EntityAlreadyExists'))) throw error;
   }
-  // moto's GetAccountAuthorizationDetails omits PolicyName on customer managed policies, which the
-  // whole-account read rejects: accounts that the sweep reads in moto leave the policy out.
-  const attach =
-    names.customerManagedPolicy === false
-      ? [SQS_EXECUTION_POLICY]
-      : [SQS_EXECUTION_POLICY, customerPolicyArn];
-  for (const arn of attach) {
+  for (const arn of [SQS_EXECUTION_POLICY, customerPolicyArn]) {
     await clients.iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
   }
   const fn = await clients.lambda.send(

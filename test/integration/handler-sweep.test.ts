@@ -48,8 +48,7 @@ beforeAll(async () => {
   moto = await startMotoServer(REGION);
   clients = motoClients(moto);
   sns = new SNSClient(moto.clientConfig);
-  // moto's GetAccountAuthorizationDetails lacks PolicyName on customer managed policies (see the harness).
-  account = await createDemoAccount(clients, { customerManagedPolicy: false });
+  account = await createDemoAccount(clients);
   await createStateTable(clients.dynamodb, TABLE);
   capture = await createAlertCapture({ sns, sqs: clients.sqs });
   runtime = createAuditorRuntime(
