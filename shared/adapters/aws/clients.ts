@@ -37,7 +37,7 @@ export interface AwsClientsOptions {
     readonly secretAccessKey: string;
     readonly sessionToken?: string;
   };
-  /** Attempts per call including the first; default 8. */
+  /** Attempts per call including the first; default `AWS_MAX_ATTEMPTS` if set, else 8. */
   readonly maxAttempts?: number;
 }
 
@@ -50,7 +50,10 @@ export function createAwsClients(options: AwsClientsOptions = {}): AwsClients {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: { ...options.credentials } } : {}),
     retryMode: 'adaptive',
-    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    // The SDK reads AWS_MAX_ATTEMPTS itself when no value is given here: a user's setting wins over ours.
+    ...(options.maxAttempts !== undefined || !process.env.AWS_MAX_ATTEMPTS
+      ? { maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }
+      : {}),
   };
   return {
     iam: new IAMClient(config),

@@ -47,6 +47,20 @@ describe('AWS clients', () => {
     }
   });
 
+  it('lets AWS_MAX_ATTEMPTS override its default number of attempts, as the SDK reads it', async () => {
+    const saved = process.env.AWS_MAX_ATTEMPTS;
+    process.env.AWS_MAX_ATTEMPTS = '3';
+    try {
+      const { lambda } = createAwsClients({ region: 'us-east-1' });
+      expect(await lambda.config.maxAttempts()).toBe(3);
+      const explicit = createAwsClients({ region: 'us-east-1', maxAttempts: 5 });
+      expect(await explicit.lambda.config.maxAttempts()).toBe(5);
+    } finally {
+      if (saved === undefined) delete process.env.AWS_MAX_ATTEMPTS;
+      else process.env.AWS_MAX_ATTEMPTS = saved;
+    }
+  });
+
   it('uses an explicit endpoint for every client when one is given (tests, emulators)', async () => {
     const clients = createAwsClients({ region: 'us-west-2', endpoint: 'http://127.0.0.1:5000' });
     for (const client of [clients.iam, clients.lambda, clients.sts]) {
