@@ -267,6 +267,18 @@ describe('the auditor stack', () => {
     });
   });
 
+  it('lets CloudWatch alarms of this account use the topic key, and IAM policies grant the rest', () => {
+    const key = onlyResource(template, 'AWS::KMS::Key').properties.KeyPolicy as { Statement: Statement[] };
+    expect(key.Statement).toEqual([
+      expect.objectContaining({ Action: 'kms:*', Effect: 'Allow' }),
+      expect.objectContaining({
+        Sid: 'AllowCloudWatchAlarmsToPublish',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    ]);
+  });
+
   it('subscribes each alert email, with a dead-letter queue for undeliverable alerts', () => {
     const t = homeTemplate({ alertEmails: ['a@example.com', 'b@example.com'] });
     const subscriptions = Object.values(resourcesOf(t, 'AWS::SNS::Subscription'));

@@ -83,7 +83,9 @@ describe('cfn-lint on the synthesized templates', () => {
       .map((f) => join(outdir, f));
     expect(templates.length).toBeGreaterThan(0);
     const lint = spawnSync('cfn-lint', ['--', ...templates], { encoding: 'utf8' });
-    expect(lint.error).toBeUndefined();
+    if (lint.error !== undefined) {
+      throw new Error(`cfn-lint could not run (${lint.error.message}): install it with pip install cfn-lint`);
+    }
     expect({ status: lint.status, output: `${lint.stdout}${lint.stderr}` }).toEqual({
       status: 0,
       output: '',
