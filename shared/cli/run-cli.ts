@@ -213,7 +213,7 @@ function render(report: Report, format: Format, environment: CliEnvironment): st
 /** Table for a person at a terminal; JSON when the output goes to a pipe or a file (a script reads it). */
 function parseFormat(value: string | undefined, isTTY: boolean): Format {
   if (value === undefined) return isTTY ? 'table' : 'json';
-  const format = FORMATS.find((candidate) => candidate === value);
+  const format = FORMATS.find((candidate) => candidate === value.toLowerCase());
   if (!format) throw new UsageProblem(`--format "${value}" is not one of ${FORMATS.join(', ')}`);
   return format;
 }
