@@ -373,6 +373,43 @@ describe('live source: whole account', () => {
     expect(snapshot.readErrors).toEqual([]);
   });
 
+  it('seeds the policy cache from GetAccountAuthorizationDetails, so a later per-function read skips GetPolicyVersion', async () => {
+    const mocks = setup();
+    mockEmptyAccount(mocks);
+    const local = 'arn:aws:iam::123456789012:policy/team';
+    const document = allow(['sqs:ReceiveMessage']);
+    mocks.iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({
+      RoleDetailList: [],
+      Policies: [
+        {
+          Arn: local,
+          PolicyName: 'team',
+          DefaultVersionId: 'v2',
+          PolicyVersionList: [
+            { VersionId: 'v1', IsDefaultVersion: false, Document: allow(['*']) },
+            { VersionId: 'v2', IsDefaultVersion: true, Document: document },
+          ],
+        },
+      ],
+      IsTruncated: false,
+    });
+    const cache = new PolicyVersionCache();
+    await mocks.source(cache).load({});
+
+    mockFunction(mocks, 'f', 'r');
+    mockRole(mocks, 'r', ['logs:PutLogEvents']);
+    mocks.iamMock
+      .on(ListAttachedRolePoliciesCommand, { RoleName: 'r' })
+      .resolves({ AttachedPolicies: [{ PolicyArn: local, PolicyName: 'team' }] });
+    mocks.iamMock
+      .on(GetPolicyCommand, { PolicyArn: local })
+      .resolves({ Policy: { Arn: local, PolicyName: 'team', DefaultVersionId: 'v2' } });
+    const snapshot = await mocks.source(cache).load({ functionNames: ['f'] });
+    expect(mocks.iamMock.commandCalls(GetPolicyVersionCommand)).toHaveLength(0);
+    expect(snapshot.managedPolicies.get(local)?.DefaultVersionId).toBe('v2');
+    expect(snapshot.managedPolicies.get(local)?.Document.ok).toBe(true);
+  });
+
   it('reports progress per phase', async () => {
     const mocks = setup();
     mockEmptyAccount(mocks);

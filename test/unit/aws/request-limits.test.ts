@@ -1,4 +1,11 @@
-import { type Clock, ConcurrencyLimit, TokenBucket } from '../../../shared/adapters/aws/request-limits.js';
+import { Readable } from 'node:stream';
+import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import {
+  type Clock,
+  ConcurrencyLimit,
+  limitRequests,
+  TokenBucket,
+} from '../../../shared/adapters/aws/request-limits.js';
 
 /** A clock that only moves when someone sleeps: the bucket's waits become exact and instant. */
 function fakeClock(): Clock & { elapsed: () => number } {
@@ -62,5 +69,40 @@ describe('concurrency limit', () => {
     const limit = new ConcurrencyLimit(1);
     await expect(limit.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(limit.run(() => Promise.resolve('next'))).resolves.toBe('next');
+  });
+});
+
+describe('request limits on an SDK client', () => {
+  it('paces every request the client sends through the token bucket and caps those in flight', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const requestHandler = {
+      handle: async () => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        inFlight -= 1;
+        return {
+          response: {
+            statusCode: 200,
+            headers: { 'content-type': 'application/json' },
+            body: Readable.from([Buffer.from('{"Functions":[]}')]),
+          },
+        };
+      },
+    };
+    const lambda = new LambdaClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      requestHandler: requestHandler as never,
+    });
+    const clock = fakeClock();
+    limitRequests(lambda, { maxConcurrent: 2, requestsPerSecond: 15 }, clock);
+    // A second installation is ignored: the quota belongs to the client, not to each reader.
+    limitRequests(lambda, { maxConcurrent: 50, requestsPerSecond: 1000 }, clock);
+    await Promise.all(Array.from({ length: 45 }, () => lambda.send(new ListFunctionsCommand({}))));
+    expect(peak).toBe(2);
+    // 15 at once, then 30 more at 15 per second.
+    expect(clock.elapsed()).toBeGreaterThanOrEqual(2000);
   });
 });
