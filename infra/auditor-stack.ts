@@ -7,7 +7,15 @@
  * Stateful resources keep fixed logical ids (`STATEFUL_LOGICAL_IDS`): refactoring the construct tree must
  * never replace the table, the queues, the topic or its key (and with them the subscriptions).
  */
-import { Annotations, CfnResource, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Annotations,
+  CfnOutput,
+  CfnResource,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -369,6 +377,26 @@ export class AuditorStack extends Stack {
         'EventBridge receives CloudTrail events only while a trail is logging (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html). Without one, the change handler never runs and only the scheduled sweep reports findings. Create a trail (aws cloudtrail create-trail … && aws cloudtrail start-logging …).',
       );
     }
+    if (config.alertEmails.length === 0 && slackWebhook === undefined) {
+      Annotations.of(this).addWarningV2(
+        'lambda-role-audit:no-subscriber',
+        'No -c alertEmails and no Slack webhook: alerts go to the topic, but nobody is subscribed to read them.',
+      );
+    }
+
+    new CfnOutput(this, 'AlertTopicArn', {
+      description: 'The alert topic: subscribe more endpoints here',
+      value: this.alertTopic.topicArn,
+    });
+    new CfnOutput(this, 'ChangeEventDeadLetterQueueUrl', {
+      description: 'Change events that could not be processed',
+      value: this.changeDeadLetterQueue.queueUrl,
+    });
+    new CfnOutput(this, 'FailedInvocationDeadLetterQueueUrl', {
+      description: 'Failed sweeps, Slack posts and undeliverable alerts',
+      value: this.failedInvocationQueue.queueUrl,
+    });
+
     this.acknowledgeChecks();
   }
 

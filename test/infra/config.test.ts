@@ -115,6 +115,14 @@ describe('deploy configuration', () => {
     quiet.hasNoWarning('*', Match.stringLikeRegexp('trail'));
   });
 
+  it('warns at synth when nobody would read the alerts', () => {
+    Annotations.fromStack(buildApp({ alertEmails: [] }).home).hasWarning(
+      '*',
+      Match.stringLikeRegexp('nobody is subscribed'),
+    );
+    Annotations.fromStack(buildApp().home).hasNoWarning('*', Match.stringLikeRegexp('nobody is subscribed'));
+  });
+
   it('stops the CDK app with the message before anything is synthesized', () => {
     const run = spawnSync('npx', ['tsx', 'infra/app.ts'], {
       encoding: 'utf8',
