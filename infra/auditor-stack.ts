@@ -104,7 +104,8 @@ export class AuditorStack extends Stack {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        // CloudWatch passes the alarm's account (and ARN) with these requests; EventBridge would not.
+        // Confused-deputy guard, documented for CloudWatch alarm deliveries to encrypted topics (not for
+        // EventBridge ones): https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
     );
