@@ -29,10 +29,10 @@ import type {
   Role,
 } from '../model.js';
 import type { ActionCatalog } from '../policy/action-catalog.js';
-import type { SourcedDocument } from '../policy/document.js';
+import type { PolicyStatement, SourcedDocument } from '../policy/document.js';
 import { conditionContext, evaluate } from '../policy/evaluate.js';
 import type { ConditionContext, EvaluationResult, RolePolicies } from '../policy/evaluation-types.js';
-import { actionMatches } from '../policy/match.js';
+import { actionMatches, hasWildcard } from '../policy/match.js';
 import { recommendPolicy } from '../recommend/recommend-policy.js';
 import {
   type Finding,
@@ -112,34 +112,100 @@ interface Evaluator {
  * that does not match the action never applies to the request, so the evaluation is the same; the
  * evaluator then scans two statements instead of twenty for each of the function's many requests.
  */
-const relevantPolicies = new WeakMap<RolePolicies, Map<string, RolePolicies>>();
+interface IndexedDocument {
+  readonly source: string;
+  readonly version?: string;
+  /** Statements naming the action literally, by lower-cased action. */
+  readonly literal: ReadonlyMap<string, readonly PolicyStatement[]>;
+  /** Statements with a wildcard Action or a NotAction: matched per action. */
+  readonly patterns: readonly PolicyStatement[];
+  readonly position: ReadonlyMap<PolicyStatement, number>;
+}
 
-function policiesFor(policies: RolePolicies, action: string): RolePolicies {
-  let byAction = relevantPolicies.get(policies);
-  if (byAction === undefined) {
-    byAction = new Map();
-    relevantPolicies.set(policies, byAction);
-  }
-  const known = byAction.get(action);
-  if (known !== undefined) return known;
-  const keep = (document: SourcedDocument): SourcedDocument => ({
-    source: document.source,
-    document: {
-      ...document.document,
-      Statement: document.document.Statement.filter((statement) =>
-        statement.Action !== undefined
-          ? statement.Action.some((pattern) => actionMatches(pattern, action))
-          : statement.NotAction !== undefined &&
-            !statement.NotAction.some((pattern) => actionMatches(pattern, action)),
-      ),
-    },
+interface ActionIndex {
+  readonly identity: readonly IndexedDocument[];
+  readonly boundary?: IndexedDocument;
+  readonly byAction: Map<string, RolePolicies>;
+}
+
+function indexDocument({ source, document }: SourcedDocument): IndexedDocument {
+  const literal = new Map<string, PolicyStatement[]>();
+  const patterns: PolicyStatement[] = [];
+  const position = new Map<PolicyStatement, number>();
+  document.Statement.forEach((statement, index) => {
+    position.set(statement, index);
+    const actions = statement.Action;
+    if (actions === undefined || actions.some(hasWildcard)) {
+      if (actions !== undefined || statement.NotAction !== undefined) patterns.push(statement);
+      return;
+    }
+    for (const action of new Set(actions.map((a) => a.toLowerCase()))) {
+      const list = literal.get(action);
+      if (list === undefined) literal.set(action, [statement]);
+      else list.push(statement);
+    }
   });
+  return {
+    source,
+    ...(document.Version === undefined ? {} : { version: document.Version }),
+    literal,
+    patterns,
+    position,
+  };
+}
+
+function relevantDocument(indexed: IndexedDocument, action: string, lower: string): SourcedDocument {
+  const named = indexed.literal.get(lower) ?? [];
+  const matched = indexed.patterns.filter((statement) =>
+    statement.Action !== undefined
+      ? statement.Action.some((pattern) => actionMatches(pattern, action))
+      : !(statement.NotAction ?? []).some((pattern) => actionMatches(pattern, action)),
+  );
+  const statements =
+    matched.length === 0
+      ? named
+      : [...named, ...matched].sort(
+          (a, b) => (indexed.position.get(a) ?? 0) - (indexed.position.get(b) ?? 0),
+        );
+  return {
+    source: indexed.source,
+    document: {
+      ...(indexed.version === undefined ? {} : { Version: indexed.version }),
+      Statement: statements,
+    },
+  };
+}
+
+const actionIndexes = new WeakMap<RolePolicies, ActionIndex>();
+
+/**
+ * The role's policies reduced to the statements whose Action or NotAction can match `action`. A statement
+ * that does not match the action never applies to the request, so the evaluation is the same, and the
+ * evaluator scans two statements instead of twenty. Built from a per-role index of literal actions.
+ */
+function policiesFor(policies: RolePolicies, action: string): RolePolicies {
+  let index = actionIndexes.get(policies);
+  if (index === undefined) {
+    index = {
+      identity: policies.identity.map(indexDocument),
+      ...(policies.boundary === undefined ? {} : { boundary: indexDocument(policies.boundary) }),
+      byAction: new Map(),
+    };
+    actionIndexes.set(policies, index);
+  }
+  const lower = action.toLowerCase();
+  const known = index.byAction.get(lower);
+  if (known !== undefined) return known;
   // Documents with no statement for the action take no part in the decision (the boundary always does:
   // a boundary silent on the action denies it).
-  const identity = policies.identity.map(keep).filter((document) => document.document.Statement.length > 0);
+  const identity = index.identity
+    .map((indexed) => relevantDocument(indexed, action, lower))
+    .filter((document) => document.document.Statement.length > 0);
   const relevant =
-    policies.boundary === undefined ? { identity } : { identity, boundary: keep(policies.boundary) };
-  byAction.set(action, relevant);
+    index.boundary === undefined
+      ? { identity }
+      : { identity, boundary: relevantDocument(index.boundary, action, lower) };
+  index.byAction.set(lower, relevant);
   return relevant;
 }
 

@@ -41,6 +41,7 @@ export const overbroadResource: Rule = {
   check(context) {
     const index = statementIndex(context.policies);
     let needed: Set<string> | undefined;
+    const coveredSibling = new Map<string, string>();
     const broad = new Map<string, Broad>();
     for (const requirement of context.derived.requirements) {
       if (requirement.resource === '*' || requirement.mode !== 'exact') continue;
@@ -53,29 +54,36 @@ export const overbroadResource: Rule = {
           if (statement === undefined) continue;
           // Exact ARNs (no wildcard, no variable) match only themselves: never broader than the need.
           if (statement.Resource?.every((pattern) => !/[*?$]/.test(pattern)) === true) continue;
-          let sibling: string | undefined;
-          if (statement.Condition === undefined && statement.Resource?.includes('*') === true) {
-            // A grant on every resource: broader than one needed resource, whatever its siblings.
-            sibling = '*';
-          } else {
-            needed ??= new Set(
-              context.derived.requirements.flatMap((r) =>
-                r.actions.map((a) => `${a.toLowerCase()} ${r.resource}`),
-              ),
-            );
-            const known = needed;
-            siblings ??= siblingResources(requirement.resource);
-            sibling = siblings.find(
-              (candidate) =>
-                !known.has(`${action.toLowerCase()} ${candidate}`) &&
-                statementApplies(statement, {
-                  action,
-                  resource: candidate,
-                  context: context.requestContext(candidate),
-                }) === true,
-            );
+          // The sibling a statement covers depends on the statement and the resource, not on the action
+          // (the action already matched): the two log actions, the three queue actions ask once.
+          const memoKey = `${ref.source}\u001f${ref.statement}\u001f${requirement.resource}`;
+          let sibling = coveredSibling.get(memoKey);
+          if (sibling === undefined) {
+            if (statement.Condition === undefined && statement.Resource?.includes('*') === true) {
+              // A grant on every resource: broader than one needed resource, whatever its siblings.
+              sibling = '*';
+            } else {
+              needed ??= new Set(
+                context.derived.requirements.flatMap((r) =>
+                  r.actions.map((a) => `${a.toLowerCase()} ${r.resource}`),
+                ),
+              );
+              const known = needed;
+              siblings ??= siblingResources(requirement.resource);
+              sibling =
+                siblings.find(
+                  (candidate) =>
+                    !known.has(`${action.toLowerCase()} ${candidate}`) &&
+                    statementApplies(statement, {
+                      action,
+                      resource: candidate,
+                      context: context.requestContext(candidate),
+                    }) === true,
+                ) ?? '';
+            }
+            coveredSibling.set(memoKey, sibling);
           }
-          if (sibling === undefined) continue;
+          if (sibling === '') continue;
           const key = `${ref.source}\u001f${ref.statement}\u001f${requirement.resource}`;
           const entry = broad.get(key) ?? {
             source: ref.source,
