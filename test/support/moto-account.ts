@@ -41,6 +41,7 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { DeserializeMiddleware } from '@smithy/types';
 import { decodeDocument } from '../../shared/adapters/aws/export-writer.js';
+import { roleNameFromArn } from '../../shared/adapters/aws/live-account-reader.js';
 import type { MotoServer } from './moto.js';
 
 /** A piece of the scenario moto cannot hold, with what it would have decided. */
@@ -59,7 +60,6 @@ export interface MotoAccount {
   readonly region: string;
   readonly arnRewrites: ReadonlyMap<string, string>;
   readonly unrepresented: readonly Unrepresented[];
-  readonly functionArns: ReadonlyMap<string, string>;
 }
 
 export const MOTO_ACCOUNT = '123456789012';
@@ -190,17 +190,7 @@ async function createEventSources(
       const created = summary.StreamDescriptionSummary?.StreamARN;
       if (created && created !== arn) rewrites.set(arn, created);
     } else if (service === 'dynamodb' && /^table\/[^/]+\/stream\/.+$/.test(resource)) {
-      const TableName = resource.split('/')[1] ?? 'table';
-      const table = await clients.dynamodb.send(
-        new CreateTableCommand({
-          TableName,
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-          StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-        }),
-      );
-      const created = table.TableDescription?.LatestStreamArn;
+      const created = await createTableWithStream(clients, resource.split('/')[1] ?? 'table');
       if (created && created !== arn) rewrites.set(arn, created);
     } else {
       unsupported.add(arn);
@@ -314,7 +304,6 @@ async function buildAccount(
   }
 
   const zip = tinyZip();
-  const functionArns = new Map<string, string>();
   for (const fn of functions) {
     const FunctionName = text(fn.FunctionName) ?? '';
     const Role = text(fn.Role) ?? '';
@@ -362,9 +351,8 @@ async function buildAccount(
         ? { FileSystemConfigs: fn.FileSystemConfigs as CreateFunctionCommandInput['FileSystemConfigs'] }
         : {}),
     };
-    const created = await clients.lambda.send(new CreateFunctionCommand(input));
-    if (standIn) await clients.iam.send(new DeleteRoleCommand({ RoleName: roleNameOf(Role) }));
-    functionArns.set(FunctionName, created.FunctionArn ?? '');
+    await clients.lambda.send(new CreateFunctionCommand(input));
+    if (standIn) await clients.iam.send(new DeleteRoleCommand({ RoleName: roleNameFromArn(Role) }));
     unrepresented.push(
       ...droppedSettings(
         fn,
@@ -425,11 +413,21 @@ async function buildAccount(
     );
   }
 
-  return { region, arnRewrites: rewrites, unrepresented, functionArns };
+  return { region, arnRewrites: rewrites, unrepresented };
 }
 
-function roleNameOf(roleArn: string): string {
-  return roleArn.slice(roleArn.lastIndexOf('/') + 1);
+/** A DynamoDB table with a stream; returns the stream's ARN, whose label moto chooses. */
+async function createTableWithStream(clients: MotoClients, TableName: string): Promise<string | undefined> {
+  const table = await clients.dynamodb.send(
+    new CreateTableCommand({
+      TableName,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    }),
+  );
+  return table.TableDescription?.LatestStreamArn;
 }
 
 /** The settings of `wanted` that moto did not keep (`got` is its GetFunctionConfiguration). */
@@ -509,16 +507,7 @@ export async function createSyntheticAccount(
     );
     const tableStreams: string[] = [];
     await inBatches(tables, 5, async (TableName) => {
-      const created = await clients.dynamodb.send(
-        new CreateTableCommand({
-          TableName,
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-          StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
-        }),
-      );
-      tableStreams.push(created.TableDescription?.LatestStreamArn ?? '');
+      tableStreams.push((await createTableWithStream(clients, TableName)) ?? '');
     });
     const shared = await clients.iam.send(
       new CreatePolicyCommand({
