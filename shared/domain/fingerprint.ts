@@ -18,7 +18,7 @@ export function fnv1a64(text: string): string {
   let h1 = 0x8422;
   let h2 = 0x9ce4;
   let h3 = 0xcbf2;
-  for (const byte of encoder.encode(text)) {
+  const step = (byte: number): void => {
     h0 ^= byte;
     const t0 = h0 * 0x1b3;
     const t1 = h1 * 0x1b3 + (t0 >>> 16);
@@ -28,6 +28,15 @@ export function fnv1a64(text: string): string {
     h1 = t1 & 0xffff;
     h2 = t2 & 0xffff;
     h3 = t3 & 0xffff;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) {
+      step(code); // ASCII is its own UTF-8: ARNs and actions never leave this path
+      continue;
+    }
+    for (const byte of encoder.encode(text.slice(i))) step(byte);
+    break;
   }
   return [h3, h2, h1, h0].map((limb) => limb.toString(16).padStart(4, '0')).join('');
 }

@@ -37,3 +37,22 @@ describe('finding fingerprints', () => {
     expect(ids.size).toBe(5);
   });
 });
+
+/** The textbook definition, with BigInt, to check the limb arithmetic against. */
+function referenceFnv(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash.toString(16).padStart(16, '0');
+}
+
+describe('FNV-1a 64 against its definition', () => {
+  it.each(['arn:aws:sqs:us-west-2:123456789012:orders', 'café', 'ключ/値/🔑', 'x'.repeat(1000)])(
+    'hashes %s as the definition does',
+    (text) => {
+      expect(fnv1a64(text)).toBe(referenceFnv(text));
+    },
+  );
+});
