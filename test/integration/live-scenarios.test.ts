@@ -26,6 +26,7 @@ import {
   type MotoAccount,
   patchMotoInvokeConfigTimestamps,
 } from '../support/moto-account.js';
+import { projectRoot } from '../support/run-cli.js';
 import {
   differences,
   type FunctionExpectation,
@@ -33,7 +34,7 @@ import {
 } from '../unit/scenarios/report-expectations.js';
 import { comparableSnapshot, findingKeys, representableExpectation } from './live-comparison.js';
 
-const scenariosRoot = join(process.cwd(), 'test/fixtures/scenarios');
+const scenariosRoot = join(projectRoot, 'test/fixtures/scenarios');
 const scenarios = readdirSync(scenariosRoot, { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join(scenariosRoot, entry.name, 'expected.json')))
   .map((entry) => entry.name)
