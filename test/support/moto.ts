@@ -64,7 +64,9 @@ export async function startMotoServer(region = 'us-east-1'): Promise<MotoServer>
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const spawnError = new Promise<never>((_, reject) =>
-    child.once('error', (error) => reject(new Error(`cannot start moto_server: ${error.message}`, { cause: error }))),
+    child.once('error', (error) =>
+      reject(new Error(`cannot start moto_server: ${error.message}`, { cause: error })),
+    ),
   );
   await Promise.race([waitUntilUp(endpoint, child, () => output), spawnError]);
   await fetch(`${endpoint}/moto-api/config`, {
@@ -87,7 +89,12 @@ export async function startMotoServer(region = 'us-east-1'): Promise<MotoServer>
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise((resolve) => {
+        timer = setTimeout(resolve, 3000);
+      });
+      await Promise.race([exited, timeout]);
+      clearTimeout(timer);
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };
