@@ -29,10 +29,8 @@ import type {
   Role,
 } from '../model.js';
 import type { ActionCatalog } from '../policy/action-catalog.js';
-import type { PolicyStatement, SourcedDocument } from '../policy/document.js';
 import { conditionContext, evaluate } from '../policy/evaluate.js';
 import type { ConditionContext, EvaluationResult, RolePolicies } from '../policy/evaluation-types.js';
-import { actionMatches, hasWildcard } from '../policy/match.js';
 import { recommendPolicy } from '../recommend/recommend-policy.js';
 import {
   type Finding,
@@ -47,6 +45,7 @@ import { deriveRequirements, eventSourceKind } from '../requirements/derive.js';
 import { ROLE_UNAVAILABLE_RULES, RULES } from '../rules/index.js';
 import type { RawFinding, Rule, RuleContext } from '../rules/types.js';
 import { type Suppression, suppressionReason } from '../suppressions.js';
+import { policiesFor } from './relevant-policies.js';
 import { policyArnsOf, type ResolvedRole, resolveRole } from './role-policies.js';
 
 export interface AuditOptions {
@@ -112,103 +111,6 @@ interface Evaluator {
  * that does not match the action never applies to the request, so the evaluation is the same; the
  * evaluator then scans two statements instead of twenty for each of the function's many requests.
  */
-interface IndexedDocument {
-  readonly source: string;
-  readonly version?: string;
-  /** Statements naming the action literally, by lower-cased action. */
-  readonly literal: ReadonlyMap<string, readonly PolicyStatement[]>;
-  /** Statements with a wildcard Action or a NotAction: matched per action. */
-  readonly patterns: readonly PolicyStatement[];
-  readonly position: ReadonlyMap<PolicyStatement, number>;
-}
-
-interface ActionIndex {
-  readonly identity: readonly IndexedDocument[];
-  readonly boundary?: IndexedDocument;
-  readonly byAction: Map<string, RolePolicies>;
-}
-
-function indexDocument({ source, document }: SourcedDocument): IndexedDocument {
-  const literal = new Map<string, PolicyStatement[]>();
-  const patterns: PolicyStatement[] = [];
-  const position = new Map<PolicyStatement, number>();
-  document.Statement.forEach((statement, index) => {
-    position.set(statement, index);
-    const actions = statement.Action;
-    if (actions === undefined || actions.some(hasWildcard)) {
-      if (actions !== undefined || statement.NotAction !== undefined) patterns.push(statement);
-      return;
-    }
-    for (const action of new Set(actions.map((a) => a.toLowerCase()))) {
-      const list = literal.get(action);
-      if (list === undefined) literal.set(action, [statement]);
-      else list.push(statement);
-    }
-  });
-  return {
-    source,
-    ...(document.Version === undefined ? {} : { version: document.Version }),
-    literal,
-    patterns,
-    position,
-  };
-}
-
-function relevantDocument(indexed: IndexedDocument, action: string, lower: string): SourcedDocument {
-  const named = indexed.literal.get(lower) ?? [];
-  const matched = indexed.patterns.filter((statement) =>
-    statement.Action !== undefined
-      ? statement.Action.some((pattern) => actionMatches(pattern, action))
-      : !(statement.NotAction ?? []).some((pattern) => actionMatches(pattern, action)),
-  );
-  const statements =
-    matched.length === 0
-      ? named
-      : [...named, ...matched].sort(
-          (a, b) => (indexed.position.get(a) ?? 0) - (indexed.position.get(b) ?? 0),
-        );
-  return {
-    source: indexed.source,
-    document: {
-      ...(indexed.version === undefined ? {} : { Version: indexed.version }),
-      Statement: statements,
-    },
-  };
-}
-
-const actionIndexes = new WeakMap<RolePolicies, ActionIndex>();
-
-/**
- * The role's policies reduced to the statements whose Action or NotAction can match `action`. A statement
- * that does not match the action never applies to the request, so the evaluation is the same, and the
- * evaluator scans two statements instead of twenty. Built from a per-role index of literal actions.
- */
-function policiesFor(policies: RolePolicies, action: string): RolePolicies {
-  let index = actionIndexes.get(policies);
-  if (index === undefined) {
-    index = {
-      identity: policies.identity.map(indexDocument),
-      ...(policies.boundary === undefined ? {} : { boundary: indexDocument(policies.boundary) }),
-      byAction: new Map(),
-    };
-    actionIndexes.set(policies, index);
-  }
-  const lower = action.toLowerCase();
-  const known = index.byAction.get(lower);
-  if (known !== undefined) return known;
-  // Documents with no statement for the action take no part in the decision (the boundary always does:
-  // a boundary silent on the action denies it).
-  const identity = index.identity
-    .map((indexed) => relevantDocument(indexed, action, lower))
-    .filter((document) => document.document.Statement.length > 0);
-  const relevant =
-    index.boundary === undefined
-      ? { identity }
-      : { identity, boundary: relevantDocument(index.boundary, action, lower) };
-  index.byAction.set(lower, relevant);
-  return relevant;
-}
-
 /** The account field of an ARN (`''` for `*` and non-ARNs), without splitting the whole string. */
 function arnAccount(resource: string): string {
   if (!resource.startsWith('arn:')) return '';

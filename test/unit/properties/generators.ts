@@ -228,11 +228,13 @@ export const statementArbitrary: fc.Arbitrary<RawStatement> = fc
     actions: fc.uniqueArray(fc.constantFrom(...ACTION_POOL), { minLength: 1, maxLength: 4 }),
     resources: fc.uniqueArray(fc.constantFrom(...RESOURCE_POOL), { minLength: 1, maxLength: 3 }),
     notResource: fc.boolean(),
+    notAction: fc.boolean(),
     condition: fc.constantFrom(...CONDITIONS),
   })
-  .map(({ effect, actions, resources, notResource, condition }) => ({
+  .map(({ effect, actions, resources, notResource, notAction, condition }) => ({
     Effect: effect,
-    Action: actions,
+    // NotAction sometimes, on Deny statements (an Allow with NotAction would grant almost everything).
+    ...(notAction && effect === 'Deny' ? { NotAction: actions } : { Action: actions }),
     ...(notResource && effect === 'Deny' ? { NotResource: resources } : { Resource: resources }),
     ...(condition === undefined ? {} : { Condition: condition }),
   }));

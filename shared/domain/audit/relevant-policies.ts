@@ -1,0 +1,117 @@
+/**
+ * A role's policies reduced, per action, to the statements that can match it. Evaluating a request against
+ * the reduced policies gives the same decision as against the whole role (a statement whose Action or
+ * NotAction does not match never applies), and the evaluator then scans two statements instead of
+ * twenty. Built from a per-role index of literal action names, memoised per policies object.
+ */
+import type { PolicyStatement, SourcedDocument } from '../policy/document.js';
+import type { RolePolicies } from '../policy/evaluation-types.js';
+import { actionMatches, hasWildcard } from '../policy/match.js';
+
+interface IndexedDocument {
+  readonly source: string;
+  readonly version?: string;
+  /** Statements naming the action literally, by lower-cased action. */
+  readonly literal: ReadonlyMap<string, readonly PolicyStatement[]>;
+  /** Statements with a wildcard Action or a NotAction: matched per action. */
+  readonly patterns: readonly PolicyStatement[];
+  readonly position: ReadonlyMap<PolicyStatement, number>;
+}
+
+interface ActionIndex {
+  readonly identity: readonly IndexedDocument[];
+  readonly boundary?: IndexedDocument;
+  readonly byAction: Map<string, RolePolicies>;
+}
+
+function indexDocument({ source, document }: SourcedDocument): IndexedDocument {
+  const literal = new Map<string, PolicyStatement[]>();
+  const patterns: PolicyStatement[] = [];
+  const position = new Map<PolicyStatement, number>();
+  document.Statement.forEach((statement, index) => {
+    position.set(statement, index);
+    const actions = statement.Action;
+    if (actions === undefined || actions.some(hasWildcard)) {
+      if (actions !== undefined || statement.NotAction !== undefined) patterns.push(statement);
+      return;
+    }
+    for (const action of new Set(actions.map((a) => a.toLowerCase()))) {
+      const list = literal.get(action);
+      if (list === undefined) literal.set(action, [statement]);
+      else list.push(statement);
+    }
+  });
+  return {
+    source,
+    ...(document.Version === undefined ? {} : { version: document.Version }),
+    literal,
+    patterns,
+    position,
+  };
+}
+
+/** The statements of one document that can match `action`, in document order. */
+function relevantStatements(
+  indexed: IndexedDocument,
+  action: string,
+  lower: string,
+): readonly PolicyStatement[] {
+  const named = indexed.literal.get(lower) ?? [];
+  if (indexed.patterns.length === 0) return named;
+  const matched = indexed.patterns.filter((statement) =>
+    statement.Action !== undefined
+      ? statement.Action.some((pattern) => actionMatches(pattern, action))
+      : !(statement.NotAction ?? []).some((pattern) => actionMatches(pattern, action)),
+  );
+  if (matched.length === 0) return named;
+  if (named.length === 0) return matched;
+  return [...named, ...matched].sort(
+    (a, b) => (indexed.position.get(a) ?? 0) - (indexed.position.get(b) ?? 0),
+  );
+}
+
+function relevantDocument(indexed: IndexedDocument, statements: readonly PolicyStatement[]): SourcedDocument {
+  return {
+    source: indexed.source,
+    document: {
+      ...(indexed.version === undefined ? {} : { Version: indexed.version }),
+      Statement: statements,
+    },
+  };
+}
+
+const actionIndexes = new WeakMap<RolePolicies, ActionIndex>();
+
+/**
+ * The role's policies reduced to the statements whose Action or NotAction can match `action`. A statement
+ * that does not match the action never applies to the request, so the evaluation is the same, and the
+ * evaluator scans two statements instead of twenty. Built from a per-role index of literal actions.
+ */
+export function policiesFor(policies: RolePolicies, action: string): RolePolicies {
+  let index = actionIndexes.get(policies);
+  if (index === undefined) {
+    index = {
+      identity: policies.identity.map(indexDocument),
+      ...(policies.boundary === undefined ? {} : { boundary: indexDocument(policies.boundary) }),
+      byAction: new Map(),
+    };
+    actionIndexes.set(policies, index);
+  }
+  const lower = action.toLowerCase();
+  const known = index.byAction.get(lower);
+  if (known !== undefined) return known;
+  // Documents with no statement for the action take no part in the decision (the boundary always does:
+  // a boundary silent on the action denies it).
+  const identity: SourcedDocument[] = [];
+  for (const indexed of index.identity) {
+    const statements = relevantStatements(indexed, action, lower);
+    if (statements.length > 0) identity.push(relevantDocument(indexed, statements));
+  }
+  const boundary = index.boundary;
+  const relevant =
+    boundary === undefined
+      ? { identity }
+      : { identity, boundary: relevantDocument(boundary, relevantStatements(boundary, action, lower)) };
+  index.byAction.set(lower, relevant);
+  return relevant;
+}

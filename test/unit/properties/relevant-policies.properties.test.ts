@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { policiesFor } from '../../../shared/domain/audit/relevant-policies.js';
+import type { PolicyDocument } from '../../../shared/domain/policy/document.js';
+import { conditionContext, evaluate } from '../../../shared/domain/policy/evaluate.js';
+import type { EvaluationResult, RolePolicies } from '../../../shared/domain/policy/evaluation-types.js';
+import { parsePolicyDocument } from '../../../shared/domain/policy/parse.js';
+import { PREFIX } from '../../support/snapshot-builder.js';
+import { policiesArbitrary, statementArbitrary } from './generators.js';
+
+function parsed(raw: unknown): PolicyDocument {
+  const result = parsePolicyDocument(raw);
+  if (!result.ok) throw new Error(result.error);
+  return result.document;
+}
+
+/** The decision and the statements behind it, order aside. */
+function verdict(result: EvaluationResult): unknown {
+  const refs = (list: readonly { source: string; statement: string }[]) =>
+    list.map((ref) => `${ref.source}/${ref.statement}`).sort();
+  switch (result.decision) {
+    case 'allowed':
+      return [result.decision, refs(result.allowedBy)];
+    case 'explicit-deny':
+      return [result.decision, refs(result.deniedBy)];
+    case 'conditional':
+      return [result.decision, refs(result.undecided)];
+    case 'boundary':
+      return [result.decision, result.boundary];
+    default:
+      return [result.decision];
+  }
+}
+
+const REQUESTS = [
+  ['sqs:DeleteMessage', `arn:aws:sqs:${PREFIX}:orders`],
+  ['SQS:receivemessage', `arn:aws:sqs:${PREFIX}:orders`],
+  ['kinesis:GetRecords', `arn:aws:kinesis:${PREFIX}:stream/clicks`],
+  ['logs:PutLogEvents', `arn:aws:logs:${PREFIX}:log-group:/aws/lambda/f:log-stream:*`],
+  ['ec2:CreateNetworkInterface', '*'],
+  ['iam:PassRole', '*'],
+] as const;
+
+describe('policies reduced to one action', () => {
+  it('give the same decision, for the same statements, as the whole role', () => {
+    fc.assert(
+      fc.property(
+        policiesArbitrary,
+        fc.option(fc.array(statementArbitrary, { minLength: 1, maxLength: 3 }), { nil: undefined }),
+        fc.constantFrom(...REQUESTS),
+        (policies, boundaryStatements, [action, resource]) => {
+          const role: RolePolicies = {
+            identity: policies.map((statements, index) => ({
+              source: `inline:p${index}`,
+              document: parsed({ Version: '2012-10-17', Statement: statements }),
+            })),
+            ...(boundaryStatements === undefined
+              ? {}
+              : { boundary: { source: 'boundary:b', document: parsed({ Statement: boundaryStatements }) } }),
+          };
+          const request = {
+            action,
+            resource,
+            context: conditionContext({
+              roleArn: 'arn:aws:iam::123456789012:role/r',
+              region: 'us-west-2',
+              resource,
+            }),
+          };
+          expect(verdict(evaluate(policiesFor(role, action), request))).toEqual(
+            verdict(evaluate(role, request)),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
