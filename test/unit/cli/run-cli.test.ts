@@ -149,6 +149,19 @@ describe('command line', () => {
     }
   });
 
+  it('accepts a function ARN, qualified or not, and rejects a name the export lacks', async () => {
+    const arn = 'arn:aws:lambda:us-west-2:123456789012:function:payments-consumer';
+    for (const name of [arn, `${arn}:$LATEST`]) {
+      const run = await cli(['audit', '--from', basic, '--function', name]);
+      expect(JSON.parse(run.stdout).functions.map((fn: { functionName: string }) => fn.functionName)).toEqual(
+        ['payments-consumer'],
+      );
+    }
+    const unknown = await cli(['audit', '--from', basic, '--function', 'payments-consumer', 'no-such-fn']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('function no-such-fn not found');
+  });
+
   it('writes markdown with the recommended policy', async () => {
     const run = await cli([
       'audit',
