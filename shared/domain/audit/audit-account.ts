@@ -106,11 +106,6 @@ interface Evaluator {
   requestContext(resource: string): ConditionContext;
 }
 
-/**
- * The role's policies reduced to the statements whose Action or NotAction can match `action`. A statement
- * that does not match the action never applies to the request, so the evaluation is the same; the
- * evaluator then scans two statements instead of twenty for each of the function's many requests.
- */
 /** The account field of an ARN (`''` for `*` and non-ARNs), without splitting the whole string. */
 function arnAccount(resource: string): string {
   if (!resource.startsWith('arn:')) return '';
@@ -379,7 +374,9 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
         rule.scope === 'role' ? index.roleOutcome(rule, context, runRule) : runRule(rule, context);
       if ('error' in outcome) {
         ruleFailed = true;
-        errors.push({ functionName: fn.FunctionName, message: outcome.error.message });
+        // A role-level outcome was computed for the role's first function: name this one.
+        const failure = new RuleFailedError(rule.id, fn.FunctionName, { cause: outcome.error.cause });
+        errors.push({ functionName: fn.FunctionName, message: failure.message });
       } else raw.push(...outcome.findings);
     }
     const findings = finalise(raw, fn, role, suppressions);
@@ -394,16 +391,15 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
     });
   }
 
-  // Read errors that concern no audited function are reported as they are: an audit never hides them.
-  const restricted = (options.functionNames ?? []).length > 0;
+  // Read errors that concern no audited function are reported as they are: an audit never hides them. A
+  // report restricted to some functions leaves out what concerns only the others (their name, ARN, role).
+  const others = new Set(
+    snapshot.functions
+      .filter((fn) => !inScope(fn, options.functionNames))
+      .flatMap((fn) => [fn.FunctionName, fn.FunctionArn, fn.Role]),
+  );
   for (const error of snapshot.readErrors) {
-    if (touched.has(error)) continue;
-    if (
-      restricted &&
-      (error.functionName === undefined || !scoped.some((fn) => fn.FunctionName === error.functionName))
-    ) {
-      continue;
-    }
+    if (touched.has(error) || others.has(error.resource) || others.has(error.functionName ?? '')) continue;
     errors.push({
       ...(error.functionName === undefined ? {} : { functionName: error.functionName }),
       resource: error.resource,

@@ -226,3 +226,20 @@ describe('auditing an account', () => {
     ]);
   });
 });
+
+describe('read errors in a restricted audit', () => {
+  it('keeps an error that concerns no function and leaves out one that concerns only another function', async () => {
+    const report = await audit(
+      {
+        functions: [lambdaFunction('a'), lambdaFunction('b')],
+        roles: [role('a-role', { inline: { main: doc(logsStatement('a')) } })],
+        readErrors: [
+          { resource: 'event-source-mappings', message: 'throttled' },
+          { resource: roleArn('b-role'), message: 'AccessDenied' },
+        ],
+      },
+      { functionNames: ['a'] },
+    );
+    expect(report.errors).toMatchObject([{ resource: 'event-source-mappings' }]);
+  });
+});
