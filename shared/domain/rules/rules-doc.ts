@@ -54,6 +54,12 @@ export function renderRulesDoc(): string {
     'A resource ending in `log-stream:*` or `/*` stands for "any stream of the group" / "any object of the bucket". Mappings on a qualified',
     'function ARN are judged against the role of `$LATEST`, the only configuration the audit reads.',
     '',
+    'Placeholders: `{P}`, `{R}`, `{A}` the function’s partition, region and account; `{source}` the mapping’s EventSourceArn;',
+    '`{stream}` the Kinesis stream (the parent stream of a consumer); `{consumer}` the consumer ARN; `{secret}` each Secrets Manager',
+    'ARN of the mapping’s `*_AUTH`/`*_CERTIFICATE` source access configurations; `{group}` the MSK consumer group',
+    '(`ConsumerGroupId`, else the mapping’s UUID); `{topic}` each topic of the mapping; `{logGroup}` the function’s log group;',
+    '`{target}` the destination ARN; `{bucket}` the bucket of an S3 destination.',
+    '',
     '| Entry | Recognised by | Actions → resource evaluated (grant in the recommended policy) | AWS documentation |',
     '|---|---|---|---|',
   );
