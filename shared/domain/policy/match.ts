@@ -5,11 +5,12 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
  */
 
-const patternCache = new Map<string, RegExp>();
+/** Compiled wildcard patterns, one cache per flag set; policies repeat the same few patterns. */
+const caches = { i: new Map<string, RegExp>(), s: new Map<string, RegExp>(), is: new Map<string, RegExp>() };
 
-function compile(pattern: string, flags: string): RegExp {
-  const key = `${flags}|${pattern}`;
-  let compiled = patternCache.get(key);
+function compile(pattern: string, flags: keyof typeof caches): RegExp {
+  const cache = caches[flags];
+  let compiled = cache.get(pattern);
   if (compiled === undefined) {
     let source = '';
     for (const ch of pattern) {
@@ -18,11 +19,17 @@ function compile(pattern: string, flags: string): RegExp {
       else source += ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
     }
     compiled = new RegExp(`^${source}$`, flags);
-    // Policies repeat the same few patterns: a bounded cache keeps the hot path free of RegExp builds.
-    if (patternCache.size > 50_000) patternCache.clear();
-    patternCache.set(key, compiled);
+    // Bounded, so that a long-running handler cannot grow it without limit.
+    if (cache.size > 50_000) cache.clear();
+    cache.set(pattern, compiled);
   }
   return compiled;
+}
+
+/** A pattern whose only wildcard is one trailing `*` (`…:log-group:/aws/lambda/f:*`, `arn:aws:s3:::b/*`). */
+function prefixOnly(pattern: string): boolean {
+  const star = pattern.indexOf('*');
+  return star === pattern.length - 1 && !pattern.includes('?');
 }
 
 export function hasWildcard(text: string): boolean {
@@ -40,6 +47,8 @@ export function actionMatches(pattern: string, action: string): boolean {
 export function resourceMatches(pattern: string, resource: string): boolean {
   if (pattern === '*') return true;
   if (!hasWildcard(pattern)) return pattern === resource;
+  // The most common shape in real policies, and a new one for every function's log group: no RegExp.
+  if (prefixOnly(pattern)) return resource.startsWith(pattern.slice(0, -1));
   return compile(pattern, 's').test(resource);
 }
 
