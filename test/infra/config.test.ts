@@ -10,6 +10,9 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { DeployConfigError, parseDeployConfig } from '../../infra/config.js';
 import { buildApp } from './support/synth.js';
 
+/** tsx's CLI, run with this node: the app as `npx tsx infra/app.ts` runs it, without npx's start-up. */
+const TSX = join(process.cwd(), 'node_modules/tsx/dist/cli.mjs');
+
 const where = { env: { CDK_DEFAULT_REGION: 'eu-west-1' }, cwd: process.cwd() };
 
 describe('deploy configuration', () => {
@@ -124,7 +127,7 @@ describe('deploy configuration', () => {
   });
 
   it('stops the CDK app with the message before anything is synthesized', () => {
-    const run = spawnSync('npx', ['tsx', 'infra/app.ts'], {
+    const run = spawnSync(process.execPath, [TSX, 'infra/app.ts'], {
       encoding: 'utf8',
       env: {
         ...process.env,
@@ -134,5 +137,21 @@ describe('deploy configuration', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('-c alertEmails: an email address (got "nobody")');
+  });
+
+  it('refuses to synthesize without the handler bundles, and says how to build them', () => {
+    const emptyProject = mkdtempSync(join(tmpdir(), 'lra-no-dist-'));
+    const run = spawnSync(process.execPath, [TSX, join(process.cwd(), 'infra/app.ts')], {
+      cwd: emptyProject,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        CDK_CONTEXT_JSON: JSON.stringify({ region: 'eu-west-1' }),
+        CDK_OUTDIR: join(emptyProject, 'out'),
+      },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('dist/functions/change-handler/index.mjs');
+    expect(run.stderr).toContain('npm run build');
   });
 });
