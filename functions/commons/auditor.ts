@@ -79,7 +79,8 @@ export function createAuditorRuntime(
   const audit = async (region: string, functionNames?: readonly string[]): Promise<Report> => {
     const source = sources.get(region);
     if (!source) throw new Error(`region ${region} is not audited`);
-    const snapshot = await source.load(functionNames ? { functionNames } : {});
+    // The change handler resolves every change to all functions of the roles concerned (resolve-affected.ts).
+    const snapshot = await source.load(functionNames ? { functionNames, includesRoleSiblings: true } : {});
     // A function deleted since the event is absent from the snapshot: audit only those present, so that the
     // use case sees it missing (and confirms the deletion) rather than an error for the whole batch.
     const present = functionNames?.filter((arn) => snapshot.functions.some((fn) => fn.FunctionArn === arn));

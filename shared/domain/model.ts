@@ -119,11 +119,22 @@ export interface AccountSnapshot {
   /** Keyed by policy ARN. */
   readonly managedPolicies: ReadonlyMap<string, ManagedPolicy>;
   readonly readErrors: readonly ReadError[];
+  /**
+   * `true` when only some functions were read and other functions of their roles may exist unread (a live
+   * read of named functions). Judgements that depend on a role's other functions (`sharedWith`,
+   * `unused-source-permission`) then rest on what was read, and say so.
+   */
+  readonly partial?: boolean;
 }
 
 /** What to read: the whole account, or only the named functions (names or ARNs). */
 export interface AccountScope {
   readonly functionNames?: readonly string[];
+  /**
+   * The caller vouches that `functionNames` holds every function of every role those functions use (the
+   * change handler resolves a change to all functions of the roles concerned), so the read is not partial.
+   */
+  readonly includesRoleSiblings?: boolean;
 }
 
 /**

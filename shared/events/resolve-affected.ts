@@ -1,7 +1,8 @@
 /**
  * From a change to the functions whose verdict it may change. A role change touches every function of the
  * role; a managed policy change touches every function of every role that attaches it (as a permissions
- * policy or as a boundary); a mapping names its function, or the mapping itself must be read.
+ * policy or as a boundary); a mapping names its function, or the mapping itself must be read. A function is
+ * always audited with every other function of its role, so that a shared role is judged as a whole.
  */
 import type { Change } from './change.js';
 
@@ -11,6 +12,11 @@ export interface Directory {
   rolesAttachingPolicy(policyArn: string): Promise<readonly string[]>;
   /** Unqualified ARNs of the functions (in every audited region) whose execution role has one of these names. */
   functionsOfRoles(roleNames: readonly string[]): Promise<readonly string[]>;
+  /**
+   * The function and every other function with the same execution role; just the function when it is not
+   * (or no longer) in the account.
+   */
+  functionsSharingRoleWith(functionArn: string): Promise<readonly string[]>;
   /** The function ARN of a mapping, or `undefined` when the mapping no longer exists. */
   functionOfMapping(uuid: string, region: string): Promise<string | undefined>;
 }
@@ -31,8 +37,10 @@ export async function resolveAffectedFunctions(
 ): Promise<readonly string[]> {
   const target = change.target;
   switch (target.kind) {
+    // A function's change can change its role's other functions' verdicts too (an SQS mapping removed
+    // here makes the role's SQS grant unused for all of them), and judging a shared role needs them all.
     case 'function':
-      return [target.functionArn];
+      return directory.functionsSharingRoleWith(target.functionArn);
     case 'role':
       return directory.functionsOfRoles([target.roleName]);
     case 'managed-policy': {
@@ -41,7 +49,7 @@ export async function resolveAffectedFunctions(
     }
     case 'event-source-mapping': {
       const functionArn = await directory.functionOfMapping(target.uuid, target.region);
-      return functionArn === undefined ? [] : [functionArn];
+      return functionArn === undefined ? [] : directory.functionsSharingRoleWith(functionArn);
     }
   }
 }

@@ -50,7 +50,10 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-export function toAccountSnapshot(data: LiveAccountData): AccountSnapshot {
+export function toAccountSnapshot(
+  data: LiveAccountData,
+  options: { readonly includesRoleSiblings?: boolean } = {},
+): AccountSnapshot {
   const readErrors: ReadError[] = [...data.readErrors];
 
   const roles = new Map<string, Role>();
@@ -164,5 +167,6 @@ export function toAccountSnapshot(data: LiveAccountData): AccountSnapshot {
     roles,
     managedPolicies,
     readErrors,
+    ...(data.coverage === 'functions' && options.includesRoleSiblings !== true ? { partial: true } : {}),
   };
 }

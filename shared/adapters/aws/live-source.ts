@@ -60,7 +60,9 @@ export function createLiveSource(options: LiveSourceOptions): LiveSource {
   return {
     read,
     async load(scope: AccountScope): Promise<AccountSnapshot> {
-      return toAccountSnapshot(await read(scope));
+      return toAccountSnapshot(await read(scope), {
+        ...(scope.includesRoleSiblings ? { includesRoleSiblings: true } : {}),
+      });
     },
   };
 }

@@ -3,7 +3,7 @@
  *
  * - roles attaching a managed policy: `ListEntitiesForPolicy` (roles only; both permissions-policy and
  *   boundary use, since a boundary change changes verdicts too);
- * - functions of a role: one `ListFunctions` scan per audited region, cached for the life of this object
+ * - functions of a role, and the role of a function: one `ListFunctions` scan per audited region, cached for the life of this object
  *   (create one per invocation: a batch of twenty events on one role costs one scan, and a function created
  *   since the last invocation is never missed);
  * - a mapping's function: `GetEventSourceMapping` (`undefined` when the mapping is gone).
@@ -37,22 +37,27 @@ function regionOfArn(arn: string): string | undefined {
 }
 
 export function createAwsDirectory(options: AwsDirectoryOptions): AwsDirectory {
-  /** region → (role name → function ARNs), one scan per region. */
-  const scans = new Map<string, Promise<Map<string, string[]>>>();
+  /** region → the functions of each role and the role of each function, one scan per region. */
+  interface Scan {
+    readonly byRole: Map<string, string[]>;
+    readonly roleOf: Map<string, string>;
+  }
+  const scans = new Map<string, Promise<Scan>>();
 
-  const scan = (region: string, lambda: LambdaClient): Promise<Map<string, string[]>> => {
+  const scan = (region: string, lambda: LambdaClient): Promise<Scan> => {
     let pending = scans.get(region);
     if (!pending) {
       pending = (async () => {
-        const byRole = new Map<string, string[]>();
+        const result: Scan = { byRole: new Map(), roleOf: new Map() };
         for await (const page of paginateListFunctions({ client: lambda }, {})) {
           for (const fn of page.Functions ?? []) {
             if (!fn.Role || !fn.FunctionArn) continue;
             const role = roleNameOf(fn.Role);
-            byRole.set(role, [...(byRole.get(role) ?? []), fn.FunctionArn]);
+            result.byRole.set(role, [...(result.byRole.get(role) ?? []), fn.FunctionArn]);
+            result.roleOf.set(fn.FunctionArn, role);
           }
         }
-        return byRole;
+        return result;
       })();
       // A failed scan is not cached: the retry of the message scans again.
       pending.catch(() => scans.delete(region));
@@ -60,6 +65,9 @@ export function createAwsDirectory(options: AwsDirectoryOptions): AwsDirectory {
     }
     return pending;
   };
+
+  const allScans = (): Promise<Scan[]> =>
+    Promise.all([...options.lambdaByRegion].map(([region, client]) => scan(region, client)));
 
   const lambdaFor = (arn: string): LambdaClient => {
     const region = regionOfArn(arn);
@@ -85,11 +93,17 @@ export function createAwsDirectory(options: AwsDirectoryOptions): AwsDirectory {
     async functionsOfRoles(roleNames) {
       const wanted = new Set(roleNames);
       const found: string[] = [];
-      const perRegion = await Promise.all(
-        [...options.lambdaByRegion].map(([region, client]) => scan(region, client)),
-      );
-      for (const byRole of perRegion) for (const role of wanted) found.push(...(byRole.get(role) ?? []));
+      for (const { byRole } of await allScans()) {
+        for (const role of wanted) found.push(...(byRole.get(role) ?? []));
+      }
       return found;
+    },
+    async functionsSharingRoleWith(functionArn) {
+      const scans = await allScans();
+      const role = scans.map(({ roleOf }) => roleOf.get(functionArn)).find((found) => found !== undefined);
+      if (role === undefined) return [functionArn];
+      const found = scans.flatMap(({ byRole }) => byRole.get(role) ?? []);
+      return found.includes(functionArn) ? found : [functionArn, ...found];
     },
     async functionOfMapping(uuid, region) {
       const client = options.lambdaByRegion.get(region);

@@ -362,6 +362,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
       derived,
       catalog: options.catalog,
       sharedWith,
+      partialRead: snapshot.partial === true,
       familiesOfOthers,
       evaluate: evaluator.evaluate,
       requestContext: evaluator.requestContext,

@@ -22,8 +22,10 @@ export interface RuleContext {
   readonly policies: RolePolicies;
   readonly derived: DerivedRequirements;
   readonly catalog: ActionCatalog;
-  /** Other functions using the same role. */
+  /** Other functions using the same role (among those read: see `partialRead`). */
   readonly sharedWith: readonly string[];
+  /** Only some functions were read: the role may have other functions the audit cannot see. */
+  readonly partialRead: boolean;
   /** For each event-source family, the other functions of the role whose mappings use it. */
   readonly familiesOfOthers: ReadonlyMap<SourceFamily, readonly string[]>;
   /** `evaluate(policies, …)` for a request Lambda makes with the role, memoised per role and region. */

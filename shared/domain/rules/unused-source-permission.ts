@@ -73,10 +73,14 @@ export const unusedSourcePermission: Rule = {
       // Another function of the role reads this kind of source: shared-role context, not a finding.
       if ((context.familiesOfOthers.get(family) ?? []).length > 0) continue;
       const first = actions[0] ?? '';
-      const shared =
+      let shared =
         context.sharedWith.length > 0
           ? ` None of the other functions of the role (${context.sharedWith.join(', ')}) has one either.`
           : '';
+      if (context.partialRead) {
+        shared +=
+          ' Only the named functions were read: another function of this role may use it (a whole-account audit knows).';
+      }
       findings.push({
         rule: 'unused-source-permission',
         severity: 'medium',

@@ -170,6 +170,16 @@ describe('live source: faults on one role', () => {
     expect(report.functions[0]?.findings.map((finding) => finding.rule)).toContain('role-unavailable');
   });
 
+  it('marks a read of named functions partial unless the caller vouches that role siblings are included', async () => {
+    const mocks = setup();
+    mockFunction(mocks, 'f', 'r');
+    mockRole(mocks, 'r', ['sqs:ReceiveMessage']);
+    expect((await mocks.source().load({ functionNames: ['f'] })).partial).toBe(true);
+    expect(
+      (await mocks.source().load({ functionNames: ['f'], includesRoleSiblings: true })).partial,
+    ).toBeUndefined();
+  });
+
   it('keeps an inline policy it could not read, as unreadable, with a read error naming it', async () => {
     const mocks = setup();
     mockFunction(mocks, 'f', 'r');

@@ -31,6 +31,10 @@ function directory(calls: string[]): Directory {
       calls.push(`mapping:${uuid}`);
       return uuid === 'gone' ? undefined : 'arn:aws:lambda:us-east-1:1:function:mapped';
     },
+    async functionsSharingRoleWith(arn) {
+      calls.push(`siblings:${arn}`);
+      return arn === 'lonely' ? [arn] : [arn, `${arn}-sibling`];
+    },
   };
 }
 
@@ -64,20 +68,24 @@ describe('resolution of affected functions', () => {
     expect(arns).toEqual(['arn:aws:lambda:us-east-1:1:function:r-fn']);
   });
 
-  it('reads a mapping to find its function, and finds nothing for a mapping deleted since', async () => {
+  it('reads a mapping to find its function and the functions sharing its role, and finds nothing for a mapping deleted since', async () => {
     const target = { kind: 'event-source-mapping', uuid: 'u', region: 'us-east-1' } as const;
     expect(await resolveAffectedFunctions(change(target), directory([]))).toEqual([
       'arn:aws:lambda:us-east-1:1:function:mapped',
+      'arn:aws:lambda:us-east-1:1:function:mapped-sibling',
     ]);
     expect(await resolveAffectedFunctions(change({ ...target, uuid: 'gone' }), directory([]))).toEqual([]);
   });
 
-  it('names a function directly without any lookup', async () => {
+  it('turns a function change into the function and every other function of its role', async () => {
     const calls: string[] = [];
     expect(
       await resolveAffectedFunctions(change({ kind: 'function', functionArn: 'f' }), directory(calls)),
-    ).toEqual(['f']);
-    expect(calls).toEqual([]);
+    ).toEqual(['f', 'f-sibling']);
+    expect(calls).toEqual(['siblings:f']);
+    expect(
+      await resolveAffectedFunctions(change({ kind: 'function', functionArn: 'lonely' }), directory([])),
+    ).toEqual(['lonely']);
   });
 
   it('propagates lookup failures so that the message is retried', async () => {

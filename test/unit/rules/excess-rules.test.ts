@@ -1,3 +1,5 @@
+import { loadActionCatalog } from '../../../shared/adapters/action-catalog/load-action-catalog.js';
+import { auditAccount } from '../../../shared/domain/audit/audit-account.js';
 import {
   allow,
   doc,
@@ -7,6 +9,7 @@ import {
   PREFIX,
   role,
   roleArn,
+  snapshot,
 } from '../../support/snapshot-builder.js';
 import { audit, findingsOf, resultOf } from './audit-helper.js';
 
@@ -61,6 +64,20 @@ describe('unused-source-permission', () => {
     expect(finding).toMatchObject({ severity: 'medium', action: 'kinesis:DescribeStream' });
     expect(finding?.message).toContain('SDK');
     expect(finding?.message).toContain('suppress');
+  });
+
+  it('says so when only the named functions were read and the role may have others', async () => {
+    const spec = single([allow(SQS_READ, QUEUE), allow(['kinesis:GetRecords'], '*')]);
+    const options = { catalog: await loadActionCatalog(), generatedAt: '2026-11-26T12:00:00.000Z' };
+    const whole = auditAccount(snapshot(spec), options);
+    const partial = auditAccount({ ...snapshot(spec), partial: true }, options);
+    const [complete] = findingsOf(whole, 'f', 'unused-source-permission');
+    const [caveated] = findingsOf(partial, 'f', 'unused-source-permission');
+    expect(complete?.message).not.toContain('Only the named functions were read');
+    expect(caveated?.message).toContain(
+      'Only the named functions were read: another function of this role may use it',
+    );
+    expect(caveated?.id).toBe(complete?.id);
   });
 
   it('does not call unused what another function of the same role reads', async () => {
