@@ -86,6 +86,13 @@ export interface LiveAccountReaderOptions {
 
 export const DEFAULT_READ_CONCURRENCY = 8;
 
+/**
+ * From this many named functions on, their configurations and mappings come from the account-wide
+ * lists (ListFunctions, ListEventSourceMappings: one call per page of 50 and 100) instead of two calls per
+ * function. A change to a role shared by 100 functions then costs about 105 Lambda calls instead of 300.
+ */
+export const BULK_READ_THRESHOLD = 10;
+
 /** The last path segment of a role ARN is its name: `arn:aws:iam::1:role/service-role/x` → `x`. */
 export function roleNameFromArn(roleArn: string): string {
   const resource = roleArn.split(':').slice(5).join(':');
@@ -120,6 +127,12 @@ interface Failure {
 interface ManagedPolicyRead {
   readonly detail?: ManagedPolicyDetail;
   readonly failure?: Failure;
+}
+
+interface Listed {
+  /** Each function by its name and by its ARN. */
+  readonly byName: ReadonlyMap<string, LambdaFunctionConfiguration>;
+  readonly mappings: readonly EventSourceMappingConfiguration[];
 }
 
 interface RoleRead {
@@ -325,8 +338,9 @@ export class LiveAccountReader {
 
     let done = 0;
     const unique = [...new Set(functionNames)];
+    const listed = unique.length >= BULK_READ_THRESHOLD ? await this.listFunctionsAndMappings() : undefined;
     const perFunction = await mapWithConcurrency(unique, this.concurrency, async (name) => {
-      const result = await this.readFunction(name, readRole);
+      const result = await this.readFunction(name, readRole, listed);
       done += 1;
       this.progress('functions', done, unique.length);
       for (const failure of result.failures)
@@ -359,9 +373,21 @@ export class LiveAccountReader {
     };
   }
 
+  /** Every function and mapping of the account, for reading many named functions at once. */
+  private async listFunctionsAndMappings(): Promise<Listed> {
+    const [functions, mappings] = await Promise.all([this.listFunctions(), this.listEventSourceMappings()]);
+    const byName = new Map<string, LambdaFunctionConfiguration>();
+    for (const fn of functions) {
+      if (fn.FunctionName) byName.set(fn.FunctionName, fn);
+      if (fn.FunctionArn) byName.set(fn.FunctionArn, fn);
+    }
+    return { byName, mappings };
+  }
+
   private async readFunction(
     name: string,
     readRole: (arn: string) => Promise<RoleRead>,
+    listed?: Listed,
   ): Promise<{
     functionName?: string;
     configuration?: LambdaFunctionConfiguration;
@@ -372,7 +398,14 @@ export class LiveAccountReader {
   }> {
     let configuration: LambdaFunctionConfiguration;
     try {
-      configuration = await this.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+      if (listed) {
+        const found = listed.byName.get(name);
+        // Not in the account-wide list: it does not exist (any more).
+        if (!found) return { mappings: [], invokeConfigs: [], failures: [] };
+        configuration = found;
+      } else {
+        configuration = await this.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+      }
     } catch (error: unknown) {
       if (awsErrorKind(error) === 'not-found') return { mappings: [], invokeConfigs: [], failures: [] };
       if (isUnansweredRequest(error)) throw new LiveAccountReadError('GetFunctionConfiguration', error);
@@ -389,7 +422,12 @@ export class LiveAccountReader {
     const functionArn = configuration.FunctionArn ?? name;
     const failures: Failure[] = [];
     const [mappings, invokeConfigs, role] = await Promise.all([
-      this.listMappingsOf(functionArn).then((result) => {
+      (listed
+        ? Promise.resolve({
+            mappings: listed.mappings.filter((mapping) => sameFunction(mapping.FunctionArn, functionArn)),
+          })
+        : this.listMappingsOf(functionArn)
+      ).then((result: { mappings: EventSourceMappingConfiguration[]; failure?: Failure }) => {
         if (result.failure) failures.push(result.failure);
         return result.mappings;
       }),

@@ -580,3 +580,40 @@ describe('live source: a 5xx in the middle of a pagination, retried by the SDK',
     expect(counter.byOperation()['Lambda:ListFunctions']).toBe(3);
   });
 });
+
+describe('live source: many named functions', () => {
+  it('reads their configurations and mappings from the account-wide lists instead of per function', async () => {
+    const mocks = setup();
+    const names = Array.from({ length: 12 }, (_, i) => `worker-${i}`);
+    mockRole(mocks, 'shared', ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']);
+    mocks.lambdaMock.on(ListFunctionsCommand).resolves({
+      Functions: [...names.map((name) => fn(name, 'shared')), fn('unrelated', 'other')],
+    });
+    mocks.lambdaMock.on(ListEventSourceMappingsCommand).resolves({
+      EventSourceMappings: [
+        {
+          UUID: 'm-0',
+          FunctionArn: functionArn('worker-0'),
+          EventSourceArn: queueArn('jobs'),
+          State: 'Enabled',
+        },
+        {
+          UUID: 'm-x',
+          FunctionArn: functionArn('unrelated'),
+          EventSourceArn: queueArn('x'),
+          State: 'Enabled',
+        },
+      ],
+    });
+    mocks.lambdaMock.on(ListFunctionEventInvokeConfigsCommand).resolves({ FunctionEventInvokeConfigs: [] });
+    const snapshot = await mocks.source().load({ functionNames: [...names, 'deleted-since'] });
+
+    expect(snapshot.functions.map((f) => f.FunctionName).sort()).toEqual([...names].sort());
+    expect(snapshot.eventSourceMappings.map((m) => m.UUID)).toEqual(['m-0']);
+    expect(snapshot.readErrors).toEqual([]);
+    expect(mocks.lambdaMock.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(0);
+    expect(mocks.lambdaMock.commandCalls(ListFunctionsCommand)).toHaveLength(1);
+    expect(mocks.lambdaMock.commandCalls(ListEventSourceMappingsCommand)).toHaveLength(1);
+    expect(mocks.lambdaMock.commandCalls(ListFunctionEventInvokeConfigsCommand)).toHaveLength(12);
+  });
+});
