@@ -41,6 +41,13 @@ export async function runAudit(source: AccountSource, options: RunAuditOptions):
 
 function assertFunctionsExist(snapshot: AccountSnapshot, functionNames: readonly string[]): void {
   const known = new Set(snapshot.functions.map((fn) => fn.FunctionName));
+  // A function the source could not read (access denied, throttled) exists as far as we know: the audit
+  // lists it under `errors` (exit 3), it is not a typo (exit 2).
+  for (const error of snapshot.readErrors) {
+    for (const name of [error.functionName, error.resource]) {
+      if (name !== undefined) known.add(functionNameOf(name) ?? name);
+    }
+  }
   // A name, an ARN, or a qualified ARN (`…:function:NAME:alias`) all name the function NAME.
   const unknown = functionNames.filter((name) => !known.has(functionNameOf(name) ?? name));
   if (unknown.length > 0) {
