@@ -7,7 +7,7 @@
  * every bundle that needs it, and read lazily: it is not part of any module graph, so it costs nothing at
  * import time.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -42,10 +42,17 @@ const common = {
 
 async function build() {
   const outputs = [];
+  // Chunk names carry a content hash: clear the old ones so that dist/ holds only what cli.mjs imports.
+  rmSync(join(root, 'dist/cli-chunks'), { recursive: true, force: true });
+  // The CLI is split: the live AWS adapters (and the SDK they bundle) sit in chunks that only `audit`
+  // without --from and `export` import, so an offline audit neither reads nor compiles them.
   const cli = await esbuild.build({
     ...common,
-    entryPoints: [join(root, 'shared/cli/main.ts')],
-    outfile: join(root, 'dist/cli.mjs'),
+    entryPoints: { cli: join(root, 'shared/cli/main.ts') },
+    outdir: join(root, 'dist'),
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'cli-chunks/[name]-[hash]',
     banner: { js: `#!/usr/bin/env node\n${banner.js}` },
   });
   outputs.push(cli);

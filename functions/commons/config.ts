@@ -2,7 +2,7 @@
  * The handlers' configuration, from their environment, parsed once with zod at cold start. A bad value
  * fails the cold start with a message naming the variable (never its value: some are ARNs of secrets).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseSeverity } from '../../shared/alerts/alert-document.js';
 import type { Severity } from '../../shared/domain/report.js';
 import { parseSuppressions, type Suppression } from '../../shared/domain/suppressions.js';

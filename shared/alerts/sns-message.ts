@@ -15,7 +15,7 @@
  * the publish never fails for size.
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Report, Severity } from '../domain/report.js';
 import {
   ALERT_SCHEMA,

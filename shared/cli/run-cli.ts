@@ -6,7 +6,6 @@
 import { parseArgs } from 'node:util';
 import { loadActionCatalog } from '../adapters/action-catalog/load-action-catalog.js';
 import { ExportFolderSource } from '../adapters/export-folder/export-folder-source.js';
-import { loadSuppressionsFile } from '../adapters/suppressions-file/load-suppressions-file.js';
 import { runAudit } from '../app/run-audit.js';
 import { InputError } from '../domain/errors.js';
 import type { AccountSource } from '../domain/model.js';
@@ -124,7 +123,7 @@ async function auditCommand(
   const loadCatalog = environment.loadCatalog ?? loadActionCatalog;
   const [catalog, suppressions] = await Promise.all([
     loadCatalog(),
-    values.suppressions ? loadSuppressionsFile(values.suppressions) : Promise.resolve(undefined),
+    values.suppressions ? loadSuppressions(values.suppressions) : Promise.resolve(undefined),
   ]);
   const report = await runAudit(source, {
     scope: functionNames.length > 0 ? { functionNames } : {},
@@ -141,6 +140,12 @@ async function auditCommand(
   }
   environment.stdout.write(render(report, format, environment));
   return exitStatus(report, failOn);
+}
+
+/** Imported on demand: the YAML parser it brings is not worth loading for the audits that have no file. */
+async function loadSuppressions(path: string): Promise<readonly Suppression[]> {
+  const { loadSuppressionsFile } = await import('../adapters/suppressions-file/load-suppressions-file.js');
+  return loadSuppressionsFile(path);
 }
 
 async function chooseSource(

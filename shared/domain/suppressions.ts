@@ -8,7 +8,7 @@
  * Matching: every field given must match. `function` and `role` accept a name or an ARN, `action` is
  * compared case-insensitively (as IAM does) and `resource` case-sensitively; all accept `*` and `?`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError } from './errors.js';
 import type { Tag } from './model.js';
 import { textMatches } from './policy/match.js';

@@ -7,7 +7,7 @@
  * suffixes such as `UpdateFunctionConfiguration20150331v2`; IAM names are the bare API names; CloudTrail
  * keeps the odd key casing `uUID` and `kMSKeyArn`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { actorOf, type CloudTrailEvent } from './cloudtrail-event.js';
 
 export type ChangeTarget =

@@ -6,7 +6,7 @@
  * Shapes: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html and
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const CLOUDTRAIL_API_CALL = 'AWS API Call via CloudTrail';
 

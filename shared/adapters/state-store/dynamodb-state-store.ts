@@ -18,7 +18,7 @@ import {
   PutItemCommand,
   paginateScan,
 } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FindingSummary } from '../../alerts/alert-document.js';
 import { SEVERITIES } from '../../domain/report.js';
 
