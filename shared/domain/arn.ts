@@ -15,11 +15,23 @@ export interface Arn {
 
 /** The parts of an ARN, or `undefined` when the text is not one. */
 export function parseArn(text: string): Arn | undefined {
-  const parts = text.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
-  const [, partition = '', service = '', region = '', account = ''] = parts;
-  if (partition === '' || service === '') return undefined;
-  return { partition, service, region, account, resource: parts.slice(5).join(':') };
+  // Five colons found by index rather than a split and a join: the audit parses tens of thousands of ARNs.
+  if (!text.startsWith('arn:')) return undefined;
+  const partitionEnd = text.indexOf(':', 4);
+  if (partitionEnd <= 4) return undefined;
+  const serviceEnd = text.indexOf(':', partitionEnd + 1);
+  if (serviceEnd < 0 || serviceEnd === partitionEnd + 1) return undefined;
+  const regionEnd = text.indexOf(':', serviceEnd + 1);
+  if (regionEnd < 0) return undefined;
+  const accountEnd = text.indexOf(':', regionEnd + 1);
+  if (accountEnd < 0) return undefined;
+  return {
+    partition: text.slice(4, partitionEnd),
+    service: text.slice(partitionEnd + 1, serviceEnd),
+    region: text.slice(serviceEnd + 1, regionEnd),
+    account: text.slice(regionEnd + 1, accountEnd),
+    resource: text.slice(accountEnd + 1),
+  };
 }
 
 export function formatArn(arn: Arn): string {

@@ -17,7 +17,7 @@
  * - Mappings and event invoke configs on a qualified function ARN belong to the function of that name
  *   (see requirements/derive.ts for the limitation this implies).
  */
-import { functionNameOf, parseArn } from '../arn.js';
+import { functionNameOf } from '../arn.js';
 import { RuleFailedError } from '../errors.js';
 import { findingId } from '../fingerprint.js';
 import type {
@@ -118,14 +118,40 @@ function arnAccount(resource: string): string {
   return end < 0 ? '' : resource.slice(start, end);
 }
 
+/** The ARN's region field (`''` for non-ARNs), without splitting the whole string. */
+function arnRegion(arn: string): string {
+  if (!arn.startsWith('arn:')) return '';
+  // As parseArn: a partition, a service and six fields at least, or it is not an ARN.
+  const partitionEnd = arn.indexOf(':', 4);
+  if (partitionEnd <= 4) return '';
+  const serviceEnd = arn.indexOf(':', partitionEnd + 1);
+  if (serviceEnd <= partitionEnd + 1) return '';
+  const regionEnd = arn.indexOf(':', serviceEnd + 1);
+  if (regionEnd < 0 || arn.indexOf(':', regionEnd + 1) < 0) return '';
+  return arn.slice(serviceEnd + 1, regionEnd);
+}
+
+/** A role that cannot be read has no policies: its functions are not judged, the rules see none. */
+const NO_POLICIES: RolePolicies = { identity: [] };
+
+/**
+ * What is worth computing once per role and region rather than once per function: the condition contexts,
+ * the evaluations (functions of a role ask the same questions about `*` and shared resources), the
+ * outcomes of role-level rules, and which event-source families the role's functions use.
+ */
+interface RoleState {
+  readonly evaluator: Evaluator;
+  readonly outcomes: Map<Rule, RuleOutcome>;
+}
+
 class AccountIndex {
   readonly mappingsByFunction: Map<string, EventSourceMapping[]>;
   readonly invokeConfigsByFunction: Map<string, EventInvokeConfig[]>;
   readonly functionsByRole: Map<string, FunctionConfiguration[]>;
   readonly readErrorsByKey: Map<string, ReadError[]>;
   private readonly resolvedRoles = new Map<string, ResolvedRole>();
-  private readonly conditionContexts = new Map<string, Map<string, ConditionContext>>();
-  private readonly roleOutcomes = new Map<string, RuleOutcome>();
+  /** Role ARN → region → state. */
+  private readonly roleStates = new Map<string, Map<string, RoleState>>();
   private readonly familiesByFunction = new Map<string, Set<SourceFamily>>();
 
   constructor(readonly snapshot: AccountSnapshot) {
@@ -156,61 +182,19 @@ class AccountIndex {
     return resolved;
   }
 
-  /**
-   * Evaluation of the role's policies for one function, memoised: two rules ask each question. The cache
-   * lives as long as the function's audit (young garbage, cheap to collect); what is worth keeping per
-   * role (the statements relevant to each action, the condition contexts) is kept per role.
-   */
-  evaluator(roleArn: string, region: string, policies: RolePolicies): Evaluator {
-    const contextKey = `${roleArn}\u001f${region}`;
-    let contexts = this.conditionContexts.get(contextKey);
-    if (contexts === undefined) {
-      contexts = new Map();
-      this.conditionContexts.set(contextKey, contexts);
+  /** The per-role state of a role in a region (see `RoleState`), created on first use. */
+  roleState(roleArn: string, region: string, policies: RolePolicies): RoleState {
+    let byRegion = this.roleStates.get(roleArn);
+    if (byRegion === undefined) {
+      byRegion = new Map();
+      this.roleStates.set(roleArn, byRegion);
     }
-    const knownContexts = contexts;
-    const requestContext = (resource: string): ConditionContext => {
-      // The known keys depend on the resource only through the account its ARN shows (fifth field).
-      const account = arnAccount(resource);
-      let context = knownContexts.get(account);
-      if (context === undefined) {
-        context = conditionContext({ roleArn, region, resource });
-        knownContexts.set(account, context);
-      }
-      return context;
-    };
-    const results = new Map<string, EvaluationResult>();
-    return {
-      requestContext,
-      evaluate: (action, resource) => {
-        const key = `${action}\u001f${resource}`;
-        let result = results.get(key);
-        if (result === undefined) {
-          result = evaluate(policiesFor(policies, action), {
-            action,
-            resource,
-            context: requestContext(resource),
-          });
-          results.set(key, result);
-        }
-        return result;
-      },
-    };
-  }
-
-  /** The outcome of a rule that depends only on the role, computed once per role and region. */
-  roleOutcome(
-    rule: Rule,
-    context: RuleContext,
-    run: (rule: Rule, context: RuleContext) => RuleOutcome,
-  ): RuleOutcome {
-    const key = `${rule.id}\u001f${context.roleArn}\u001f${context.region}`;
-    let outcome = this.roleOutcomes.get(key);
-    if (outcome === undefined) {
-      outcome = run(rule, context);
-      this.roleOutcomes.set(key, outcome);
+    let state = byRegion.get(region);
+    if (state === undefined) {
+      state = { evaluator: createEvaluator(roleArn, region, policies), outcomes: new Map() };
+      byRegion.set(region, state);
     }
-    return outcome;
+    return state;
   }
 
   families(fn: FunctionConfiguration): Set<SourceFamily> {
@@ -229,6 +213,8 @@ class AccountIndex {
 
   /** Read errors that concern a function: its name or ARN, its role, the policies of its role. */
   readErrorsOf(fn: FunctionConfiguration, role: Role | undefined): ReadError[] {
+    // The common case, a complete read: nothing to look up.
+    if (this.readErrorsByKey.size === 0) return [];
     const roleName = fn.Role.split('/').at(-1) ?? fn.Role;
     const keys = new Set([
       fn.FunctionName,
@@ -241,6 +227,46 @@ class AccountIndex {
     for (const key of keys) for (const error of this.readErrorsByKey.get(key) ?? []) errors.add(error);
     return [...errors];
   }
+}
+
+/**
+ * Evaluation of a role's policies in one region, memoised by resource then action: two rules ask each
+ * question, and the functions of a role ask many of the same. Nested maps keyed by the requirement's own
+ * strings, so that a lookup hashes no new string.
+ */
+function createEvaluator(roleArn: string, region: string, policies: RolePolicies): Evaluator {
+  const contexts = new Map<string, ConditionContext>();
+  const requestContext = (resource: string): ConditionContext => {
+    // The known keys depend on the resource only through the account its ARN shows (fifth field).
+    const account = arnAccount(resource);
+    let context = contexts.get(account);
+    if (context === undefined) {
+      context = conditionContext({ roleArn, region, resource });
+      contexts.set(account, context);
+    }
+    return context;
+  };
+  const results = new Map<string, Map<string, EvaluationResult>>();
+  return {
+    requestContext,
+    evaluate: (action, resource) => {
+      let byAction = results.get(resource);
+      if (byAction === undefined) {
+        byAction = new Map();
+        results.set(resource, byAction);
+      }
+      let result = byAction.get(action);
+      if (result === undefined) {
+        result = evaluate(policiesFor(policies, action), {
+          action,
+          resource,
+          context: requestContext(resource),
+        });
+        byAction.set(action, result);
+      }
+      return result;
+    },
+  };
 }
 
 function inScope(fn: FunctionConfiguration, names: readonly string[] | undefined): boolean {
@@ -349,9 +375,10 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
       index.mappingsByFunction.get(fn.FunctionName) ?? [],
       index.invokeConfigsByFunction.get(fn.FunctionName) ?? [],
     );
-    const region = parseArn(fn.FunctionArn)?.region || snapshot.source.region || '';
-    const policies = resolved?.ok === true ? resolved.policies : { identity: [] };
-    const evaluator = index.evaluator(fn.Role, region, policies);
+    const region = arnRegion(fn.FunctionArn) || snapshot.source.region || '';
+    const policies = resolved?.ok === true ? resolved.policies : NO_POLICIES;
+    const state = index.roleState(fn.Role, region, policies);
+    const evaluator = state.evaluator;
     const context: RuleContext = {
       fn,
       region,
@@ -371,8 +398,14 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
     const raw: RawFinding[] = [];
     let ruleFailed = false;
     for (const rule of role === undefined ? ROLE_UNAVAILABLE_RULES : RULES) {
-      const outcome =
-        rule.scope === 'role' ? index.roleOutcome(rule, context, runRule) : runRule(rule, context);
+      let outcome: RuleOutcome | undefined;
+      if (rule.scope === 'role') {
+        outcome = state.outcomes.get(rule);
+        if (outcome === undefined) {
+          outcome = runRule(rule, context);
+          state.outcomes.set(rule, outcome);
+        }
+      } else outcome = runRule(rule, context);
       if ('error' in outcome) {
         ruleFailed = true;
         // A role-level outcome was computed for the role's first function: name this one.

@@ -7,7 +7,7 @@
  * Service control policies, resource control policies, session policies and resource-based policies are
  * outside what an account export shows, and outside v1.
  */
-import { and3, evaluateCondition, or3, substituteVariables, type Tristate } from './conditions.js';
+import { evaluateCondition, substituteVariables, type Tristate } from './conditions.js';
 import type { PolicyStatement, SourcedDocument } from './document.js';
 import type {
   ConditionContext,
@@ -18,8 +18,20 @@ import type {
 } from './evaluation-types.js';
 import { actionMatches, resourceMatches } from './match.js';
 
-function anyPattern(patterns: readonly string[], test: (pattern: string) => Tristate): Tristate {
-  return or3(patterns.map(test));
+/** Three-valued OR of a pattern list, without an intermediate array: the evaluator's innermost loop. */
+function anyResourcePattern(patterns: readonly string[], request: EvaluationRequest): Tristate {
+  let unknown = false;
+  for (const pattern of patterns) {
+    const matched = resourcePatternMatches(pattern, request);
+    if (matched === true) return true;
+    if (matched === 'unknown') unknown = true;
+  }
+  return unknown ? 'unknown' : false;
+}
+
+function anyActionPattern(patterns: readonly string[], action: string): boolean {
+  for (const pattern of patterns) if (actionMatches(pattern, action)) return true;
+  return false;
 }
 
 function resourcePatternMatches(pattern: string, request: EvaluationRequest): Tristate {
@@ -32,24 +44,27 @@ function resourcePatternMatches(pattern: string, request: EvaluationRequest): Tr
 
 /** Whether a statement applies to a request: its action, resource and condition all match. */
 export function statementApplies(statement: PolicyStatement, request: EvaluationRequest): Tristate {
-  let action: boolean;
-  if (statement.Action !== undefined) action = statement.Action.some((p) => actionMatches(p, request.action));
-  else if (statement.NotAction !== undefined)
-    action = !statement.NotAction.some((p) => actionMatches(p, request.action));
-  else return false;
-  if (!action) return false;
+  if (statement.Action !== undefined) {
+    if (!anyActionPattern(statement.Action, request.action)) return false;
+  } else if (statement.NotAction !== undefined) {
+    if (anyActionPattern(statement.NotAction, request.action)) return false;
+  } else return false;
 
   let resource: Tristate;
   if (statement.Resource !== undefined) {
-    resource = anyPattern(statement.Resource, (p) => resourcePatternMatches(p, request));
+    resource = anyResourcePattern(statement.Resource, request);
   } else if (statement.NotResource !== undefined) {
-    const excluded = anyPattern(statement.NotResource, (p) => resourcePatternMatches(p, request));
+    const excluded = anyResourcePattern(statement.NotResource, request);
     resource = excluded === 'unknown' ? 'unknown' : !excluded;
   } else {
     return false;
   }
   if (resource === false) return false;
-  return and3([resource, evaluateCondition(statement.Condition, request.context)]);
+  if (statement.Condition === undefined) return resource;
+  // Three-valued AND of the resource match and the condition: false wins, then unknown.
+  const condition = evaluateCondition(statement.Condition, request.context);
+  if (condition === false) return false;
+  return resource === 'unknown' || condition === 'unknown' ? 'unknown' : true;
 }
 
 interface Tally {

@@ -20,13 +20,17 @@ import type { Requirement } from '../requirements/derive.js';
 
 /** The recommended identity policy for a function's requirements; `null` when it needs nothing. */
 export function recommendPolicy(requirements: readonly Requirement[]): RecommendedPolicy | null {
-  const granted = new Set<string>();
+  // Action → resources granted so far (nested rather than an `action resource` key: no string to build).
+  const granted = new Map<string, Set<string>>();
   // Sid → action → resources, in order of first need.
   const bySid = new Map<string, Map<string, string[]>>();
   const grant = (sid: string, action: string, resource: string): void => {
-    const key = `${action} ${resource}`;
-    if (granted.has(key)) return;
-    granted.add(key);
+    let resourcesOfAction = granted.get(action);
+    if (resourcesOfAction === undefined) {
+      resourcesOfAction = new Set();
+      granted.set(action, resourcesOfAction);
+    } else if (resourcesOfAction.has(resource)) return;
+    resourcesOfAction.add(resource);
     let actions = bySid.get(sid);
     if (actions === undefined) {
       actions = new Map();
