@@ -102,7 +102,7 @@ const SECRET_NEED: ActionNeed = {
   resource: '{secret}',
   sid: 'ReadSecret{Name}',
   breaks:
-    'Lambda cannot read the secret {name} that authenticates the mapping to {source}: it cannot connect',
+    'Lambda cannot read the secret {item} that authenticates the mapping to {source}: it cannot connect',
 };
 
 function kinesisStreamNeeds(): ActionNeed[] {

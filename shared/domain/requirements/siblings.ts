@@ -67,12 +67,66 @@ function renamedResources(arn: Arn): string[] {
   return resource.includes('*') ? [] : [`${resource}-${SIBLING}`, SIBLING];
 }
 
-/** ARNs a least-privilege grant of `resource` does not match. Empty for `*` and for non-ARNs. */
-export function siblingResources(resource: string): string[] {
+/** How a sibling differs from the needed resource: another name, another region, another account. */
+export type SiblingScope = 'name' | 'region' | 'account';
+
+export interface SiblingProbe {
+  /** An invented ARN, only ever matched against policies: never shown to a person. */
+  readonly arn: string;
+  readonly scope: SiblingScope;
+}
+
+/** Siblings of `resource` with how each differs from it. Empty for `*` and for non-ARNs. */
+export function siblingProbes(resource: string): SiblingProbe[] {
   const arn = parseArn(resource);
   if (arn === undefined) return [];
-  const siblings = renamedResources(arn).map((renamed) => formatArn({ ...arn, resource: renamed }));
-  if (arn.region !== '') siblings.push(formatArn({ ...arn, region: otherRegion(arn.region) }));
-  if (arn.account !== '') siblings.push(formatArn({ ...arn, account: otherAccount(arn.account) }));
-  return siblings;
+  const probes: SiblingProbe[] = renamedResources(arn).map((renamed) => ({
+    arn: formatArn({ ...arn, resource: renamed }),
+    scope: 'name',
+  }));
+  if (arn.region !== '')
+    probes.push({ arn: formatArn({ ...arn, region: otherRegion(arn.region) }), scope: 'region' });
+  if (arn.account !== '')
+    probes.push({ arn: formatArn({ ...arn, account: otherAccount(arn.account) }), scope: 'account' });
+  return probes;
+}
+
+/** ARNs a least-privilege grant of `resource` does not match. Empty for `*` and for non-ARNs. */
+export function siblingResources(resource: string): string[] {
+  return siblingProbes(resource).map((probe) => probe.arn);
+}
+
+/** What a person calls the resource an ARN names (`queue`, `log group`, …), for messages. */
+export function resourceNoun(resource: string): string {
+  const arn = parseArn(resource);
+  switch (arn?.service) {
+    case 'sqs':
+      return 'queue';
+    case 'sns':
+      return 'topic';
+    case 'logs':
+      return 'log group';
+    case 's3':
+      return arn.resource.includes('/') ? 'object' : 'bucket';
+    case 'kinesis':
+      return arn.resource.includes('/consumer/') ? 'stream consumer' : 'stream';
+    case 'dynamodb':
+      return arn.resource.includes('/stream/') ? 'table stream' : 'table';
+    case 'kafka':
+      if (arn.resource.startsWith('topic/')) return 'topic';
+      if (arn.resource.startsWith('group/')) return 'consumer group';
+      return 'cluster';
+    case 'mq':
+      return 'broker';
+    case 'rds':
+      return 'cluster';
+    case 'lambda':
+      return 'function';
+    case 'secretsmanager':
+      return 'secret';
+    case 'events':
+      return 'event bus';
+    default:
+      return 'resource';
+  }
 }
