@@ -18,27 +18,38 @@
 import type { RecommendedPolicy, RecommendedStatement } from '../report.js';
 import type { Requirement } from '../requirements/derive.js';
 
-/** The recommended identity policy for a function's requirements; `null` when it needs nothing. */
+interface SidGrants {
+  readonly sid: string;
+  /** Actions in order of first need, each with its resources in order of need. */
+  readonly actions: { readonly action: string; readonly resources: string[] }[];
+}
+
+/**
+ * The recommended identity policy for a function's requirements; `null` when it needs nothing. A function
+ * has a dozen requirements or so: plain arrays searched linearly cost less here than maps and sets, and
+ * this runs once per function of the account.
+ */
 export function recommendPolicy(requirements: readonly Requirement[]): RecommendedPolicy | null {
-  // Action → resources granted so far (nested rather than an `action resource` key: no string to build).
-  const granted = new Map<string, Set<string>>();
   // Sid → action → resources, in order of first need.
-  const bySid = new Map<string, Map<string, string[]>>();
-  const grant = (sid: string, action: string, resource: string): void => {
-    let resourcesOfAction = granted.get(action);
-    if (resourcesOfAction === undefined) {
-      resourcesOfAction = new Set();
-      granted.set(action, resourcesOfAction);
-    } else if (resourcesOfAction.has(resource)) return;
-    resourcesOfAction.add(resource);
-    let actions = bySid.get(sid);
-    if (actions === undefined) {
-      actions = new Map();
-      bySid.set(sid, actions);
+  const bySid: SidGrants[] = [];
+  const isGranted = (action: string, resource: string): boolean => {
+    for (const grants of bySid) {
+      for (const granted of grants.actions) {
+        if (granted.action === action && granted.resources.includes(resource)) return true;
+      }
     }
-    const resources = actions.get(action);
-    if (resources === undefined) actions.set(action, [resource]);
-    else resources.push(resource);
+    return false;
+  };
+  const grant = (sid: string, action: string, resource: string): void => {
+    if (isGranted(action, resource)) return;
+    let grants = bySid.find((candidate) => candidate.sid === sid);
+    if (grants === undefined) {
+      grants = { sid, actions: [] };
+      bySid.push(grants);
+    }
+    const granted = grants.actions.find((candidate) => candidate.action === action);
+    if (granted === undefined) grants.actions.push({ action, resources: [resource] });
+    else granted.resources.push(resource);
   };
   for (const requirement of requirements) {
     const action = requirement.actions[0];
@@ -50,22 +61,19 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
   }
 
   const statements: RecommendedStatement[] = [];
-  const usedSids = new Set(bySid.keys());
-  for (const [sid, actions] of bySid) {
+  const usedSids = new Set(bySid.map((grants) => grants.sid));
+  for (const { sid, actions } of bySid) {
     // Actions that share exactly the same resources go in one statement.
-    const byResources = new Map<string, { actions: string[]; resources: string[] }>();
-    for (const [action, resources] of actions) {
+    const groups: { key: string; actions: string[]; resources: string[] }[] = [];
+    for (const { action, resources } of actions) {
       const sorted = resources.length > 1 ? [...resources].sort() : resources;
       const key = sorted.length === 1 ? (sorted[0] ?? '') : sorted.join('\n');
-      const group = byResources.get(key);
-      if (group === undefined) byResources.set(key, { actions: [action], resources: sorted });
+      const group = groups.find((candidate) => candidate.key === key);
+      if (group === undefined) groups.push({ key, actions: [action], resources: sorted });
       else group.actions.push(action);
     }
-    const groups =
-      byResources.size === 1
-        ? [...byResources]
-        : [...byResources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    groups.forEach(([, group], index) => {
+    if (groups.length > 1) groups.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    groups.forEach((group, index) => {
       let unique = sid;
       // A second resource set under one Sid gets a numbered Sid that no other statement uses.
       for (let n = index + 1; index > 0 && usedSids.has(unique); n++) unique = `${sid}${n}`;

@@ -176,30 +176,43 @@ function listKey(template: string, bindings: Bindings): string | undefined {
   return undefined;
 }
 
-function expandNeed(entry: CatalogEntry, need: ActionNeed, context: Context): Requirement[] {
-  if (need.when !== undefined && !context.conditions.has(need.when)) return [];
+function requirementOf(entry: CatalogEntry, need: ActionNeed, context: Context, item?: string): Requirement {
+  const resource = fill(need.resource, context.bindings, item);
+  return {
+    entryId: entry.id,
+    actions: need.anyOf,
+    resource,
+    grantResource: need.grant === undefined ? resource : fill(need.grant, context.bindings, item),
+    cause: context.cause,
+    mode: need.mode ?? 'exact',
+    // Always present (maybe undefined) so that every requirement has the same shape: V8 keeps it fast.
+    unverifiable: need.unverifiable,
+    docsUrl: entry.docsUrl,
+    disabled: context.disabled,
+    severity: entry.severity,
+    breaks: fill(need.breaks, context.bindings, item),
+    origin: context.origin,
+    sid: fill(need.sid, context.bindings, item),
+  };
+}
+
+/** Appends the requirements of one need to `result`: one, or one per item of its list placeholder. */
+function expandNeed(entry: CatalogEntry, need: ActionNeed, context: Context, result: Requirement[]): void {
+  if (need.when !== undefined && !context.conditions.has(need.when)) return;
   const key = listKey(need.resource, context.bindings);
-  const items: readonly (string | undefined)[] =
-    key === undefined ? [undefined] : [...new Set(context.bindings[key] as readonly string[])];
-  return items.map((item) => {
-    const resource = fill(need.resource, context.bindings, item);
-    return {
-      entryId: entry.id,
-      actions: need.anyOf,
-      resource,
-      grantResource: need.grant === undefined ? resource : fill(need.grant, context.bindings, item),
-      cause: context.cause,
-      mode: need.mode ?? 'exact',
-      // Always present (maybe undefined) so that every requirement has the same shape: V8 keeps it fast.
-      unverifiable: need.unverifiable,
-      docsUrl: entry.docsUrl,
-      disabled: context.disabled,
-      severity: entry.severity,
-      breaks: fill(need.breaks, context.bindings, item),
-      origin: context.origin,
-      sid: fill(need.sid, context.bindings, item),
-    };
-  });
+  if (key === undefined) {
+    result.push(requirementOf(entry, need, context));
+    return;
+  }
+  const list = context.bindings[key] as readonly string[];
+  for (const item of list.length > 1 ? new Set(list) : list)
+    result.push(requirementOf(entry, need, context, item));
+}
+
+function expandEntries(scope: string, context: Context, result: Requirement[]): void {
+  for (const entry of entries(scope)) {
+    for (const need of entry.needs) expandNeed(entry, need, context, result);
+  }
 }
 
 /** Catalog entries by scope (`logs`, `event-source:sqs`, `async-destination:s3`, …), built once. */
@@ -214,6 +227,18 @@ for (const entry of REQUIREMENT_CATALOG) {
         : scope.kind;
   ENTRIES_BY_SCOPE.set(key, [...(ENTRIES_BY_SCOPE.get(key) ?? []), entry]);
 }
+
+/** `event-source:KIND` scope keys, built once rather than per mapping. */
+const EVENT_SOURCE_SCOPE: Readonly<Record<EventSourceKind, string>> = {
+  sqs: 'event-source:sqs',
+  kinesis: 'event-source:kinesis',
+  'kinesis-consumer': 'event-source:kinesis-consumer',
+  'dynamodb-streams': 'event-source:dynamodb-streams',
+  msk: 'event-source:msk',
+  'self-managed-kafka': 'event-source:self-managed-kafka',
+  mq: 'event-source:mq',
+  documentdb: 'event-source:documentdb',
+};
 
 function entries(scope: string): readonly CatalogEntry[] {
   return ENTRIES_BY_SCOPE.get(scope) ?? [];
@@ -249,9 +274,7 @@ function settingRequirements(
       conditions: new Set(),
       bindings,
     };
-    for (const entry of entries(scope)) {
-      for (const need of entry.needs) result.push(...expandNeed(entry, need, context));
-    }
+    expandEntries(scope, context, result);
   };
 
   const logGroup = fn.LoggingConfig?.LogGroup ?? `/aws/lambda/${fn.FunctionName}`;
@@ -314,9 +337,7 @@ function invokeConfigRequirements(
         conditions: new Set(),
         bindings: destinationBindings(place, target),
       };
-      for (const entry of entries(`async-destination:${kind}`)) {
-        for (const need of entry.needs) result.push(...expandNeed(entry, need, context));
-      }
+      expandEntries(`async-destination:${kind}`, context, result);
     }
   }
   return result;
@@ -401,9 +422,7 @@ function mappingRequirements(
     bindings: mappingBindings(mapping, kind, place),
   };
   const result: Requirement[] = [];
-  for (const entry of entries(`event-source:${kind}`)) {
-    for (const need of entry.needs) result.push(...expandNeed(entry, need, context));
-  }
+  expandEntries(EVENT_SOURCE_SCOPE[kind], context, result);
 
   const onFailure = mapping.DestinationConfig?.OnFailure?.Destination;
   if (onFailure !== undefined && onFailure !== '') {
@@ -418,7 +437,7 @@ function mappingRequirements(
     }
     const destinationContext: Context = { ...context, bindings: destinationBindings(place, onFailure) };
     for (const entry of matching) {
-      for (const need of entry.needs) result.push(...expandNeed(entry, need, destinationContext));
+      for (const need of entry.needs) expandNeed(entry, need, destinationContext, result);
     }
   }
   return result;
