@@ -11,11 +11,11 @@ import { actionMatches, hasWildcard } from '../policy/match.js';
 interface IndexedDocument {
   readonly source: string;
   readonly version?: string;
+  readonly statements: readonly PolicyStatement[];
   /** Statements naming the action literally, by lower-cased action. */
   readonly literal: ReadonlyMap<string, readonly PolicyStatement[]>;
   /** Statements with a wildcard Action or a NotAction: matched per action. */
   readonly patterns: readonly PolicyStatement[];
-  readonly position: ReadonlyMap<PolicyStatement, number>;
 }
 
 interface ActionIndex {
@@ -27,26 +27,26 @@ interface ActionIndex {
 function indexDocument({ source, document }: SourcedDocument): IndexedDocument {
   const literal = new Map<string, PolicyStatement[]>();
   const patterns: PolicyStatement[] = [];
-  const position = new Map<PolicyStatement, number>();
-  document.Statement.forEach((statement, index) => {
-    position.set(statement, index);
+  for (const statement of document.Statement) {
     const actions = statement.Action;
     if (actions === undefined || actions.some(hasWildcard)) {
       if (actions !== undefined || statement.NotAction !== undefined) patterns.push(statement);
-      return;
+      continue;
     }
-    for (const action of new Set(actions.map((a) => a.toLowerCase()))) {
-      const list = literal.get(action);
-      if (list === undefined) literal.set(action, [statement]);
-      else list.push(statement);
+    for (const action of actions) {
+      const lower = action.toLowerCase();
+      const list = literal.get(lower);
+      if (list === undefined) literal.set(lower, [statement]);
+      // An action listed twice in one statement keeps the statement once.
+      else if (list[list.length - 1] !== statement) list.push(statement);
     }
-  });
+  }
   return {
     source,
     ...(document.Version === undefined ? {} : { version: document.Version }),
+    statements: document.Statement,
     literal,
     patterns,
-    position,
   };
 }
 
@@ -65,18 +65,19 @@ function relevantStatements(
   );
   if (matched.length === 0) return named;
   if (named.length === 0) return matched;
-  return [...named, ...matched].sort(
-    (a, b) => (indexed.position.get(a) ?? 0) - (indexed.position.get(b) ?? 0),
-  );
+  // Both kinds (rare): back to document order.
+  const relevant = new Set([...named, ...matched]);
+  return indexed.statements.filter((statement) => relevant.has(statement));
 }
 
 function relevantDocument(indexed: IndexedDocument, statements: readonly PolicyStatement[]): SourcedDocument {
+  // Two literal shapes rather than a spread: this runs for every role and action.
   return {
     source: indexed.source,
-    document: {
-      ...(indexed.version === undefined ? {} : { Version: indexed.version }),
-      Statement: statements,
-    },
+    document:
+      indexed.version === undefined
+        ? { Statement: statements }
+        : { Version: indexed.version, Statement: statements },
   };
 }
 

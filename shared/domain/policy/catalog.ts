@@ -55,16 +55,32 @@ export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
     return colon <= 0 ? undefined : [action.slice(0, colon).toLowerCase(), action.slice(colon + 1)];
   };
 
+  // Policies repeat the same few hundred action names across thousands of statements: answer each once.
+  // Bounded, as match.ts's pattern caches are, so that a long-running handler cannot grow them without limit.
+  const known = new Map<string, boolean | undefined>();
+  const canonicals = new Map<string, string | undefined>();
+  const remember = <T>(cache: Map<string, T>, key: string, value: T): T => {
+    if (cache.size > 50_000) cache.clear();
+    cache.set(key, value);
+    return value;
+  };
+
   return {
     has(action) {
+      if (known.has(action)) return known.get(action);
       const parts = split(action);
-      if (parts === undefined) return undefined;
+      if (parts === undefined) return remember(known, action, undefined);
       const actions = services.get(parts[0]);
-      return actions === undefined ? undefined : actions.has(parts[1].toLowerCase());
+      return remember(known, action, actions === undefined ? undefined : actions.has(parts[1].toLowerCase()));
     },
     canonical(action) {
+      if (canonicals.has(action)) return canonicals.get(action);
       const parts = split(action);
-      return parts === undefined ? undefined : services.get(parts[0])?.get(parts[1].toLowerCase());
+      return remember(
+        canonicals,
+        action,
+        parts === undefined ? undefined : services.get(parts[0])?.get(parts[1].toLowerCase()),
+      );
     },
     expand(pattern) {
       if (pattern === '*') return [...services.values()].flatMap((actions) => [...actions.values()]);

@@ -244,11 +244,12 @@ function entries(scope: string): readonly CatalogEntry[] {
   return ENTRIES_BY_SCOPE.get(scope) ?? [];
 }
 
-interface FunctionPlace {
+/** A type rather than an interface, so that it serves as the bindings of settings that need no more. */
+type FunctionPlace = {
   readonly P: string;
   readonly R: string;
   readonly A: string;
-}
+};
 
 function placeOf(fn: FunctionConfiguration): FunctionPlace {
   const arn = parseArn(fn.FunctionArn);
@@ -257,7 +258,15 @@ function placeOf(fn: FunctionConfiguration): FunctionPlace {
 
 function destinationBindings(place: FunctionPlace, target: string): Bindings {
   const name = isBucketArn(target) ? (bucketName(target) ?? target) : shortName(target);
-  return { ...place, target, bucket: bucketName(target) ?? '', name, Name: sidName(name) };
+  return {
+    P: place.P,
+    R: place.R,
+    A: place.A,
+    target,
+    bucket: bucketName(target) ?? '',
+    name,
+    Name: sidName(name),
+  };
 }
 
 function settingRequirements(
@@ -284,9 +293,9 @@ function settingRequirements(
     name: logGroup,
   });
   if ((fn.VpcConfig?.SubnetIds ?? []).length > 0)
-    add('vpc', 'VpcConfig', "the function's VPC configuration", { ...place });
+    add('vpc', 'VpcConfig', "the function's VPC configuration", place);
   if (fn.TracingConfig?.Mode === 'Active')
-    add('tracing', 'TracingConfig', "the function's active tracing", { ...place });
+    add('tracing', 'TracingConfig', "the function's active tracing", place);
 
   const deadLetter = fn.DeadLetterConfig?.TargetArn;
   if (deadLetter !== undefined && deadLetter !== '') {
@@ -347,7 +356,9 @@ function mappingBindings(mapping: EventSourceMapping, kind: EventSourceKind, pla
   const source = mapping.EventSourceArn ?? '';
   const arn = parseArn(source);
   const bindings: Record<string, string | readonly string[]> = {
-    ...place,
+    P: place.P,
+    R: place.R,
+    A: place.A,
     source,
     secret: secretsOf(mapping),
   };
