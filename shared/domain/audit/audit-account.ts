@@ -29,7 +29,7 @@ import type {
   Role,
 } from '../model.js';
 import type { ActionCatalog } from '../policy/action-catalog.js';
-import { conditionContext, evaluate } from '../policy/evaluate.js';
+import { conditionContext } from '../policy/evaluate.js';
 import type { ConditionContext, EvaluationResult, RolePolicies } from '../policy/evaluation-types.js';
 import { recommendPolicy } from '../recommend/recommend-policy.js';
 import {
@@ -45,7 +45,7 @@ import { deriveRequirements, eventSourceKind } from '../requirements/derive.js';
 import { ROLE_UNAVAILABLE_RULES, RULES } from '../rules/index.js';
 import type { RawFinding, Rule, RuleContext } from '../rules/types.js';
 import { type Suppression, suppressionReason } from '../suppressions.js';
-import { policiesFor } from './relevant-policies.js';
+import { evaluateRelevant } from './relevant-policies.js';
 import { policyArnsOf, type ResolvedRole, resolveRole } from './role-policies.js';
 
 export interface AuditOptions {
@@ -136,11 +136,16 @@ const NO_POLICIES: RolePolicies = { identity: [] };
 
 /**
  * What is worth computing once per role and region rather than once per function: the condition contexts,
- * the evaluations (functions of a role ask the same questions about `*` and shared resources), the
- * outcomes of role-level rules, and which event-source families the role's functions use.
+ * the evaluations on `*` (every function of a role asks the same ones: VPC, Kafka brokers, stream
+ * listing), and the outcomes of role-level rules.
  */
 interface RoleState {
-  readonly evaluator: Evaluator;
+  readonly roleArn: string;
+  readonly region: string;
+  readonly policies: RolePolicies;
+  readonly requestContext: (resource: string) => ConditionContext;
+  /** Evaluations of actions on `*`, by action. */
+  readonly onEveryResource: Map<string, EvaluationResult>;
   readonly outcomes: Map<Rule, RuleOutcome>;
 }
 
@@ -191,7 +196,14 @@ class AccountIndex {
     }
     let state = byRegion.get(region);
     if (state === undefined) {
-      state = { evaluator: createEvaluator(roleArn, region, policies), outcomes: new Map() };
+      state = {
+        roleArn,
+        region,
+        policies,
+        requestContext: requestContextOf(roleArn, region),
+        onEveryResource: new Map(),
+        outcomes: new Map(),
+      };
       byRegion.set(region, state);
     }
     return state;
@@ -229,14 +241,10 @@ class AccountIndex {
   }
 }
 
-/**
- * Evaluation of a role's policies in one region, memoised by resource then action: two rules ask each
- * question, and the functions of a role ask many of the same. Nested maps keyed by the requirement's own
- * strings, so that a lookup hashes no new string.
- */
-function createEvaluator(roleArn: string, region: string, policies: RolePolicies): Evaluator {
+/** The condition keys known for requests of a role in a region, memoised by the resource's account. */
+function requestContextOf(roleArn: string, region: string): (resource: string) => ConditionContext {
   const contexts = new Map<string, ConditionContext>();
-  const requestContext = (resource: string): ConditionContext => {
+  return (resource) => {
     // The known keys depend on the resource only through the account its ARN shows (fifth field).
     const account = arnAccount(resource);
     let context = contexts.get(account);
@@ -246,24 +254,39 @@ function createEvaluator(roleArn: string, region: string, policies: RolePolicies
     }
     return context;
   };
-  const results = new Map<string, Map<string, EvaluationResult>>();
+}
+
+/**
+ * Evaluation of the role's policies for one function, memoised: two rules ask each question. Evaluations
+ * on `*` are kept per role (every function of the role asks the same ones); the others, about the
+ * function's own dozen resources, sit in a short list searched linearly, which costs less than maps here
+ * and lives as long as the function's audit (young garbage, cheap to collect).
+ */
+function functionEvaluator(state: RoleState): Evaluator {
+  const { policies, requestContext, onEveryResource } = state;
+  const actions: string[] = [];
+  const resources: string[] = [];
+  const results: EvaluationResult[] = [];
+  const compute = (action: string, resource: string): EvaluationResult =>
+    evaluateRelevant(policies, { action, resource, context: requestContext(resource) });
   return {
     requestContext,
     evaluate: (action, resource) => {
-      let byAction = results.get(resource);
-      if (byAction === undefined) {
-        byAction = new Map();
-        results.set(resource, byAction);
+      if (resource === '*') {
+        let result = onEveryResource.get(action);
+        if (result === undefined) {
+          result = compute(action, resource);
+          onEveryResource.set(action, result);
+        }
+        return result;
       }
-      let result = byAction.get(action);
-      if (result === undefined) {
-        result = evaluate(policiesFor(policies, action), {
-          action,
-          resource,
-          context: requestContext(resource),
-        });
-        byAction.set(action, result);
+      for (let i = 0; i < results.length; i++) {
+        if (actions[i] === action && resources[i] === resource) return results[i] as EvaluationResult;
       }
+      const result = compute(action, resource);
+      actions.push(action);
+      resources.push(resource);
+      results.push(result);
       return result;
     },
   };
@@ -378,7 +401,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
     const region = arnRegion(fn.FunctionArn) || snapshot.source.region || '';
     const policies = resolved?.ok === true ? resolved.policies : NO_POLICIES;
     const state = index.roleState(fn.Role, region, policies);
-    const evaluator = state.evaluator;
+    const evaluator = functionEvaluator(state);
     const context: RuleContext = {
       fn,
       region,

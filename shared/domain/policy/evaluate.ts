@@ -8,7 +8,7 @@
  * outside what an account export shows, and outside v1.
  */
 import { evaluateCondition, substituteVariables, type Tristate } from './conditions.js';
-import type { PolicyStatement, SourcedDocument } from './document.js';
+import type { PolicyStatement } from './document.js';
 import type {
   ConditionContext,
   EvaluationRequest,
@@ -67,51 +67,89 @@ export function statementApplies(statement: PolicyStatement, request: Evaluation
   return resource === 'unknown' || condition === 'unknown' ? 'unknown' : true;
 }
 
-interface Tally {
-  readonly allow: StatementRef[];
-  readonly allowUndecided: StatementRef[];
-  readonly deny: StatementRef[];
-  readonly denyUndecided: StatementRef[];
+/** What the statements that apply to a request say, by effect; each list is created on first use. */
+export interface Tally {
+  allow: StatementRef[] | undefined;
+  allowUndecided: StatementRef[] | undefined;
+  deny: StatementRef[] | undefined;
+  denyUndecided: StatementRef[] | undefined;
 }
 
-function tally(documents: readonly SourcedDocument[], request: EvaluationRequest): Tally {
-  const result: Tally = { allow: [], allowUndecided: [], deny: [], denyUndecided: [] };
-  for (const { source, document } of documents) {
-    for (const statement of document.Statement) {
-      const applies = statementApplies(statement, request);
-      if (applies === false) continue;
-      const ref = { source, statement: statement.id };
-      if (statement.Effect === 'Deny') (applies === true ? result.deny : result.denyUndecided).push(ref);
-      else (applies === true ? result.allow : result.allowUndecided).push(ref);
-    }
+export function newTally(): Tally {
+  return { allow: undefined, allowUndecided: undefined, deny: undefined, denyUndecided: undefined };
+}
+
+/** Adds to `tally` the statements of one document (or the part of it that can match) that apply. */
+export function tallyStatements(
+  tally: Tally,
+  source: string,
+  statements: readonly PolicyStatement[],
+  request: EvaluationRequest,
+): void {
+  for (const statement of statements) {
+    const applies = statementApplies(statement, request);
+    if (applies === false) continue;
+    const ref = { source, statement: statement.id };
+    if (statement.Effect === 'Deny') {
+      if (applies === true) tally.deny = appended(tally.deny, ref);
+      else tally.denyUndecided = appended(tally.denyUndecided, ref);
+    } else if (applies === true) tally.allow = appended(tally.allow, ref);
+    else tally.allowUndecided = appended(tally.allowUndecided, ref);
   }
-  return result;
+}
+
+function appended(list: StatementRef[] | undefined, ref: StatementRef): StatementRef[] {
+  if (list === undefined) return [ref];
+  list.push(ref);
+  return list;
+}
+
+const NONE: readonly StatementRef[] = [];
+
+/**
+ * IAM's decision from the tallies of the identity policies and of the permissions boundary (`undefined`
+ * when the role has none; `boundarySource` names it).
+ */
+export function decide(
+  identity: Tally,
+  boundary: Tally | undefined,
+  boundarySource: string,
+): EvaluationResult {
+  if (identity.deny !== undefined || boundary?.deny !== undefined) {
+    return { decision: 'explicit-deny', deniedBy: [...(identity.deny ?? NONE), ...(boundary?.deny ?? NONE)] };
+  }
+  if (identity.allow === undefined && identity.allowUndecided === undefined)
+    return { decision: 'implicit-deny' };
+  if (boundary !== undefined && boundary.allow === undefined && boundary.allowUndecided === undefined) {
+    return { decision: 'boundary', boundary: boundarySource };
+  }
+  if (
+    identity.denyUndecided !== undefined ||
+    boundary?.denyUndecided !== undefined ||
+    identity.allow === undefined ||
+    (boundary !== undefined && boundary.allow === undefined)
+  ) {
+    const undecided = [
+      ...(identity.denyUndecided ?? NONE),
+      ...(boundary?.denyUndecided ?? NONE),
+      ...(identity.allow === undefined ? (identity.allowUndecided ?? NONE) : NONE),
+      ...(boundary !== undefined && boundary.allow === undefined ? (boundary.allowUndecided ?? NONE) : NONE),
+    ];
+    if (undecided.length > 0) return { decision: 'conditional', undecided };
+  }
+  return { decision: 'allowed', allowedBy: identity.allow ?? NONE };
 }
 
 /** Decides whether the role's policies allow one request. */
 export function evaluate(policies: RolePolicies, request: EvaluationRequest): EvaluationResult {
-  const identity = tally(policies.identity, request);
-  const boundary = policies.boundary === undefined ? undefined : tally([policies.boundary], request);
-
-  const deniedBy = [...identity.deny, ...(boundary?.deny ?? [])];
-  if (deniedBy.length > 0) return { decision: 'explicit-deny', deniedBy };
-
-  if (identity.allow.length === 0 && identity.allowUndecided.length === 0)
-    return { decision: 'implicit-deny' };
-  if (boundary !== undefined && policies.boundary !== undefined) {
-    if (boundary.allow.length === 0 && boundary.allowUndecided.length === 0) {
-      return { decision: 'boundary', boundary: policies.boundary.source };
-    }
+  const identity = newTally();
+  for (const { source, document } of policies.identity) {
+    tallyStatements(identity, source, document.Statement, request);
   }
-
-  const undecided = [
-    ...identity.denyUndecided,
-    ...(boundary?.denyUndecided ?? []),
-    ...(identity.allow.length === 0 ? identity.allowUndecided : []),
-    ...(boundary !== undefined && boundary.allow.length === 0 ? boundary.allowUndecided : []),
-  ];
-  if (undecided.length > 0) return { decision: 'conditional', undecided };
-  return { decision: 'allowed', allowedBy: identity.allow };
+  if (policies.boundary === undefined) return decide(identity, undefined, '');
+  const boundary = newTally();
+  tallyStatements(boundary, policies.boundary.source, policies.boundary.document.Statement, request);
+  return decide(identity, boundary, policies.boundary.source);
 }
 
 const ACCOUNT = /^\d{12}$/;

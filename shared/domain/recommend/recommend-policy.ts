@@ -32,36 +32,17 @@ interface SidGrants {
 export function recommendPolicy(requirements: readonly Requirement[]): RecommendedPolicy | null {
   // Sid → action → resources, in order of first need.
   const bySid: SidGrants[] = [];
-  const isGranted = (action: string, resource: string): boolean => {
-    for (const grants of bySid) {
-      for (const granted of grants.actions) {
-        if (granted.action === action && granted.resources.includes(resource)) return true;
-      }
-    }
-    return false;
-  };
-  const grant = (sid: string, action: string, resource: string): void => {
-    if (isGranted(action, resource)) return;
-    let grants = bySid.find((candidate) => candidate.sid === sid);
-    if (grants === undefined) {
-      grants = { sid, actions: [] };
-      bySid.push(grants);
-    }
-    const granted = grants.actions.find((candidate) => candidate.action === action);
-    if (granted === undefined) grants.actions.push({ action, resources: [resource] });
-    else granted.resources.push(resource);
-  };
   for (const requirement of requirements) {
     const action = requirement.actions[0];
     if (action === undefined) continue;
-    grant(requirement.sid, action, requirement.grantResource);
+    grant(bySid, requirement.sid, action, requirement.grantResource);
     if (requirement.entryId === 'logs' && action === 'logs:CreateLogStream') {
-      grant(requirement.sid, 'logs:CreateLogGroup', requirement.grantResource);
+      grant(bySid, requirement.sid, 'logs:CreateLogGroup', requirement.grantResource);
     }
   }
 
   const statements: RecommendedStatement[] = [];
-  const usedSids = new Set(bySid.map((grants) => grants.sid));
+  let usedSids: Set<string> | undefined;
   for (const { sid, actions } of bySid) {
     // Actions that share exactly the same resources go in one statement.
     const groups: { key: string; actions: string[]; resources: string[] }[] = [];
@@ -73,18 +54,43 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
       else group.actions.push(action);
     }
     if (groups.length > 1) groups.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    groups.forEach((group, index) => {
+    for (let index = 0; index < groups.length; index++) {
+      const group = groups[index] as (typeof groups)[number];
       let unique = sid;
-      // A second resource set under one Sid gets a numbered Sid that no other statement uses.
-      for (let n = index + 1; index > 0 && usedSids.has(unique); n++) unique = `${sid}${n}`;
-      usedSids.add(unique);
+      if (index > 0) {
+        // A second resource set under one Sid gets a numbered Sid that no other statement uses.
+        usedSids ??= new Set(bySid.map((grants) => grants.sid));
+        for (let n = index + 1; usedSids.has(unique); n++) unique = `${sid}${n}`;
+        usedSids.add(unique);
+      }
       statements.push({
         Sid: unique,
         Effect: 'Allow',
-        Action: group.actions.sort(),
+        Action: group.actions.length > 1 ? group.actions.sort() : group.actions,
         Resource: group.resources,
       });
-    });
+    }
   }
   return statements.length === 0 ? null : { Version: '2012-10-17', Statement: statements };
+}
+
+function isGranted(bySid: readonly SidGrants[], action: string, resource: string): boolean {
+  for (const grants of bySid) {
+    for (const granted of grants.actions) {
+      if (granted.action === action && granted.resources.includes(resource)) return true;
+    }
+  }
+  return false;
+}
+
+function grant(bySid: SidGrants[], sid: string, action: string, resource: string): void {
+  if (isGranted(bySid, action, resource)) return;
+  let grants = bySid.find((candidate) => candidate.sid === sid);
+  if (grants === undefined) {
+    grants = { sid, actions: [] };
+    bySid.push(grants);
+  }
+  const granted = grants.actions.find((candidate) => candidate.action === action);
+  if (granted === undefined) grants.actions.push({ action, resources: [resource] });
+  else granted.resources.push(resource);
 }
