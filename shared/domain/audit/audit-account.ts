@@ -44,6 +44,7 @@ import { FAMILY_OF_SOURCE, type SourceFamily } from '../requirements/catalog.js'
 import { deriveRequirements, eventSourceKind } from '../requirements/derive.js';
 import { ROLE_UNAVAILABLE_RULES, RULES } from '../rules/index.js';
 import type { RawFinding, Rule, RuleContext } from '../rules/types.js';
+import { sortSmall } from '../small-sort.js';
 import { type Suppression, suppressionReason } from '../suppressions.js';
 import { evaluateRelevant } from './relevant-policies.js';
 import { policyArnsOf, type ResolvedRole, resolveRole } from './role-policies.js';
@@ -158,6 +159,7 @@ class AccountIndex {
   /** Role ARN → region → state. */
   private readonly roleStates = new Map<string, Map<string, RoleState>>();
   private readonly familiesByFunction = new Map<string, Set<SourceFamily>>();
+  private readonly sortedNamesByRole = new Map<string, string[]>();
 
   constructor(readonly snapshot: AccountSnapshot) {
     this.mappingsByFunction = groupBy(snapshot.eventSourceMappings, (mapping) =>
@@ -207,6 +209,16 @@ class AccountIndex {
       byRegion.set(region, state);
     }
     return state;
+  }
+
+  /** The names of a role's functions, sorted; computed once per role. */
+  functionNamesOfRole(roleArn: string): readonly string[] {
+    let names = this.sortedNamesByRole.get(roleArn);
+    if (names === undefined) {
+      names = (this.functionsByRole.get(roleArn) ?? []).map((other) => other.FunctionName).sort();
+      this.sortedNamesByRole.set(roleArn, names);
+    }
+    return names;
   }
 
   families(fn: FunctionConfiguration): Set<SourceFamily> {
@@ -313,6 +325,8 @@ function finalise(
   role: Role | undefined,
   suppressions: readonly Suppression[],
 ): Finding[] {
+  // Most functions of an account have nothing to report.
+  if (raw.length === 0) return [];
   const byId = new Map<string, Finding>();
   for (const { actions, ...finding } of raw) {
     const id = findingId({
@@ -342,7 +356,7 @@ function finalise(
       ...(reason === undefined ? {} : { suppressed: true, suppressionReason: reason }),
     });
   }
-  return [...byId.values()].sort(compareFindings);
+  return sortSmall([...byId.values()], compareFindings);
 }
 
 /** Audits every function of the snapshot (or those named in `options.functionNames`). */
@@ -379,10 +393,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
       continue;
     }
 
-    const sharedWith = (index.functionsByRole.get(fn.Role) ?? [])
-      .filter((other) => other.FunctionName !== fn.FunctionName)
-      .map((other) => other.FunctionName)
-      .sort();
+    const sharedWith = index.functionNamesOfRole(fn.Role).filter((other) => other !== fn.FunctionName);
     const familiesOfOthers = new Map<SourceFamily, string[]>();
     for (const other of index.functionsByRole.get(fn.Role) ?? []) {
       if (other.FunctionName === fn.FunctionName) continue;

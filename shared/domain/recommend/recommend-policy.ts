@@ -17,6 +17,7 @@
  */
 import type { RecommendedPolicy, RecommendedStatement } from '../report.js';
 import type { Requirement } from '../requirements/derive.js';
+import { compareCodeUnits, sortSmall } from '../small-sort.js';
 
 interface SidGrants {
   readonly sid: string;
@@ -47,13 +48,14 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
     // Actions that share exactly the same resources go in one statement.
     const groups: { key: string; actions: string[]; resources: string[] }[] = [];
     for (const { action, resources } of actions) {
-      const sorted = resources.length > 1 ? [...resources].sort() : resources;
+      const sorted = resources.length > 1 ? sortSmall([...resources], compareCodeUnits) : resources;
       const key = sorted.length === 1 ? (sorted[0] ?? '') : sorted.join('\n');
-      const group = groups.find((candidate) => candidate.key === key);
+      let group: (typeof groups)[number] | undefined;
+      for (const candidate of groups) if (candidate.key === key) group = candidate;
       if (group === undefined) groups.push({ key, actions: [action], resources: sorted });
       else group.actions.push(action);
     }
-    if (groups.length > 1) groups.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (groups.length > 1) sortSmall(groups, (a, b) => compareCodeUnits(a.key, b.key));
     for (let index = 0; index < groups.length; index++) {
       const group = groups[index] as (typeof groups)[number];
       let unique = sid;
@@ -66,7 +68,7 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
       statements.push({
         Sid: unique,
         Effect: 'Allow',
-        Action: group.actions.length > 1 ? group.actions.sort() : group.actions,
+        Action: sortSmall(group.actions, compareCodeUnits),
         Resource: group.resources,
       });
     }
@@ -85,12 +87,14 @@ function isGranted(bySid: readonly SidGrants[], action: string, resource: string
 
 function grant(bySid: SidGrants[], sid: string, action: string, resource: string): void {
   if (isGranted(bySid, action, resource)) return;
-  let grants = bySid.find((candidate) => candidate.sid === sid);
+  let grants: SidGrants | undefined;
+  for (const candidate of bySid) if (candidate.sid === sid) grants = candidate;
   if (grants === undefined) {
     grants = { sid, actions: [] };
     bySid.push(grants);
   }
-  const granted = grants.actions.find((candidate) => candidate.action === action);
+  let granted: SidGrants['actions'][number] | undefined;
+  for (const candidate of grants.actions) if (candidate.action === action) granted = candidate;
   if (granted === undefined) grants.actions.push({ action, resources: [resource] });
   else granted.resources.push(resource);
 }

@@ -7,6 +7,7 @@
 import type { ActionCatalog } from '../policy/action-catalog.js';
 import type { RolePolicies } from '../policy/evaluation-types.js';
 import { familyOfAction, SOURCE_FAMILIES, type SourceFamily } from '../requirements/catalog.js';
+import { compareCodeUnits, sortSmall } from '../small-sort.js';
 import {
   capitalise,
   describeStatement,
@@ -48,15 +49,20 @@ function familyGrants(policies: RolePolicies, catalog: ActionCatalog): readonly 
     const list: FamilyGrant[] = [];
     for (const located of identityStatements(policies)) {
       if (located.statement.Effect !== 'Allow') continue;
-      const byFamily = new Map<SourceFamily, Set<string>>();
+      // Most statements grant no event-source action: no map for them.
+      let byFamily: Map<SourceFamily, Set<string>> | undefined;
       for (const action of grantedActions(located, catalog)) {
         const family = familyOfAction(action);
         if (family === undefined) continue;
+        byFamily ??= new Map();
         const set = byFamily.get(family) ?? new Set<string>();
         set.add(action);
         byFamily.set(family, set);
       }
-      for (const [family, set] of byFamily) list.push({ located, family, actions: [...set].sort() });
+      if (byFamily === undefined) continue;
+      for (const [family, set] of byFamily) {
+        list.push({ located, family, actions: sortSmall([...set], compareCodeUnits) });
+      }
     }
     grants = list;
     byPolicies.set(policies, grants);
