@@ -63,8 +63,9 @@ export class ExportFolderSource implements AccountSource {
     }
 
     const roles = new Map<string, Role>();
+    const documents = new DocumentReader();
     authorizationDetails.RoleDetailList.forEach((detail, index) => {
-      roles.set(detail.Arn, toRole(detail, index));
+      roles.set(detail.Arn, toRole(detail, index, documents));
     });
     const managedPolicies = new Map<string, ManagedPolicy>();
     (authorizationDetails.Policies ?? []).forEach((detail, index) => {
@@ -133,14 +134,33 @@ export class ExportFolderSource implements AccountSource {
   }
 }
 
-function toRole(detail: RoleDetail, index: number): Role {
+/**
+ * Trust policies as the IAM API returns them are the same URL-encoded text for most roles of an account
+ * (`lambda.amazonaws.com` may assume the role): each distinct text is decoded once per read. Documents are
+ * read-only values, so roles may share one.
+ */
+class DocumentReader {
+  private readonly trustPolicies = new Map<string, DocumentResult>();
+
+  trustPolicy(raw: unknown, where: () => string): DocumentResult {
+    if (typeof raw !== 'string') return readDocument(raw, where());
+    const known = this.trustPolicies.get(raw);
+    if (known !== undefined) return known;
+    const result = readDocument(raw, where());
+    // An unreadable one keeps its own message (it names the role): only readable ones are shared.
+    if (result.ok) this.trustPolicies.set(raw, result);
+    return result;
+  }
+}
+
+function toRole(detail: RoleDetail, index: number, documents: DocumentReader): Role {
   const where = `${EXPORT_FILES.authorizationDetails}: RoleDetailList[${index}] (role ${detail.RoleName})`;
   return {
     RoleName: detail.RoleName,
     Arn: detail.Arn,
-    AssumeRolePolicyDocument: readDocument(
+    AssumeRolePolicyDocument: documents.trustPolicy(
       detail.AssumeRolePolicyDocument,
-      `${where}, AssumeRolePolicyDocument`,
+      () => `${where}, AssumeRolePolicyDocument`,
     ),
     RolePolicyList: (detail.RolePolicyList ?? []).map((policy) => ({
       PolicyName: policy.PolicyName,

@@ -59,10 +59,23 @@ export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
   // Bounded, as match.ts's pattern caches are, so that a long-running handler cannot grow them without limit.
   const known = new Map<string, boolean | undefined>();
   const canonicals = new Map<string, string | undefined>();
+  const expansions = new Map<string, readonly string[]>();
   const remember = <T>(cache: Map<string, T>, key: string, value: T): T => {
     if (cache.size > 50_000) cache.clear();
     cache.set(key, value);
     return value;
+  };
+
+  const expand = (pattern: string): readonly string[] => {
+    if (pattern === '*') return [...services.values()].flatMap((actions) => [...actions.values()]);
+    const parts = split(pattern);
+    if (parts === undefined) return [];
+    const matched: string[] = [];
+    for (const [service, actions] of services) {
+      if (!actionMatches(`${parts[0]}:x`, `${service}:x`)) continue;
+      for (const action of actions.values()) if (actionMatches(pattern, action)) matched.push(action);
+    }
+    return matched;
   };
 
   return {
@@ -83,15 +96,10 @@ export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
       );
     },
     expand(pattern) {
-      if (pattern === '*') return [...services.values()].flatMap((actions) => [...actions.values()]);
-      const parts = split(pattern);
-      if (parts === undefined) return [];
-      const matched: string[] = [];
-      for (const [service, actions] of services) {
-        if (!actionMatches(`${parts[0]}:x`, `${service}:x`)) continue;
-        for (const action of actions.values()) if (actionMatches(pattern, action)) matched.push(action);
-      }
-      return matched;
+      // Read-only lists, shared between callers: the same wildcard recurs in many roles.
+      const expanded = expansions.get(pattern);
+      if (expanded !== undefined) return expanded;
+      return remember(expansions, pattern, expand(pattern));
     },
     suggest(action) {
       const parts = split(action);

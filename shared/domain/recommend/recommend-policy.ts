@@ -90,8 +90,9 @@ function grant(bySid: SidGrants[], sid: string, action: string, resource: string
   let grants: SidGrants | undefined;
   for (const candidate of bySid) if (candidate.sid === sid) grants = candidate;
   if (grants === undefined) {
-    grants = { sid, actions: [] };
-    bySid.push(grants);
+    // Literal arrays are allocated at their size; `[]` then push reserves room for seventeen.
+    bySid.push({ sid, actions: [{ action, resources: [resource] }] });
+    return;
   }
   let granted: SidGrants['actions'][number] | undefined;
   for (const candidate of grants.actions) if (candidate.action === action) granted = candidate;
