@@ -141,13 +141,30 @@ export function policiesFor(policies: RolePolicies, action: string): RolePolicie
 }
 
 /**
+ * Lower-cased action names, memoised: the audit asks about the same few dozen actions (the catalog's own
+ * strings) thousands of times, and a lookup with a string made afresh would hash it afresh each time.
+ */
+const lowerCased = new Map<string, string>();
+
+function lowerCaseOf(action: string): string {
+  let lower = lowerCased.get(action);
+  if (lower === undefined) {
+    lower = action.toLowerCase();
+    // Bounded, so that a long-running handler cannot grow it without limit.
+    if (lowerCased.size > 10_000) lowerCased.clear();
+    lowerCased.set(action, lower);
+  }
+  return lower;
+}
+
+/**
  * `evaluate(policiesFor(policies, request.action), request)` without building the reduced policies: the
  * audit's path, which asks tens of thousands of questions and needs only the answers.
  */
 export function evaluateRelevant(policies: RolePolicies, request: EvaluationRequest): EvaluationResult {
   const index = actionIndexOf(policies);
   const action = request.action;
-  const lower = action.toLowerCase();
+  const lower = lowerCaseOf(action);
   const identity = newTally();
   for (const indexed of index.identity) {
     tallyStatements(identity, indexed.source, relevantStatements(indexed, action, lower), request);

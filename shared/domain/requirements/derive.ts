@@ -62,6 +62,9 @@ export interface DerivedRequirements {
 
 type Bindings = Record<string, string | readonly string[]>;
 
+/** Function settings and invoke configs meet no need condition (those are about mappings). */
+const NO_CONDITIONS: ReadonlySet<string> = new Set();
+
 interface Context {
   readonly cause: FindingCause;
   readonly origin: string;
@@ -280,7 +283,7 @@ function settingRequirements(
       cause: { kind: 'function-configuration', setting },
       origin,
       disabled: false,
-      conditions: new Set(),
+      conditions: NO_CONDITIONS,
       bindings,
     };
     expandEntries(scope, context, result);
@@ -288,7 +291,9 @@ function settingRequirements(
 
   const logGroup = fn.LoggingConfig?.LogGroup ?? `/aws/lambda/${fn.FunctionName}`;
   add('logs', 'LoggingConfig', `the function's log group ${logGroup}`, {
-    ...place,
+    P: place.P,
+    R: place.R,
+    A: place.A,
     logGroup,
     name: logGroup,
   });
@@ -343,7 +348,7 @@ function invokeConfigRequirements(
         cause: { kind: 'function-configuration', setting },
         origin: `the ${outcome} destination of asynchronous invocations${qualifier === undefined ? '' : ` of ${qualifier}`}`,
         disabled: false,
-        conditions: new Set(),
+        conditions: NO_CONDITIONS,
         bindings: destinationBindings(place, target),
       };
       expandEntries(`async-destination:${kind}`, context, result);
