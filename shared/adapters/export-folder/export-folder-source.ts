@@ -105,7 +105,9 @@ export class ExportFolderSource implements AccountSource {
     const path = join(this.directory, file);
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      // Read as bytes and decoded once: readFile with an encoding decodes chunk by chunk and joins the
+      // pieces, which JSON.parse must then flatten again (tens of megabytes for a large account).
+      text = (await readFile(path)).toString('utf8');
     } catch (error: unknown) {
       if (!required && errorCode(error) === 'ENOENT') return undefined;
       const what = errorCode(error) === 'ENOENT' ? 'is missing' : `cannot be read (${errorCode(error)})`;
