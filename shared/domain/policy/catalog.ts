@@ -43,12 +43,26 @@ function editDistance(a: string, b: string, limit: number): number {
 }
 
 export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
-  const services = new Map<string, Map<string, string>>();
-  for (const [service, actions] of Object.entries(data)) {
-    const byLower = new Map<string, string>();
-    for (const action of actions) byLower.set(action.toLowerCase(), `${service}:${action}`);
-    services.set(service.toLowerCase(), byLower);
-  }
+  // Each service's lookup table is built on first use: an audit asks about a few dozen of the catalog's
+  // hundreds of services, and a CLI run pays for what it asks.
+  const sources = new Map<string, { readonly service: string; readonly actions: readonly string[] }>();
+  for (const [service, actions] of Object.entries(data))
+    sources.set(service.toLowerCase(), { service, actions });
+  const tables = new Map<string, Map<string, string>>();
+  const services = {
+    get(lowerService: string): Map<string, string> | undefined {
+      let byLower = tables.get(lowerService);
+      if (byLower === undefined) {
+        const source = sources.get(lowerService);
+        if (source === undefined) return undefined;
+        byLower = new Map();
+        for (const action of source.actions) byLower.set(action.toLowerCase(), `${source.service}:${action}`);
+        tables.set(lowerService, byLower);
+      }
+      return byLower;
+    },
+    keys: () => sources.keys(),
+  };
 
   const split = (action: string): [string, string] | undefined => {
     const colon = action.indexOf(':');
@@ -67,13 +81,17 @@ export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
   };
 
   const expand = (pattern: string): readonly string[] => {
-    if (pattern === '*') return [...services.values()].flatMap((actions) => [...actions.values()]);
+    if (pattern === '*') {
+      return [...services.keys()].flatMap((service) => [...(services.get(service)?.values() ?? [])]);
+    }
     const parts = split(pattern);
     if (parts === undefined) return [];
     const matched: string[] = [];
-    for (const [service, actions] of services) {
+    for (const service of services.keys()) {
       if (!actionMatches(`${parts[0]}:x`, `${service}:x`)) continue;
-      for (const action of actions.values()) if (actionMatches(pattern, action)) matched.push(action);
+      for (const action of services.get(service)?.values() ?? []) {
+        if (actionMatches(pattern, action)) matched.push(action);
+      }
     }
     return matched;
   };
