@@ -59,15 +59,13 @@ function isNeeded(requirements: readonly Requirement[], action: string, resource
 }
 
 /** Exact ARNs (no wildcard, no variable) match only themselves: never broader than the need. */
-const exactOnly = new WeakMap<PolicyStatement, boolean>();
-
 function grantsExactResourcesOnly(statement: PolicyStatement): boolean {
-  let exact = exactOnly.get(statement);
-  if (exact === undefined) {
-    exact = statement.Resource?.every((pattern) => !/[*?$]/.test(pattern)) === true;
-    exactOnly.set(statement, exact);
+  const patterns = statement.Resource;
+  if (patterns === undefined) return false;
+  for (const pattern of patterns) {
+    if (pattern.includes('*') || pattern.includes('?') || pattern.includes('$')) return false;
   }
-  return exact;
+  return true;
 }
 
 /** The coverage a broad grant has beyond the need, in words (the sibling probes stay internal). */
