@@ -130,11 +130,18 @@ function secretsOf(mapping: EventSourceMapping): string[] {
 
 /** `PascalCase` letters and digits of a name, for Sids (which allow only `[A-Za-z0-9]`). */
 export function sidName(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter((part) => part !== '')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
+  // One pass over the characters: runs of other characters separate the parts, each part capitalised.
+  let sid = '';
+  let startOfPart = true;
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    const lower = code >= 97 && code <= 122;
+    if (lower || (code >= 65 && code <= 90) || (code >= 48 && code <= 57)) {
+      sid += startOfPart && lower ? String.fromCharCode(code - 32) : name.charAt(i);
+      startOfPart = false;
+    } else startOfPart = true;
+  }
+  return sid;
 }
 
 /** A template split once into literal text and placeholder names (odd indexes are placeholders). */
@@ -482,7 +489,7 @@ export function deriveRequirements(
     ),
   ];
   for (const mapping of [...mappings].sort((a, b) => a.UUID.localeCompare(b.UUID))) {
-    all.push(...mappingRequirements(mapping, place, notes, families));
+    for (const requirement of mappingRequirements(mapping, place, notes, families)) all.push(requirement);
   }
   return { requirements: all, notes, families };
 }
