@@ -27,7 +27,6 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   'client-sqs': 'sqs',
   'client-secrets-manager': 'secretsmanager',
   'client-ssm': 'ssm',
-  'client-sts': 'sts',
   'client-eventbridge': 'events',
   'client-kinesis': 'kinesis',
 };

@@ -16,12 +16,10 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { STSClient } from '@aws-sdk/client-sts';
 
 export interface AwsClients {
   readonly iam: IAMClient;
   readonly lambda: LambdaClient;
-  readonly sts: STSClient;
 }
 
 export interface AwsClientsOptions {
@@ -58,6 +56,5 @@ export function createAwsClients(options: AwsClientsOptions = {}): AwsClients {
   return {
     iam: new IAMClient(config),
     lambda: new LambdaClient(config),
-    sts: new STSClient(config),
   };
 }

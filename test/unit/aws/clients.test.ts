@@ -40,7 +40,7 @@ describe('AWS clients', () => {
 
   it('sets adaptive retries with explicit attempts on every client', async () => {
     const clients = createAwsClients({ region: 'us-east-1' });
-    for (const client of [clients.iam, clients.lambda, clients.sts]) {
+    for (const client of [clients.iam, clients.lambda]) {
       const strategy = (await client.config.retryStrategy()) as { mode?: string };
       expect(strategy.mode).toBe('adaptive');
       expect(await client.config.maxAttempts()).toBe(DEFAULT_MAX_ATTEMPTS);
@@ -63,7 +63,7 @@ describe('AWS clients', () => {
 
   it('uses an explicit endpoint for every client when one is given (tests, emulators)', async () => {
     const clients = createAwsClients({ region: 'us-west-2', endpoint: 'http://127.0.0.1:5000' });
-    for (const client of [clients.iam, clients.lambda, clients.sts]) {
+    for (const client of [clients.iam, clients.lambda]) {
       const endpoint = await client.config.endpointProvider({
         Region: 'us-west-2',
         Endpoint: 'http://127.0.0.1:5000',
