@@ -13,10 +13,15 @@ import type {
   ManagedPolicy,
   ReadError,
   Role,
-  Tag,
 } from '../../domain/model.js';
 import type { DocumentResult } from '../../domain/policy/document.js';
-import { parsePolicyDocument } from '../../domain/policy/parse.js';
+import {
+  readDocument,
+  TrustPolicyReader,
+  tagList,
+  toManagedPolicy,
+  toRole,
+} from '../export-folder/account-details.js';
 import {
   eventInvokeConfigSchema,
   eventSourceMappingSchema,
@@ -30,18 +35,6 @@ const ARN_ACCOUNT = /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/;
 
 /** Stands for a document the reader could not fetch (its read error says why). */
 const UNREAD = Symbol('unread');
-
-function readDocument(raw: unknown, where: string): DocumentResult {
-  if (raw === undefined || raw === UNREAD)
-    return { ok: false, error: `${where}: not read (see the read errors)` };
-  const result = parsePolicyDocument(raw);
-  return result.ok ? result : { ok: false, error: `${where}: ${result.error}` };
-}
-
-/** IAM lists tags; Lambda maps them: the model keeps a list. */
-function tagList(tags: readonly Tag[] | Readonly<Record<string, string>>): Tag[] {
-  return Array.isArray(tags) ? [...tags] : Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-}
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -57,6 +50,12 @@ export function toAccountSnapshot(
   const readErrors: ReadError[] = [...data.readErrors];
 
   const roles = new Map<string, Role>();
+  const trustPolicies = new TrustPolicyReader();
+  // An inline policy the reader could not fetch is kept as unreadable (its read error says why).
+  const readInline = (raw: unknown, where: string): DocumentResult =>
+    raw === UNREAD
+      ? { ok: false, error: `${where}: not read (see the read errors)` }
+      : readDocument(raw, where);
   for (const raw of data.authorizationDetails.RoleDetailList) {
     const parsed = roleDetailSchema.safeParse({
       ...raw,
@@ -73,19 +72,7 @@ export function toAccountSnapshot(
       continue;
     }
     const detail = parsed.data;
-    const where = `role ${detail.RoleName}`;
-    roles.set(detail.Arn, {
-      RoleName: detail.RoleName,
-      Arn: detail.Arn,
-      AssumeRolePolicyDocument: readDocument(detail.AssumeRolePolicyDocument, `${where}, trust policy`),
-      RolePolicyList: (detail.RolePolicyList ?? []).map((policy) => ({
-        PolicyName: policy.PolicyName,
-        PolicyDocument: readDocument(policy.PolicyDocument, `${where}, inline policy ${policy.PolicyName}`),
-      })),
-      AttachedManagedPolicies: detail.AttachedManagedPolicies ?? [],
-      ...(detail.PermissionsBoundary ? { PermissionsBoundary: detail.PermissionsBoundary } : {}),
-      ...(detail.Tags ? { Tags: tagList(detail.Tags) } : {}),
-    });
+    roles.set(detail.Arn, toRole(detail, `role ${detail.RoleName}`, trustPolicies, readInline));
   }
 
   const managedPolicies = new Map<string, ManagedPolicy>();
@@ -98,22 +85,7 @@ export function toAccountSnapshot(
       });
       continue;
     }
-    const detail = parsed.data;
-    const versions = detail.PolicyVersionList ?? [];
-    const version =
-      versions.find((candidate) => candidate.IsDefaultVersion === true) ??
-      versions.find(
-        (candidate) => candidate.VersionId !== undefined && candidate.VersionId === detail.DefaultVersionId,
-      );
-    const versionId = version?.VersionId ?? detail.DefaultVersionId ?? 'unknown';
-    managedPolicies.set(detail.Arn, {
-      Arn: detail.Arn,
-      PolicyName: detail.PolicyName,
-      DefaultVersionId: versionId,
-      Document: version
-        ? readDocument(version.Document, `managed policy ${detail.Arn}, version ${versionId}`)
-        : { ok: false, error: `managed policy ${detail.Arn}: no default version among those read` },
-    });
+    managedPolicies.set(parsed.data.Arn, toManagedPolicy(parsed.data, `managed policy ${parsed.data.Arn}`));
   }
 
   const functions: FunctionConfiguration[] = [];

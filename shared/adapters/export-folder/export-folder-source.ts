@@ -18,18 +18,14 @@ import type {
   FunctionConfiguration,
   ManagedPolicy,
   Role,
-  Tag,
 } from '../../domain/model.js';
-import type { DocumentResult } from '../../domain/policy/document.js';
-import { parsePolicyDocument } from '../../domain/policy/parse.js';
+import { TrustPolicyReader, tagList, toManagedPolicy, toRole } from './account-details.js';
 import {
   authorizationDetailsSchema,
   eventInvokeConfigsFileSchema,
   eventSourceMappingsFileSchema,
   type FunctionConfigurationDetail,
   functionsFileSchema,
-  type ManagedPolicyDetail,
-  type RoleDetail,
 } from './export-folder-schemas.js';
 import { compileFastCheck } from './fast-check.js';
 
@@ -63,13 +59,17 @@ export class ExportFolderSource implements AccountSource {
     }
 
     const roles = new Map<string, Role>();
-    const documents = new DocumentReader();
+    const trustPolicies = new TrustPolicyReader();
     authorizationDetails.RoleDetailList.forEach((detail, index) => {
-      roles.set(detail.Arn, toRole(detail, index, documents));
+      const where = `${EXPORT_FILES.authorizationDetails}: RoleDetailList[${index}] (role ${detail.RoleName})`;
+      roles.set(detail.Arn, toRole(detail, where, trustPolicies));
     });
     const managedPolicies = new Map<string, ManagedPolicy>();
     (authorizationDetails.Policies ?? []).forEach((detail, index) => {
-      managedPolicies.set(detail.Arn, toManagedPolicy(detail, index));
+      managedPolicies.set(
+        detail.Arn,
+        toManagedPolicy(detail, `${EXPORT_FILES.authorizationDetails}: Policies[${index}] (${detail.Arn})`),
+      );
     });
 
     const functions = functionsFile.Functions.map(withTagList);
@@ -136,76 +136,6 @@ export class ExportFolderSource implements AccountSource {
   }
 }
 
-/**
- * Trust policies as the IAM API returns them are the same URL-encoded text for most roles of an account
- * (`lambda.amazonaws.com` may assume the role): each distinct text is decoded once per read. Documents are
- * read-only values, so roles may share one.
- */
-class DocumentReader {
-  private readonly trustPolicies = new Map<string, DocumentResult>();
-
-  trustPolicy(raw: unknown, where: () => string): DocumentResult {
-    if (typeof raw !== 'string') return readDocument(raw, where());
-    const known = this.trustPolicies.get(raw);
-    if (known !== undefined) return known;
-    const result = readDocument(raw, where());
-    // An unreadable one keeps its own message (it names the role): only readable ones are shared.
-    if (result.ok) this.trustPolicies.set(raw, result);
-    return result;
-  }
-}
-
-function toRole(detail: RoleDetail, index: number, documents: DocumentReader): Role {
-  const where = `${EXPORT_FILES.authorizationDetails}: RoleDetailList[${index}] (role ${detail.RoleName})`;
-  return {
-    RoleName: detail.RoleName,
-    Arn: detail.Arn,
-    AssumeRolePolicyDocument: documents.trustPolicy(
-      detail.AssumeRolePolicyDocument,
-      () => `${where}, AssumeRolePolicyDocument`,
-    ),
-    RolePolicyList: (detail.RolePolicyList ?? []).map((policy) => ({
-      PolicyName: policy.PolicyName,
-      PolicyDocument: readDocument(policy.PolicyDocument, `${where}, inline policy ${policy.PolicyName}`),
-    })),
-    AttachedManagedPolicies: detail.AttachedManagedPolicies ?? [],
-    ...(detail.PermissionsBoundary ? { PermissionsBoundary: detail.PermissionsBoundary } : {}),
-    ...(detail.Tags ? { Tags: tagList(detail.Tags) } : {}),
-  };
-}
-
-/**
- * Only the default version grants anything (IAM evaluates no other), so it is the one kept. The AWS CLI
- * marks it with `IsDefaultVersion`; `DefaultVersionId` names it too, and either is enough.
- */
-function toManagedPolicy(detail: ManagedPolicyDetail, index: number): ManagedPolicy {
-  const where = `${EXPORT_FILES.authorizationDetails}: Policies[${index}] (${detail.Arn})`;
-  const versions = detail.PolicyVersionList ?? [];
-  const version =
-    versions.find((candidate) => candidate.IsDefaultVersion === true) ??
-    versions.find(
-      (candidate) => detail.DefaultVersionId !== undefined && candidate.VersionId === detail.DefaultVersionId,
-    );
-  const defaultVersionId = version?.VersionId ?? detail.DefaultVersionId ?? 'unknown';
-  return {
-    Arn: detail.Arn,
-    PolicyName: detail.PolicyName,
-    DefaultVersionId: defaultVersionId,
-    Document: version
-      ? readDocument(version.Document, `${where}, version ${defaultVersionId}`)
-      : {
-          ok: false,
-          error: `${where}: PolicyVersionList has no default version (DefaultVersionId ${detail.DefaultVersionId ?? 'absent'}, no IsDefaultVersion: true)`,
-        },
-  };
-}
-
-type TagsAsRead = NonNullable<FunctionConfigurationDetail['Tags']>;
-
-function tagList(tags: TagsAsRead): Tag[] {
-  return Array.isArray(tags) ? tags : Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-}
-
 function withTagList(fn: FunctionConfigurationDetail): FunctionConfiguration {
   // Tags as a list (or none) already fit the model: no copy of the function for the common case.
   if (fn.Tags === undefined || Array.isArray(fn.Tags)) return fn as FunctionConfiguration;
@@ -221,12 +151,6 @@ function fastCheckOf(schema: z.ZodType): (value: unknown) => boolean {
     fastChecks.set(schema, check);
   }
   return check;
-}
-
-/** Decodes a document; an unreadable one keeps the reason, prefixed with where it was found. */
-function readDocument(raw: unknown, where: string): DocumentResult {
-  const result = parsePolicyDocument(raw);
-  return result.ok ? result : { ok: false, error: `${where}: ${result.error}` };
 }
 
 const ARN_ACCOUNT_REGION = /^arn:[^:]+:[^:]+:([^:]*):(\d{12}):/;
