@@ -4,76 +4,59 @@
  * environment as in Lambda), and the alerts are read back from an SQS queue subscribed to moto's SNS
  * topic: subject, email body, message attributes and the JSON, which validates against the report schema.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DeleteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { AttachRolePolicyCommand, DetachRolePolicyCommand } from '@aws-sdk/client-iam';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { jest } from '@jest/globals';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { FunctionAlertDocument } from '../../shared/alerts/alert-document.js';
 import { classifyEvent } from '../../shared/events/change.js';
 import { parseCloudTrailEvent } from '../../shared/events/cloudtrail-event.js';
-import { type MotoServer, startMotoServer } from '../support/moto.js';
-import { type MotoClients, motoClients } from '../support/moto-account.js';
+import type { MotoClients } from '../support/moto-account.js';
 import { reportValidator } from '../unit/scenarios/report-expectations.js';
 import {
   type AlertCapture,
-  createAlertCapture,
   createDemoAccount,
-  createStateTable,
   type DemoAccount,
+  eventFixtureNames,
+  type HandlerEnvironment,
+  lambdaContext,
   REGION,
+  readEventFixture,
   SQS_EXECUTION_POLICY,
+  STATE_TABLE,
   sqsEvent,
+  startHandlerEnvironment,
 } from './handler-harness.js';
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/events');
 const FIXTURE_UUID = 'a1b2c3d4-5678-90ab-cdef-EXAMPLEaaaaa';
-const TABLE = 'lambda-role-audit-state';
-const context = {
-  functionName: 'change-handler',
-  awsRequestId: 'test',
-  getRemainingTimeInMillis: () => 60_000,
-} as unknown as Context;
+const context = lambdaContext('change-handler');
 
-let moto: MotoServer;
+let env: HandlerEnvironment;
 let clients: MotoClients;
-let sns: SNSClient;
 let account: DemoAccount;
 let capture: AlertCapture;
 let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 const validate = reportValidator();
 
 function fixture(name: string): string {
-  return readFileSync(join(fixtures, name), 'utf8').split(FIXTURE_UUID).join(account.mappingUuid);
+  return readEventFixture(name, { [FIXTURE_UUID]: account.mappingUuid });
 }
 
-const handled = readdirSync(fixtures).filter(
-  (f) => f.endsWith('.json') && !f.includes('-unrelated') && !f.includes('-failed'),
-);
+const forget = (functionArn: string) => env.forget(functionArn);
 
-async function forget(functionArn: string): Promise<void> {
-  await clients.dynamodb.send(
-    new DeleteItemCommand({ TableName: TABLE, Key: { functionArn: { S: functionArn } } }),
-  );
-}
+const handled = eventFixtureNames().filter((f) => !f.includes('-unrelated') && !f.includes('-failed'));
 
 beforeAll(async () => {
-  moto = await startMotoServer(REGION);
-  clients = motoClients(moto);
-  sns = new SNSClient(moto.clientConfig);
-  account = await createDemoAccount(clients);
-  await createStateTable(clients.dynamodb, TABLE);
-  capture = await createAlertCapture({ sns, sqs: clients.sqs });
+  env = await startHandlerEnvironment();
+  ({ clients, account, capture } = env);
+  const moto = env.moto;
   // The handler module reads its configuration at import, as on a cold start.
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: moto.endpoint,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
-    STATE_TABLE_NAME: TABLE,
+    STATE_TABLE_NAME: STATE_TABLE,
     ALERT_TOPIC_ARN: capture.topicArn,
     ALERT_MIN_SEVERITY: 'low',
     POWERTOOLS_SERVICE_NAME: 'change-handler-test',
@@ -85,8 +68,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const client of [sns, ...Object.values(clients)]) client?.destroy();
-  await moto?.stop();
+  await env?.stop();
 });
 
 describe('change handler, each fixture event end to end', () => {
@@ -181,7 +163,7 @@ describe('change handler, a policy detached and attached again', () => {
 
   it('remembers the findings it reported, per function, in the state table', async () => {
     const item = await clients.dynamodb.send(
-      new GetItemCommand({ TableName: TABLE, Key: { functionArn: { S: account.functionArn } } }),
+      new GetItemCommand({ TableName: STATE_TABLE, Key: { functionArn: { S: account.functionArn } } }),
     );
     const findings = JSON.parse(item.Item?.findings?.S ?? '[]') as { id: string; rule: string }[];
     expect(findings.length).toBeGreaterThan(0);

@@ -5,59 +5,41 @@
  * aws-sdk-client-mock forces only what moto cannot produce (SNS outage, DynamoDB and IAM throttling after
  * the SDK's retries), on the handler's own client instances, and is removed to show the recovery.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
-import {
-  BatchGetItemCommand,
-  DeleteItemCommand,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteFunctionCommand } from '@aws-sdk/client-lambda';
-import { SNSClient } from '@aws-sdk/client-sns';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type AuditorRuntime, createAuditorRuntime } from '../../functions/commons/auditor.js';
+import type { AuditorRuntime } from '../../functions/commons/auditor.js';
 import { createChangeHandler } from '../../functions/commons/handlers.js';
-import { type MotoServer, startMotoServer } from '../support/moto.js';
-import { type MotoClients, motoClients } from '../support/moto-account.js';
+import type { MotoClients } from '../support/moto-account.js';
 import {
   type AlertCapture,
   type BatchHandler,
   type ChangeQueue,
-  createAlertCapture,
   createChangeQueue,
   createDemoAccount,
-  createStateTable,
   type DemoAccount,
-  REGION,
+  type HandlerEnvironment,
+  lambdaContext,
+  readEventFixture,
+  STATE_TABLE,
+  startHandlerEnvironment,
 } from './handler-harness.js';
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/events');
-const TABLE = 'lambda-role-audit-state';
 const MAX_RECEIVE_COUNT = 3;
-const context = {
-  functionName: 'change-handler',
-  awsRequestId: 'test',
-  getRemainingTimeInMillis: () => 60_000,
-} as unknown as Context;
+const context = lambdaContext('change-handler');
 
-let moto: MotoServer;
+let env: HandlerEnvironment;
 let clients: MotoClients;
-let sns: SNSClient;
 let account: DemoAccount;
 let capture: AlertCapture;
 let runtime: AuditorRuntime;
 let handle: BatchHandler;
 let queues = 0;
 
-function fixture(name: string, replacements: Record<string, string> = {}): string {
-  let text = readFileSync(join(fixtures, name), 'utf8');
-  for (const [from, to] of Object.entries(replacements)) text = text.split(from).join(to);
-  return text;
-}
+const fixture = readEventFixture;
+const forget = (functionArn: string) => env.forget(functionArn);
 
 /** What AWS SDK v3 raises once its retries are spent on a throttled call. */
 function throttled(name: string): Error {
@@ -73,31 +55,10 @@ async function freshQueue(): Promise<ChangeQueue> {
   return createChangeQueue(clients.sqs, `changes-${queues}`, MAX_RECEIVE_COUNT);
 }
 
-async function forget(functionArn: string): Promise<void> {
-  await clients.dynamodb.send(
-    new DeleteItemCommand({ TableName: TABLE, Key: { functionArn: { S: functionArn } } }),
-  );
-}
-
 beforeAll(async () => {
-  moto = await startMotoServer(REGION);
-  clients = motoClients(moto);
-  sns = new SNSClient(moto.clientConfig);
-  account = await createDemoAccount(clients);
-  await createStateTable(clients.dynamodb, TABLE);
-  capture = await createAlertCapture({ sns, sqs: clients.sqs });
-  runtime = createAuditorRuntime(
-    {
-      stateTableName: TABLE,
-      alertTopicArn: capture.topicArn,
-      minSeverity: 'low',
-      suppressions: [],
-      auditRegions: [REGION],
-      region: REGION,
-    },
-    // One attempt per call: a fault forced by a mock is "after the SDK's retries" already.
-    { endpoint: moto.endpoint, credentials: moto.clientConfig.credentials, maxAttempts: 1 },
-  );
+  env = await startHandlerEnvironment();
+  ({ clients, account, capture } = env);
+  runtime = env.runtime();
   const handler = createChangeHandler(
     runtime,
     new Logger({ serviceName: 'faults-test', logLevel: 'SILENT' }),
@@ -111,10 +72,7 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  for (const client of [sns, runtime?.sns, runtime?.dynamodb, ...Object.values(clients)]) client?.destroy();
-  for (const c of runtime?.clientsByRegion.values() ?? [])
-    for (const client of Object.values(c)) client.destroy();
-  await moto?.stop();
+  await env?.stop();
 });
 
 describe('faults on the event path', () => {
@@ -233,7 +191,7 @@ describe('faults on the event path', () => {
     expect(await capture.receive()).toEqual([]);
     expect(await queue.deadLetters()).toEqual([]);
     const item = await clients.dynamodb.send(
-      new GetItemCommand({ TableName: TABLE, Key: { functionArn: { S: gone.functionArn } } }),
+      new GetItemCommand({ TableName: STATE_TABLE, Key: { functionArn: { S: gone.functionArn } } }),
     );
     expect(item.Item).toBeUndefined();
   });

@@ -5,7 +5,10 @@
  * the way Lambda's SQS poller does (a batch in, failed messages back to the queue, to the DLQ after
  * maxReceiveCount).
  */
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CreateTableCommand, DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   AttachRolePolicyCommand,
   CreatePolicyCommand,
@@ -17,7 +20,7 @@ import {
   CreateFunctionCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
@@ -28,10 +31,12 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { type AuditorRuntime, createAuditorRuntime } from '../../functions/commons/auditor.js';
 import type { AlertDocument } from '../../shared/alerts/alert-document.js';
 import { extractAlertDocument } from '../../shared/alerts/sns-message.js';
-import { tinyZip } from '../support/moto-account.js';
+import { type MotoServer, startMotoServer } from '../support/moto.js';
+import { type MotoClients, motoClients, tinyZip } from '../support/moto-account.js';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
@@ -342,4 +347,88 @@ export async function createChangeQueue(
     },
   };
   return changeQueue;
+}
+
+/** The state table's name in every handler test. */
+export const STATE_TABLE = 'lambda-role-audit-state';
+
+const EVENT_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/events');
+
+/** The names of the CloudTrail event fixtures (test/fixtures/events). */
+export function eventFixtureNames(): string[] {
+  return readdirSync(EVENT_FIXTURES).filter((file) => file.endsWith('.json'));
+}
+
+/** A CloudTrail event fixture as text, with placeholders (a mapping UUID, a function name) replaced. */
+export function readEventFixture(name: string, replacements: Readonly<Record<string, string>> = {}): string {
+  let text = readFileSync(join(EVENT_FIXTURES, name), 'utf8');
+  for (const [from, to] of Object.entries(replacements)) text = text.split(from).join(to);
+  return text;
+}
+
+/** The part of the Lambda context the handlers read. */
+export function lambdaContext(functionName: string): Context {
+  return { functionName, awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+}
+
+/** Everything a handler test stands on: moto, its clients, the demo account, the state table, the alert capture. */
+export interface HandlerEnvironment {
+  readonly moto: MotoServer;
+  readonly clients: MotoClients;
+  readonly sns: SNSClient;
+  readonly account: DemoAccount;
+  readonly capture: AlertCapture;
+  /** An auditor runtime against this moto, one attempt per call (a mocked fault is "after retries"). */
+  runtime(): AuditorRuntime;
+  /** Removes what the state table remembers of a function, so that its next audit alerts. */
+  forget(functionArn: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startHandlerEnvironment(): Promise<HandlerEnvironment> {
+  const moto = await startMotoServer(REGION);
+  const clients = motoClients(moto);
+  const sns = new SNSClient(moto.clientConfig);
+  const account = await createDemoAccount(clients);
+  await createStateTable(clients.dynamodb, STATE_TABLE);
+  const capture = await createAlertCapture({ sns, sqs: clients.sqs });
+  const runtimes: AuditorRuntime[] = [];
+  return {
+    moto,
+    clients,
+    sns,
+    account,
+    capture,
+    runtime() {
+      const runtime = createAuditorRuntime(
+        {
+          stateTableName: STATE_TABLE,
+          alertTopicArn: capture.topicArn,
+          minSeverity: 'low',
+          suppressions: [],
+          auditRegions: [REGION],
+          region: REGION,
+        },
+        { endpoint: moto.endpoint, credentials: moto.clientConfig.credentials, maxAttempts: 1 },
+      );
+      runtimes.push(runtime);
+      return runtime;
+    },
+    async forget(functionArn) {
+      await clients.dynamodb.send(
+        new DeleteItemCommand({ TableName: STATE_TABLE, Key: { functionArn: { S: functionArn } } }),
+      );
+    },
+    async stop() {
+      for (const client of [sns, ...Object.values(clients)]) client.destroy();
+      for (const runtime of runtimes) {
+        runtime.sns.destroy();
+        runtime.dynamodb.destroy();
+        for (const regional of runtime.clientsByRegion.values()) {
+          for (const client of Object.values(regional)) client.destroy();
+        }
+      }
+      await moto.stop();
+    },
+  };
 }

@@ -4,71 +4,43 @@
  * announces only what is new since the digest.
  */
 
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DetachRolePolicyCommand } from '@aws-sdk/client-iam';
-import { SNSClient } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
-import { type AuditorRuntime, createAuditorRuntime } from '../../functions/commons/auditor.js';
+import type { AuditorRuntime } from '../../functions/commons/auditor.js';
 import { createChangeHandler, createSweepHandler } from '../../functions/commons/handlers.js';
 import type { DigestAlertDocument } from '../../shared/alerts/alert-document.js';
-import { type MotoServer, startMotoServer } from '../support/moto.js';
-import { type MotoClients, motoClients } from '../support/moto-account.js';
+import type { MotoClients } from '../support/moto-account.js';
 import { reportValidator } from '../unit/scenarios/report-expectations.js';
 import {
   type AlertCapture,
-  createAlertCapture,
-  createDemoAccount,
-  createStateTable,
   type DemoAccount,
+  type HandlerEnvironment,
+  lambdaContext,
   REGION,
+  readEventFixture,
   SQS_EXECUTION_POLICY,
+  STATE_TABLE,
   sqsEvent,
+  startHandlerEnvironment,
 } from './handler-harness.js';
 
-const TABLE = 'lambda-role-audit-state';
-const context = {
-  functionName: 'sweep',
-  awsRequestId: 'test',
-  getRemainingTimeInMillis: () => 60_000,
-} as unknown as Context;
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/events');
+const context = lambdaContext('sweep');
 
-let moto: MotoServer;
+let env: HandlerEnvironment;
 let clients: MotoClients;
-let sns: SNSClient;
 let account: DemoAccount;
 let capture: AlertCapture;
 let runtime: AuditorRuntime;
 
 beforeAll(async () => {
-  moto = await startMotoServer(REGION);
-  clients = motoClients(moto);
-  sns = new SNSClient(moto.clientConfig);
-  account = await createDemoAccount(clients);
-  await createStateTable(clients.dynamodb, TABLE);
-  capture = await createAlertCapture({ sns, sqs: clients.sqs });
-  runtime = createAuditorRuntime(
-    {
-      stateTableName: TABLE,
-      alertTopicArn: capture.topicArn,
-      minSeverity: 'low',
-      suppressions: [],
-      auditRegions: [REGION],
-      region: REGION,
-    },
-    { endpoint: moto.endpoint, credentials: moto.clientConfig.credentials, maxAttempts: 1 },
-  );
+  env = await startHandlerEnvironment();
+  ({ clients, account, capture } = env);
+  runtime = env.runtime();
 });
 
 afterAll(async () => {
-  for (const client of [sns, runtime?.sns, runtime?.dynamodb, ...Object.values(clients)]) client?.destroy();
-  for (const c of runtime?.clientsByRegion.values() ?? [])
-    for (const client of Object.values(c)) client.destroy();
-  await moto?.stop();
+  await env?.stop();
 });
 
 describe('scheduled sweep', () => {
@@ -79,7 +51,7 @@ describe('scheduled sweep', () => {
     const stale = `arn:aws:lambda:${REGION}:123456789012:function:deleted-long-ago`;
     await clients.dynamodb.send(
       new PutItemCommand({
-        TableName: TABLE,
+        TableName: STATE_TABLE,
         Item: { functionArn: { S: stale }, findings: { S: '[]' }, auditedAt: { S: '2026-01-01T00:00:00Z' } },
       }),
     );
@@ -102,21 +74,21 @@ describe('scheduled sweep', () => {
     expect(reportValidator()(document.report)).toEqual([]);
 
     const remembered = await clients.dynamodb.send(
-      new GetItemCommand({ TableName: TABLE, Key: { functionArn: { S: account.functionArn } } }),
+      new GetItemCommand({ TableName: STATE_TABLE, Key: { functionArn: { S: account.functionArn } } }),
     );
     const ids = (JSON.parse(remembered.Item?.findings?.S ?? '[]') as { id: string }[])
       .map((f) => f.id)
       .sort();
     expect(ids).toEqual(document.report.functions[0]?.findings.map((f) => f.id).sort());
     const gone = await clients.dynamodb.send(
-      new GetItemCommand({ TableName: TABLE, Key: { functionArn: { S: stale } } }),
+      new GetItemCommand({ TableName: STATE_TABLE, Key: { functionArn: { S: stale } } }),
     );
     expect(gone.Item).toBeUndefined();
   });
 
   it('leaves the next change event nothing to announce that the digest already said', async () => {
     const change = createChangeHandler(runtime, logger);
-    const body = readFileSync(join(fixtures, 'iam-detach-role-policy.json'), 'utf8');
+    const body = readEventFixture('iam-detach-role-policy.json');
     const response = await change(sqsEvent([body]), context);
     expect(response.batchItemFailures).toEqual([]);
     expect(await capture.receive()).toEqual([]);
