@@ -4,6 +4,9 @@
  * its own (as esbuild does for the bundles). Imports keep their `.js` suffix in source, so the mapper
  * strips it to find the `.ts` file. Type checking is `npm run typecheck`, not jest's job.
  */
+// The SDK's notice that its 2027 releases need Node 22 says nothing about our tests (AWS's opt-out).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const swc = [
   '@swc/jest',
   {
