@@ -22,6 +22,8 @@ export const handlers = {
   'slack-notifier': 'functions/slack-notifier/handler.ts',
 };
 
+const CATALOG_LOADER = 'shared/adapters/action-catalog/load-action-catalog.ts';
+
 const banner = {
   // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
   js: "import { createRequire as __lraCreateRequire } from 'node:module'; const require = __lraCreateRequire(import.meta.url);",
@@ -61,14 +63,16 @@ async function build() {
   for (const [name, entry] of Object.entries(handlers)) {
     const outdir = join(root, 'dist/functions', name);
     mkdirSync(outdir, { recursive: true });
-    outputs.push(
-      await esbuild.build({
-        ...common,
-        entryPoints: [join(root, entry)],
-        outfile: join(outdir, 'index.mjs'),
-      }),
-    );
-    writeCompactActionCatalog(join(outdir, 'iam-actions.json.gz'));
+    const result = await esbuild.build({
+      ...common,
+      entryPoints: [join(root, entry)],
+      outfile: join(outdir, 'index.mjs'),
+    });
+    outputs.push(result);
+    // Only a bundle that can load the catalog gets the asset (the Slack notifier never audits).
+    if (Object.keys(result.metafile.inputs).some((input) => input.endsWith(CATALOG_LOADER))) {
+      writeCompactActionCatalog(join(outdir, 'iam-actions.json.gz'));
+    }
   }
   mkdirSync(join(root, 'dist'), { recursive: true });
   writeFileSync(
