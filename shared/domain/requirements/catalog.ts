@@ -100,7 +100,7 @@ function withCondition(needs: readonly ActionNeed[], when: NeedCondition): Actio
 const SECRET_NEED: ActionNeed = {
   anyOf: ['secretsmanager:GetSecretValue'],
   resource: '{secret}',
-  sid: 'ReadSecret{Name}',
+  sid: 'ReadSecret{ItemName}',
   breaks:
     'Lambda cannot read the secret {item} that authenticates the mapping to {source}: it cannot connect',
 };

@@ -170,6 +170,11 @@ function fill(template: string, bindings: Bindings, item?: string): string {
       text += item === undefined ? `{${part}}` : shortName(item);
       continue;
     }
+    // The item's name as a Sid fragment: one statement per secret, named after the secret.
+    if (part === 'ItemName') {
+      text += item === undefined ? `{${part}}` : sidName(shortName(item));
+      continue;
+    }
     const value = bindings[part];
     text += value === undefined ? `{${part}}` : typeof value === 'string' ? value : (item ?? `{${part}}`);
   }
