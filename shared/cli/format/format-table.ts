@@ -64,7 +64,9 @@ function functionHeading(result: FunctionResult, paint: Paint): string {
 function findingLine(finding: Finding, paint: Paint): string {
   const label = finding.suppressed ? 'suppressed' : finding.severity.toUpperCase();
   const note = causeNote(finding);
-  const text = `${firstSentence(finding.message)}${note ? ` (${note})` : ''}`;
+  const sentence = firstSentence(finding.message);
+  // The note belongs inside the sentence: "…cannot connect (mapping disabled)."
+  const text = note ? `${sentence.replace(/([.!?])?$/, ` (${note})$1`)}` : sentence;
   if (finding.suppressed) {
     const reason = finding.suppressionReason ? ` (${finding.suppressionReason})` : '';
     return paint.dim(`  ${label.padEnd(10)} ${finding.rule.padEnd(25)} ${text}${reason}`);

@@ -11,7 +11,7 @@ import type { RawFinding, Rule, RuleContext } from './types.js';
 function problemWith(
   pattern: string,
   context: RuleContext,
-): { severity: Severity; text: string } | undefined {
+): { severity: Severity; text: string; suggestion?: string } | undefined {
   if (pattern === '*') return undefined;
   const colon = pattern.indexOf(':');
   if (colon <= 0) return { severity: 'medium', text: `"${pattern}" is not an action name (service:Action)` };
@@ -38,7 +38,8 @@ function problemWith(
   const suggestion = context.catalog.suggest(pattern);
   return {
     severity: 'medium',
-    text: `${pattern} is not an action of ${service}${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`,
+    text: `${pattern} is not an action of ${service}`,
+    ...(suggestion === undefined ? {} : { suggestion }),
   };
 }
 
@@ -60,7 +61,7 @@ export const unknownAction: Rule = {
           findings.push({
             rule: 'unknown-action',
             severity: problem.severity,
-            message: `In ${describeStatement(located)}, ${problem.text}: ${effect}. If the action is newer than this tool's action catalog, suppress this finding with that reason.`,
+            message: `In ${describeStatement(located)}, ${problem.text}: ${effect}.${problem.suggestion === undefined ? '' : ` Did you mean ${problem.suggestion}?`} If the action is newer than this tool's action catalog, suppress this finding with that reason.`,
             action: pattern,
             cause: policyCause(located),
             remediation: 'Correct the action name (IAM does not validate it).',

@@ -149,7 +149,7 @@ describe('table format', () => {
 
   it('keeps only the first sentence of the message on the line', () => {
     const text = formatTable(report([result('payments', [finding({})])]), createPaint(false));
-    expect(text).toContain(`on ${QUEUE}. (mapping disabled) Fix:`);
+    expect(text).toContain(`on ${QUEUE} (mapping disabled). Fix:`);
     expect(text).not.toContain('It is needed by mapping uuid-1.');
   });
 

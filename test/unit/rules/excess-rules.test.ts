@@ -160,7 +160,7 @@ describe('unknown-action', () => {
     );
     const [finding] = findingsOf(report, 'f', 'unknown-action');
     expect(finding).toMatchObject({ action: 'sqs:RecieveMessage', severity: 'medium' });
-    expect(finding?.message).toContain('did you mean sqs:ReceiveMessage?');
+    expect(finding?.message).toContain('Did you mean sqs:ReceiveMessage?');
     expect(findingsOf(report, 'f', 'missing-permission')).toMatchObject([{ action: 'sqs:ReceiveMessage' }]);
   });
 
