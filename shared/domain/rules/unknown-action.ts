@@ -64,7 +64,10 @@ export const unknownAction: Rule = {
             message: `In ${describeStatement(located)}, ${problem.text}: ${effect}.${problem.suggestion === undefined ? '' : ` Did you mean ${problem.suggestion}?`} If the action is newer than this tool's action catalog, suppress this finding with that reason.`,
             action: pattern,
             cause: policyCause(located),
-            remediation: 'Correct the action name (IAM does not validate it).',
+            remediation:
+              problem.suggestion === undefined
+                ? 'Correct the action name (IAM does not validate it).'
+                : `Write ${problem.suggestion} instead of ${pattern} (IAM does not validate action names).`,
           });
         }
       }
