@@ -89,3 +89,21 @@ export function differences(expectation: FunctionExpectation, findings: readonly
     if (rules.has(rule)) problems.push(`unexpected finding of rule ${rule}`);
   return problems;
 }
+
+/**
+ * Asserts that a function of the report holds its expectation; a failure lists every difference, with the
+ * expectation's note saying why it matters.
+ */
+export function expectToHold(
+  report: ReportJson,
+  functionName: string,
+  expectation: FunctionExpectation,
+): void {
+  const result = report.functions.find((candidate) => candidate.functionName === functionName);
+  expect(result).toBeDefined();
+  expect({
+    functionName,
+    note: expectation.note,
+    problems: differences(expectation, result?.findings ?? []),
+  }).toEqual({ functionName, note: expectation.note, problems: [] });
+}
