@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AUDITOR_FUNCTIONS } from '../shared/auditor-permissions.js';
+import { DeployConfigError } from '../shared/domain/errors.js';
 import { addAuditorStacks, addNagChecks } from './auditor-app.js';
-import { CONTEXT_KEYS, type DeployConfig, DeployConfigError, parseDeployConfig } from './config.js';
+import { CONTEXT_KEYS, type DeployConfig, parseDeployConfig } from './config.js';
 
 const BUNDLES = join(process.cwd(), 'dist', 'functions');
 

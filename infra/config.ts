@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loadSuppressionsFile } from '../shared/adapters/suppressions-file/load-suppressions-file.js';
+import { DeployConfigError } from '../shared/domain/errors.js';
 import { SEVERITIES, type Severity } from '../shared/domain/report.js';
 import type { Suppression } from '../shared/domain/suppressions.js';
 
@@ -28,10 +29,6 @@ export interface DeployConfig {
   readonly extraRegions: readonly string[];
   /** `false` when the deployer says the account has no CloudTrail trail logging (synth then warns). */
   readonly trail?: boolean;
-}
-
-export class DeployConfigError extends Error {
-  override readonly name = 'DeployConfigError';
 }
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { parseSeverity } from '../../shared/alerts/alert-document.js';
+import { ConfigurationError } from '../../shared/domain/errors.js';
 import type { Severity } from '../../shared/domain/report.js';
 import { parseSuppressions, type Suppression } from '../../shared/domain/suppressions.js';
 
@@ -15,13 +16,6 @@ export interface AuditorConfig {
   /** The regions whose functions are audited (IAM changes can affect functions in any of them). */
   readonly auditRegions: readonly string[];
   readonly region: string;
-}
-
-export class ConfigurationError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConfigurationError';
-  }
 }
 
 const required = (name: string) =>

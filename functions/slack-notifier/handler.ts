@@ -11,7 +11,7 @@ import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
 import { createSlackPoster, createWebhookUrlProvider } from '../../shared/adapters/notifier/slack-webhook.js';
 import { notifySlack } from '../../shared/app/notify-slack.js';
-import { ConfigurationError } from '../commons/config.js';
+import { ConfigurationError } from '../../shared/domain/errors.js';
 import { createLogger } from '../commons/logger.js';
 
 const logger = createLogger('lambda-role-audit-slack-notifier');

@@ -1,7 +1,8 @@
 /**
  * The project's error classes: one file, names ending in `Error`, the underlying `cause` kept. Expected
  * outcomes (a denied action, an unreadable policy in one role) are values, not exceptions; these are for
- * input the tool cannot use at all and for defects.
+ * input the tool cannot use at all and for defects. (LiveAccountReadError, an InputError built from an AWS
+ * SDK error, lives beside the code that classifies those errors: shared/adapters/aws/aws-errors.ts.)
  */
 
 /** Input the user gave that the tool cannot use (a malformed suppressions file, a bad option). */
@@ -22,5 +23,29 @@ export class RuleFailedError extends Error {
     this.name = 'RuleFailedError';
     this.rule = rule;
     this.functionName = functionName;
+  }
+}
+
+/** The Lambda handlers' environment is unusable (a variable missing or malformed); names the variable, never its value. */
+export class ConfigurationError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** The deploy-time configuration (CDK context) is unusable; names each bad key. */
+export class DeployConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DeployConfigError';
+  }
+}
+
+/** The Slack webhook could not be read or did not accept a message. */
+export class SlackWebhookError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SlackWebhookError';
   }
 }

@@ -7,7 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { DeployConfigError, parseDeployConfig } from '../../infra/config.js';
+import { parseDeployConfig } from '../../infra/config.js';
+import { DeployConfigError } from '../../shared/domain/errors.js';
 import { buildApp } from './support/synth.js';
 
 /** tsx's CLI, run with this node: the app as `npx tsx infra/app.ts` runs it, without npx's start-up. */

@@ -6,17 +6,11 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { SlackMessage } from '../../alerts/render-chat.js';
+import { SlackWebhookError } from '../../domain/errors.js';
 
 export type WebhookUrlSource =
   | { readonly kind: 'secret'; readonly client: SecretsManagerClient; readonly secretId: string }
   | { readonly kind: 'parameter'; readonly client: SSMClient; readonly name: string };
-
-export class SlackWebhookError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SlackWebhookError';
-  }
-}
 
 /**
  * The secret may hold the URL itself or a JSON object with a `url` or `webhookUrl` key (how people tend

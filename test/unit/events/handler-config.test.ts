@@ -1,4 +1,5 @@
-import { ConfigurationError, readAuditorConfig } from '../../../functions/commons/config.js';
+import { readAuditorConfig } from '../../../functions/commons/config.js';
+import { ConfigurationError } from '../../../shared/domain/errors.js';
 
 const base = {
   STATE_TABLE_NAME: 'state',
