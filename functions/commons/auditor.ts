@@ -8,6 +8,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { loadActionCatalog } from '../../shared/adapters/action-catalog/load-action-catalog.js';
 import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/clients.js';
+import { createFunctionListing, type FunctionListing } from '../../shared/adapters/aws/function-listing.js';
 import { createLiveSource } from '../../shared/adapters/aws/live-source.js';
 import { type AwsDirectory, createAwsDirectory } from '../../shared/adapters/directory/aws-directory.js';
 import { type AlertPublisher, createSnsPublisher } from '../../shared/adapters/notifier/sns-notifier.js';
@@ -16,6 +17,7 @@ import {
   type StateStore,
 } from '../../shared/adapters/state-store/dynamodb-state-store.js';
 import { auditAccount } from '../../shared/domain/audit/audit-account.js';
+import type { AccountSource } from '../../shared/domain/model.js';
 import type { ActionCatalog } from '../../shared/domain/policy/action-catalog.js';
 import type { Report } from '../../shared/domain/report.js';
 import type { AuditorConfig } from './config.js';
@@ -36,10 +38,14 @@ export interface AuditorRuntime {
   readonly sns: SNSClient;
   readonly stateStore: StateStore;
   readonly publisher: AlertPublisher;
-  /** A directory whose ListFunctions cache lives as long as one invocation. */
-  newDirectory(): AwsDirectory;
-  auditFunctions(region: string, functionArns: readonly string[]): Promise<Report>;
+  /** What one batch of changes uses: a directory and an audit sharing the batch's ListFunctions scans. */
+  newBatch(): ChangeBatch;
   auditRegion(region: string): Promise<Report>;
+}
+
+export interface ChangeBatch {
+  readonly directory: AwsDirectory;
+  auditFunctions(region: string, functionArns: readonly string[]): Promise<Report>;
 }
 
 export function createAuditorRuntime(
@@ -65,9 +71,15 @@ export function createAuditorRuntime(
   const retry = { retryMode: 'adaptive' as const, maxAttempts: settings.maxAttempts ?? 5 };
   const dynamodb = new DynamoDBClient({ region: config.region, ...common, ...retry });
   const sns = new SNSClient({ region: config.region, ...common, ...retry });
-  const sources = new Map(
-    [...clientsByRegion].map(([region, clients]) => [region, createLiveSource({ clients })]),
-  );
+  const lambdaByRegion = new Map<string, LambdaClient>([...clientsByRegion].map(([r, c]) => [r, c.lambda]));
+  const sourcesWith = (listing?: FunctionListing): Map<string, AccountSource> =>
+    new Map(
+      [...clientsByRegion].map(([region, clients]) => [
+        region,
+        createLiveSource({ clients, ...(listing ? { listFunctions: () => listing.list(region) } : {}) }),
+      ]),
+    );
+  const sweepSources = sourcesWith();
   // The catalog is read once per execution environment, on first use.
   let catalog: Promise<ActionCatalog> | undefined;
   const getCatalog = () => {
@@ -76,7 +88,11 @@ export function createAuditorRuntime(
   };
   const now = overrides.now ?? (() => new Date());
 
-  const audit = async (region: string, functionNames?: readonly string[]): Promise<Report> => {
+  const audit = async (
+    sources: ReadonlyMap<string, AccountSource>,
+    region: string,
+    functionNames?: readonly string[],
+  ): Promise<Report> => {
     const source = sources.get(region);
     if (!source) throw new Error(`region ${region} is not audited`);
     // The change handler resolves every change to all functions of the roles concerned (resolve-affected.ts).
@@ -100,18 +116,20 @@ export function createAuditorRuntime(
     sns,
     stateStore: createDynamoDbStateStore({ client: dynamodb, tableName: config.stateTableName }),
     publisher: createSnsPublisher({ client: sns, topicArn: config.alertTopicArn }),
-    newDirectory() {
+    newBatch() {
       const first = clientsByRegion.values().next().value;
       if (!first) throw new Error('no audited region');
-      const lambdaByRegion = new Map<string, LambdaClient>(
-        [...clientsByRegion].map(([region, c]) => [region, c.lambda]),
-      );
-      return createAwsDirectory({ iam: first.iam, lambdaByRegion });
+      // One ListFunctions scan per region serves both the resolution of changes and the audit.
+      const listing = createFunctionListing(lambdaByRegion);
+      const sources = sourcesWith(listing);
+      return {
+        directory: createAwsDirectory({ iam: first.iam, lambdaByRegion, listing }),
+        auditFunctions: (region, functionArns) =>
+          functionArns.length === 0
+            ? Promise.reject(new Error('no function to audit'))
+            : audit(sources, region, functionArns),
+      };
     },
-    auditFunctions: (region, functionArns) =>
-      functionArns.length === 0
-        ? Promise.reject(new Error('no function to audit'))
-        : audit(region, functionArns),
-    auditRegion: (region) => audit(region),
+    auditRegion: (region) => audit(sweepSources, region),
   };
 }

@@ -14,12 +14,13 @@ import type { AuditorRuntime } from './auditor.js';
 
 export function createChangeHandler(runtime: AuditorRuntime, logger: Logger) {
   async function processBatch(event: SQSEvent): Promise<SQSBatchResponse> {
+    // New per batch: its ListFunctions scans serve this batch only.
+    const batch = runtime.newBatch();
     const result = await handleChanges(
       event.Records.map((record) => ({ messageId: record.messageId, body: record.body })),
       {
-        // A new directory per batch: its ListFunctions scan serves this batch only.
-        directory: runtime.newDirectory(),
-        auditFunctions: runtime.auditFunctions,
+        directory: batch.directory,
+        auditFunctions: batch.auditFunctions,
         stateStore: runtime.stateStore,
         publisher: runtime.publisher,
         minSeverity: runtime.config.minSeverity,

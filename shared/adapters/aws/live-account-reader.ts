@@ -82,6 +82,8 @@ export interface LiveAccountReaderOptions {
   /** Managed policy versions by (arn, versionId); default: one cache for the whole process. */
   readonly policyCache?: PolicyVersionCache;
   readonly onProgress?: (progress: LiveReadProgress) => void;
+  /** The account's functions when the caller has listed them already (the change handler's batch). */
+  readonly listFunctions?: () => Promise<readonly LambdaFunctionConfiguration[]>;
 }
 
 export const DEFAULT_READ_CONCURRENCY = 8;
@@ -243,9 +245,10 @@ export class LiveAccountReader {
     }
   }
 
-  private async listFunctions(): Promise<LambdaFunctionConfiguration[]> {
+  private async listFunctions(): Promise<readonly LambdaFunctionConfiguration[]> {
     const functions: LambdaFunctionConfiguration[] = [];
     try {
+      if (this.options.listFunctions) return await this.options.listFunctions();
       for await (const page of paginateListFunctions({ client: this.lambda }, {})) {
         functions.push(...(page.Functions ?? []));
         this.progress('functions', functions.length);

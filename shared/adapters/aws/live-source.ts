@@ -3,6 +3,7 @@
  * The scope chooses the way of reading (live-account-reader.ts): the whole account with bulk, paginated
  * calls, or a few named functions with per-function calls and cached managed policy versions.
  */
+import type { FunctionConfiguration as LambdaFunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { AccountScope, AccountSnapshot, AccountSource } from '../../domain/model.js';
 import type { AwsClients } from './clients.js';
 import { type LiveAccountData, LiveAccountReader, type LiveReadProgress } from './live-account-reader.js';
@@ -26,6 +27,8 @@ export interface LiveSourceOptions {
   readonly lambdaRequestsPerSecond?: number;
   /** IAM requests in flight at once (default 4): IAM publishes no rate, so the cap is small. */
   readonly iamMaxConcurrent?: number;
+  /** The account's functions, when the caller has listed them already (see function-listing.ts). */
+  readonly listFunctions?: () => Promise<readonly LambdaFunctionConfiguration[]>;
 }
 
 export const DEFAULT_LAMBDA_REQUESTS_PER_SECOND = 10;
@@ -52,6 +55,7 @@ export function createLiveSource(options: LiveSourceOptions): LiveSource {
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.policyCache ? { policyCache: options.policyCache } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.listFunctions ? { listFunctions: options.listFunctions } : {}),
   });
   const read = (scope: AccountScope): Promise<LiveAccountData> =>
     scope.functionNames && scope.functionNames.length > 0

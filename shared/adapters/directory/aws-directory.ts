@@ -16,15 +16,17 @@ import {
   GetEventSourceMappingCommand,
   GetFunctionConfigurationCommand,
   type LambdaClient,
-  paginateListFunctions,
 } from '@aws-sdk/client-lambda';
 import { type Directory, roleNameOf } from '../../events/resolve-affected.js';
 import { awsErrorKind } from '../aws/aws-errors.js';
+import { createFunctionListing, type FunctionListing } from '../aws/function-listing.js';
 
 export interface AwsDirectoryOptions {
   readonly iam: IAMClient;
   /** The Lambda client of each audited region. */
   readonly lambdaByRegion: ReadonlyMap<string, LambdaClient>;
+  /** The batch's ListFunctions scans, shared with the live source (default: scans of its own). */
+  readonly listing?: FunctionListing;
 }
 
 export interface AwsDirectory extends Directory {
@@ -42,23 +44,22 @@ export function createAwsDirectory(options: AwsDirectoryOptions): AwsDirectory {
     readonly byRole: Map<string, string[]>;
     readonly roleOf: Map<string, string>;
   }
+  const listing = options.listing ?? createFunctionListing(options.lambdaByRegion);
   const scans = new Map<string, Promise<Scan>>();
 
-  const scan = (region: string, lambda: LambdaClient): Promise<Scan> => {
+  const scan = (region: string): Promise<Scan> => {
     let pending = scans.get(region);
     if (!pending) {
-      pending = (async () => {
+      pending = listing.list(region).then((functions) => {
         const result: Scan = { byRole: new Map(), roleOf: new Map() };
-        for await (const page of paginateListFunctions({ client: lambda }, {})) {
-          for (const fn of page.Functions ?? []) {
-            if (!fn.Role || !fn.FunctionArn) continue;
-            const role = roleNameOf(fn.Role);
-            result.byRole.set(role, [...(result.byRole.get(role) ?? []), fn.FunctionArn]);
-            result.roleOf.set(fn.FunctionArn, role);
-          }
+        for (const fn of functions) {
+          if (!fn.Role || !fn.FunctionArn) continue;
+          const role = roleNameOf(fn.Role);
+          result.byRole.set(role, [...(result.byRole.get(role) ?? []), fn.FunctionArn]);
+          result.roleOf.set(fn.FunctionArn, role);
         }
         return result;
-      })();
+      });
       // A failed scan is not cached: the retry of the message scans again.
       pending.catch(() => scans.delete(region));
       scans.set(region, pending);
@@ -67,7 +68,7 @@ export function createAwsDirectory(options: AwsDirectoryOptions): AwsDirectory {
   };
 
   const allScans = (): Promise<Scan[]> =>
-    Promise.all([...options.lambdaByRegion].map(([region, client]) => scan(region, client)));
+    Promise.all([...options.lambdaByRegion.keys()].map((region) => scan(region)));
 
   const lambdaFor = (arn: string): LambdaClient => {
     const region = regionOfArn(arn);
