@@ -128,6 +128,8 @@ export interface SnapshotSpec {
   readonly invokeConfigs?: readonly EventInvokeConfig[];
   readonly managedPolicies?: readonly ManagedPolicy[];
   readonly readErrors?: readonly ReadError[];
+  /** Only some functions were read (a live read of named functions). */
+  readonly partial?: boolean;
 }
 
 export function snapshot(spec: SnapshotSpec): AccountSnapshot {
@@ -139,6 +141,7 @@ export function snapshot(spec: SnapshotSpec): AccountSnapshot {
     roles: new Map((spec.roles ?? []).map((r) => [r.Arn, r])),
     managedPolicies: new Map((spec.managedPolicies ?? []).map((p) => [p.Arn, p])),
     readErrors: spec.readErrors ?? [],
+    ...(spec.partial ? { partial: true } : {}),
   };
 }
 

@@ -1,5 +1,3 @@
-import { loadActionCatalog } from '../../../shared/adapters/action-catalog/load-action-catalog.js';
-import { auditAccount } from '../../../shared/domain/audit/audit-account.js';
 import {
   allow,
   doc,
@@ -9,7 +7,6 @@ import {
   PREFIX,
   role,
   roleArn,
-  snapshot,
 } from '../../support/snapshot-builder.js';
 import { audit, findingsOf, resultOf } from './audit-helper.js';
 
@@ -68,9 +65,8 @@ describe('unused-source-permission', () => {
 
   it('says so when only the named functions were read and the role may have others', async () => {
     const spec = single([allow(SQS_READ, QUEUE), allow(['kinesis:GetRecords'], '*')]);
-    const options = { catalog: await loadActionCatalog(), generatedAt: '2026-11-26T12:00:00.000Z' };
-    const whole = auditAccount(snapshot(spec), options);
-    const partial = auditAccount({ ...snapshot(spec), partial: true }, options);
+    const whole = await audit(spec);
+    const partial = await audit({ ...spec, partial: true });
     const [complete] = findingsOf(whole, 'f', 'unused-source-permission');
     const [caveated] = findingsOf(partial, 'f', 'unused-source-permission');
     expect(complete?.message).not.toContain('Only the named functions were read');
