@@ -4,7 +4,7 @@
  * simply never gets the permission. `suggest` finds what it was meant to be.
  */
 import type { ActionCatalog, ActionCatalogData } from './action-catalog.js';
-import { actionMatches, hasWildcard, wildcardMatches } from './match.js';
+import { hasWildcard, wildcardMatcher, wildcardMatches } from './match.js';
 
 /** Rows of the edit-distance table, reused from call to call (three: transpositions look two rows back). */
 let rows: [Int32Array, Int32Array, Int32Array] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
@@ -52,6 +52,28 @@ function editDistance(s: string, t: string, limit: number): number {
   return Math.min(prev[t.length] as number, outside);
 }
 
+/**
+ * Which letters and digits a name holds, case folded, one bit each (digits share the six bits left, which
+ * only makes the test below let more through). A name that lacks a letter the pattern requires cannot
+ * match it: one AND instead of a scan, for most of the catalog's twenty thousand actions.
+ */
+function charMask(text: string): number {
+  let mask = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i) | 32; // ASCII letters to lower case; digits keep their code
+    if (code >= 97 && code <= 122) mask |= 1 << (code - 97);
+    else if (code >= 48 && code <= 57) mask |= 1 << (26 + ((code - 48) % 6));
+  }
+  return mask;
+}
+
+/** A service's actions, lower-cased and as AWS spells them, with their `charMask`s, index for index. */
+interface ScanTable {
+  readonly lower: readonly string[];
+  readonly canonical: readonly string[];
+  readonly masks: Int32Array;
+}
+
 export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
   // Each service's lookup table is built on first use: an audit asks about a few dozen of the catalog's
   // hundreds of services, and a CLI run pays for what it asks.
@@ -59,6 +81,7 @@ export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
   for (const [service, actions] of Object.entries(data))
     sources.set(service.toLowerCase(), { service, actions });
   const tables = new Map<string, Map<string, string>>();
+  const scanTables = new Map<string, ScanTable>();
   const services = {
     get(lowerService: string): Map<string, string> | undefined {
       let byLower = tables.get(lowerService);
@@ -70,6 +93,16 @@ export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
         tables.set(lowerService, byLower);
       }
       return byLower;
+    },
+    /** The service's actions as arrays, for scanning them all against a pattern. */
+    scan(lowerService: string, actions: Map<string, string>): ScanTable {
+      let table = scanTables.get(lowerService);
+      if (table === undefined) {
+        const lower = [...actions.keys()];
+        table = { lower, canonical: [...actions.values()], masks: Int32Array.from(lower, charMask) };
+        scanTables.set(lowerService, table);
+      }
+      return table;
     },
     keys: () => sources.keys(),
   };
@@ -103,6 +136,9 @@ export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
     // action part are matched on their own. An action part without wildcards is a lookup, not a scan.
     const [servicePattern, actionPattern] = parts;
     const literal = hasWildcard(actionPattern) ? undefined : actionPattern.toLowerCase();
+    // `*` and `?` are neither letters nor digits: the mask holds what the literal characters require.
+    const required = charMask(actionPattern);
+    const matches = wildcardMatcher(actionPattern, false);
     const matched: string[] = [];
     for (const service of services.keys()) {
       if (!wildcardMatches(servicePattern, service, false)) continue;
@@ -113,8 +149,11 @@ export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
         if (action !== undefined) matched.push(action);
         continue;
       }
-      for (const action of actions.values()) {
-        if (actionMatches(pattern, action)) matched.push(action);
+      const { lower, canonical, masks } = services.scan(service, actions);
+      for (let i = 0; i < masks.length; i++) {
+        if (((masks[i] as number) & required) === required && matches(lower[i] as string)) {
+          matched.push(canonical[i] as string);
+        }
       }
     }
     return matched;

@@ -17,6 +17,8 @@ export function hasWildcard(text: string): boolean {
 
 const STAR = 42; // '*'
 const QUESTION = 63; // '?'
+/** `?` in a compiled segment: matches any one code unit. */
+const ANY = -1;
 
 /**
  * Case folding of one UTF-16 code unit, as a non-Unicode RegExp with the `i` flag does it (ECMA-262
@@ -37,69 +39,143 @@ function fold(code: number): number {
   return folded[code] as number;
 }
 
-/** Whether pattern[p, p + length) matches text[t, t + length), `?` matching any one code unit. */
-function segmentAt(
-  pattern: string,
-  p: number,
-  length: number,
-  text: string,
-  t: number,
-  caseSensitive: boolean,
-): boolean {
-  for (let i = 0; i < length; i++) {
-    const want = pattern.charCodeAt(p + i);
-    if (want === QUESTION) continue;
-    const have = text.charCodeAt(t + i);
-    if (want === have) continue;
-    if (caseSensitive || fold(want) !== fold(have)) return false;
+/**
+ * A pattern taken apart once: the part before the first `*` and the part after the last are anchored at
+ * the ends of the text; the parts between are searched left to right. `codes` holds the pattern's code
+ * units (folded when the match ignores case) with `ANY` for `?`; the parts are ranges of it. Two typed
+ * arrays whatever the pattern, so that a pattern of thousands of stars is not thousands of objects.
+ */
+class Wildcard {
+  private readonly codes: Int32Array;
+  /** End of the prefix (the first `*`), start of the suffix (after the last `*`). */
+  private readonly prefixEnd: number;
+  private readonly suffixStart: number;
+  /** The parts between stars, as [start, end) pairs of `codes`. */
+  private readonly middle: Int32Array;
+  /** Characters the text needs at least: every one that is not a `*`. */
+  private readonly needed: number;
+
+  constructor(
+    pattern: string,
+    private readonly caseSensitive: boolean,
+  ) {
+    const codes = new Int32Array(pattern.length);
+    for (let i = 0; i < pattern.length; i++) {
+      const code = pattern.charCodeAt(i);
+      codes[i] = code === QUESTION ? ANY : caseSensitive ? code : fold(code);
+    }
+    this.codes = codes;
+    const firstStar = pattern.indexOf('*');
+    if (firstStar < 0) {
+      this.prefixEnd = pattern.length;
+      this.suffixStart = -1;
+      this.middle = new Int32Array(0);
+      this.needed = pattern.length;
+      return;
+    }
+    const lastStar = pattern.lastIndexOf('*');
+    this.prefixEnd = firstStar;
+    this.suffixStart = lastStar + 1;
+    const bounds: number[] = [];
+    let needed = firstStar + (pattern.length - lastStar - 1);
+    for (let i = firstStar + 1; i < lastStar; ) {
+      if (pattern.charCodeAt(i) === STAR) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (pattern.charCodeAt(j) !== STAR) j++;
+      bounds.push(i, j);
+      needed += j - i;
+      i = j;
+    }
+    this.middle = Int32Array.from(bounds);
+    this.needed = needed;
   }
-  return true;
+
+  /** Whether codes[from, to) matches `text` at `at` (which leaves room for all of it). */
+  private at(from: number, to: number, text: string, at: number): boolean {
+    const codes = this.codes;
+    const offset = at - from;
+    for (let i = from; i < to; i++) {
+      const want = codes[i] as number;
+      if (want === ANY) continue;
+      let have = text.charCodeAt(offset + i);
+      if (!this.caseSensitive)
+        have = have < 128 ? (have >= 97 && have <= 122 ? have - 32 : have) : fold(have);
+      if (have !== want) return false;
+    }
+    return true;
+  }
+
+  /** Whether the pattern matches the whole of `text`: at most `pattern.length × text.length` steps. */
+  matches(text: string): boolean {
+    const length = text.length;
+    if (this.suffixStart < 0) return length === this.needed && this.at(0, this.prefixEnd, text, 0);
+    // However many stars, a pattern that needs more characters than the text has cannot match.
+    if (length < this.needed) return false;
+    const suffixLength = this.codes.length - this.suffixStart;
+    const end = length - suffixLength;
+    if (!this.at(this.suffixStart, this.codes.length, text, end)) return false;
+    if (!this.at(0, this.prefixEnd, text, 0)) return false;
+    let position = this.prefixEnd;
+    const middle = this.middle;
+    for (let k = 0; k < middle.length; k += 2) {
+      const from = middle[k] as number;
+      const to = middle[k + 1] as number;
+      // Leftmost place at or after `position` where the part fits before the suffix.
+      let found = -1;
+      for (let start = position, last = end - (to - from); start <= last; start++) {
+        if (this.at(from, to, text, start)) {
+          found = start;
+          break;
+        }
+      }
+      if (found < 0) return false;
+      position = found + (to - from);
+    }
+    return true;
+  }
+}
+
+/**
+ * Patterns taken apart, per case mode. Policies repeat the same patterns across statements and roles, and
+ * the catalog matches one pattern against thousands of actions. Bounded by the total length held, so that
+ * neither a long-running handler nor a flood of long patterns can grow it without limit.
+ */
+const compiled = { sensitive: new Map<string, Wildcard>(), insensitive: new Map<string, Wildcard>() };
+let compiledLength = 0;
+const COMPILED_LENGTH_LIMIT = 4_000_000;
+
+function wildcardOf(pattern: string, caseSensitive: boolean): Wildcard {
+  const cache = caseSensitive ? compiled.sensitive : compiled.insensitive;
+  let wildcard = cache.get(pattern);
+  if (wildcard === undefined) {
+    wildcard = new Wildcard(pattern, caseSensitive);
+    compiledLength += pattern.length + 16;
+    if (compiledLength > COMPILED_LENGTH_LIMIT) {
+      compiled.sensitive.clear();
+      compiled.insensitive.clear();
+      compiledLength = pattern.length + 16;
+    }
+    cache.set(pattern, wildcard);
+  }
+  return wildcard;
 }
 
 /**
  * Whether `pattern` (`*`: any run of characters, runs of `*` counting as one; `?`: one UTF-16 code unit)
  * matches the whole of `text`. Time at most proportional to `pattern.length × text.length`, whatever the
- * pattern; no RegExp, no recursion, no allocation.
+ * pattern; no RegExp, no recursion.
  */
 export function wildcardMatches(pattern: string, text: string, caseSensitive = true): boolean {
-  const firstStar = pattern.indexOf('*');
-  if (firstStar < 0) {
-    return pattern.length === text.length && segmentAt(pattern, 0, pattern.length, text, 0, caseSensitive);
-  }
-  const lastStar = pattern.lastIndexOf('*');
-  const suffixLength = pattern.length - lastStar - 1;
-  // Every character that is not a `*` consumes one of the text's: a pattern that needs more cannot match,
-  // however many stars it has (this is what makes `*?*?*?…` patterns cheap to reject).
-  let needed = firstStar + suffixLength;
-  for (let i = firstStar + 1; i < lastStar; i++) if (pattern.charCodeAt(i) !== STAR) needed++;
-  if (needed > text.length) return false;
-  // The ends are anchored: compare them in place.
-  if (!segmentAt(pattern, 0, firstStar, text, 0, caseSensitive)) return false;
-  const end = text.length - suffixLength;
-  if (!segmentAt(pattern, lastStar + 1, suffixLength, text, end, caseSensitive)) return false;
-  // The segments between stars, each at its leftmost place after the previous one.
-  let position = firstStar;
-  let i = firstStar + 1;
-  while (i < lastStar) {
-    if (pattern.charCodeAt(i) === STAR) {
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    while (pattern.charCodeAt(j) !== STAR) j++;
-    const length = j - i;
-    let found = -1;
-    for (let start = position; start + length <= end; start++) {
-      if (segmentAt(pattern, i, length, text, start, caseSensitive)) {
-        found = start;
-        break;
-      }
-    }
-    if (found < 0) return false;
-    position = found + length;
-    i = j;
-  }
-  return true;
+  return wildcardOf(pattern, caseSensitive).matches(text);
+}
+
+/** `wildcardMatches` with `pattern` fixed: for matching one pattern against many texts. */
+export function wildcardMatcher(pattern: string, caseSensitive = true): (text: string) => boolean {
+  const wildcard = wildcardOf(pattern, caseSensitive);
+  return (text) => wildcard.matches(text);
 }
 
 /** Whether an action pattern from a policy (`sqs:Receive*`, `*`) matches an action (`sqs:ReceiveMessage`). */

@@ -1,5 +1,5 @@
-import { loadActionCatalog } from '../../../shared/adapters/action-catalog/load-action-catalog.js';
 import fc from 'fast-check';
+import { loadActionCatalog } from '../../../shared/adapters/action-catalog/load-action-catalog.js';
 import type { ActionCatalog } from '../../../shared/domain/policy/action-catalog.js';
 import { createActionCatalog } from '../../../shared/domain/policy/catalog.js';
 import { actionMatches } from '../../../shared/domain/policy/match.js';
