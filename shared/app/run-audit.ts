@@ -19,6 +19,10 @@ export interface RunAuditOptions {
   /** The report's `generatedAt`; injected so that tests get a fixed date. */
   readonly now?: () => Date;
   readonly tool?: { readonly name: string; readonly version: string };
+  /** Monotonic milliseconds that time each function's audit (see `AuditOptions.clock`). */
+  readonly clock?: () => number;
+  /** The most time one function's audit may take, in milliseconds. */
+  readonly functionBudgetMs?: number;
 }
 
 /**
@@ -35,6 +39,8 @@ export async function runAudit(source: AccountSource, options: RunAuditOptions):
     ...(options.suppressions ? { suppressions: options.suppressions } : {}),
     ...(options.tool ? { tool: options.tool } : {}),
     ...(functionNames && functionNames.length > 0 ? { functionNames } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.functionBudgetMs !== undefined ? { functionBudgetMs: options.functionBudgetMs } : {}),
   };
   return auditAccount(snapshot, auditOptions);
 }

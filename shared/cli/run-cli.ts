@@ -32,6 +32,8 @@ export interface CliEnvironment {
   readonly loadCatalog?: () => Promise<ActionCatalog>;
   readonly live?: LiveAdapters;
   readonly now?: () => Date;
+  /** Monotonic milliseconds that time each function's audit (default `performance.now`). */
+  readonly clock?: () => number;
 }
 
 const TOOL_NAME = 'lambda-role-audit';
@@ -46,6 +48,7 @@ const AUDIT_OPTIONS = {
   format: { type: 'string' },
   'fail-on': { type: 'string' },
   suppressions: { type: 'string' },
+  'function-budget-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -113,6 +116,7 @@ async function auditCommand(
   const functionNames = collectFunctionNames(tokens);
   const format = parseFormat(values.format, environment.stdout.isTTY === true);
   const failOn: FailOn = parseFailOn(values['fail-on']);
+  const functionBudgetMs = parseBudget(values['function-budget-ms']);
 
   const source = await chooseSource(
     values,
@@ -131,6 +135,9 @@ async function auditCommand(
     ...(suppressions ? { suppressions: suppressions as readonly Suppression[] } : {}),
     ...(environment.now ? { now: environment.now } : {}),
     tool: { name: TOOL_NAME, version: environment.version },
+    // Every function gets a time budget: a policy that slows the audit marks its functions incomplete.
+    clock: environment.clock ?? (() => performance.now()),
+    ...(functionBudgetMs !== undefined ? { functionBudgetMs } : {}),
   });
 
   for (const error of report.errors ?? []) {
@@ -213,6 +220,15 @@ function render(report: Report, format: Format, environment: CliEnvironment): st
         createPaint(wantsColour(environment.env, environment.stdout.isTTY === true)),
       );
   }
+}
+
+/** `--function-budget-ms`: a whole number of milliseconds, 0 included (every function then times out). */
+function parseBudget(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(value.trim())) {
+    throw new UsageProblem(`--function-budget-ms "${value}" is not a whole number of milliseconds`);
+  }
+  return Number(value.trim());
 }
 
 /** Table for a person at a terminal; JSON when the output goes to a pipe or a file (a script reads it). */

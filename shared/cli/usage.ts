@@ -4,6 +4,7 @@ export const USAGE = `lambda-role-audit: least-privilege audit of AWS Lambda exe
 Usage:
   lambda-role-audit audit [--from DIR] [--region R] [--profile P] [--function NAME ...]
                           [--format table|json|markdown] [--fail-on SEVERITY] [--suppressions FILE]
+                          [--function-budget-ms MS]
   lambda-role-audit export --to DIR [--region R] [--profile P]
   lambda-role-audit --help | --version
 
@@ -22,6 +23,9 @@ audit: what each function's execution role is missing, and what it grants in exc
   --fail-on SEVERITY   exit 1 when an unsuppressed finding is at or above SEVERITY:
                        critical, high (default), medium, low, info; or none to never exit 1
   --suppressions FILE  YAML or JSON list of { rule, function?, role?, action?, resource?, reason }
+  --function-budget-ms MS
+                       the most time one function's audit may take (default 10000); a function that
+                       takes longer is listed under "errors" as not audited completely (exit 3)
 
 export: write an export folder from the live account, to audit later with --from.
   --to DIR             the folder to write

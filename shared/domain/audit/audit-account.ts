@@ -16,9 +16,13 @@
  * - A function is compliant when no unsuppressed finding of severity low or above remains.
  * - Mappings and event invoke configs on a qualified function ARN belong to the function of that name
  *   (see requirements/derive.ts for the limitation this implies).
+ * - With a clock in the options, each function has a time budget and the audit may have a deadline
+ *   (time-budget.ts). A function that runs out of time is listed under `errors` and is not compliant; its
+ *   findings from the rules that finished stay. A function not reached before the deadline is listed under
+ *   `errors` only. `auditAccountWithin` also says which functions were left unfinished, and why.
  */
 import { functionNameOf } from '../arn.js';
-import { RuleFailedError } from '../errors.js';
+import { AuditTimeExceededError, RuleFailedError } from '../errors.js';
 import { findingId } from '../fingerprint.js';
 import type {
   AccountSnapshot,
@@ -48,6 +52,14 @@ import { sortSmall } from '../small-sort.js';
 import { type Suppression, suppressionReason } from '../suppressions.js';
 import { evaluateRelevant } from './relevant-policies.js';
 import { policyArnsOf, type ResolvedRole, resolveRole } from './role-policies.js';
+import {
+  createFunctionTimer,
+  cutOffMessage,
+  DEFAULT_FUNCTION_BUDGET_MS,
+  type FunctionTimer,
+  notReachedMessage,
+  timedCatalog,
+} from './time-budget.js';
 
 export interface AuditOptions {
   readonly catalog: ActionCatalog;
@@ -57,6 +69,28 @@ export interface AuditOptions {
   readonly tool?: { readonly name: string; readonly version: string };
   /** Restrict the report to these functions (names or ARNs, qualified ARNs included). */
   readonly functionNames?: readonly string[];
+  /**
+   * A monotonic clock in milliseconds (such as `performance.now`), injected so that the domain stays pure.
+   * With it, `functionBudgetMs` and `deadline` apply; without it, neither does.
+   */
+  readonly clock?: () => number;
+  /** The most time one function's audit may take, in milliseconds (default 10 s when there is a clock). */
+  readonly functionBudgetMs?: number;
+  /** The time, on `clock`, after which no function is started and a function still running is cut off. */
+  readonly deadline?: number;
+}
+
+/** A function the audit did not finish: cut off by its own budget, or not finished before the deadline. */
+export interface UnfinishedFunction {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly limit: 'budget' | 'deadline';
+}
+
+/** The report, and which of its functions the audit could not finish (each also listed under `errors`). */
+export interface BoundedAudit {
+  readonly report: Report;
+  readonly unfinished: readonly UnfinishedFunction[];
 }
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
@@ -100,7 +134,10 @@ function isCompliant(findings: readonly Finding[]): boolean {
   return !findings.some((finding) => finding.suppressed !== true && finding.severity !== 'info');
 }
 
-type RuleOutcome = { readonly findings: readonly RawFinding[] } | { readonly error: RuleFailedError };
+type RuleOutcome =
+  | { readonly findings: readonly RawFinding[] }
+  | { readonly error: RuleFailedError }
+  | { readonly timedOut: AuditTimeExceededError };
 
 interface Evaluator {
   evaluate(action: string, resource: string): EvaluationResult;
@@ -274,13 +311,15 @@ function requestContextOf(roleArn: string, region: string): (resource: string) =
  * function's own dozen resources, sit in a short list searched linearly, which costs less than maps here
  * and lives as long as the function's audit (young garbage, cheap to collect).
  */
-function functionEvaluator(state: RoleState): Evaluator {
+function functionEvaluator(state: RoleState, timer: FunctionTimer | undefined): Evaluator {
   const { policies, requestContext, onEveryResource } = state;
   const actions: string[] = [];
   const resources: string[] = [];
   const results: EvaluationResult[] = [];
-  const compute = (action: string, resource: string): EvaluationResult =>
-    evaluateRelevant(policies, { action, resource, context: requestContext(resource) });
+  const compute = (action: string, resource: string): EvaluationResult => {
+    timer?.check();
+    return evaluateRelevant(policies, { action, resource, context: requestContext(resource) });
+  };
   return {
     requestContext,
     evaluate: (action, resource) => {
@@ -315,7 +354,19 @@ function runRule(rule: Rule, context: RuleContext): RuleOutcome {
   try {
     return { findings: rule.check(context) };
   } catch (cause: unknown) {
+    if (cause instanceof AuditTimeExceededError) return { timedOut: cause };
     return { error: new RuleFailedError(rule.id, context.fn.FunctionName, { cause }) };
+  }
+}
+
+/** The outcome of a rule not started because the function's time is up; `undefined` while time is left. */
+function timeLeft(timer: FunctionTimer | undefined): RuleOutcome | undefined {
+  try {
+    timer?.check();
+    return undefined;
+  } catch (cause: unknown) {
+    if (cause instanceof AuditTimeExceededError) return { timedOut: cause };
+    throw cause;
   }
 }
 
@@ -361,16 +412,39 @@ function finalise(
 
 /** Audits every function of the snapshot (or those named in `options.functionNames`). */
 export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): Report {
+  return auditAccountWithin(snapshot, options).report;
+}
+
+/**
+ * `auditAccount`, saying also which functions it could not finish within the time limits of `options`
+ * (none without a clock): the building block for handing unfinished work to a retry or another invocation.
+ */
+export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOptions): BoundedAudit {
   const index = new AccountIndex(snapshot);
   const suppressions = options.suppressions ?? [];
   const functions: FunctionResult[] = [];
   const errors: ReportError[] = [];
+  const unfinished: UnfinishedFunction[] = [];
   const touched = new Set<ReadError>();
   const scoped = snapshot.functions
     .filter((fn) => inScope(fn, options.functionNames))
     .sort((a, b) => compareText(a.FunctionName, b.FunctionName) || compareText(a.FunctionArn, b.FunctionArn));
+  const timer =
+    options.clock === undefined
+      ? undefined
+      : createFunctionTimer(
+          options.clock,
+          options.functionBudgetMs ?? DEFAULT_FUNCTION_BUDGET_MS,
+          options.deadline,
+        );
+  const catalog = timer === undefined ? options.catalog : timedCatalog(options.catalog, timer);
 
   for (const fn of scoped) {
+    if (timer?.deadlinePassed() === true) {
+      unfinished.push({ functionName: fn.FunctionName, functionArn: fn.FunctionArn, limit: 'deadline' });
+      errors.push({ functionName: fn.FunctionName, message: notReachedMessage(fn.FunctionName) });
+      continue;
+    }
     const role = snapshot.roles.get(fn.Role);
     const readErrors = index.readErrorsOf(fn, role);
     for (const error of readErrors) touched.add(error);
@@ -412,7 +486,8 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
     const region = arnRegion(fn.FunctionArn) || snapshot.source.region || '';
     const policies = resolved?.ok === true ? resolved.policies : NO_POLICIES;
     const state = index.roleState(fn.Role, region, policies);
-    const evaluator = functionEvaluator(state);
+    timer?.start();
+    const evaluator = functionEvaluator(state, timer);
     const context: RuleContext = {
       fn,
       region,
@@ -421,7 +496,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
       ...(resolved?.ok === true ? { trustPolicy: resolved.trustPolicy } : {}),
       policies,
       derived,
-      catalog: options.catalog,
+      catalog,
       sharedWith,
       partialRead: snapshot.partial === true,
       familiesOfOthers,
@@ -431,15 +506,23 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
 
     const raw: RawFinding[] = [];
     let ruleFailed = false;
+    let timedOut: AuditTimeExceededError | undefined;
     for (const rule of role === undefined ? ROLE_UNAVAILABLE_RULES : RULES) {
-      let outcome: RuleOutcome | undefined;
-      if (rule.scope === 'role') {
+      // A rule is not started once the function's time is up.
+      let outcome = timeLeft(timer);
+      if (outcome === undefined && rule.scope === 'role') {
         outcome = state.outcomes.get(rule);
         if (outcome === undefined) {
           outcome = runRule(rule, context);
+          // A role-level rule that ran out of time would run out again for the role's next function.
           state.outcomes.set(rule, outcome);
         }
-      } else outcome = runRule(rule, context);
+      } else if (outcome === undefined) outcome = runRule(rule, context);
+      if ('timedOut' in outcome) {
+        // The rules after this one would only find the time gone too.
+        timedOut = outcome.timedOut;
+        break;
+      }
       if ('error' in outcome) {
         ruleFailed = true;
         // A role-level outcome was computed for the role's first function: name this one.
@@ -447,12 +530,16 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
         errors.push({ functionName: fn.FunctionName, message: failure.message });
       } else raw.push(...outcome.findings);
     }
+    if (timedOut !== undefined) {
+      unfinished.push({ functionName: fn.FunctionName, functionArn: fn.FunctionArn, limit: timedOut.limit });
+      errors.push({ functionName: fn.FunctionName, message: cutOffMessage(fn.FunctionName, timedOut) });
+    }
     const findings = finalise(raw, fn, role, suppressions);
     functions.push({
       functionName: fn.FunctionName,
       functionArn: fn.FunctionArn,
       roleArn: fn.Role,
-      compliant: !ruleFailed && isCompliant(findings),
+      compliant: !ruleFailed && timedOut === undefined && isCompliant(findings),
       findings,
       recommendedPolicy: recommendPolicy(derived.requirements),
       sharedWith,
@@ -479,7 +566,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
   for (const result of functions) {
     for (const finding of result.findings) if (finding.suppressed !== true) counts[finding.severity] += 1;
   }
-  return {
+  const report: Report = {
     schemaVersion: '1',
     generatedAt: options.generatedAt,
     ...(options.tool === undefined ? {} : { tool: options.tool }),
@@ -492,4 +579,5 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
     functions,
     errors,
   };
+  return { report, unfinished };
 }
