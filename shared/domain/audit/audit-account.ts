@@ -20,6 +20,8 @@
  *   (time-budget.ts). A function that runs out of time is listed under `errors` and is not compliant; its
  *   findings from the rules that finished stay. A function not reached before the deadline is listed under
  *   `errors` only. `auditAccountWithin` also says which functions were left unfinished, and why.
+ * - A function's report lists at most 25 findings per rule; one more finding counts the rest
+ *   (finding-limit.ts): a policy attached to every role must not multiply into millions of findings.
  */
 import { functionNameOf } from '../arn.js';
 import { AuditTimeExceededError, RuleFailedError } from '../errors.js';
@@ -50,6 +52,7 @@ import { ROLE_UNAVAILABLE_RULES, RULES } from '../rules/index.js';
 import type { RawFinding, Rule, RuleContext } from '../rules/types.js';
 import { sortSmall } from '../small-sort.js';
 import { type Suppression, suppressionReason } from '../suppressions.js';
+import { limitFindings } from './finding-limit.js';
 import { evaluateRelevant } from './relevant-policies.js';
 import { policyArnsOf, type ResolvedRole, resolveRole } from './role-policies.js';
 import {
@@ -534,7 +537,7 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
       unfinished.push({ functionName: fn.FunctionName, functionArn: fn.FunctionArn, limit: timedOut.limit });
       errors.push({ functionName: fn.FunctionName, message: cutOffMessage(fn.FunctionName, timedOut) });
     }
-    const findings = finalise(raw, fn, role, suppressions);
+    const findings = finalise(limitFindings(raw), fn, role, suppressions);
     functions.push({
       functionName: fn.FunctionName,
       functionArn: fn.FunctionArn,
