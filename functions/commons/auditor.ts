@@ -16,6 +16,7 @@ import {
   createDynamoDbStateStore,
   type StateStore,
 } from '../../shared/adapters/state-store/dynamodb-state-store.js';
+import type { Deadline } from '../../shared/app/deadline.js';
 import { auditAccount } from '../../shared/domain/audit/audit-account.js';
 import type { AccountSource } from '../../shared/domain/model.js';
 import type { ActionCatalog } from '../../shared/domain/policy/action-catalog.js';
@@ -40,18 +41,29 @@ export interface AuditorRuntime {
   readonly publisher: AlertPublisher;
   /** What one batch of changes uses: a directory and an audit sharing the batch's ListFunctions scans. */
   newBatch(): ChangeBatch;
-  auditRegion(region: string): Promise<Report>;
+  /** The whole region; functions not finished before `deadline` are listed under the report's `errors`. */
+  auditRegion(region: string, deadline?: Deadline): Promise<Report>;
 }
 
 export interface ChangeBatch {
   readonly directory: AwsDirectory;
-  auditFunctions(region: string, functionArns: readonly string[]): Promise<Report>;
+  auditFunctions(region: string, functionArns: readonly string[], deadline?: Deadline): Promise<Report>;
+}
+
+/** What tests replace: the catalog, the report's date, the clock that times audits, the per-function budget. */
+export interface RuntimeOverrides {
+  readonly catalog?: () => Promise<ActionCatalog>;
+  readonly now?: () => Date;
+  /** Monotonic milliseconds (default `performance.now`). */
+  readonly clock?: () => number;
+  /** The most time one function's audit may take (default: the engine's, 10 s). */
+  readonly functionBudgetMs?: number;
 }
 
 export function createAuditorRuntime(
   config: AuditorConfig,
   settings: ClientSettings = {},
-  overrides: { catalog?: () => Promise<ActionCatalog>; now?: () => Date } = {},
+  overrides: RuntimeOverrides = {},
 ): AuditorRuntime {
   const common = {
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
@@ -87,11 +99,13 @@ export function createAuditorRuntime(
     return catalog;
   };
   const now = overrides.now ?? (() => new Date());
+  const clock = overrides.clock ?? (() => performance.now());
 
   const audit = async (
     sources: ReadonlyMap<string, AccountSource>,
     region: string,
     functionNames?: readonly string[],
+    deadline?: Deadline,
   ): Promise<Report> => {
     const source = sources.get(region);
     if (!source) throw new Error(`region ${region} is not audited`);
@@ -100,12 +114,18 @@ export function createAuditorRuntime(
     // A function deleted since the event is absent from the snapshot: audit only those present, so that the
     // use case sees it missing (and confirms the deletion) rather than an error for the whole batch.
     const present = functionNames?.filter((arn) => snapshot.functions.some((fn) => fn.FunctionArn === arn));
+    const catalog = await getCatalog();
+    // The deadline as a moment on the audit's clock, taken after the read: what is left of the time now.
+    const remaining = deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
     return auditAccount(snapshot, {
-      catalog: await getCatalog(),
+      catalog,
       suppressions: config.suppressions,
       generatedAt: now().toISOString(),
       tool: TOOL,
       ...(present ? { functionNames: present } : {}),
+      clock,
+      ...(overrides.functionBudgetMs === undefined ? {} : { functionBudgetMs: overrides.functionBudgetMs }),
+      ...(Number.isFinite(remaining) ? { deadline: clock() + remaining } : {}),
     });
   };
 
@@ -124,12 +144,12 @@ export function createAuditorRuntime(
       const sources = sourcesWith(listing);
       return {
         directory: createAwsDirectory({ iam: first.iam, lambdaByRegion, listing }),
-        auditFunctions: (region, functionArns) =>
+        auditFunctions: (region, functionArns, deadline) =>
           functionArns.length === 0
             ? Promise.reject(new Error('no function to audit'))
-            : audit(sources, region, functionArns),
+            : audit(sources, region, functionArns, deadline),
       };
     },
-    auditRegion: (region) => audit(sweepSources, region),
+    auditRegion: (region, deadline) => audit(sweepSources, region, undefined, deadline),
   };
 }
