@@ -355,7 +355,8 @@ function inScope(fn: FunctionConfiguration, names: readonly string[] | undefined
 
 function runRule(rule: Rule, context: RuleContext): RuleOutcome {
   try {
-    return { findings: rule.check(context) };
+    // Bounded here, once per outcome: a role-level outcome is then copied to each function already bounded.
+    return { findings: limitFindings(rule.check(context)) };
   } catch (cause: unknown) {
     if (cause instanceof AuditTimeExceededError) return { timedOut: cause };
     return { error: new RuleFailedError(rule.id, context.fn.FunctionName, { cause }) };
@@ -537,7 +538,7 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
       unfinished.push({ functionName: fn.FunctionName, functionArn: fn.FunctionArn, limit: timedOut.limit });
       errors.push({ functionName: fn.FunctionName, message: cutOffMessage(fn.FunctionName, timedOut) });
     }
-    const findings = finalise(limitFindings(raw), fn, role, suppressions);
+    const findings = finalise(raw, fn, role, suppressions);
     functions.push({
       functionName: fn.FunctionName,
       functionArn: fn.FunctionArn,

@@ -20,30 +20,61 @@ const UNBOUNDED: ReadonlySet<RawFinding['rule']> = new Set(['missing-permission'
 
 /**
  * `raw` with at most `limit` findings per rule (the most severe, in their order), and a summary finding per
- * rule past it.
+ * rule past it. Linear in the number of findings: this runs for every function.
  */
 export function limitFindings(
   raw: readonly RawFinding[],
   limit = FINDINGS_LISTED_PER_RULE,
 ): readonly RawFinding[] {
   if (raw.length <= limit) return raw;
-  const byRule = new Map<RawFinding['rule'], RawFinding[]>();
+  // Findings per rule and severity.
+  const counts = new Map<RawFinding['rule'], number[]>();
   for (const finding of raw) {
-    const list = byRule.get(finding.rule);
-    if (list === undefined) byRule.set(finding.rule, [finding]);
-    else list.push(finding);
-  }
-  const kept: RawFinding[] = [];
-  for (const [rule, findings] of byRule) {
-    if (findings.length <= limit || UNBOUNDED.has(rule)) {
-      kept.push(...findings);
-      continue;
+    let bySeverity = counts.get(finding.rule);
+    if (bySeverity === undefined) {
+      bySeverity = SEVERITIES.map(() => 0);
+      counts.set(finding.rule, bySeverity);
     }
-    // Array.prototype.sort is stable: equally severe findings keep the rules' order.
-    const ranked = [...findings].sort((a, b) => rank(a.severity) - rank(b.severity));
-    kept.push(...ranked.slice(0, limit));
-    const count = ranked.length - limit;
-    const severity = ranked[limit]?.severity ?? 'info';
+    bySeverity[rank(finding.severity)] = (bySeverity[rank(finding.severity)] ?? 0) + 1;
+  }
+  // For each rule past the limit: how many of each severity are listed (the most severe first).
+  const quotas = new Map<RawFinding['rule'], number[]>();
+  for (const [rule, bySeverity] of counts) {
+    if (UNBOUNDED.has(rule) || bySeverity.reduce((a, b) => a + b, 0) <= limit) continue;
+    let room = limit;
+    quotas.set(
+      rule,
+      bySeverity.map((count) => {
+        const listed = Math.min(count, room);
+        room -= listed;
+        return listed;
+      }),
+    );
+  }
+  if (quotas.size === 0) return raw;
+  const kept: RawFinding[] = [];
+  for (const finding of raw) {
+    const quota = quotas.get(finding.rule);
+    if (quota === undefined) kept.push(finding);
+    else if ((quota[rank(finding.severity)] ?? 0) > 0) {
+      quota[rank(finding.severity)] = (quota[rank(finding.severity)] ?? 0) - 1;
+      kept.push(finding);
+    }
+  }
+  for (const rule of quotas.keys()) {
+    const bySeverity = counts.get(rule) ?? [];
+    const total = bySeverity.reduce((a, b) => a + b, 0);
+    const count = total - limit;
+    // The most severe left out: the first severity not wholly listed.
+    let listed = 0;
+    let severity: Severity = 'info';
+    for (let r = 0; r < SEVERITIES.length; r++) {
+      listed += bySeverity[r] ?? 0;
+      if (listed > limit) {
+        severity = SEVERITIES[r] ?? 'info';
+        break;
+      }
+    }
     kept.push({
       rule,
       severity,
