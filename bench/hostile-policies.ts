@@ -64,30 +64,31 @@ function fillList(
   item: (i: number) => string,
   build: (items: string[]) => HostileDocument,
 ): HostileDocument {
-  const items: string[] = [];
-  for (let i = 0; ; i++) {
-    items.push(item(i));
-    if (policySize(build(items)) > limit) {
-      items.pop();
-      return build(items);
-    }
+  // Every item takes at least 3 characters ("x",): no more than limit / 3 fit. Binary search for the most.
+  const items = Array.from({ length: Math.ceil(limit / 3) }, (_, i) => item(i));
+  let fits = 0;
+  let over = items.length + 1;
+  while (over - fits > 1) {
+    const middle = Math.floor((fits + over) / 2);
+    if (policySize(build(items.slice(0, middle))) <= limit) fits = middle;
+    else over = middle;
   }
+  return build(items.slice(0, fits));
 }
 
 /** A role's room for one more inline policy: the synthetic roles already hold about 1,500 characters. */
 const INLINE_ROOM = INLINE_LIMIT - 2_500;
 
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 const REVIEW_RESOURCE = `arn:aws:logs:*:*:log-group:${'*?'.repeat(9)}*Z`;
 const REVIEW_ACTION = 'ec2:*?*?*?*?*?*?*Q';
 
-/** Real action names, misspelt by swapping two letters in the middle: what `suggest` has to work on. */
-function nearMisses(actions: readonly string[], count: number): string[] {
-  return actions.slice(0, count).map((action) => {
-    const [service, name = ''] = action.split(':');
-    const i = Math.floor(name.length / 2);
-    const swapped = `${name.slice(0, i - 1)}${name[i]}${name[i - 1]}${name.slice(i + 1)}`;
-    return `${service}:${swapped === name ? `${name}x` : swapped}`;
-  });
+/** A real action name misspelt by swapping two letters in the middle: what `suggest` has to work on. */
+function nearMiss(action: string): string {
+  const [service, name = ''] = action.split(':');
+  const i = Math.floor(name.length / 2);
+  const swapped = `${name.slice(0, i - 1)}${name[i]}${name[i - 1]}${name.slice(i + 1)}`;
+  return `${service}:${swapped === name ? `${name}x` : swapped}`;
 }
 
 /**
@@ -124,7 +125,12 @@ export function hostileCases(actions: readonly string[]): HostileCase[] {
       }),
     );
   const nearMissDocument = (count: number) =>
-    documentOf({ Sid: 'Typos', Effect: 'Allow', Action: nearMisses(actions, count), Resource: '*' });
+    documentOf({
+      Sid: 'Typos',
+      Effect: 'Allow',
+      Action: actions.slice(0, count).map(nearMiss),
+      Resource: '*',
+    });
   const cases: HostileCase[] = [
     {
       name: 'review resource pattern',
@@ -175,6 +181,17 @@ export function hostileCases(actions: readonly string[]): HostileCase[] {
       ],
     },
     {
+      name: 'broad action patterns at the managed limit',
+      description: 'hundreds of distinct *:*xy* patterns, each matching thousands of actions',
+      managed: [
+        fillList(
+          MANAGED_LIMIT,
+          (i) => `*:*${LETTERS[Math.floor(i / 26) % 26]}${LETTERS[i % 26]}*`,
+          (items) => documentOf({ Sid: 'Broad', Effect: 'Allow', Action: items, Resource: '*' }),
+        ),
+      ],
+    },
+    {
       name: 'NotAction patterns at the managed limit',
       description: 'the same patterns under NotAction: matched against every action asked',
       managed: [
@@ -216,7 +233,7 @@ export function hostileCases(actions: readonly string[]): HostileCase[] {
       managed: Array.from({ length: MANAGED_PER_ROLE }, (_, n) =>
         fillList(
           MANAGED_LIMIT,
-          (i) => nearMisses(actions.slice(n * 200), i + 1).at(-1) ?? 'ec2:x',
+          (i) => nearMiss(actions[n * 400 + i] ?? `ec2:Describe${i}`),
           (items) => documentOf({ Sid: 'Typos', Effect: 'Allow', Action: items, Resource: '*' }),
         ),
       ),

@@ -87,6 +87,10 @@ export function timedCatalog(catalog: ActionCatalog, timer: FunctionTimer): Acti
       timer.check();
       return catalog.expand(pattern);
     },
+    matchesAny(pattern) {
+      timer.check();
+      return catalog.matchesAny(pattern);
+    },
     suggest(action) {
       timer.check();
       return catalog.suggest(action);

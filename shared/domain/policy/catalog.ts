@@ -67,6 +67,9 @@ function charMask(text: string): number {
   return mask;
 }
 
+/** The most action names the memoised expansions hold together (a few times the catalog). */
+const EXPANDED_ACTIONS_LIMIT = 200_000;
+
 /** A service's actions, lower-cased and as AWS spells them, with their `charMask`s, index for index. */
 interface ScanTable {
   readonly lower: readonly string[];
@@ -117,6 +120,8 @@ export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
   const known = new Map<string, boolean | undefined>();
   const canonicals = new Map<string, string | undefined>();
   const expansions = new Map<string, readonly string[]>();
+  let expandedActions = 0;
+  const matching = new Map<string, boolean>();
   // A misspelt action recurs in every role that attaches its policy: the search through the service's
   // actions is done once per name.
   const suggestions = new Map<string, string | undefined>();
@@ -126,7 +131,8 @@ export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
     return value;
   };
 
-  const expand = (pattern: string): readonly string[] => {
+  /** The actions `pattern` matches; the first only, when `first` (an existence test). */
+  const expand = (pattern: string, first = false): readonly string[] => {
     if (pattern === '*') {
       return [...services.keys()].flatMap((service) => [...(services.get(service)?.values() ?? [])]);
     }
@@ -147,12 +153,14 @@ export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
       if (literal !== undefined) {
         const action = actions.get(literal);
         if (action !== undefined) matched.push(action);
+        if (first && matched.length > 0) return matched;
         continue;
       }
       const { lower, canonical, masks } = services.scan(service, actions);
       for (let i = 0; i < masks.length; i++) {
         if (((masks[i] as number) & required) === required && matches(lower[i] as string)) {
           matched.push(canonical[i] as string);
+          if (first) return matched;
         }
       }
     }
@@ -193,10 +201,24 @@ export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
       );
     },
     expand(pattern) {
-      // Read-only lists, shared between callers: the same wildcard recurs in many roles.
+      // Read-only lists, shared between callers: the same wildcard recurs in many roles. Bounded by the
+      // actions held, not the patterns: hundreds of `*:*ab*` would each hold thousands.
+      const known = expansions.get(pattern);
+      if (known !== undefined) return known;
+      const expanded = expand(pattern);
+      expandedActions += expanded.length + 1;
+      if (expandedActions > EXPANDED_ACTIONS_LIMIT || expansions.size > 50_000) {
+        expansions.clear();
+        expandedActions = expanded.length + 1;
+      }
+      expansions.set(pattern, expanded);
+      return expanded;
+    },
+    matchesAny(pattern) {
       const expanded = expansions.get(pattern);
-      if (expanded !== undefined) return expanded;
-      return remember(expansions, pattern, expand(pattern));
+      if (expanded !== undefined) return expanded.length > 0;
+      if (matching.has(pattern)) return matching.get(pattern) === true;
+      return remember(matching, pattern, expand(pattern, true).length > 0);
     },
     suggest(action) {
       const key = action.toLowerCase();

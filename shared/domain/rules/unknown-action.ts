@@ -25,7 +25,7 @@ function problemWith(
         text: `the service prefix "${service}" of ${pattern} is not in the action catalog`,
       };
     }
-    return context.catalog.expand(pattern).length === 0
+    return !context.catalog.matchesAny(pattern)
       ? { severity: 'medium', text: `the pattern ${pattern} matches no action` }
       : undefined;
   }

@@ -6,6 +6,7 @@
  */
 import type { ActionCatalog } from '../policy/action-catalog.js';
 import type { RolePolicies } from '../policy/evaluation-types.js';
+import { actionMatches } from '../policy/match.js';
 import { familyOfAction, SOURCE_FAMILIES, type SourceFamily } from '../requirements/catalog.js';
 import { compareCodeUnits, sortSmall } from '../small-sort.js';
 import {
@@ -19,11 +20,40 @@ import {
 } from './policy-helpers.js';
 import type { RawFinding, Rule } from './types.js';
 
+/** Every event-source family action, as the catalog spells them. */
+const FAMILY_ACTIONS = Object.values(SOURCE_FAMILIES).flatMap((family) => family.actions);
+
+/** The family actions a wildcard pattern matches, per catalog and pattern (patterns recur across roles). */
+const familyMatches = new WeakMap<ActionCatalog, Map<string, readonly string[]>>();
+
+/**
+ * What expanding `pattern` would give of the family actions: those the catalog knows that it matches. The
+ * few dozen family actions are matched, rather than the whole catalog expanded: a policy of hundreds of
+ * `*:*ab*` patterns would otherwise list millions of actions, for each role.
+ */
+function familyActionsOf(pattern: string, catalog: ActionCatalog): readonly string[] {
+  let byPattern = familyMatches.get(catalog);
+  if (byPattern === undefined) {
+    byPattern = new Map();
+    familyMatches.set(catalog, byPattern);
+  }
+  let actions = byPattern.get(pattern);
+  if (actions === undefined) {
+    actions = FAMILY_ACTIONS.filter(
+      (action) => actionMatches(pattern, action) && catalog.has(action) === true,
+    );
+    if (byPattern.size > 50_000) byPattern.clear();
+    byPattern.set(pattern, actions);
+  }
+  return actions;
+}
+
+/** The actions a statement grants, family actions at least (the caller keeps only those). */
 function grantedActions(located: LocatedStatement, catalog: ActionCatalog): string[] {
   const actions: string[] = [];
   for (const pattern of located.statement.Action ?? []) {
     if (isServiceWildcard(pattern)) continue;
-    if (hasWildcard(pattern)) actions.push(...catalog.expand(pattern));
+    if (hasWildcard(pattern)) actions.push(...familyActionsOf(pattern, catalog));
     else actions.push(catalog.canonical(pattern) ?? pattern);
   }
   return actions;

@@ -103,8 +103,13 @@ describe('wildcard expansion', () => {
     ['*:*?*?*?*?*?*?*Q', 0],
     ['s?s:ReceiveMessage', 1],
     ['*:ReceiveMessage', 1],
+    ['*:*ab*', 100],
+    ['S?S:*message*', 5],
   ])('expands %s to what a plain scan of the catalog finds', (pattern, atLeast) => {
+    // Asked first whether it matches anything (the existence test stops at the first match), then expanded.
+    const any = catalog.matchesAny(pattern);
     const expanded = catalog.expand(pattern);
+    expect(any).toBe(expanded.length > 0);
     expect(expanded.length).toBeGreaterThanOrEqual(atLeast);
     for (const action of expanded) expect(actionMatches(pattern, action)).toBe(true);
     const service = pattern.slice(0, pattern.indexOf(':'));
