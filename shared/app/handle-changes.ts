@@ -334,7 +334,9 @@ export function chunksOf(groups: readonly (readonly string[])[], size: number): 
       components.set(top, byRegion);
     }
     const region = regionOf(arn);
-    byRegion.set(region, [...(byRegion.get(region) ?? []), arn]);
+    const inRegion = byRegion.get(region);
+    if (inRegion === undefined) byRegion.set(region, [arn]);
+    else inRegion.push(arn);
   }
   const chunks: [string, string[]][] = [];
   const open = new Map<string, string[]>();

@@ -75,6 +75,8 @@ interface ScanTable {
   readonly lower: readonly string[];
   readonly canonical: readonly string[];
   readonly masks: Int32Array;
+  /** The union of `masks`: a service none of whose actions has a letter the pattern requires is skipped. */
+  readonly union: number;
 }
 
 export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
@@ -102,7 +104,8 @@ export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
       let table = scanTables.get(lowerService);
       if (table === undefined) {
         const lower = [...actions.keys()];
-        table = { lower, canonical: [...actions.values()], masks: Int32Array.from(lower, charMask) };
+        const masks = Int32Array.from(lower, charMask);
+        table = { lower, canonical: [...actions.values()], masks, union: masks.reduce((a, b) => a | b, 0) };
         scanTables.set(lowerService, table);
       }
       return table;
@@ -156,7 +159,8 @@ export function createActionCatalog(data: ActionCatalogData): ActionCatalog {
         if (first && matched.length > 0) return matched;
         continue;
       }
-      const { lower, canonical, masks } = services.scan(service, actions);
+      const { lower, canonical, masks, union } = services.scan(service, actions);
+      if ((union & required) !== required) continue;
       for (let i = 0; i < masks.length; i++) {
         if (((masks[i] as number) & required) === required && matches(lower[i] as string)) {
           matched.push(canonical[i] as string);

@@ -66,6 +66,43 @@ interface FamilyGrant {
 }
 
 const grantsCache = new WeakMap<ActionCatalog, WeakMap<RolePolicies, readonly FamilyGrant[]>>();
+/** Per statement object and source: a managed policy attached to many roles is checked once. */
+const statementGrantsCache = new WeakMap<
+  ActionCatalog,
+  WeakMap<LocatedStatement['statement'], Map<string, readonly FamilyGrant[]>>
+>();
+
+/** The event-source family actions one Allow statement grants, by family. */
+function statementGrants(located: LocatedStatement, catalog: ActionCatalog): readonly FamilyGrant[] {
+  let byStatement = statementGrantsCache.get(catalog);
+  if (byStatement === undefined) {
+    byStatement = new WeakMap();
+    statementGrantsCache.set(catalog, byStatement);
+  }
+  let bySource = byStatement.get(located.statement);
+  if (bySource === undefined) {
+    bySource = new Map();
+    byStatement.set(located.statement, bySource);
+  }
+  const known = bySource.get(located.source);
+  if (known !== undefined) return known;
+  // Most statements grant no event-source action: no map for them.
+  let byFamily: Map<SourceFamily, Set<string>> | undefined;
+  for (const action of grantedActions(located, catalog)) {
+    const family = familyOfAction(action);
+    if (family === undefined) continue;
+    byFamily ??= new Map();
+    const set = byFamily.get(family) ?? new Set<string>();
+    set.add(action);
+    byFamily.set(family, set);
+  }
+  const grants: FamilyGrant[] = [];
+  for (const [family, set] of byFamily ?? []) {
+    grants.push({ located, family, actions: sortSmall([...set], compareCodeUnits) });
+  }
+  bySource.set(located.source, grants);
+  return grants;
+}
 
 /** The event-source family actions each Allow statement grants; the same for every function of the role. */
 function familyGrants(policies: RolePolicies, catalog: ActionCatalog): readonly FamilyGrant[] {
@@ -78,21 +115,7 @@ function familyGrants(policies: RolePolicies, catalog: ActionCatalog): readonly 
   if (grants === undefined) {
     const list: FamilyGrant[] = [];
     for (const located of identityStatements(policies)) {
-      if (located.statement.Effect !== 'Allow') continue;
-      // Most statements grant no event-source action: no map for them.
-      let byFamily: Map<SourceFamily, Set<string>> | undefined;
-      for (const action of grantedActions(located, catalog)) {
-        const family = familyOfAction(action);
-        if (family === undefined) continue;
-        byFamily ??= new Map();
-        const set = byFamily.get(family) ?? new Set<string>();
-        set.add(action);
-        byFamily.set(family, set);
-      }
-      if (byFamily === undefined) continue;
-      for (const [family, set] of byFamily) {
-        list.push({ located, family, actions: sortSmall([...set], compareCodeUnits) });
-      }
+      if (located.statement.Effect === 'Allow') list.push(...statementGrants(located, catalog));
     }
     grants = list;
     byPolicies.set(policies, grants);
