@@ -169,7 +169,34 @@ function wildcardOf(pattern: string, caseSensitive: boolean): Wildcard {
  * pattern; no RegExp, no recursion.
  */
 export function wildcardMatches(pattern: string, text: string, caseSensitive = true): boolean {
+  // The two shapes most patterns have are compared in place, without the cache (whose lookup hashes the
+  // pattern): no wildcard at all, and one trailing `*` (`…:log-group:/aws/lambda/f:*`, `arn:aws:s3:::b/*`).
+  const star = pattern.indexOf('*');
+  if ((star < 0 || star === pattern.length - 1) && pattern.indexOf('?') < 0) {
+    if (star < 0) {
+      if (pattern.length !== text.length) return false;
+      return caseSensitive ? pattern === text : sameFolded(pattern, text, pattern.length);
+    }
+    if (text.length < star) return false;
+    return caseSensitive ? samePrefix(pattern, text, star) : sameFolded(pattern, text, star);
+  }
   return wildcardOf(pattern, caseSensitive).matches(text);
+}
+
+/** Whether the first `length` code units of `a` and `b` are equal (no string allocated, as a slice would). */
+function samePrefix(a: string, b: string, length: number): boolean {
+  for (let i = 0; i < length; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Whether the first `length` code units of `a` and `b` are equal, case folded. */
+function sameFolded(a: string, b: string, length: number): boolean {
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y && fold(x) !== fold(y)) return false;
+  }
+  return true;
 }
 
 /** `wildcardMatches` with `pattern` fixed: for matching one pattern against many texts. */
