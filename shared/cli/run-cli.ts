@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadActionCatalog } from '../adapters/action-catalog/load-action-catalog.js';
+import { loadAwsManagedPolicies } from '../adapters/aws-managed-policies/load-aws-managed-policies.js';
 import { ExportFolderSource } from '../adapters/export-folder/export-folder-source.js';
 import { runAudit } from '../app/run-audit.js';
 import { InputError } from '../domain/errors.js';
@@ -131,6 +132,7 @@ async function auditCommand(
     ...(suppressions ? { suppressions: suppressions as readonly Suppression[] } : {}),
     ...(environment.now ? { now: environment.now } : {}),
     tool: { name: TOOL_NAME, version: environment.version },
+    loadAwsManagedPolicies,
   });
 
   for (const error of report.errors ?? []) {

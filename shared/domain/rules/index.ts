@@ -20,3 +20,9 @@ export const RULES: readonly Rule[] = [
 
 /** Run when the role is missing: only `role-unavailable` has something to say. */
 export const ROLE_UNAVAILABLE_RULES: readonly Rule[] = [roleUnavailable];
+
+/**
+ * Run when the role exists but its content is unknown (defined outside a template): what the function
+ * needs is known, whether the role grants it is not, so every need is reported `unverifiable`.
+ */
+export const ROLE_UNRESOLVED_RULES: readonly Rule[] = [missingPermission];
