@@ -15,6 +15,7 @@ import type { Report } from '../domain/report.js';
 import type { Suppression } from '../domain/suppressions.js';
 import { EXIT, exitStatus, type FailOn, parseFailOn } from './exit-status.js';
 import { formatMarkdown } from './format/format-markdown.js';
+import { formatSarif } from './format/format-sarif.js';
 import { formatTable } from './format/format-table.js';
 import { createPaint, wantsColour } from './format/terminal-colour.js';
 import { type LiveAdapters, liveAdapters } from './live-adapters.js';
@@ -36,7 +37,7 @@ export interface CliEnvironment {
 }
 
 const TOOL_NAME = 'lambda-role-audit';
-const FORMATS = ['table', 'json', 'markdown'] as const;
+const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
 const AUDIT_OPTIONS = {
@@ -48,6 +49,11 @@ const AUDIT_OPTIONS = {
   'fail-on': { type: 'string' },
   suppressions: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  // Template mode (template-mode.ts).
+  template: { type: 'string', multiple: true },
+  'cdk-out': { type: 'string' },
+  parameter: { type: 'string', multiple: true },
+  account: { type: 'string' },
 } as const;
 
 const EXPORT_OPTIONS = {
@@ -115,18 +121,26 @@ async function auditCommand(
   const format = parseFormat(values.format, environment.stdout.isTTY === true);
   const failOn: FailOn = parseFailOn(values['fail-on']);
 
-  const source = await chooseSource(
-    values,
-    environment,
-    log,
-    format !== 'json' && environment.stderr.isTTY === true,
-  );
+  const templateMode =
+    values.template !== undefined || values['cdk-out'] !== undefined
+      ? await import('./template-mode.js').then((m) =>
+          m.createTemplateMode(values, environment.live ?? liveAdapters, log),
+        )
+      : undefined;
+  if (templateMode === undefined && (values.parameter !== undefined || values.account !== undefined)) {
+    throw new UsageProblem(
+      '--parameter and --account apply to template mode (--template FILE or --cdk-out DIR)',
+    );
+  }
+  const source =
+    templateMode?.source ??
+    (await chooseSource(values, environment, log, format !== 'json' && environment.stderr.isTTY === true));
   const loadCatalog = environment.loadCatalog ?? loadActionCatalog;
   const [catalog, suppressions] = await Promise.all([
     loadCatalog(),
     values.suppressions ? loadSuppressions(values.suppressions) : Promise.resolve(undefined),
   ]);
-  const report = await runAudit(source, {
+  const audited = await runAudit(source, {
     scope: functionNames.length > 0 ? { functionNames } : {},
     catalog,
     ...(suppressions ? { suppressions: suppressions as readonly Suppression[] } : {}),
@@ -134,6 +148,7 @@ async function auditCommand(
     tool: { name: TOOL_NAME, version: environment.version },
     loadAwsManagedPolicies,
   });
+  const report = templateMode ? templateMode.annotate(audited) : audited;
 
   for (const error of report.errors ?? []) {
     const who =
@@ -209,6 +224,8 @@ function render(report: Report, format: Format, environment: CliEnvironment): st
       return `${environment.stdout.isTTY === true ? JSON.stringify(report, null, 2) : JSON.stringify(report)}\n`;
     case 'markdown':
       return formatMarkdown(report);
+    case 'sarif':
+      return `${JSON.stringify(formatSarif(report))}\n`;
     case 'table':
       return formatTable(
         report,

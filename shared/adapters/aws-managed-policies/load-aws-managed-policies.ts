@@ -18,8 +18,14 @@ const ASSET = 'aws-managed-policies.json.gz';
 const AWS_POLICY = 'iam::aws:policy/';
 
 let loaded: Promise<AwsManagedPolicyLookup> | undefined;
+let data: Promise<AwsManagedPolicyData> | undefined;
 
-async function readData(): Promise<AwsManagedPolicyData> {
+function readData(): Promise<AwsManagedPolicyData> {
+  data ??= readDataOnce();
+  return data;
+}
+
+async function readDataOnce(): Promise<AwsManagedPolicyData> {
   const asset = fileURLToPath(new URL(`./${ASSET}`, import.meta.url));
   if (existsSync(asset)) return JSON.parse(gunzipSync(readFileSync(asset)).toString('utf8'));
   const { readAwsManagedPolicyData } = await import('./managed-policies-reader.mjs');
@@ -60,4 +66,14 @@ export function createAwsManagedPolicyLookup(data: AwsManagedPolicyData): AwsMan
 export function loadAwsManagedPolicies(): Promise<AwsManagedPolicyLookup> {
   loaded ??= readData().then(createAwsManagedPolicyLookup);
   return loaded;
+}
+
+/**
+ * The ARN path (`service-role/AWSLambdaBasicExecutionRole`) of each AWS managed policy by name: what SAM
+ * makes of a policy name in a function's `Policies`.
+ */
+export async function loadAwsManagedPolicyPaths(): Promise<(name: string) => string | undefined> {
+  const paths = new Map<string, string>();
+  for (const path of Object.keys(await readData())) paths.set(path.slice(path.lastIndexOf('/') + 1), path);
+  return (name) => paths.get(name);
 }
