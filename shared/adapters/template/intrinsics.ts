@@ -157,7 +157,12 @@ export class IntrinsicResolver {
   }
 
   private getAtt(argument: TemplateValue, depth: number): Resolved {
-    const parts = this.resolve(argument, depth);
+    // The long form also takes "Resource.Attribute" as one string (what `!GetAtt A.B` stands for).
+    const dot = typeof argument === 'string' ? argument.indexOf('.') : -1;
+    const parts =
+      typeof argument === 'string' && dot > 0
+        ? [argument.slice(0, dot), argument.slice(dot + 1)]
+        : this.resolve(argument, depth);
     if (
       !Array.isArray(parts) ||
       parts.length !== 2 ||

@@ -474,7 +474,10 @@ export function transformSam(template: ParsedTemplate, settings: SamSettings): S
     });
 
     const events = isObject(properties.Events) ? properties.Events : {};
-    for (const [eventName, event] of Object.entries(events)) {
+    // SAM expands events in the order of their names, which decides the order of the role's policies.
+    for (const [eventName, event] of Object.entries(events).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    )) {
       if (!isObject(event) || typeof event.Type !== 'string' || !PULL_EVENTS.has(event.Type)) continue;
       const p = isObject(event.Properties) ? event.Properties : {};
       const type = event.Type;
