@@ -80,6 +80,8 @@ const CUSTOM_TAGS: (ScalarTag | CollectionTag)[] = ['Ref', 'Condition', ...FUNCT
 ]) as (ScalarTag | CollectionTag)[];
 
 const MAX_DEPTH = 200;
+/** More values than the largest real templates hold (CloudFormation's limit is 1 MB of text). */
+const MAX_NODES = 300_000;
 
 /**
  * Parses template text. Throws `InputError` naming the file, the line and what is wrong for text that is
@@ -104,9 +106,15 @@ export function parseTemplate(file: string, text: string): ParsedTemplate {
   const lineAt = (offset: number | undefined): number | undefined =>
     offset === undefined ? undefined : lineCounter.linePos(offset).line;
 
+  // Aliases are expanded here, so their count is bounded here: a few aliases of aliases can otherwise
+  // stand for billions of nodes (the "billion laughs").
+  let budget = MAX_NODES;
   const convert = (node: unknown, depth: number, keyLine?: number): TemplateValue => {
     if (depth > MAX_DEPTH)
       throw new InputError(`${file}: the template nests deeper than ${MAX_DEPTH} levels`);
+    if (--budget < 0) {
+      throw new InputError(`${file}: the template expands to more than ${MAX_NODES} values (YAML aliases?)`);
+    }
     if (isAlias(node)) return convert(node.resolve(document), depth + 1, keyLine);
     let value: TemplateValue;
     const tagged = node as Node | null;

@@ -681,22 +681,31 @@ function cleanStatement(
     }
   }
   const result: Record<string, Resolved> = { ...object };
-  for (const key of ['Action', 'Resource']) {
-    const value = object[key];
-    if (value === undefined) continue;
-    if (value instanceof Unresolved) {
-      report(`the ${key} of a statement cannot be resolved: ${value.reason}`, kind);
-      return undefined;
-    }
-    if (!Array.isArray(value)) continue;
-    const kept = (value as Resolved[]).filter((item) => {
+  // An action that cannot be resolved is left out (a stand-in would read as an unknown action); a resource
+  // that cannot be resolved stays as a stand-in that matches no ARN, so that the statement is still judged
+  // for what it does grant (a wildcard action, say) while the verdicts it could change are unverifiable.
+  const action = object.Action;
+  if (action instanceof Unresolved) {
+    report(`the Action of a statement cannot be resolved: ${action.reason}`, kind);
+    return undefined;
+  }
+  if (Array.isArray(action)) {
+    const kept = (action as Resolved[]).filter((item) => {
       if (!(item instanceof Unresolved)) return true;
-      report(`a ${key} of a statement cannot be resolved: ${item.reason}`, kind);
+      report(`an Action of a statement cannot be resolved: ${item.reason}`, kind);
       return false;
     });
     if (kept.length === 0) return undefined;
-    result[key] = kept;
+    result.Action = kept;
   }
+  const resource = object.Resource;
+  const stand = (item: Resolved): Resolved => {
+    if (!(item instanceof Unresolved)) return item;
+    report(`a Resource of a statement cannot be resolved: ${item.reason}`, kind);
+    return placeholder(item.reason);
+  };
+  if (resource instanceof Unresolved) result.Resource = stand(resource);
+  else if (Array.isArray(resource)) result.Resource = (resource as Resolved[]).map(stand);
   const rest = firstUnresolved(result as Resolved);
   if (rest) {
     report(`a statement has a value that cannot be resolved: ${rest.reason}`, kind);
