@@ -523,9 +523,9 @@ export function transformSam(template: ParsedTemplate, settings: SamSettings): S
           if (policy !== undefined) addPolicy(role, policy);
         }
       }
-      const mapping = mark({ Type: 'AWS::Lambda::EventSourceMapping', Properties: esm, ...attributes });
-      delete (mapping as Mutable).Metadata;
-      template.markLine(mapping, template.lineOf(event));
+      const mapping: Mutable = { Type: 'AWS::Lambda::EventSourceMapping', Properties: esm, ...attributes };
+      delete mapping.Metadata;
+      template.markLine(mapping, template.lineOf(event) ?? line);
       out[mappingId] = mapping;
 
       switch (type) {

@@ -227,12 +227,14 @@ async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error: unknown) {
+    // Errors from node:fs may come from another realm (a test's VM): read their code, not their class.
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
     const reason =
-      error instanceof Error && 'code' in error && error.code === 'ENOENT'
+      code === 'ENOENT'
         ? 'no such file'
-        : error instanceof Error
-          ? error.message
-          : String(error);
+        : code === 'EISDIR'
+          ? 'a folder, not a file'
+          : String((error as { message?: unknown } | null)?.message ?? error);
     throw new InputError(`cannot read the template ${file}: ${reason}`, { cause: error });
   }
 }
