@@ -61,6 +61,7 @@ export async function readCloudAssembly(directory: string, depth = 0): Promise<C
   const { json: manifest } = await readJsonFile(join(root, 'manifest.json'), 'the cloud assembly manifest');
   const artifacts = record(manifest.artifacts) ?? {};
   const stacks: CdkStackTemplate[] = [];
+  const assets = await assetTemplates(root, artifacts);
   for (const [id, raw] of Object.entries(artifacts)) {
     const artifact = record(raw);
     const properties = record(artifact?.properties) ?? {};
@@ -80,16 +81,49 @@ export async function readCloudAssembly(directory: string, depth = 0): Promise<C
     const path = inside(root, properties.templateFile, 'the template');
     const { text, json } = await readJsonFile(path, 'the stack template');
     stacks.push({ file: display(path), stackName, displayName, text });
-    await addNested(root, display, json, stackName, displayName, stacks, 0);
+    await addNested(root, display, assets, json, stackName, displayName, stacks, 0);
   }
   if (stacks.length === 0)
     throw new InputError(`${directory}: the cloud assembly has no stack (manifest.json lists none)`);
   return stacks;
 }
 
+/**
+ * The asset object keys of the assembly's file assets → their file: a nested stack's `TemplateURL` names
+ * the object its template is uploaded as (when the template lacks `aws:asset:path` metadata).
+ */
+async function assetTemplates(root: string, artifacts: Json): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const raw of Object.values(artifacts)) {
+    const artifact = record(raw);
+    const file = record(artifact?.properties)?.file;
+    if (artifact?.type !== 'cdk:asset-manifest' || typeof file !== 'string') continue;
+    const { json } = await readJsonFile(inside(root, file, 'the asset manifest'), 'the asset manifest');
+    for (const asset of Object.values(record(json.files) ?? {})) {
+      const source = record(record(asset)?.source);
+      if (typeof source?.path !== 'string' || !source.path.endsWith('.json')) continue;
+      for (const destination of Object.values(record(record(asset)?.destinations) ?? {})) {
+        const key = record(destination)?.objectKey;
+        if (typeof key === 'string') files.set(key, source.path);
+      }
+    }
+  }
+  return files;
+}
+
+/** The template file of a nested stack resource: its asset metadata, else the asset its TemplateURL names. */
+function nestedTemplateFile(resource: Json, assets: ReadonlyMap<string, string>): string | undefined {
+  const asset = record(resource.Metadata)?.['aws:asset:path'];
+  if (typeof asset === 'string') return asset;
+  const url = JSON.stringify(record(resource.Properties)?.TemplateURL ?? '');
+  for (const [key, path] of assets) if (url.includes(key)) return path;
+  return undefined;
+}
+
 async function addNested(
   root: string,
   display: (path: string) => string,
+  assets: ReadonlyMap<string, string>,
   template: Json,
   parentName: string,
   parentDisplay: string,
@@ -100,13 +134,17 @@ async function addNested(
   for (const [logicalId, raw] of Object.entries(record(template.Resources) ?? {})) {
     const resource = record(raw);
     if (resource?.Type !== 'AWS::CloudFormation::Stack') continue;
-    const asset = record(resource.Metadata)?.['aws:asset:path'];
-    if (typeof asset !== 'string') continue;
+    const asset = nestedTemplateFile(resource, assets);
+    if (asset === undefined) continue;
     const path = inside(root, asset, 'the nested stack template');
     const { text, json } = await readJsonFile(path, 'the nested stack template');
     const stackName = `${parentName}-${logicalId}`;
-    const displayName = `${parentDisplay}/${logicalId}`;
+    // The CDK names the resource `Parent/Child.NestedStack/Child.NestedStackResource`.
+    const cdkPath = record(resource.Metadata)?.['aws:cdk:path'];
+    const marker = typeof cdkPath === 'string' ? cdkPath.indexOf('.NestedStack/') : -1;
+    const displayName =
+      typeof cdkPath === 'string' && marker > 0 ? cdkPath.slice(0, marker) : `${parentDisplay}/${logicalId}`;
     stacks.push({ file: display(path), stackName, displayName, text });
-    await addNested(root, display, json, stackName, displayName, stacks, depth + 1);
+    await addNested(root, display, assets, json, stackName, displayName, stacks, depth + 1);
   }
 }
