@@ -6,19 +6,47 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import ajvDraft04 from 'ajv-draft-04';
+import addFormatsPlugin from 'ajv-formats';
 import { fileUri, formatSarif } from '../../../shared/cli/format/format-sarif.js';
 import type { Report } from '../../../shared/domain/report.js';
 import { RULE_METADATA } from '../../../shared/domain/rules/rule-metadata.js';
 import { projectRoot, runCli } from '../../support/run-cli.js';
 
 const schemaText = readFileSync(join(projectRoot, 'test/fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8');
+// Both packages are CommonJS; under native ESM their default import is module.exports itself.
+interface Validator {
+  compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown };
+}
+type AjvClass = new (options: { allErrors: boolean; strict: boolean }) => Validator;
+const draft04 = ajvDraft04 as unknown as AjvClass & { default?: AjvClass };
+const Ajv: AjvClass = draft04.default ?? draft04;
+const addFormats = ((addFormatsPlugin as unknown as { default?: typeof addFormatsPlugin }).default ??
+  addFormatsPlugin) as unknown as (instance: Validator) => void;
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 const validate = ajv.compile(JSON.parse(schemaText));
 
-type Json = Record<string, any>;
+/** The parts of a SARIF log these tests read. */
+interface SarifResult {
+  readonly ruleId: string;
+  readonly ruleIndex: number;
+  readonly level: string;
+  readonly message: { readonly text: string };
+  readonly partialFingerprints: Record<string, string>;
+  readonly locations: readonly {
+    readonly physicalLocation?: unknown;
+    readonly logicalLocations: readonly unknown[];
+  }[];
+}
+interface Json {
+  readonly version: string;
+  readonly runs: readonly {
+    readonly tool: { readonly driver: { readonly rules: readonly { readonly id: string }[] } };
+    readonly results: readonly SarifResult[];
+    readonly invocations: readonly unknown[];
+  }[];
+}
 
 async function sarifOf(args: readonly string[]): Promise<{ sarif: Json; report: Report }> {
   const sarifRun = await runCli(['audit', ...args, '--format', 'sarif', '--fail-on', 'none']);
@@ -49,7 +77,7 @@ describe('SARIF output', () => {
     let sarif: Json;
     let report: Report;
     beforeAll(async () => {
-      ({ sarif, report } = await sarifOf(args));
+      ({ sarif, report } = await sarifOf(args as string[]));
     });
 
     it('is valid SARIF 2.1.0', () => {
@@ -58,7 +86,7 @@ describe('SARIF output', () => {
     });
 
     it('describes every rule of the catalog with help text and a documentation link', () => {
-      const rules = sarif.runs[0].tool.driver.rules as Json[];
+      const rules = sarif.runs[0]?.tool.driver.rules ?? [];
       expect(rules.map((rule) => rule.id)).toEqual(RULE_METADATA.map((metadata) => metadata.id));
       for (const [index, metadata] of RULE_METADATA.entries()) {
         expect(rules[index]).toMatchObject({
@@ -70,30 +98,30 @@ describe('SARIF output', () => {
     });
 
     it('has one result per unsuppressed finding, with its level, rule and fingerprint', () => {
-      const results = sarif.runs[0].results as Json[];
+      const results = sarif.runs[0]?.results ?? [];
       const expected = unsuppressed(report);
       expect(results.length).toBe(expected.length);
       expect(results.length).toBeGreaterThan(0);
       const level = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
       for (const [index, { fn, f }] of expected.entries()) {
-        const result = results[index] as Json;
+        const result = results[index] as SarifResult;
         expect(result.ruleId).toBe(f.rule);
-        expect(sarif.runs[0].tool.driver.rules[result.ruleIndex].id).toBe(f.rule);
+        expect(sarif.runs[0]?.tool.driver.rules[result.ruleIndex]?.id).toBe(f.rule);
         expect(result.level).toBe(level[f.severity]);
         expect(result.partialFingerprints).toEqual({ 'lambdaRoleAuditFindingId/v1': f.id });
         expect(result.message.text).toContain(f.message);
-        const location = result.locations[0] as Json;
-        expect(location.logicalLocations[0]).toEqual({
+        const location = result.locations[0];
+        expect(location?.logicalLocations[0]).toEqual({
           name: fn.functionName,
           fullyQualifiedName: fn.functionArn,
           kind: 'function',
         });
         if (located) {
-          expect(location.physicalLocation).toEqual({
+          expect(location?.physicalLocation).toEqual({
             artifactLocation: { uri: (f.template ?? fn.template)?.file, uriBaseId: '%SRCROOT%' },
             region: { startLine: (f.template ?? fn.template)?.line },
           });
-        } else expect(location.physicalLocation).toBeUndefined();
+        } else expect(location?.physicalLocation).toBeUndefined();
       }
     });
   });
@@ -118,7 +146,7 @@ describe('SARIF output', () => {
       'none',
     ]);
     const prints = (text: string) =>
-      (JSON.parse(text).runs[0].results as Json[]).map(
+      (JSON.parse(text) as Json).runs[0]?.results.map(
         (r) => r.partialFingerprints['lambdaRoleAuditFindingId/v1'],
       );
     expect(prints(first.stdout)).toEqual(prints(second.stdout));
@@ -147,9 +175,9 @@ describe('SARIF output', () => {
       ],
       errors: [{ functionName: 'g', message: 'role unreadable' }],
     };
-    const sarif = formatSarif(report) as Json;
-    expect(sarif.runs[0].results).toEqual([]);
-    expect(sarif.runs[0].invocations[0]).toMatchObject({
+    const sarif = formatSarif(report) as unknown as Json;
+    expect(sarif.runs[0]?.results).toEqual([]);
+    expect(sarif.runs[0]?.invocations[0]).toMatchObject({
       executionSuccessful: false,
       toolExecutionNotifications: [{ level: 'error', message: { text: 'role unreadable' } }],
     });
