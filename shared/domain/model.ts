@@ -104,6 +104,21 @@ export interface UnknownGrant {
   readonly reason: string;
 }
 
+/**
+ * A policy IAM or CloudFormation would reject that the source found before any document could be read
+ * from it (template mode: a `PolicyDocument` that is not a document, a statement of the wrong shape, a
+ * malformed intrinsic). Reported as `invalid-policy` for the functions of the roles it belongs to.
+ */
+export interface PolicyProblem {
+  /** In the report's vocabulary: `inline:NAME` (of `roleArn`) or a managed policy ARN. */
+  readonly policy: string;
+  /** Set for inline policies: the role they belong to. */
+  readonly roleArn?: string;
+  /** The statement's Sid or index, when the problem is in one statement. */
+  readonly statement?: string;
+  readonly message: string;
+}
+
 /** A managed policy with only what the audit uses: its default version, decoded. */
 export interface ManagedPolicy {
   readonly Arn: string;
@@ -145,6 +160,8 @@ export interface AccountSnapshot {
    * of the functions they touch: the verdicts that depend on them are `unverifiable`.
    */
   readonly unresolved?: ReadonlyMap<string, string>;
+  /** Policies found invalid before they could be read (see `PolicyProblem`). */
+  readonly policyProblems?: readonly PolicyProblem[];
   /**
    * `true` when only some functions were read and other functions of their roles may exist unread (a live
    * read of named functions). Judgements that depend on a role's other functions (`sharedWith`,

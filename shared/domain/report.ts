@@ -15,6 +15,7 @@ export const RULE_IDS = [
   'trust-policy-too-broad',
   'role-unavailable',
   'unknown-action',
+  'invalid-policy',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 

@@ -14,6 +14,7 @@ import type {
   FunctionConfiguration,
   InlinePolicy,
   ManagedPolicy,
+  PolicyProblem,
   Role,
   Tag,
   UnknownGrant,
@@ -52,6 +53,8 @@ export interface TemplatePieces {
   readonly managedPolicies: Map<string, ManagedPolicy>;
   /** Roles whose ARN could not be resolved: placeholder ARN → reason. */
   readonly unresolvedRoles: Map<string, string>;
+  /** Policies IAM or CloudFormation would reject, found before a document could be read from them. */
+  readonly policyProblems: PolicyProblem[];
   readonly locations: TemplateLocations;
   /** Things a person should know (a resource skipped, a condition undecided), each naming file and line. */
   readonly warnings: string[];
@@ -193,6 +196,7 @@ export function readTemplate(template: ParsedTemplate, settings: TemplateSetting
   const rolesByName = new Map<string, string>();
   const managedPolicies = new Map<string, ManagedPolicy>();
   const unresolvedRoles = new Map<string, string>();
+  const policyProblems: PolicyProblem[] = [];
   const locations: TemplateLocations = {
     functions: new Map(),
     mappings: new Map(),
@@ -244,43 +248,84 @@ export function readTemplate(template: ParsedTemplate, settings: TemplateSetting
     where: unknown,
   ): { result: DocumentResult; unknown: UnknownGrant[] } => {
     const unknown: UnknownGrant[] = [];
+    const empty: DocumentResult = { ok: true, document: { Version: '2012-10-17', Statement: [] } };
+    // A policy IAM or CloudFormation would reject: an `invalid-policy` finding where it is written, and
+    // what it was meant to grant or deny is unknown. (The trust policy keeps the engine's own handling.)
+    const invalid = (message: string, statement: string | undefined, at: unknown, denies = false): void => {
+      const place = typeof at === 'object' && at !== null ? at : where;
+      const line = template.lineOf(place) ?? template.lineOf(where);
+      // What it was meant to allow is unknown; what it was meant to deny too, when it reads as a Deny.
+      unknown.push({
+        source,
+        kind: denies ? 'deny' : 'identity',
+        reason: `${file}:${line ?? '?'}: ${message}`,
+      });
+      if (source === 'trust') return;
+      policyProblems.push({
+        policy: source,
+        ...(owner === '' ? {} : { roleArn: owner }),
+        ...(statement === undefined ? {} : { statement }),
+        message,
+      });
+      locations.statements.set(statementKey(owner, source, statement ?? ''), location(logicalId, place));
+    };
     const resolved = resolver.resolve(raw);
     const written = isObject(raw) ? raw.Statement : undefined;
     const writtenList = Array.isArray(written) ? written : written === undefined ? [] : [written];
     if (resolved instanceof Unresolved) {
+      if (isMalformed(resolved.reason)) {
+        invalid(resolved.reason, undefined, raw);
+        return { result: empty, unknown };
+      }
       unknown.push({ source, kind: 'identity', reason: `${at(where)}: ${resolved.reason}` });
       unknown.push({ source, kind: 'deny', reason: `${at(where)}: ${resolved.reason}` });
-      return { result: { ok: true, document: { Version: '2012-10-17', Statement: [] } }, unknown };
+      return { result: empty, unknown };
     }
-    if (!isObject(resolved) || resolved === null) {
-      return { result: parsePolicyDocument(resolved === NO_VALUE ? undefined : resolved), unknown };
-    }
-    const statements = resolved.Statement;
+    const statements = isObject(resolved) ? resolved.Statement : undefined;
     const list = Array.isArray(statements)
       ? (statements as Resolved[])
       : statements === undefined
         ? undefined
         : [statements];
-    if (list === undefined) return { result: parsePolicyDocument(resolved), unknown };
+    if (!isObject(resolved) || list === undefined) {
+      const parsed = parsePolicyDocument(resolved === NO_VALUE ? undefined : resolved);
+      if (source === 'trust') return { result: parsed, unknown };
+      invalid(parsed.ok ? 'the policy document has no Statement' : parsed.error, undefined, raw);
+      return { result: empty, unknown };
+    }
     const kept: Resolved[] = [];
     const originalIndex: number[] = [];
     list.forEach((statement, index) => {
       const writtenStatement = writtenList[index] ?? where;
       const line = at(writtenStatement);
-      const cleaned = cleanStatement(statement, (reason, kind) =>
-        unknown.push({ source, kind, reason: `${line}: ${reason}` }),
-      );
+      const sidOf = (value: Resolved): string =>
+        isObject(value) && typeof value.Sid === 'string' && value.Sid !== '' ? value.Sid : String(index);
+      const cleaned = cleanStatement(statement, (reason, kind) => {
+        if (isMalformed(reason)) invalid(reason, sidOf(statement), writtenStatement, kind === 'deny');
+        else unknown.push({ source, kind, reason: `${line}: ${reason}` });
+      });
       if (cleaned === undefined) return;
+      // Each statement alone, so that one IAM would reject is reported where it is and the others stand.
+      const alone = parsePolicyDocument({ Version: '2012-10-17', Statement: [cleaned] });
+      if (!alone.ok) {
+        const effect = isObject(cleaned) ? cleaned.Effect : undefined;
+        const denies = typeof effect === 'string' && effect.toLowerCase() === 'deny';
+        invalid(alone.error.replace(/^Statement\[0\]:? ?/, ''), sidOf(cleaned), writtenStatement, denies);
+        return;
+      }
       kept.push(cleaned);
       originalIndex.push(index);
-      const sid =
-        isObject(cleaned) && typeof cleaned.Sid === 'string' && cleaned.Sid !== ''
-          ? cleaned.Sid
-          : String(index);
-      locations.statements.set(statementKey(owner, source, sid), location(logicalId, writtenStatement));
+      locations.statements.set(
+        statementKey(owner, source, sidOf(cleaned)),
+        location(logicalId, writtenStatement),
+      );
     });
     const parsed = parsePolicyDocument({ ...resolved, Statement: kept });
-    if (!parsed.ok) return { result: parsed, unknown };
+    if (!parsed.ok) {
+      if (source === 'trust') return { result: parsed, unknown };
+      invalid(parsed.error, undefined, raw);
+      return { result: empty, unknown };
+    }
     const renumbered = parsed.document.Statement.map((statement, i) =>
       statement.Sid === undefined ? { ...statement, id: String(originalIndex[i] ?? i) } : statement,
     );
@@ -650,7 +695,17 @@ export function readTemplate(template: ParsedTemplate, settings: TemplateSetting
     }
   }
 
-  return { functions, mappings, invokeConfigs, roles, managedPolicies, unresolvedRoles, locations, warnings };
+  return {
+    functions,
+    mappings,
+    invokeConfigs,
+    roles,
+    managedPolicies,
+    unresolvedRoles,
+    policyProblems,
+    locations,
+    warnings,
+  };
 }
 
 /**
@@ -712,6 +767,11 @@ function cleanStatement(
     return undefined;
   }
   return result;
+}
+
+/** A reason that says the template itself is wrong (CloudFormation would reject it), not merely unknown. */
+function isMalformed(reason: string): boolean {
+  return reason.includes('malformed ') || reason.includes('unknown intrinsic function');
 }
 
 /** The CDK construct path (`Metadata.aws:cdk:path`) of a resource, where the template has it. */

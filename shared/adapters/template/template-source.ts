@@ -16,6 +16,7 @@ import type {
   EventSourceMapping,
   FunctionConfiguration,
   ManagedPolicy,
+  PolicyProblem,
   Role,
 } from '../../domain/model.js';
 import type { Finding, FunctionResult, Report, TemplateLocation } from '../../domain/report.js';
@@ -96,6 +97,7 @@ export class TemplateSource implements AccountSource {
     const roles = new Map<string, Role>();
     const managedPolicies = new Map<string, ManagedPolicy>();
     const unresolved = new Map<string, string>();
+    const policyProblems: PolicyProblem[] = [];
     for (const input of inputs) {
       let parsed = parseTemplate(input.file, input.text ?? '');
       if (!isObject(parsed.body.Resources)) {
@@ -130,6 +132,7 @@ export class TemplateSource implements AccountSource {
       for (const [arn, role] of pieces.roles) roles.set(arn, role);
       for (const [arn, policy] of pieces.managedPolicies) managedPolicies.set(arn, policy);
       for (const [arn, reason] of pieces.unresolvedRoles) unresolved.set(arn, reason);
+      policyProblems.push(...pieces.policyProblems);
       for (const key of Object.keys(this.locations) as (keyof TemplateLocations)[]) {
         for (const [k, v] of pieces.locations[key]) this.locations[key].set(k, v);
       }
@@ -204,6 +207,7 @@ export class TemplateSource implements AccountSource {
       managedPolicies,
       readErrors: outside?.readErrors ?? [],
       unresolved,
+      policyProblems,
     };
   }
 }

@@ -25,6 +25,7 @@ import type {
   EventInvokeConfig,
   EventSourceMapping,
   FunctionConfiguration,
+  PolicyProblem,
   ReadError,
   Role,
   UnknownGrant,
@@ -373,6 +374,17 @@ function finalise(
   return sortSmall([...byId.values()], compareFindings);
 }
 
+/** The policy problems the source recorded for a role's inline and attached policies, if any. */
+function problemsOf(snapshot: AccountSnapshot, role: Role): { policyProblems?: readonly PolicyProblem[] } {
+  const all = snapshot.policyProblems;
+  if (all === undefined || all.length === 0) return {};
+  const attached = new Set(policyArnsOf(role));
+  const mine = all.filter((problem) =>
+    problem.roleArn === undefined ? attached.has(problem.policy) : problem.roleArn === role.Arn,
+  );
+  return mine.length === 0 ? {} : { policyProblems: mine };
+}
+
 /** Audits every function of the snapshot (or those named in `options.functionNames`). */
 export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): Report {
   const index = new AccountIndex(snapshot, options.awsManagedPolicies);
@@ -450,6 +462,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
       evaluate: evaluator.evaluate,
       requestContext: evaluator.requestContext,
       ...(unknownGrants.length > 0 ? { unknownGrants } : {}),
+      ...(role === undefined ? {} : problemsOf(snapshot, role)),
     };
 
     const raw: RawFinding[] = [];

@@ -4,7 +4,7 @@
  * against the function (fail closed).
  */
 
-import type { FunctionConfiguration, Role, UnknownGrant } from '../model.js';
+import type { FunctionConfiguration, PolicyProblem, Role, UnknownGrant } from '../model.js';
 import type { ActionCatalog } from '../policy/action-catalog.js';
 import type { PolicyDocument } from '../policy/document.js';
 import type { ConditionContext, EvaluationResult, RolePolicies } from '../policy/evaluation-types.js';
@@ -37,6 +37,8 @@ export interface RuleContext {
    * outside the template, an unresolvable statement): the verdicts that depend on it are `unverifiable`.
    */
   readonly unknownGrants?: readonly UnknownGrant[];
+  /** Policies of the role found invalid before they could be read (template mode). */
+  readonly policyProblems?: readonly PolicyProblem[];
 }
 
 /** A finding before the engine gives it its id and applies suppressions. */

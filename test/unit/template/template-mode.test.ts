@@ -328,6 +328,34 @@ describe('template mode: bad input', () => {
     const fine = findingsOf(report, 'Fine').filter((f) => f.action?.startsWith('logs:'));
     expect(fine.map((f) => f.decision)).toEqual(['unverifiable', 'unverifiable']);
     expect(fine[0]?.message).toContain('malformed Fn::Join');
+    expect(
+      findingsOf(report, 'Fine')
+        .filter((f) => f.rule === 'invalid-policy')
+        .map((f) => f.template?.line),
+    ).toEqual([11]);
+  });
+});
+
+describe('template mode: invalid policies', () => {
+  it('reports what IAM or CloudFormation would reject as invalid-policy at its line, and audits the rest', async () => {
+    const file = 'test/fixtures/templates/cfn/invalid-policies.yaml';
+    const { report } = await audit('--template', file);
+    expect(reportValidator()(report)).toEqual([]);
+    expect(report.errors).toEqual([]);
+    const invalid = findingsOf(report, 'Fn').filter((f) => f.rule === 'invalid-policy');
+    expect(invalid.map((f) => [f.template?.line, f.cause])).toEqual([
+      [16, { kind: 'policy', policy: 'inline:shapes', statement: 'Lower' }],
+      [20, { kind: 'policy', policy: 'inline:shapes', statement: 'Joined' }],
+      [10, { kind: 'policy', policy: 'inline:notadocument' }],
+    ]);
+    expect(invalid[0]?.message).toContain('Effect must be "Allow" or "Deny", got the string "allow"');
+    expect(invalid[1]?.message).toContain('malformed Fn::Join');
+    expect(invalid.every((f) => f.severity === 'medium' && f.template?.logicalId === 'Role')).toBe(true);
+    // The valid statement beside them is still judged.
+    const fine = findingsOf(report, 'Fn').find(
+      (f) => f.rule === 'unused-source-permission' && f.action === 'sqs:GetQueueAttributes',
+    );
+    expect(fine?.template?.line).toBe(24);
   });
 });
 
