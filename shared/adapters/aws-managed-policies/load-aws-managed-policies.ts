@@ -26,8 +26,11 @@ function readData(): Promise<AwsManagedPolicyData> {
 }
 
 async function readDataOnce(): Promise<AwsManagedPolicyData> {
-  const asset = fileURLToPath(new URL(`./${ASSET}`, import.meta.url));
-  if (existsSync(asset)) return JSON.parse(gunzipSync(readFileSync(asset)).toString('utf8'));
+  // Beside the bundle; or one folder up when this code sits in one of the CLI's split chunks (dist/cli-chunks).
+  for (const candidate of [`./${ASSET}`, `../${ASSET}`]) {
+    const asset = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(asset)) return JSON.parse(gunzipSync(readFileSync(asset)).toString('utf8'));
+  }
   const { readAwsManagedPolicyData } = await import('./managed-policies-reader.mjs');
   return readAwsManagedPolicyData();
 }

@@ -3,7 +3,9 @@
  * holds the current default version of every one, is what the built CLI reads, agrees with the short list
  * the domain keeps, and lets an export folder that lacks an AWS managed policy be audited.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -58,6 +60,32 @@ describe('AWS managed policies known offline', () => {
     const asset = readFileSync(join(projectRoot, 'dist/aws-managed-policies.json.gz'));
     expect(asset.length).toBeLessThan(700_000);
     expect(JSON.parse(gunzipSync(asset).toString('utf8'))).toEqual(readAwsManagedPolicyData());
+  });
+
+  it('is found by the CLI installed without the npm package, from its split chunks too', () => {
+    // A copy of dist/ where no node_modules can be reached: only the shipped assets can answer.
+    const installed = mkdtempSync(join(tmpdir(), 'lra-installed-'));
+    cpSync(join(projectRoot, 'dist'), join(installed, 'dist'), { recursive: true });
+    const template = join(projectRoot, 'test/fixtures/templates/sam/event-sources.yaml');
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(installed, 'dist/cli.mjs'),
+        'audit',
+        '--template',
+        template,
+        '--format',
+        'json',
+        '--fail-on',
+        'none',
+      ],
+      { cwd: installed, encoding: 'utf8', env: { PATH: process.env.PATH } },
+    );
+    expect(run.stderr).not.toMatch(/Cannot find|ERR_MODULE_NOT_FOUND|unexpected error/);
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.functions.length).toBe(4);
+    expect(report.errors).toEqual([]);
   });
 
   it('lets an export folder without the AWS managed policies its roles attach be audited', async () => {
