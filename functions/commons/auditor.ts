@@ -103,6 +103,7 @@ export function createAuditorRuntime(
     return auditAccount(snapshot, {
       catalog: await getCatalog(),
       suppressions: config.suppressions,
+      tagSuppression: config.tagSuppression,
       generatedAt: now().toISOString(),
       tool: TOOL,
       ...(present ? { functionNames: present } : {}),

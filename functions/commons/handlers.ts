@@ -25,6 +25,7 @@ export function createChangeHandler(runtime: AuditorRuntime, logger: Logger) {
         publisher: runtime.publisher,
         minSeverity: runtime.config.minSeverity,
         auditRegions: runtime.config.auditRegions,
+        account: runtime.config.account,
         logger,
       },
     );
