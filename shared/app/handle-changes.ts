@@ -28,7 +28,11 @@
  */
 
 import type { AlertPublisher } from '../adapters/notifier/sns-notifier.js';
-import type { FunctionState, StateStore } from '../adapters/state-store/dynamodb-state-store.js';
+import type {
+  FunctionState,
+  StateReader,
+  StateWriter,
+} from '../adapters/state-store/dynamodb-state-store.js';
 import {
   type AlertDocument,
   buildFunctionAlert,
@@ -62,7 +66,7 @@ export interface HandleChangesDeps {
   readonly directory: Directory & { functionExists(functionArn: string): Promise<boolean> };
   /** Audits these functions (unqualified ARNs, all in `region`) through the per-function read path. */
   readonly auditFunctions: (region: string, functionArns: readonly string[]) => Promise<Report>;
-  readonly stateStore: StateStore;
+  readonly stateStore: StateReader & StateWriter;
   readonly publisher: AlertPublisher;
   readonly minSeverity: Severity;
   /** Regions whose functions are audited; changes to functions elsewhere are dropped. */

@@ -11,7 +11,11 @@
  */
 
 import type { AlertPublisher } from '../adapters/notifier/sns-notifier.js';
-import type { FunctionState, StateStore } from '../adapters/state-store/dynamodb-state-store.js';
+import type {
+  FunctionState,
+  StateLister,
+  StateWriter,
+} from '../adapters/state-store/dynamodb-state-store.js';
 import {
   buildDigestAlert,
   type DigestAlertDocument,
@@ -26,7 +30,7 @@ export interface SweepDeps {
   /** Audits one region's whole account (bulk path). */
   readonly auditRegion: (region: string) => Promise<Report>;
   readonly regions: readonly string[];
-  readonly stateStore: StateStore;
+  readonly stateStore: StateLister & StateWriter;
   readonly publisher: AlertPublisher;
   readonly minSeverity: Severity;
   readonly logger: LogSink;

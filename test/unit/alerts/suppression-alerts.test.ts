@@ -181,8 +181,6 @@ describe('digest of suppressed findings', () => {
       auditRegion: async () => report([functionResult([byTag(wildcard)])]),
       regions: ['us-east-1'],
       stateStore: {
-        get: async () => undefined,
-        getMany: async () => new Map(),
         put: async () => true,
         delete: async () => {},
         async *list() {},
