@@ -4,6 +4,7 @@ export const USAGE = `lambda-role-audit: least-privilege audit of AWS Lambda exe
 Usage:
   lambda-role-audit audit [--from DIR] [--region R] [--profile P] [--function NAME ...]
                           [--format table|json|markdown|sarif] [--fail-on SEVERITY] [--suppressions FILE]
+                          [--tag-suppress-max-severity SEVERITY] [--tag-suppress-rules RULES]
   lambda-role-audit audit --template FILE [--template FILE ...] [--cdk-out DIR]
                           [--parameter KEY=VALUE ...] [--account ID] [--region R]
                           [--from DIR | --profile P] [same output options]
@@ -26,6 +27,13 @@ audit: what each function's execution role is missing, and what it grants in exc
   --fail-on SEVERITY   exit 1 when an unsuppressed finding is at or above SEVERITY:
                        critical, high (default), medium, low, info; or none to never exit 1
   --suppressions FILE  YAML or JSON list of { rule, function?, role?, action?, resource?, reason }
+  --tag-suppress-max-severity SEVERITY
+                       the highest severity the lambda-role-audit:suppress tag may suppress: critical,
+                       high, medium (default), low, info, or none (tags suppress nothing). The
+                       suppressions file is not limited; a tag that names more stays open, with a note
+  --tag-suppress-rules RULES
+                       the rules that tag may suppress: a comma list, or all (default: every rule but
+                       trust-policy-not-lambda and trust-policy-too-broad)
 
 Template mode: audit CloudFormation and AWS SAM templates (JSON or YAML) before they are deployed.
   --template FILE      a template; repeat for several (a role in one may serve a function in another)

@@ -44,6 +44,11 @@ export interface TemplateLocation {
   readonly constructPath?: string;
 }
 
+/** Where a suppression comes from: the deployment's suppressions file, or the suppress tag on the function or its role. */
+export type SuppressionSource =
+  | { readonly kind: 'file' }
+  | { readonly kind: 'tag'; readonly on: 'function' | 'role'; readonly arn: string };
+
 export interface Finding {
   readonly id: string;
   readonly rule: RuleId;
@@ -55,6 +60,13 @@ export interface Finding {
   readonly cause?: FindingCause;
   readonly suppressed?: boolean;
   readonly suppressionReason?: string;
+  /** Set with `suppressed`: the file or the tag that suppressed it. */
+  readonly suppressionSource?: SuppressionSource;
+  /**
+   * The suppress tag names this finding's rule but may not suppress it (critical, high, or a trust-policy
+   * rule by default): why. The finding stays open.
+   */
+  readonly suppressionRefused?: string;
   readonly remediation?: string;
   /** Template mode: the resource (and line) the finding comes from: a statement, a mapping, the function. */
   readonly template?: TemplateLocation;
