@@ -11,7 +11,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaDeadline } from '../../shared/app/deadline.js';
 import { handleChanges } from '../../shared/app/handle-changes.js';
 import { runSweep } from '../../shared/app/sweep.js';
-import type { AuditorRuntime } from './auditor.js';
+import type { ChangeRuntime, SweepRuntime } from './auditor.js';
 
 /**
  * The time kept after the last publish or state write, to return the response: Lambda's timeout must not
@@ -24,7 +24,7 @@ export interface HandlerOptions {
   readonly auditChunkSize?: number;
 }
 
-export function createChangeHandler(runtime: AuditorRuntime, logger: Logger, options: HandlerOptions = {}) {
+export function createChangeHandler(runtime: ChangeRuntime, logger: Logger, options: HandlerOptions = {}) {
   async function processBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
     // New per batch: its ListFunctions scans serve this batch only.
     const batch = runtime.newBatch();
@@ -37,6 +37,7 @@ export function createChangeHandler(runtime: AuditorRuntime, logger: Logger, opt
         publisher: runtime.publisher,
         minSeverity: runtime.config.minSeverity,
         auditRegions: runtime.config.auditRegions,
+        account: runtime.config.account,
         logger,
         // What is not audited before the reserve returns as batchItemFailures, not as a timed-out batch.
         deadline: lambdaDeadline(context),
@@ -49,7 +50,7 @@ export function createChangeHandler(runtime: AuditorRuntime, logger: Logger, opt
   return middy(processBatch).use(injectLambdaContext(logger));
 }
 
-export function createSweepHandler(runtime: AuditorRuntime, logger: Logger) {
+export function createSweepHandler(runtime: SweepRuntime, logger: Logger) {
   async function sweep(
     _event: unknown,
     context: Context,

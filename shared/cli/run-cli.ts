@@ -5,15 +5,17 @@
  */
 import { parseArgs } from 'node:util';
 import { loadActionCatalog } from '../adapters/action-catalog/load-action-catalog.js';
+import { loadAwsManagedPolicies } from '../adapters/aws-managed-policies/load-aws-managed-policies.js';
 import { ExportFolderSource } from '../adapters/export-folder/export-folder-source.js';
 import { runAudit } from '../app/run-audit.js';
 import { InputError } from '../domain/errors.js';
 import type { AccountSource } from '../domain/model.js';
 import type { ActionCatalog } from '../domain/policy/action-catalog.js';
 import type { Report } from '../domain/report.js';
-import type { Suppression } from '../domain/suppressions.js';
+import { parseTagSuppressionPolicy, type Suppression } from '../domain/suppressions.js';
 import { EXIT, exitStatus, type FailOn, parseFailOn } from './exit-status.js';
 import { formatMarkdown } from './format/format-markdown.js';
+import { formatSarif } from './format/format-sarif.js';
 import { formatTable } from './format/format-table.js';
 import { createPaint, wantsColour } from './format/terminal-colour.js';
 import { type LiveAdapters, liveAdapters } from './live-adapters.js';
@@ -37,7 +39,7 @@ export interface CliEnvironment {
 }
 
 const TOOL_NAME = 'lambda-role-audit';
-const FORMATS = ['table', 'json', 'markdown'] as const;
+const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
 const AUDIT_OPTIONS = {
@@ -48,8 +50,15 @@ const AUDIT_OPTIONS = {
   format: { type: 'string' },
   'fail-on': { type: 'string' },
   suppressions: { type: 'string' },
+  'tag-suppress-max-severity': { type: 'string' },
+  'tag-suppress-rules': { type: 'string' },
   'function-budget-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  // Template mode (template-mode.ts).
+  template: { type: 'string', multiple: true },
+  'cdk-out': { type: 'string' },
+  parameter: { type: 'string', multiple: true },
+  account: { type: 'string' },
 } as const;
 
 const EXPORT_OPTIONS = {
@@ -117,28 +126,43 @@ async function auditCommand(
   const format = parseFormat(values.format, environment.stdout.isTTY === true);
   const failOn: FailOn = parseFailOn(values['fail-on']);
   const functionBudgetMs = parseBudget(values['function-budget-ms']);
-
-  const source = await chooseSource(
-    values,
-    environment,
-    log,
-    format !== 'json' && environment.stderr.isTTY === true,
+  const tagSuppression = parseTagSuppressionPolicy(
+    { maxSeverity: values['tag-suppress-max-severity'], rules: values['tag-suppress-rules'] },
+    { maxSeverity: '--tag-suppress-max-severity', rules: '--tag-suppress-rules' },
   );
+
+  const templateMode =
+    values.template !== undefined || values['cdk-out'] !== undefined
+      ? await import('./template-mode.js').then((m) =>
+          m.createTemplateMode(values, environment.live ?? liveAdapters, log),
+        )
+      : undefined;
+  if (templateMode === undefined && (values.parameter !== undefined || values.account !== undefined)) {
+    throw new UsageProblem(
+      '--parameter and --account apply to template mode (--template FILE or --cdk-out DIR)',
+    );
+  }
+  const source =
+    templateMode?.source ??
+    (await chooseSource(values, environment, log, format !== 'json' && environment.stderr.isTTY === true));
   const loadCatalog = environment.loadCatalog ?? loadActionCatalog;
   const [catalog, suppressions] = await Promise.all([
     loadCatalog(),
     values.suppressions ? loadSuppressions(values.suppressions) : Promise.resolve(undefined),
   ]);
-  const report = await runAudit(source, {
+  const audited = await runAudit(source, {
     scope: functionNames.length > 0 ? { functionNames } : {},
     catalog,
     ...(suppressions ? { suppressions: suppressions as readonly Suppression[] } : {}),
+    tagSuppression,
     ...(environment.now ? { now: environment.now } : {}),
     tool: { name: TOOL_NAME, version: environment.version },
+    loadAwsManagedPolicies,
     // Every function gets a time budget: a policy that slows the audit marks its functions incomplete.
     clock: environment.clock ?? (() => performance.now()),
     ...(functionBudgetMs !== undefined ? { functionBudgetMs } : {}),
   });
+  const report = templateMode ? templateMode.annotate(audited) : audited;
 
   for (const error of report.errors ?? []) {
     const who =
@@ -214,6 +238,8 @@ function render(report: Report, format: Format, environment: CliEnvironment): st
       return `${environment.stdout.isTTY === true ? JSON.stringify(report, null, 2) : JSON.stringify(report)}\n`;
     case 'markdown':
       return formatMarkdown(report);
+    case 'sarif':
+      return `${JSON.stringify(formatSarif(report))}\n`;
     case 'table':
       return formatTable(
         report,

@@ -15,6 +15,7 @@ export const RULE_IDS = [
   'trust-policy-too-broad',
   'role-unavailable',
   'unknown-action',
+  'invalid-policy',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -31,6 +32,23 @@ export type FindingCause =
   | { readonly kind: 'function-configuration'; readonly setting: string }
   | { readonly kind: 'policy' | 'trust-policy'; readonly policy?: string; readonly statement?: string };
 
+/** Where something is defined in a template (template mode): the file, the resource and its line. */
+export interface TemplateLocation {
+  readonly file: string;
+  readonly logicalId: string;
+  /** 1-based line of the resource, or of the policy statement for findings that come from one. */
+  readonly line?: number;
+  /** The CDK stack (`--cdk-out`). */
+  readonly stack?: string;
+  /** The CDK construct path, where the template has it. */
+  readonly constructPath?: string;
+}
+
+/** Where a suppression comes from: the deployment's suppressions file, or the suppress tag on the function or its role. */
+export type SuppressionSource =
+  | { readonly kind: 'file' }
+  | { readonly kind: 'tag'; readonly on: 'function' | 'role'; readonly arn: string };
+
 export interface Finding {
   readonly id: string;
   readonly rule: RuleId;
@@ -42,7 +60,16 @@ export interface Finding {
   readonly cause?: FindingCause;
   readonly suppressed?: boolean;
   readonly suppressionReason?: string;
+  /** Set with `suppressed`: the file or the tag that suppressed it. */
+  readonly suppressionSource?: SuppressionSource;
+  /**
+   * The suppress tag names this finding's rule but may not suppress it (critical, high, or a trust-policy
+   * rule by default): why. The finding stays open.
+   */
+  readonly suppressionRefused?: string;
   readonly remediation?: string;
+  /** Template mode: the resource (and line) the finding comes from: a statement, a mapping, the function. */
+  readonly template?: TemplateLocation;
 }
 
 export interface FunctionResult {
@@ -53,6 +80,8 @@ export interface FunctionResult {
   readonly findings: readonly Finding[];
   readonly recommendedPolicy?: RecommendedPolicy | null;
   readonly sharedWith?: readonly string[];
+  /** Template mode: where the function is defined. */
+  readonly template?: TemplateLocation;
 }
 
 export interface RecommendedStatement {
@@ -78,7 +107,7 @@ export interface Report {
   readonly generatedAt: string;
   readonly tool?: { readonly name: string; readonly version: string };
   readonly source: {
-    readonly kind: 'live' | 'export';
+    readonly kind: 'live' | 'export' | 'template';
     readonly account?: string;
     readonly region?: string;
     readonly path?: string;

@@ -31,8 +31,10 @@ import type {
   EventInvokeConfig,
   EventSourceMapping,
   FunctionConfiguration,
+  PolicyProblem,
   ReadError,
   Role,
+  UnknownGrant,
 } from '../model.js';
 import type { ActionCatalog } from '../policy/action-catalog.js';
 import { conditionContext } from '../policy/evaluate.js';
@@ -48,13 +50,18 @@ import {
 } from '../report.js';
 import { FAMILY_OF_SOURCE, type SourceFamily } from '../requirements/catalog.js';
 import { deriveRequirements, eventSourceKind } from '../requirements/derive.js';
-import { ROLE_UNAVAILABLE_RULES, RULES } from '../rules/index.js';
+import { ROLE_UNAVAILABLE_RULES, ROLE_UNRESOLVED_RULES, RULES } from '../rules/index.js';
 import type { RawFinding, Rule, RuleContext } from '../rules/types.js';
 import { sortSmall } from '../small-sort.js';
-import { type Suppression, suppressionReason } from '../suppressions.js';
+import { type Suppression, suppressionOf, type TagSuppressionPolicy } from '../suppressions.js';
 import { limitFindings } from './finding-limit.js';
 import { evaluateRelevant } from './relevant-policies.js';
-import { policyArnsOf, type ResolvedRole, resolveRole } from './role-policies.js';
+import {
+  type AwsManagedPolicyLookup,
+  policyArnsOf,
+  type ResolvedRole,
+  resolveRole,
+} from './role-policies.js';
 import {
   createFunctionTimer,
   cutOffMessage,
@@ -67,11 +74,18 @@ import {
 export interface AuditOptions {
   readonly catalog: ActionCatalog;
   readonly suppressions?: readonly Suppression[];
+  /** What the suppress tag may suppress (default: `DEFAULT_TAG_SUPPRESSION`, nothing critical, high or trust-policy). */
+  readonly tagSuppression?: TagSuppressionPolicy;
   /** ISO date-time, injected so that the domain stays pure. */
   readonly generatedAt: string;
   readonly tool?: { readonly name: string; readonly version: string };
   /** Restrict the report to these functions (names or ARNs, qualified ARNs included). */
   readonly functionNames?: readonly string[];
+  /**
+   * The AWS managed policies known without an account (the shipped asset), used when the snapshot lacks
+   * one; by default the short list in aws-managed-policies.ts.
+   */
+  readonly awsManagedPolicies?: AwsManagedPolicyLookup;
   /**
    * A monotonic clock in milliseconds (such as `performance.now`), injected so that the domain stays pure.
    * With it, `functionBudgetMs` and `deadline` apply; without it, neither does.
@@ -201,7 +215,10 @@ class AccountIndex {
   private readonly familiesByFunction = new Map<string, Set<SourceFamily>>();
   private readonly sortedNamesByRole = new Map<string, string[]>();
 
-  constructor(readonly snapshot: AccountSnapshot) {
+  constructor(
+    readonly snapshot: AccountSnapshot,
+    private readonly lookupAwsManaged?: AwsManagedPolicyLookup,
+  ) {
     this.mappingsByFunction = groupBy(snapshot.eventSourceMappings, (mapping) =>
       functionNameOf(mapping.FunctionArn),
     );
@@ -223,7 +240,7 @@ class AccountIndex {
   resolve(role: Role): ResolvedRole {
     let resolved = this.resolvedRoles.get(role.Arn);
     if (resolved === undefined) {
-      resolved = resolveRole(this.snapshot, role);
+      resolved = resolveRole(this.snapshot, role, this.lookupAwsManaged);
       this.resolvedRoles.set(role.Arn, resolved);
     }
     return resolved;
@@ -379,6 +396,7 @@ function finalise(
   fn: FunctionConfiguration,
   role: Role | undefined,
   suppressions: readonly Suppression[],
+  tagSuppression: TagSuppressionPolicy | undefined,
 ): Finding[] {
   // Most functions of an account have nothing to report.
   if (raw.length === 0) return [];
@@ -392,9 +410,10 @@ function finalise(
       ...(finding.cause === undefined ? {} : { cause: finding.cause }),
     });
     if (byId.has(id)) continue;
-    const reason = suppressionReason(
+    const outcome = suppressionOf(
       {
         rule: finding.rule,
+        severity: finding.severity,
         functionName: fn.FunctionName,
         functionArn: fn.FunctionArn,
         roleArn: fn.Role,
@@ -404,14 +423,30 @@ function finalise(
         ...(role?.Tags === undefined ? {} : { roleTags: role.Tags }),
       },
       suppressions,
+      tagSuppression,
     );
     byId.set(id, {
       id,
       ...finding,
-      ...(reason === undefined ? {} : { suppressed: true, suppressionReason: reason }),
+      ...(outcome.suppressed
+        ? { suppressed: true, suppressionReason: outcome.reason, suppressionSource: outcome.source }
+        : outcome.refused === undefined
+          ? {}
+          : { suppressionRefused: outcome.refused }),
     });
   }
   return sortSmall([...byId.values()], compareFindings);
+}
+
+/** The policy problems the source recorded for a role's inline and attached policies, if any. */
+function problemsOf(snapshot: AccountSnapshot, role: Role): { policyProblems?: readonly PolicyProblem[] } {
+  const all = snapshot.policyProblems;
+  if (all === undefined || all.length === 0) return {};
+  const attached = new Set(policyArnsOf(role));
+  const mine = all.filter((problem) =>
+    problem.roleArn === undefined ? attached.has(problem.policy) : problem.roleArn === role.Arn,
+  );
+  return mine.length === 0 ? {} : { policyProblems: mine };
 }
 
 /** Audits every function of the snapshot (or those named in `options.functionNames`). */
@@ -424,7 +459,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
  * (none without a clock): the building block for handing unfinished work to a retry or another invocation.
  */
 export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOptions): BoundedAudit {
-  const index = new AccountIndex(snapshot);
+  const index = new AccountIndex(snapshot, options.awsManagedPolicies);
   const suppressions = options.suppressions ?? [];
   const functions: FunctionResult[] = [];
   const errors: ReportError[] = [];
@@ -492,6 +527,14 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
     const state = index.roleState(fn.Role, region, policies);
     timer?.start();
     const evaluator = functionEvaluator(state, timer);
+    // A role the source knows exists but cannot read (defined outside a template): every need is unverifiable.
+    const unresolvedRole = role === undefined ? snapshot.unresolved?.get(fn.Role) : undefined;
+    const unknownGrants: readonly UnknownGrant[] =
+      unresolvedRole !== undefined
+        ? [{ source: fn.Role, kind: 'identity', reason: unresolvedRole }]
+        : resolved?.ok === true
+          ? resolved.unknown
+          : [];
     const context: RuleContext = {
       fn,
       region,
@@ -506,12 +549,20 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
       familiesOfOthers,
       evaluate: evaluator.evaluate,
       requestContext: evaluator.requestContext,
+      ...(unknownGrants.length > 0 ? { unknownGrants } : {}),
+      ...(role === undefined ? {} : problemsOf(snapshot, role)),
     };
 
     const raw: RawFinding[] = [];
     let ruleFailed = false;
     let timedOut: AuditTimeExceededError | undefined;
-    for (const rule of role === undefined ? ROLE_UNAVAILABLE_RULES : RULES) {
+    const rules =
+      role !== undefined
+        ? RULES
+        : unresolvedRole !== undefined
+          ? ROLE_UNRESOLVED_RULES
+          : ROLE_UNAVAILABLE_RULES;
+    for (const rule of rules) {
       // A rule is not started once the function's time is up.
       let outcome = timeLeft(timer);
       if (outcome === undefined && rule.scope === 'role') {
@@ -538,7 +589,7 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
       unfinished.push({ functionName: fn.FunctionName, functionArn: fn.FunctionArn, limit: timedOut.limit });
       errors.push({ functionName: fn.FunctionName, message: cutOffMessage(fn.FunctionName, timedOut) });
     }
-    const findings = finalise(raw, fn, role, suppressions);
+    const findings = finalise(raw, fn, role, suppressions, options.tagSuppression);
     functions.push({
       functionName: fn.FunctionName,
       functionArn: fn.FunctionArn,
