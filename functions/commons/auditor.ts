@@ -11,9 +11,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadActionCatalog } from '../../shared/adapters/action-catalog/load-action-catalog.js';
 import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/clients.js';
 import { createFunctionListing, type FunctionListing } from '../../shared/adapters/aws/function-listing.js';
+import {
+  createInventoryReader,
+  type InventoryReader,
+  type ListedChunk,
+  listRegion,
+} from '../../shared/adapters/aws/inventory-source.js';
+import type { LiveAccountData } from '../../shared/adapters/aws/live-account-reader.js';
+import { toAccountSnapshot } from '../../shared/adapters/aws/live-snapshot.js';
 import { createLiveSource } from '../../shared/adapters/aws/live-source.js';
 import { loadAwsManagedPolicies } from '../../shared/adapters/aws-managed-policies/load-aws-managed-policies.js';
 import { type AwsDirectory, createAwsDirectory } from '../../shared/adapters/directory/aws-directory.js';
@@ -26,7 +35,14 @@ import {
   type StateReader,
   type StateWriter,
 } from '../../shared/adapters/state-store/dynamodb-state-store.js';
+import {
+  createInventoryStore,
+  type InventoryStore,
+} from '../../shared/adapters/state-store/inventory-store.js';
+import { createRunStore } from '../../shared/adapters/state-store/run-store.js';
+import { createSqsWorkQueue } from '../../shared/adapters/work-queue/sqs-work-queue.js';
 import type { Deadline } from '../../shared/app/deadline.js';
+import type { ChunkAuditRequest, RegionListing, RunStore, WorkQueue } from '../../shared/app/fan-out.js';
 import { lacksAwsManagedPolicy } from '../../shared/app/run-audit.js';
 import { auditAccount } from '../../shared/domain/audit/audit-account.js';
 import type { AccountSource } from '../../shared/domain/model.js';
@@ -60,6 +76,12 @@ export interface RuntimeBase {
   readonly dynamodb: DynamoDBClient;
   readonly sns: SNSClient;
   readonly publisher: AlertPublisher;
+  /** Function configurations, mappings, invoke configs and tags, in the state table (issue 10). */
+  readonly inventory: InventoryStore;
+  /** Fan-out runs in the state table. */
+  readonly runs: RunStore;
+  /** The work queue, when the deployment has one (WORK_QUEUE_URL): the sweep and big changes fan out. */
+  readonly workQueue?: WorkQueue;
 }
 
 export interface ChangeRuntime extends RuntimeBase {
@@ -70,15 +92,26 @@ export interface ChangeRuntime extends RuntimeBase {
 
 export interface SweepRuntime extends RuntimeBase {
   readonly stateStore: StateLister & StateWriter;
+  /** One region's functions and mappings (bulk lists), for the sweep's dispatcher. */
+  listRegion(region: string): Promise<RegionListing>;
   /** The whole region; functions not finished before `deadline` are listed under the report's `errors`. */
   auditRegion(region: string, deadline?: Deadline): Promise<Report>;
 }
 
-/** Both runtimes over one set of clients. */
+/** The worker's runtime: a chunk's audit, and both the sweep's and a change's settlement. */
+export interface WorkerRuntime extends RuntimeBase {
+  readonly stateStore: StateReader & StateWriter & StateLister;
+  newBatch(): ChangeBatch;
+  auditChunk(request: ChunkAuditRequest): Promise<Report>;
+}
+
+/** Every runtime over one set of clients. */
 export interface AuditorRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter & StateLister;
   newBatch(): ChangeBatch;
   auditRegion(region: string, deadline?: Deadline): Promise<Report>;
+  listRegion(region: string): Promise<RegionListing>;
+  auditChunk(request: ChunkAuditRequest): Promise<Report>;
 }
 
 export interface ChangeBatch {
@@ -90,6 +123,7 @@ export interface ChangeBatch {
 /** The clients, the catalog (read once per execution environment, on first use) and the audit of a source. */
 interface Base extends RuntimeBase {
   readonly lambdaByRegion: ReadonlyMap<string, LambdaClient>;
+  readonly inventoryReaders: ReadonlyMap<string, InventoryReader>;
   sourcesWith(listing?: FunctionListing): Map<string, AccountSource>;
   audit(
     sources: ReadonlyMap<string, AccountSource>,
@@ -119,6 +153,22 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
   const dynamodb = new DynamoDBClient({ region: config.region, ...common, ...retry });
   const sns = new SNSClient({ region: config.region, ...common, ...retry });
   const lambdaByRegion = new Map<string, LambdaClient>([...clientsByRegion].map(([r, c]) => [r, c.lambda]));
+  const table = { client: dynamodb, tableName: config.stateTableName };
+  const inventory = createInventoryStore(table);
+  const inventoryReaders = new Map<string, InventoryReader>(
+    [...clientsByRegion].map(([region, clients]) => [
+      region,
+      createInventoryReader({
+        clients,
+        inventory,
+        ...(config.lambdaRequestsPerSecond
+          ? { lambdaRequestsPerSecond: config.lambdaRequestsPerSecond }
+          : {}),
+        ...(overrides.now ? { now: overrides.now } : {}),
+      }),
+    ]),
+  );
+  const sqs = config.workQueueUrl ? new SQSClient({ region: config.region, ...common, ...retry }) : undefined;
   let catalog: Promise<ActionCatalog> | undefined;
   const getCatalog = () => {
     catalog ??= (overrides.catalog ?? loadActionCatalog)();
@@ -132,7 +182,13 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
     dynamodb,
     sns,
     publisher: createSnsPublisher({ client: sns, topicArn: config.alertTopicArn }),
+    inventory,
+    runs: createRunStore(table),
+    ...(sqs && config.workQueueUrl
+      ? { workQueue: createSqsWorkQueue({ client: sqs, queueUrl: config.workQueueUrl }) }
+      : {}),
     lambdaByRegion,
+    inventoryReaders,
     sourcesWith: (listing) =>
       new Map(
         [...clientsByRegion].map(([region, clients]) => [
@@ -170,8 +226,31 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
 }
 
 function view(base: Base): RuntimeBase {
-  const { config, clientsByRegion, dynamodb, sns, publisher } = base;
-  return { config, clientsByRegion, dynamodb, sns, publisher };
+  const { config, clientsByRegion, dynamodb, sns, publisher, inventory, runs, workQueue } = base;
+  return {
+    config,
+    clientsByRegion,
+    dynamodb,
+    sns,
+    publisher,
+    inventory,
+    runs,
+    ...(workQueue ? { workQueue } : {}),
+  };
+}
+
+/** A source over one region's inventory reader (the audit's `AccountSource`). */
+function inventorySource(
+  base: Base,
+  read: (reader: InventoryReader, functionArns: readonly string[]) => Promise<LiveAccountData>,
+) {
+  return (region: string): AccountSource => ({
+    async load(scope) {
+      const reader = base.inventoryReaders.get(region);
+      if (!reader) throw new Error(`region ${region} is not audited`);
+      return toAccountSnapshot(await read(reader, scope.functionNames ?? []), { includesRoleSiblings: true });
+    },
+  });
 }
 
 function changeParts(base: Base): Pick<ChangeRuntime, 'newBatch'> {
@@ -181,21 +260,72 @@ function changeParts(base: Base): Pick<ChangeRuntime, 'newBatch'> {
       if (!first) throw new Error('no audited region');
       // One ListFunctions scan per region serves both the resolution of changes and the audit.
       const listing = createFunctionListing(base.lambdaByRegion);
-      const sources = base.sourcesWith(listing);
+      const live = createAwsDirectory({ iam: first.iam, lambdaByRegion: base.lambdaByRegion, listing });
+      // Functions a Lambda event named: the inventory's entry is read again (the event says it changed).
+      const refresh = new Set<string>();
+      let swept: Promise<boolean> | undefined;
+      const directory: AwsDirectory = {
+        ...live,
+        async functionsOfRoles(roleNames) {
+          // From the inventory once a sweep has filled it: no ListFunctions scan for an IAM change.
+          swept ??= base.inventory.lastSweep().then((at) => at !== undefined);
+          if (!(await swept)) return live.functionsOfRoles(roleNames);
+          const found = await Promise.all(roleNames.map((role) => base.inventory.functionsOfRole(role)));
+          return [...new Set(found.flat())].filter((arn) => base.lambdaByRegion.has(arn.split(':')[3] ?? ''));
+        },
+        async functionsSharingRoleWith(functionArn) {
+          refresh.add(functionArn);
+          return live.functionsSharingRoleWith(functionArn);
+        },
+      };
+      const source = inventorySource(base, (reader, functionArns) =>
+        reader.read({ mode: 'change', functionArns, refresh }),
+      );
       return {
-        directory: createAwsDirectory({ iam: first.iam, lambdaByRegion: base.lambdaByRegion, listing }),
-        auditFunctions: (region, functionArns, deadline) =>
-          functionArns.length === 0
-            ? Promise.reject(new Error('no function to audit'))
-            : base.audit(sources, region, functionArns, deadline),
+        directory,
+        auditFunctions: (region, functionArns, deadline) => {
+          if (functionArns.length === 0) return Promise.reject(new Error('no function to audit'));
+          return base.audit(new Map([[region, source(region)]]), region, functionArns, deadline);
+        },
       };
     },
   };
 }
 
-function sweepParts(base: Base): Pick<SweepRuntime, 'auditRegion'> {
+function sweepParts(base: Base): Pick<SweepRuntime, 'auditRegion' | 'listRegion'> {
   const sources = base.sourcesWith();
-  return { auditRegion: (region, deadline) => base.audit(sources, region, undefined, deadline) };
+  return {
+    auditRegion: (region, deadline) => base.audit(sources, region, undefined, deadline),
+    listRegion: async (region) => {
+      const lambda = base.lambdaByRegion.get(region);
+      if (!lambda) throw new Error(`region ${region} is not audited`);
+      return listRegion(lambda);
+    },
+  };
+}
+
+function workerParts(base: Base): Pick<WorkerRuntime, 'auditChunk'> {
+  return {
+    auditChunk(request) {
+      const source = inventorySource(base, (reader) =>
+        request.kind === 'sweep'
+          ? reader.read({
+              mode: 'sweep',
+              functionArns: request.functionArns,
+              listed: (request.input ?? { functions: [], eventSourceMappings: [] }) as ListedChunk,
+              runStartedAt: request.runStartedAt,
+              deadline: request.deadline,
+            })
+          : reader.read({ mode: 'change', functionArns: request.functionArns }),
+      );
+      return base.audit(
+        new Map([[request.region, source(request.region)]]),
+        request.region,
+        request.functionArns,
+        request.deadline,
+      );
+    },
+  };
 }
 
 const tableOf = (base: Base) => ({ client: base.dynamodb, tableName: base.config.stateTableName });
@@ -230,7 +360,23 @@ export function createSweepRuntime(
   };
 }
 
-/** Both runtimes over one set of clients (tests, the bench, `npm run demo:change`). */
+/** The worker's runtime. */
+export function createWorkerRuntime(
+  config: AuditorConfig,
+  settings: ClientSettings = {},
+  overrides: RuntimeOverrides = {},
+): WorkerRuntime {
+  const base = createBase(config, settings, overrides);
+  const table = tableOf(base);
+  return {
+    ...view(base),
+    stateStore: { ...createStateReader(table), ...createStateWriter(table), ...createStateLister(table) },
+    ...changeParts(base),
+    ...workerParts(base),
+  };
+}
+
+/** Every runtime over one set of clients (tests, the bench, `npm run demo:change`). */
 export function createAuditorRuntime(
   config: AuditorConfig,
   settings: ClientSettings = {},
@@ -243,5 +389,6 @@ export function createAuditorRuntime(
     stateStore: { ...createStateReader(table), ...createStateWriter(table), ...createStateLister(table) },
     ...changeParts(base),
     ...sweepParts(base),
+    ...workerParts(base),
   };
 }

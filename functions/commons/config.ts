@@ -25,6 +25,10 @@ export interface AuditorConfig {
   /** The regions whose functions are audited (IAM changes can affect functions in any of them). */
   readonly auditRegions: readonly string[];
   readonly region: string;
+  /** The fan-out's work queue (WORK_QUEUE_URL): the sweep and big changes run as chunks on the worker. */
+  readonly workQueueUrl?: string;
+  /** Lambda requests per second of one invocation (LAMBDA_REQUESTS_PER_SECOND; the worker's share). */
+  readonly lambdaRequestsPerSecond?: number;
 }
 
 const required = (name: string) =>
@@ -75,7 +79,19 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
       throw new ConfigurationError(`AUDIT_REGIONS holds "${region}", not a region name`);
   }
+  const workQueueUrl = env.WORK_QUEUE_URL?.trim();
+  if (
+    workQueueUrl &&
+    !/^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[\w-]+$/.test(workQueueUrl)
+  )
+    throw new ConfigurationError('WORK_QUEUE_URL is not an SQS queue URL');
+  const rateRaw = env.LAMBDA_REQUESTS_PER_SECOND?.trim();
+  const rate = rateRaw ? Number(rateRaw) : undefined;
+  if (rate !== undefined && !(rate > 0 && rate <= 15))
+    throw new ConfigurationError('LAMBDA_REQUESTS_PER_SECOND must be a number above 0 and at most 15');
   return {
+    ...(workQueueUrl ? { workQueueUrl } : {}),
+    ...(rate !== undefined ? { lambdaRequestsPerSecond: rate } : {}),
     stateTableName: parsed.data.STATE_TABLE_NAME,
     alertTopicArn: parsed.data.ALERT_TOPIC_ARN,
     minSeverity,

@@ -8,10 +8,18 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { parseWorkItem } from '../../shared/adapters/work-queue/sqs-work-queue.js';
 import { lambdaDeadline } from '../../shared/app/deadline.js';
-import { handleChanges } from '../../shared/app/handle-changes.js';
+import {
+  DEFAULT_FAN_OUT,
+  dispatchChange,
+  dispatchSweep,
+  type FanOutSettings,
+  runWorkItem,
+} from '../../shared/app/fan-out.js';
+import { type HandleChangesDeps, handleChanges } from '../../shared/app/handle-changes.js';
 import { runSweep } from '../../shared/app/sweep.js';
-import type { ChangeRuntime, SweepRuntime } from './auditor.js';
+import type { ChangeRuntime, RuntimeBase, SweepRuntime, WorkerRuntime } from './auditor.js';
 
 /**
  * The time kept after the last publish or state write, to return the response: Lambda's timeout must not
@@ -22,6 +30,42 @@ const RESPONSE_RESERVE_MS = 2_000;
 export interface HandlerOptions {
   /** Functions per audit chunk of the change handler (default: handle-changes.ts's). */
   readonly auditChunkSize?: number;
+  /** How runs are cut (default: fan-out.ts's). */
+  readonly fanOut?: FanOutSettings;
+}
+
+/** The worker's work queue redrive: a message received this many times goes to its dead-letter queue next. */
+export const WORK_MAX_RECEIVE_COUNT = 5;
+
+/** A big change handed to the worker, when the deployment has a work queue. */
+function fanOutOf(
+  runtime: RuntimeBase,
+  logger: Logger,
+  settings: FanOutSettings,
+): Pick<HandleChangesDeps, 'fanOut'> {
+  const queue = runtime.workQueue;
+  if (!queue) return {};
+  return {
+    fanOut: {
+      limit: settings.changeInProcessLimit,
+      dispatch: (messages, functionArns) =>
+        dispatchChange(messages, functionArns, {
+          runs: runtime.runs,
+          queue,
+          settings,
+          logger,
+          rolesOf: async (arns) => {
+            const entries = await runtime.inventory.getMany(arns);
+            const roles = new Map<string, string>();
+            for (const [arn, entry] of entries) {
+              const role = entry.configuration.Role;
+              if (role) roles.set(arn, role.slice(role.lastIndexOf('/') + 1));
+            }
+            return roles;
+          },
+        }),
+    },
+  };
 }
 
 export function createChangeHandler(runtime: ChangeRuntime, logger: Logger, options: HandlerOptions = {}) {
@@ -43,6 +87,7 @@ export function createChangeHandler(runtime: ChangeRuntime, logger: Logger, opti
         deadline: lambdaDeadline(context),
         finishBy: lambdaDeadline(context, RESPONSE_RESERVE_MS),
         ...(options.auditChunkSize === undefined ? {} : { auditChunkSize: options.auditChunkSize }),
+        ...fanOutOf(runtime, logger, options.fanOut ?? DEFAULT_FAN_OUT),
       },
     );
     return { batchItemFailures: result.batchItemFailures };
@@ -50,11 +95,31 @@ export function createChangeHandler(runtime: ChangeRuntime, logger: Logger, opti
   return middy(processBatch).use(injectLambdaContext(logger));
 }
 
-export function createSweepHandler(runtime: SweepRuntime, logger: Logger) {
+export function createSweepHandler(runtime: SweepRuntime, logger: Logger, options: HandlerOptions = {}) {
   async function sweep(
     _event: unknown,
     context: Context,
-  ): Promise<{ published: boolean; openFindings: number; subject: string; unfinished: number }> {
+  ): Promise<{
+    published: boolean;
+    openFindings: number;
+    subject: string;
+    unfinished: number;
+    chunks?: number;
+  }> {
+    const queue = runtime.workQueue;
+    if (queue) {
+      // Fanned out: the worker audits the chunks, and the last one publishes the digest.
+      const dispatched = await dispatchSweep({
+        regions: runtime.config.auditRegions,
+        listRegion: runtime.listRegion,
+        runs: runtime.runs,
+        queue,
+        settings: options.fanOut ?? DEFAULT_FAN_OUT,
+        logger,
+        inventory: runtime.inventory,
+      });
+      return { published: false, openFindings: 0, subject: '', unfinished: 0, chunks: dispatched.chunks };
+    }
     const result = await runSweep({
       auditRegion: runtime.auditRegion,
       regions: runtime.config.auditRegions,
@@ -70,4 +135,54 @@ export function createSweepHandler(runtime: SweepRuntime, logger: Logger) {
     return { published: result.published, openFindings, subject: result.subject, unfinished };
   }
   return middy(sweep).use(injectLambdaContext(logger));
+}
+
+/**
+ * The worker: one work item per message (the mapping's batch size is 1, so a chunk is retried alone),
+ * failures reported per message. The logic is in shared/app/fan-out.ts.
+ */
+export function createWorkerHandler(runtime: WorkerRuntime, logger: Logger) {
+  async function work(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+    const batchItemFailures: { itemIdentifier: string }[] = [];
+    for (const record of event.Records) {
+      const batch = runtime.newBatch();
+      try {
+        const item = parseWorkItem(record.body, record.messageId);
+        const outcome = await runWorkItem(item, {
+          runs: runtime.runs,
+          auditChunk: runtime.auditChunk,
+          sweep: {
+            stateStore: runtime.stateStore,
+            publisher: runtime.publisher,
+            minSeverity: runtime.config.minSeverity,
+            logger,
+          },
+          change: {
+            directory: batch.directory,
+            stateStore: runtime.stateStore,
+            publisher: runtime.publisher,
+            minSeverity: runtime.config.minSeverity,
+            auditRegions: runtime.config.auditRegions,
+            account: runtime.config.account,
+            logger,
+          },
+          sweepFinished: (startedAt) => runtime.inventory.setLastSweep(startedAt),
+          logger,
+          deadline: lambdaDeadline(context),
+          finishBy: lambdaDeadline(context, RESPONSE_RESERVE_MS),
+          lastAttempt: Number(record.attributes?.ApproximateReceiveCount ?? '1') >= WORK_MAX_RECEIVE_COUNT,
+          claimMs: context.getRemainingTimeInMillis(),
+        });
+        if (outcome.status === 'retry') batchItemFailures.push({ itemIdentifier: record.messageId });
+      } catch (error) {
+        logger.warn('work item failed: will retry', {
+          messageId: record.messageId,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  }
+  return middy(work).use(injectLambdaContext(logger));
 }

@@ -95,12 +95,21 @@ export interface HandleChangesDeps {
   readonly finishBy?: Deadline;
   /** Functions per audit chunk, at least (default 25); functions resolved together are never split. */
   readonly auditChunkSize?: number;
+  /**
+   * Big changes (issue 10): when the batch affects more than `limit` functions, more than one invocation
+   * can audit within its deadline, they are handed to the worker as a run (fan-out.ts), which settles them
+   * with this same code once every chunk is audited. The messages succeed once the run is dispatched.
+   */
+  readonly fanOut?: {
+    readonly limit: number;
+    dispatch(messages: readonly QueueMessage[], functionArns: readonly string[]): Promise<unknown>;
+  };
 }
 
 export interface FunctionOutcome {
   readonly functionArn: string;
-  /** `unfinished`: left for a retry because the invocation's time ran out. */
-  readonly outcome: 'alerted' | 'unchanged' | 'deleted' | 'failed' | 'unfinished';
+  /** `unfinished`: left for a retry because the invocation's time ran out; `dispatched`: to the worker. */
+  readonly outcome: 'alerted' | 'unchanged' | 'deleted' | 'failed' | 'unfinished' | 'dispatched';
   readonly alert?: AlertDocument;
   readonly subject?: string;
 }
@@ -235,6 +244,28 @@ export async function handleChanges(
       }
     }),
   );
+
+  if (deps.fanOut && affected.size > deps.fanOut.limit) {
+    const owning = messages.filter(
+      (m) => !failed.has(m.messageId) && [...affected.values()].some((e) => e.messageIds.has(m.messageId)),
+    );
+    try {
+      await deps.fanOut.dispatch(owning, [...affected.keys()]);
+    } catch (error) {
+      logger.warn('cannot hand the big change to the worker: will retry', {
+        functions: affected.size,
+        error: errorText(error),
+      });
+      for (const m of owning) failed.add(m.messageId);
+    }
+    return {
+      batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })),
+      functions: [...affected.keys()].map((functionArn) => ({
+        functionArn,
+        outcome: owning.some((m) => failed.has(m.messageId)) ? 'failed' : 'dispatched',
+      })),
+    };
+  }
 
   const outcomes: FunctionOutcome[] = [];
   const fail = (arn: string, reason: string, error?: unknown) => {

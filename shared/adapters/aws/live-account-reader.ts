@@ -315,6 +315,53 @@ export class LiveAccountReader {
   }
 
   /**
+   * The event invoke configs of these functions (one paginated call each); `gone` names those Lambda no
+   * longer knows. For the sweep's chunks, which have the configurations from the dispatcher's listing.
+   */
+  async readInvokeConfigs(functions: readonly LambdaFunctionConfiguration[]): Promise<{
+    configs: FunctionEventInvokeConfig[];
+    gone: Set<string>;
+    readErrors: ReadError[];
+  }> {
+    const readErrors: ReadError[] = [];
+    const { configs, gone } = await this.listInvokeConfigsOfAll(functions, readErrors);
+    return { configs, gone, readErrors };
+  }
+
+  /**
+   * Roles (by ARN) with their inline, attached and boundary policies, read fresh from IAM: no Lambda call.
+   * The inventory-backed audit (issue 10) takes the functions from the state table and only this from AWS.
+   * A failure is returned with the role ARN it concerns, for the functions of that role.
+   */
+  async readRoles(roleArns: readonly string[]): Promise<{
+    roles: RoleDetail[];
+    policies: ManagedPolicyDetail[];
+    failures: Failure[];
+  }> {
+    const policyReads = new Map<string, Promise<ManagedPolicyRead>>();
+    const readPolicy = (arn: string): Promise<ManagedPolicyRead> => {
+      let read = policyReads.get(arn);
+      if (!read) {
+        read = this.readManagedPolicy(arn);
+        policyReads.set(arn, read);
+      }
+      return read;
+    };
+    const reads = await mapWithConcurrency([...new Set(roleArns)], this.concurrency, (arn) =>
+      this.readRole(arn, readPolicy),
+    );
+    const roles: RoleDetail[] = [];
+    const policies = new Map<string, ManagedPolicyDetail>();
+    const failures: Failure[] = [];
+    for (const read of reads) {
+      if (read.role) roles.push(read.role);
+      for (const policy of read.policies) if (policy.Arn) policies.set(policy.Arn, policy);
+      failures.push(...read.failures);
+    }
+    return { roles, policies: [...policies.values()], failures };
+  }
+
+  /**
    * The named functions (names or ARNs), their mappings and invoke configs, their roles and the managed
    * policies those attach. A function that does not exist is left out (the use case says so); one that
    * cannot be read is a read error. Roles and policies shared by several named functions are read once.

@@ -25,6 +25,7 @@ import {
 import * as z from 'zod';
 import type { FindingSummary } from '../../alerts/alert-document.js';
 import { SEVERITIES } from '../../domain/report.js';
+import { isReservedKey } from './inventory-store.js';
 
 export interface FunctionState {
   readonly functionArn: string;
@@ -164,7 +165,9 @@ export function createStateLister(options: StateTableOptions): StateLister {
   return {
     async *list() {
       for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true })) {
-        for (const item of page.Items ?? []) if (item.functionArn?.S) yield fromItem(item);
+        // The inventory and fan-out runs share the table under reserved keys (inventory-store.ts).
+        for (const item of page.Items ?? [])
+          if (item.functionArn?.S && !isReservedKey(item.functionArn.S)) yield fromItem(item);
       }
     },
   };

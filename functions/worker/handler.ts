@@ -1,0 +1,16 @@
+/**
+ * The fan-out worker (issue 10): SQS work queue → this handler, one chunk of a sweep or of a big change per
+ * invocation, failures reported per message (`batchItemFailures`) so that a chunk is retried alone. The
+ * last chunk of a run assembles it (the digest, or the change's grouped alert). The mapping's
+ * MaximumConcurrency times LAMBDA_REQUESTS_PER_SECOND is the fan-out's share of Lambda's quota
+ * (docs/scaling.md). The logic is in shared/app/fan-out.ts.
+ */
+import { createWorkerRuntime } from '../commons/auditor.js';
+import { readAuditorConfig } from '../commons/config.js';
+import { createWorkerHandler } from '../commons/handlers.js';
+import { createLogger } from '../commons/logger.js';
+
+export const handler = createWorkerHandler(
+  createWorkerRuntime(readAuditorConfig(process.env)),
+  createLogger('lambda-role-audit-worker'),
+);
