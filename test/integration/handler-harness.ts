@@ -33,6 +33,10 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type AuditorRuntime, createAuditorRuntime } from '../../functions/commons/auditor.js';
+import {
+  INVENTORY_ROLE_ATTRIBUTE,
+  INVENTORY_ROLE_INDEX,
+} from '../../shared/adapters/state-store/inventory-store.js';
 import type { AlertDocument } from '../../shared/alerts/alert-document.js';
 import { extractAlertDocument } from '../../shared/alerts/sns-message.js';
 import { DEFAULT_TAG_SUPPRESSION } from '../../shared/domain/suppressions.js';
@@ -128,12 +132,23 @@ export async function createDemoAccount(
   };
 }
 
+/** The state table as the stack creates it, with the inventory's role index (inventory-store.ts). */
 export async function createStateTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
   await dynamodb.send(
     new CreateTableCommand({
       TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'functionArn', AttributeType: 'S' }],
+      AttributeDefinitions: [
+        { AttributeName: 'functionArn', AttributeType: 'S' },
+        { AttributeName: INVENTORY_ROLE_ATTRIBUTE, AttributeType: 'S' },
+      ],
       KeySchema: [{ AttributeName: 'functionArn', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: INVENTORY_ROLE_INDEX,
+          KeySchema: [{ AttributeName: INVENTORY_ROLE_ATTRIBUTE, KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
@@ -252,6 +267,8 @@ export async function createChangeQueue(
   sqs: SQSClient,
   name: string,
   maxReceiveCount = 3,
+  /** Messages per poll, as the mapping's BatchSize (the worker's is 1). */
+  batchSize = 10,
 ): Promise<ChangeQueue> {
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
   const deadLetterQueueUrl = dlq.QueueUrl ?? '';
@@ -276,7 +293,7 @@ export async function createChangeQueue(
       const received = await sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: queueUrl,
-          MaxNumberOfMessages: 10,
+          MaxNumberOfMessages: batchSize,
           WaitTimeSeconds: 0,
           MessageSystemAttributeNames: ['ApproximateReceiveCount'],
         }),
