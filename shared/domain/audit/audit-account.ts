@@ -16,6 +16,15 @@
  * - A function is compliant when no unsuppressed finding of severity low or above remains.
  * - Mappings and event invoke configs on a qualified function ARN belong to the function of that name
  *   (see requirements/derive.ts for the limitation this implies).
+ * - Input warnings (report `warnings`, which leave the audit complete): a function listed more than once
+ *   with the same configuration is audited once; an event source mapping whose function the snapshot does
+ *   not hold is named (deleting a function leaves its mappings in place: "To delete Lambda event source
+ *   mappings that invoke a function, use DeleteEventSourceMapping", DeleteFunction API reference). A
+ *   function listed twice with different configurations is not audited (its configuration is unknown)
+ *   and is listed under `errors`.
+ * - Excess findings that AWS's recommended managed policies alone cause are graded `info` (or
+ *   `awsManagedBaseline`), and one (rule, action, resource) is one finding naming every statement
+ *   (rules/managed-baseline.ts).
  */
 import { functionNameOf } from '../arn.js';
 import { RuleFailedError } from '../errors.js';
@@ -37,12 +46,14 @@ import {
   type FunctionResult,
   type Report,
   type ReportError,
+  type ReportWarning,
   SEVERITIES,
   type Severity,
 } from '../report.js';
 import { FAMILY_OF_SOURCE, type SourceFamily } from '../requirements/catalog.js';
 import { deriveRequirements, eventSourceKind } from '../requirements/derive.js';
 import { ROLE_UNAVAILABLE_RULES, RULES } from '../rules/index.js';
+import { type BaselineSeverity, gradeManagedBaseline, mergeByStatement } from '../rules/managed-baseline.js';
 import type { RawFinding, Rule, RuleContext } from '../rules/types.js';
 import { sortSmall } from '../small-sort.js';
 import { type Suppression, suppressionReason } from '../suppressions.js';
@@ -57,6 +68,11 @@ export interface AuditOptions {
   readonly tool?: { readonly name: string; readonly version: string };
   /** Restrict the report to these functions (names or ARNs, qualified ARNs included). */
   readonly functionNames?: readonly string[];
+  /**
+   * The severity of excess findings that only AWS managed policies AWS recommends for the function cause
+   * (rules/managed-baseline.ts): `info` (the default) or `low`.
+   */
+  readonly awsManagedBaseline?: BaselineSeverity;
 }
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
@@ -103,7 +119,7 @@ function isCompliant(findings: readonly Finding[]): boolean {
 type RuleOutcome = { readonly findings: readonly RawFinding[] } | { readonly error: RuleFailedError };
 
 interface Evaluator {
-  evaluate(action: string, resource: string): EvaluationResult;
+  evaluate(action: string, resource: string, anyName?: boolean): EvaluationResult;
   requestContext(resource: string): ConditionContext;
 }
 
@@ -278,26 +294,34 @@ function functionEvaluator(state: RoleState): Evaluator {
   const { policies, requestContext, onEveryResource } = state;
   const actions: string[] = [];
   const resources: string[] = [];
+  const anyNames: boolean[] = [];
   const results: EvaluationResult[] = [];
-  const compute = (action: string, resource: string): EvaluationResult =>
-    evaluateRelevant(policies, { action, resource, context: requestContext(resource) });
+  const compute = (action: string, resource: string, anyName: boolean): EvaluationResult =>
+    evaluateRelevant(policies, {
+      action,
+      resource,
+      ...(anyName ? { anyName } : {}),
+      context: requestContext(resource),
+    });
   return {
     requestContext,
-    evaluate: (action, resource) => {
-      if (resource === '*') {
+    evaluate: (action, resource, anyName = false) => {
+      if (resource === '*' && !anyName) {
         let result = onEveryResource.get(action);
         if (result === undefined) {
-          result = compute(action, resource);
+          result = compute(action, resource, false);
           onEveryResource.set(action, result);
         }
         return result;
       }
       for (let i = 0; i < results.length; i++) {
-        if (actions[i] === action && resources[i] === resource) return results[i] as EvaluationResult;
+        if (actions[i] === action && resources[i] === resource && anyNames[i] === anyName)
+          return results[i] as EvaluationResult;
       }
-      const result = compute(action, resource);
+      const result = compute(action, resource, anyName);
       actions.push(action);
       resources.push(resource);
+      anyNames.push(anyName);
       results.push(result);
       return result;
     },
@@ -359,18 +383,92 @@ function finalise(
   return sortSmall([...byId.values()], compareFindings);
 }
 
+/** A value's JSON with object keys sorted: two configurations are the same when these are equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, item: unknown) =>
+    item !== null && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => compareText(a, b)))
+      : item,
+  );
+}
+
+/**
+ * The functions to audit, each once: a function listed again with the same configuration is a warning, with
+ * another configuration an error (which of them is real is unknown, so it is not audited).
+ */
+function distinctFunctions(
+  functions: readonly FunctionConfiguration[],
+  warnings: ReportWarning[],
+  errors: ReportError[],
+): { readonly functions: FunctionConfiguration[]; readonly ambiguous: ReadonlySet<string> } {
+  const byArn = groupBy(functions, (fn) => fn.FunctionArn);
+  const distinct: FunctionConfiguration[] = [];
+  const ambiguous = new Set<string>();
+  for (const [arn, copies] of byArn) {
+    const [first] = copies;
+    if (first === undefined) continue;
+    distinct.push(first);
+    if (copies.length === 1) continue;
+    const same = copies.every((copy) => canonicalJson(copy) === canonicalJson(first));
+    if (same) {
+      warnings.push({
+        functionName: first.FunctionName,
+        resource: arn,
+        message: `function ${first.FunctionName} is listed ${copies.length} times with the same configuration; it was audited once`,
+      });
+    } else {
+      ambiguous.add(arn);
+      errors.push({
+        functionName: first.FunctionName,
+        resource: arn,
+        message: `function ${first.FunctionName} was not audited: it is listed ${copies.length} times with different configurations, and which one is in force is unknown`,
+      });
+    }
+  }
+  return { functions: distinct, ambiguous };
+}
+
+/** Event source mappings whose function the snapshot does not hold: they invoke nothing the audit can see. */
+function orphanMappings(snapshot: AccountSnapshot, warnings: ReportWarning[]): void {
+  const names = new Set(snapshot.functions.map((fn) => fn.FunctionName));
+  // A function the source could not read exists as far as we know.
+  for (const error of snapshot.readErrors) {
+    if (error.functionName !== undefined) names.add(error.functionName);
+    names.add(functionNameOf(error.resource) ?? error.resource);
+  }
+  for (const mapping of snapshot.eventSourceMappings) {
+    const name = functionNameOf(mapping.FunctionArn) ?? mapping.FunctionArn;
+    if (names.has(name)) continue;
+    warnings.push({
+      resource: mapping.FunctionArn,
+      message: `event source mapping ${mapping.UUID}${mapping.EventSourceArn === undefined ? '' : ` (${mapping.EventSourceArn})`} invokes function ${name}, which the ${snapshot.source.kind === 'export' ? 'export' : 'account'} does not hold: nothing was checked for it (deleting a function leaves its mappings; delete the mapping if the function is gone)`,
+    });
+  }
+}
+
 /** Audits every function of the snapshot (or those named in `options.functionNames`). */
 export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): Report {
   const index = new AccountIndex(snapshot);
   const suppressions = options.suppressions ?? [];
+  const baseline = options.awsManagedBaseline ?? 'info';
   const functions: FunctionResult[] = [];
   const errors: ReportError[] = [];
+  const warnings: ReportWarning[] = [];
   const touched = new Set<ReadError>();
-  const scoped = snapshot.functions
-    .filter((fn) => inScope(fn, options.functionNames))
-    .sort((a, b) => compareText(a.FunctionName, b.FunctionName) || compareText(a.FunctionArn, b.FunctionArn));
+  const distinct = distinctFunctions(
+    snapshot.functions.filter((fn) => inScope(fn, options.functionNames)),
+    warnings,
+    errors,
+  );
+  // Only a whole read can tell that a mapping's function does not exist.
+  if (snapshot.partial !== true && (options.functionNames ?? []).length === 0)
+    orphanMappings(snapshot, warnings);
+  const scoped = distinct.functions.sort(
+    (a, b) => compareText(a.FunctionName, b.FunctionName) || compareText(a.FunctionArn, b.FunctionArn),
+  );
 
   for (const fn of scoped) {
+    if (distinct.ambiguous.has(fn.FunctionArn)) continue;
     const role = snapshot.roles.get(fn.Role);
     const readErrors = index.readErrorsOf(fn, role);
     for (const error of readErrors) touched.add(error);
@@ -447,7 +545,8 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
         errors.push({ functionName: fn.FunctionName, message: failure.message });
       } else raw.push(...outcome.findings);
     }
-    const findings = finalise(raw, fn, role, suppressions);
+    const graded = gradeManagedBaseline(mergeByStatement(raw), fn, derived.families, baseline);
+    const findings = finalise(graded, fn, role, suppressions);
     functions.push({
       functionName: fn.FunctionName,
       functionArn: fn.FunctionArn,
@@ -491,5 +590,6 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
     },
     functions,
     errors,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

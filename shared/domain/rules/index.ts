@@ -1,4 +1,5 @@
 /** Every rule, in the order the engine runs them. */
+import { invalidPolicy } from './invalid-policy.js';
 import { missingPermission } from './missing-permission.js';
 import { overbroadResource } from './overbroad-resource.js';
 import { roleUnavailable } from './role-unavailable.js';
@@ -16,6 +17,7 @@ export const RULES: readonly Rule[] = [
   trustPolicyNotLambda,
   trustPolicyTooBroad,
   unknownAction,
+  invalidPolicy,
 ];
 
 /** Run when the role is missing: only `role-unavailable` has something to say. */

@@ -3,17 +3,11 @@
  * execution role. The decision comes from the policy evaluator; this rule only says what breaks.
  * https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
  */
-import type { EvaluationResult, RolePolicies } from '../policy/evaluation-types.js';
-import { actionMatches } from '../policy/match.js';
+import type { EvaluationResult, StatementRef } from '../policy/evaluation-types.js';
 import type { DenyDecision } from '../report.js';
 import type { Requirement } from '../requirements/derive.js';
-import {
-  capitalise,
-  describePolicy,
-  describeStatement,
-  identityStatements,
-  lowerSeverity,
-} from './policy-helpers.js';
+import { evaluateNeed, failing, type NeedEvaluation } from './need-evaluation.js';
+import { capitalise, describePolicy, describeStatement, lowerSeverity } from './policy-helpers.js';
 import type { RawFinding, Rule, RuleContext } from './types.js';
 
 interface Verdict {
@@ -22,7 +16,7 @@ interface Verdict {
   readonly why: string;
 }
 
-function refs(list: readonly { source: string; statement: string }[]): string {
+function refs(list: readonly StatementRef[]): string {
   return list
     .map((ref) =>
       describeStatement({ source: ref.source, statement: { id: ref.statement, Effect: 'Allow' } }),
@@ -33,7 +27,9 @@ function refs(list: readonly { source: string; statement: string }[]): string {
 function explain(result: Exclude<EvaluationResult, { decision: 'allowed' }>): string {
   switch (result.decision) {
     case 'implicit-deny':
-      return 'no statement of the role’s policies allows it';
+      return result.partiallyAllowedBy === undefined
+        ? 'no statement of the role’s policies allows it'
+        : `${refs(result.partiallyAllowedBy)} allows it only for some names, and Lambda chooses the names`;
     case 'explicit-deny':
       return `it is denied by ${refs(result.deniedBy)}`;
     case 'boundary':
@@ -43,41 +39,57 @@ function explain(result: Exclude<EvaluationResult, { decision: 'allowed' }>): st
   }
 }
 
+/** `on X, Y` for a need judged on what the call touches; nothing otherwise. */
+function where(requirement: Requirement, failed: readonly NeedEvaluation[]): string {
+  if (requirement.touches === undefined) return '';
+  return ` on ${failed.map((evaluation) => evaluation.resource).join(', ')} (what the call touches)`;
+}
+
 /** The evaluation of one action of a requirement, or `undefined` when it is allowed. */
 function verdictFor(requirement: Requirement, action: string, context: RuleContext): Verdict | undefined {
-  const result = context.evaluate(action, requirement.resource);
-  if (result.decision === 'allowed') return undefined;
+  const failed = failing(evaluateNeed(context, requirement, action));
+  const worst = failed[0];
+  if (worst === undefined) return undefined;
+  const result = worst.result as Exclude<EvaluationResult, { decision: 'allowed' }>;
   if (
     requirement.mode === 'any-grant' &&
     result.decision === 'implicit-deny' &&
-    anyAllowOf(context.policies, action)
+    result.partiallyAllowedBy !== undefined
   ) {
     return {
       decision: 'unverifiable',
       action,
-      why: 'it is allowed only on some resources, and which resource Lambda uses cannot be derived from the configuration',
+      why: `it is allowed only on some resources of that type (${refs(result.partiallyAllowedBy)}), and which one Lambda uses cannot be derived from the configuration`,
     };
   }
+  const why = `${explain(result)}${where(requirement, failed)}`;
   if (requirement.unverifiable !== undefined) {
     return {
       decision: 'unverifiable',
       action,
-      why: `${explain(result)}; it is needed only if ${requirement.unverifiable}`,
+      why: `${why}; it is needed only if ${requirement.unverifiable}`,
     };
   }
-  return { decision: result.decision, action, why: explain(result) };
+  return { decision: result.decision, action, why };
 }
 
-function anyAllowOf(policies: RolePolicies, action: string): boolean {
-  return identityStatements(policies).some(
-    ({ statement }) =>
-      statement.Effect === 'Allow' &&
-      (statement.Action ?? []).some((pattern) => actionMatches(pattern, action)),
-  );
+/**
+ * How good a verdict is for a need met by either of several actions: a `conditional` or `unverifiable`
+ * alternative may well be allowed, a denied one is not (requirements.md §4: the best decision of the
+ * alternatives is reported; the first, AWS's recommended one, on a tie).
+ */
+function rank(verdict: Verdict): number {
+  return verdict.decision === 'conditional' || verdict.decision === 'unverifiable' ? 0 : 1;
+}
+
+function grantText(requirement: Requirement): string {
+  return requirement.touches === undefined
+    ? requirement.grantResource
+    : requirement.touches.map((touched) => touched.resource).join(', ');
 }
 
 function remediation(requirement: Requirement, verdict: Verdict): string {
-  const grant = `Allow ${verdict.action} on ${requirement.grantResource}`;
+  const grant = `Allow ${verdict.action} on ${grantText(requirement)}`;
   switch (verdict.decision) {
     case 'explicit-deny':
       return `Remove ${verdict.action} from the Deny statement, or narrow the Deny so that it leaves ${requirement.resource} out.`;
@@ -105,8 +117,11 @@ export const missingPermission: Rule = {
         }
         verdicts.push(verdict);
       }
-      const verdict = verdicts[0];
-      if (satisfied || verdict === undefined) continue;
+      if (satisfied) continue;
+      let verdict: Verdict | undefined;
+      for (const candidate of verdicts)
+        if (verdict === undefined || rank(candidate) < rank(verdict)) verdict = candidate;
+      if (verdict === undefined) continue;
       const alternatives =
         requirement.actions.length > 1 ? ` (any one of ${requirement.actions.join(', ')} would do)` : '';
       const disabled = requirement.disabled ? ' The mapping is disabled now; enabling it will fail.' : '';

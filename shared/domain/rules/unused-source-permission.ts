@@ -1,12 +1,26 @@
 /**
- * `unused-source-permission`: the role grants actions of an event-source family (SQS, Kinesis, DynamoDB
- * Streams, MSK, Amazon MQ, DocumentDB) while neither this function nor any other function of the same role
- * has a mapping of that family. Wildcards `*` and `service:*` are `wildcard-action`'s to report.
+ * `unused-source-permission`: the role grants *consumer* access of an event-source family (receiving and
+ * deleting queue messages, reading records or shards of a stream, subscribing a stream consumer, reading
+ * a Kafka topic or consumer group, Amazon MQ and DocumentDB source access) on resources of the type the
+ * action applies to, while neither this function nor any other function of the same role has a mapping of
+ * that family. Wildcards `*` and `service:*` are `wildcard-action`'s to report.
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html
+ *
+ * Not event-source access (requirements.md §3, decided 2026-12-02):
+ * - producer grants (sending messages, putting records, reading and writing table items): a statement
+ *   counts only when it grants one of the family's consumer actions (`CONSUMER_ACTIONS`); the other family
+ *   actions it grants (`sqs:GetQueueAttributes`, `kinesis:ListShards`…) are then listed with them;
+ * - an action granted only on resources of another type, which grants nothing of the source
+ *   (`dynamodb:GetRecords` on a table ARN: GetRecords authorizes on the table's stream);
+ * - statements whose resources are the function's own dead-letter queue or destinations.
  */
 import type { ActionCatalog } from '../policy/action-catalog.js';
 import type { RolePolicies } from '../policy/evaluation-types.js';
+import { resourceMatches } from '../policy/match.js';
 import { familyOfAction, SOURCE_FAMILIES, type SourceFamily } from '../requirements/catalog.js';
+import type { Requirement } from '../requirements/derive.js';
+import { grantsOnItsResourceType } from '../requirements/resource-types.js';
+import { siblingResources } from '../requirements/siblings.js';
 import { compareCodeUnits, sortSmall } from '../small-sort.js';
 import {
   capitalise,
@@ -18,6 +32,26 @@ import {
   policyCause,
 } from './policy-helpers.js';
 import type { RawFinding, Rule } from './types.js';
+
+/**
+ * The actions only a consumer of the source uses, per family: one of them, granted on a resource of its
+ * type, makes a statement event-source access.
+ */
+export const CONSUMER_ACTIONS: Readonly<Record<SourceFamily, readonly string[]>> = {
+  sqs: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+  kinesis: ['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:SubscribeToShard'],
+  'dynamodb-streams': ['dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+  kafka: ['kafka-cluster:ReadData', 'kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup'],
+  mq: ['mq:DescribeBroker'],
+  documentdb: ['rds:DescribeDBClusters', 'rds:DescribeDBClusterParameters', 'rds:DescribeDBSubnetGroups'],
+};
+
+const CONSUMER = new Set(
+  Object.values(CONSUMER_ACTIONS).flatMap((actions) => actions.map((a) => a.toLowerCase())),
+);
+
+/** Catalog entries whose resource is where the function sends: its DLQ, destinations, on-failure targets. */
+const DESTINATION_ENTRIES = /^(dead-letter|async-destination|esm-on-failure)-/;
 
 function grantedActions(located: LocatedStatement, catalog: ActionCatalog): string[] {
   const actions: string[] = [];
@@ -32,12 +66,23 @@ function grantedActions(located: LocatedStatement, catalog: ActionCatalog): stri
 interface FamilyGrant {
   readonly located: LocatedStatement;
   readonly family: SourceFamily;
+  /** The family's actions the statement grants on resources of their type. */
   readonly actions: readonly string[];
 }
 
 const grantsCache = new WeakMap<ActionCatalog, WeakMap<RolePolicies, readonly FamilyGrant[]>>();
 
-/** The event-source family actions each Allow statement grants; the same for every function of the role. */
+/** Whether the statement's resources can hold a resource of the action's type. */
+function onItsResourceType(located: LocatedStatement, action: string): boolean {
+  const patterns = located.statement.Resource;
+  // NotResource names what is left out, not what is granted: whatever remains may well hold the source.
+  if (patterns === undefined) return located.statement.NotResource !== undefined;
+  return grantsOnItsResourceType(action, patterns) ?? true;
+}
+
+/**
+ * The event-source consumer access each Allow statement grants; the same for every function of the role.
+ */
 function familyGrants(policies: RolePolicies, catalog: ActionCatalog): readonly FamilyGrant[] {
   let byPolicies = grantsCache.get(catalog);
   if (byPolicies === undefined) {
@@ -50,24 +95,41 @@ function familyGrants(policies: RolePolicies, catalog: ActionCatalog): readonly 
     for (const located of identityStatements(policies)) {
       if (located.statement.Effect !== 'Allow') continue;
       // Most statements grant no event-source action: no map for them.
-      let byFamily: Map<SourceFamily, Set<string>> | undefined;
+      let byFamily: Map<SourceFamily, { actions: Set<string>; consumer: boolean }> | undefined;
       for (const action of grantedActions(located, catalog)) {
         const family = familyOfAction(action);
-        if (family === undefined) continue;
+        if (family === undefined || !onItsResourceType(located, action)) continue;
         byFamily ??= new Map();
-        const set = byFamily.get(family) ?? new Set<string>();
-        set.add(action);
-        byFamily.set(family, set);
+        const entry = byFamily.get(family) ?? { actions: new Set<string>(), consumer: false };
+        entry.actions.add(action);
+        if (CONSUMER.has(action.toLowerCase())) entry.consumer = true;
+        byFamily.set(family, entry);
       }
       if (byFamily === undefined) continue;
-      for (const [family, set] of byFamily) {
-        list.push({ located, family, actions: sortSmall([...set], compareCodeUnits) });
+      for (const [family, { actions, consumer }] of byFamily) {
+        if (consumer) list.push({ located, family, actions: sortSmall([...actions], compareCodeUnits) });
       }
     }
     grants = list;
     byPolicies.set(policies, grants);
   }
   return grants;
+}
+
+/** Whether every resource of the statement is one of the function's own DLQ or destinations. */
+function servesOwnDestinations(located: LocatedStatement, requirements: readonly Requirement[]): boolean {
+  const patterns = located.statement.Resource;
+  if (patterns === undefined || patterns.length === 0) return false;
+  const targets = requirements.filter((r) => DESTINATION_ENTRIES.test(r.entryId)).map((r) => r.resource);
+  if (targets.length === 0) return false;
+  return patterns.every((pattern) =>
+    targets.some(
+      (target) =>
+        resourceMatches(pattern, target) &&
+        // `arn:…:my-dlq` or a pattern of it, not one that reaches other queues too.
+        !siblingResources(target).some((sibling) => resourceMatches(pattern, sibling)),
+    ),
+  );
 }
 
 export const unusedSourcePermission: Rule = {
@@ -78,6 +140,7 @@ export const unusedSourcePermission: Rule = {
       if (context.derived.families.has(family)) continue;
       // Another function of the role reads this kind of source: shared-role context, not a finding.
       if ((context.familiesOfOthers.get(family) ?? []).length > 0) continue;
+      if (servesOwnDestinations(located, context.derived.requirements)) continue;
       const first = actions[0] ?? '';
       let shared =
         context.sharedWith.length > 0

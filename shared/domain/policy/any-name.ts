@@ -1,0 +1,91 @@
+/**
+ * "Any name" resources (requirements.md §4): some needs stand for every resource under a prefix whose
+ * last part Lambda chooses at run time — the log streams of a log group, the objects Lambda writes to an
+ * on-failure bucket, the network interfaces it creates, a resource type in an account and region. Such a
+ * need is written as the prefix followed by one `*` that means "any name", and a policy pattern meets it
+ * only if it matches every name: `…:log-stream:*` does, `…:log-stream:?` (one character) or
+ * `…:log-stream:2026*` do not.
+ *
+ * Matching goes through match.ts (`resourceMatches`), IAM's wildcard semantics: "*" any combination of
+ * characters, "?" any single character
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
+ * This module only decides, from a handful of match calls, how much of "prefix + any name" a set of
+ * patterns covers:
+ *
+ * - `some`: a pattern matches at least one name. Linear scan of the pattern against the prefix: a `*` in
+ *   the pattern can absorb the rest of the prefix, and whatever of the pattern remains matches some name.
+ * - `all`: the patterns together match `prefix + w` for every `w`. Take a character `z` no pattern contains:
+ *   a pattern can match `prefix + z…z` only through a trailing run of `*` and `?`, and such a run matches
+ *   by length alone. So the patterns cover every name exactly when they match `prefix + zⁿ` for every n up
+ *   to one more than the largest number of `?` in a trailing wildcard run (beyond that, only a run with a
+ *   `*` can match, and it then matches every longer name too).
+ */
+import { hasWildcard, resourceMatches } from './match.js';
+
+export type Coverage = 'all' | 'some' | 'none';
+
+/** The prefix an any-name resource stands for: the resource without its final `*`. */
+export function anyNamePrefix(resource: string): string {
+  return resource.endsWith('*') ? resource.slice(0, -1) : resource;
+}
+
+/** Whether `pattern` matches at least one string that starts with `prefix` (linear in both). */
+export function matchesSomeName(pattern: string, prefix: string): boolean {
+  if (!hasWildcard(pattern)) return pattern.startsWith(prefix);
+  let j = 0;
+  for (let i = 0; i < prefix.length; i++) {
+    if (j >= pattern.length) return false;
+    const c = pattern.charCodeAt(j);
+    if (c === 42 /* * */) return true;
+    if (c !== 63 /* ? */ && c !== prefix.charCodeAt(i)) return false;
+    j++;
+  }
+  return true;
+}
+
+/** The number of `?` in the run of `*` and `?` that ends the pattern. */
+function trailingQuestionMarks(pattern: string): number {
+  let count = 0;
+  for (let i = pattern.length - 1; i >= 0; i--) {
+    const c = pattern.charCodeAt(i);
+    if (c === 63) count++;
+    else if (c !== 42) break;
+  }
+  return count;
+}
+
+/** A character that none of the patterns contains (a name no literal part of a pattern can match). */
+function absentCharacter(patterns: readonly string[]): string {
+  const used = new Set<number>();
+  for (const pattern of patterns) for (let i = 0; i < pattern.length; i++) used.add(pattern.charCodeAt(i));
+  let code = 1;
+  while (used.has(code)) code++;
+  return String.fromCharCode(code);
+}
+
+/** How much of "`prefix` + any name" the patterns cover together. */
+export function anyNameCoverage(patterns: readonly string[], prefix: string): Coverage {
+  let some = false;
+  let longestRun = -1;
+  const candidates: string[] = [];
+  for (const pattern of patterns) {
+    if (pattern === '*') return 'all';
+    if (!matchesSomeName(pattern, prefix)) continue;
+    some = true;
+    candidates.push(pattern);
+    longestRun = Math.max(longestRun, trailingQuestionMarks(pattern));
+  }
+  if (!some) return 'none';
+  const z = absentCharacter(candidates);
+  let name = '';
+  for (let n = 0; n <= longestRun + 1; n++) {
+    const probe = prefix + name;
+    const matching = candidates.find((pattern) => resourceMatches(pattern, probe));
+    if (matching === undefined) return 'some';
+    // It matched the absent characters through its trailing run; ending in `*`, the run matches every
+    // longer name as well.
+    if (matching.endsWith('*')) return 'all';
+    name += z;
+  }
+  return 'all';
+}
