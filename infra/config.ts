@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { loadSuppressionsFile } from '../shared/adapters/suppressions-file/load-suppressions-file.js';
 import { DeployConfigError } from '../shared/domain/errors.js';
 import { SEVERITIES, type Severity } from '../shared/domain/report.js';
+import { BASELINE_SEVERITIES, type BaselineSeverity } from '../shared/domain/rules/managed-baseline.js';
 import type { Suppression } from '../shared/domain/suppressions.js';
 
 export interface DeployConfig {
@@ -24,6 +25,11 @@ export interface DeployConfig {
   /** An EventBridge Scheduler expression for the sweep. */
   readonly schedule: string;
   readonly minSeverity: Severity;
+  /**
+   * The severity of excess findings that only AWS managed policies AWS recommends for the function cause
+   * (`info` by default: not alerted; `low` to be alerted at the default threshold).
+   */
+  readonly awsManagedBaselineSeverity?: BaselineSeverity;
   readonly suppressions: readonly Suppression[];
   /** Regions besides the home region whose Lambda changes are forwarded to the home region. */
   readonly extraRegions: readonly string[];
@@ -68,6 +74,7 @@ const contextSchema = z.object({
     )
     .default('rate(1 day)'),
   minSeverity: z.enum(SEVERITIES).default('low'),
+  awsManagedBaselineSeverity: z.enum(BASELINE_SEVERITIES).default('info'),
   suppressionsFile: z.string().min(1).optional(),
   extraRegions: list.pipe(z.array(z.string().regex(REGION, 'an AWS region such as eu-west-1'))).default([]),
   trail: z
@@ -131,6 +138,7 @@ export async function parseDeployConfig(
       : {}),
     schedule: c.schedule,
     minSeverity: c.minSeverity,
+    awsManagedBaselineSeverity: c.awsManagedBaselineSeverity,
     suppressions:
       c.suppressionsFile === undefined ? [] : await readSuppressions(resolve(where.cwd, c.suppressionsFile)),
     extraRegions,

@@ -103,6 +103,7 @@ export function createAuditorRuntime(
     return auditAccount(snapshot, {
       catalog: await getCatalog(),
       suppressions: config.suppressions,
+      ...(config.awsManagedBaseline ? { awsManagedBaseline: config.awsManagedBaseline } : {}),
       generatedAt: now().toISOString(),
       tool: TOOL,
       ...(present ? { functionNames: present } : {}),

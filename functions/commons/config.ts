@@ -6,12 +6,15 @@ import * as z from 'zod';
 import { parseSeverity } from '../../shared/alerts/alert-document.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
 import type { Severity } from '../../shared/domain/report.js';
+import { BASELINE_SEVERITIES, type BaselineSeverity } from '../../shared/domain/rules/managed-baseline.js';
 import { parseSuppressions, type Suppression } from '../../shared/domain/suppressions.js';
 
 export interface AuditorConfig {
   readonly stateTableName: string;
   readonly alertTopicArn: string;
   readonly minSeverity: Severity;
+  /** The severity of excess findings that only AWS's recommended managed policies cause. */
+  readonly awsManagedBaseline?: BaselineSeverity;
   readonly suppressions: readonly Suppression[];
   /** The regions whose functions are audited (IAM changes can affect functions in any of them). */
   readonly auditRegions: readonly string[];
@@ -39,6 +42,13 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
   if (minSeverityRaw && minSeverityRaw.trim().toLowerCase() !== minSeverity) {
     throw new ConfigurationError('ALERT_MIN_SEVERITY must be one of critical, high, medium, low, info');
   }
+  const baselineRaw = (env.AWS_MANAGED_BASELINE_SEVERITY ?? '').trim().toLowerCase();
+  const awsManagedBaseline = BASELINE_SEVERITIES.find((severity) => severity === (baselineRaw || 'info'));
+  if (awsManagedBaseline === undefined) {
+    throw new ConfigurationError(
+      `AWS_MANAGED_BASELINE_SEVERITY must be one of ${BASELINE_SEVERITIES.join(', ')}`,
+    );
+  }
   let suppressions: Suppression[] = [];
   if (env.SUPPRESSIONS && env.SUPPRESSIONS.trim() !== '') {
     let raw: unknown;
@@ -63,6 +73,7 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
     stateTableName: parsed.data.STATE_TABLE_NAME,
     alertTopicArn: parsed.data.ALERT_TOPIC_ARN,
     minSeverity,
+    awsManagedBaseline,
     suppressions,
     auditRegions: regions.length > 0 ? [...new Set(regions)] : [parsed.data.AWS_REGION],
     region: parsed.data.AWS_REGION,

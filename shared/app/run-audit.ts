@@ -10,6 +10,7 @@ import { InputError } from '../domain/errors.js';
 import type { AccountScope, AccountSnapshot, AccountSource } from '../domain/model.js';
 import type { ActionCatalog } from '../domain/policy/action-catalog.js';
 import type { Report } from '../domain/report.js';
+import type { BaselineSeverity } from '../domain/rules/managed-baseline.js';
 import type { Suppression } from '../domain/suppressions.js';
 
 export interface RunAuditOptions {
@@ -19,6 +20,8 @@ export interface RunAuditOptions {
   /** The report's `generatedAt`; injected so that tests get a fixed date. */
   readonly now?: () => Date;
   readonly tool?: { readonly name: string; readonly version: string };
+  /** The severity of excess findings only AWS's recommended managed policies cause (default info). */
+  readonly awsManagedBaseline?: BaselineSeverity;
 }
 
 /**
@@ -34,6 +37,7 @@ export async function runAudit(source: AccountSource, options: RunAuditOptions):
     generatedAt: (options.now ?? (() => new Date()))().toISOString(),
     ...(options.suppressions ? { suppressions: options.suppressions } : {}),
     ...(options.tool ? { tool: options.tool } : {}),
+    ...(options.awsManagedBaseline ? { awsManagedBaseline: options.awsManagedBaseline } : {}),
     ...(functionNames && functionNames.length > 0 ? { functionNames } : {}),
   };
   return auditAccount(snapshot, auditOptions);

@@ -11,6 +11,7 @@ import { InputError } from '../domain/errors.js';
 import type { AccountSource } from '../domain/model.js';
 import type { ActionCatalog } from '../domain/policy/action-catalog.js';
 import type { Report } from '../domain/report.js';
+import { BASELINE_SEVERITIES, type BaselineSeverity } from '../domain/rules/managed-baseline.js';
 import type { Suppression } from '../domain/suppressions.js';
 import { EXIT, exitStatus, type FailOn, parseFailOn } from './exit-status.js';
 import { formatMarkdown } from './format/format-markdown.js';
@@ -46,6 +47,7 @@ const AUDIT_OPTIONS = {
   format: { type: 'string' },
   'fail-on': { type: 'string' },
   suppressions: { type: 'string' },
+  'aws-managed-baseline': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -113,6 +115,7 @@ async function auditCommand(
   const functionNames = collectFunctionNames(tokens);
   const format = parseFormat(values.format, environment.stdout.isTTY === true);
   const failOn: FailOn = parseFailOn(values['fail-on']);
+  const awsManagedBaseline = parseBaseline(values['aws-managed-baseline']);
 
   const source = await chooseSource(
     values,
@@ -131,6 +134,7 @@ async function auditCommand(
     ...(suppressions ? { suppressions: suppressions as readonly Suppression[] } : {}),
     ...(environment.now ? { now: environment.now } : {}),
     tool: { name: TOOL_NAME, version: environment.version },
+    awsManagedBaseline,
   });
 
   for (const error of report.errors ?? []) {
@@ -138,8 +142,21 @@ async function auditCommand(
       error.functionName && !error.message.includes(error.functionName) ? `${error.functionName}: ` : '';
     log(`warning: ${who}${error.message}`);
   }
+  for (const warning of report.warnings ?? []) log(`warning: ${warning.message}`);
   environment.stdout.write(render(report, format, environment));
   return exitStatus(report, failOn);
+}
+
+/** `--aws-managed-baseline`: the severity of findings only AWS's recommended managed policies cause. */
+function parseBaseline(value: string | undefined): BaselineSeverity {
+  if (value === undefined) return 'info';
+  const severity = BASELINE_SEVERITIES.find((candidate) => candidate === value.toLowerCase());
+  if (severity === undefined) {
+    throw new UsageProblem(
+      `--aws-managed-baseline "${value}" is not one of ${BASELINE_SEVERITIES.join(', ')}`,
+    );
+  }
+  return severity;
 }
 
 /** Imported on demand: the YAML parser it brings is not worth loading for the audits that have no file. */

@@ -9,16 +9,17 @@
  * Matching goes through match.ts (`resourceMatches`), IAM's wildcard semantics: "*" any combination of
  * characters, "?" any single character
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
- * This module only decides, from a handful of match calls, how much of "prefix + any name" a set of
- * patterns covers:
+ * Names are never empty (a log stream, an object key, a network interface id). This module only decides,
+ * from a handful of match calls, how much of "prefix + any name" a set of patterns covers:
  *
  * - `some`: a pattern matches at least one name. Linear scan of the pattern against the prefix: a `*` in
- *   the pattern can absorb the rest of the prefix, and whatever of the pattern remains matches some name.
- * - `all`: the patterns together match `prefix + w` for every `w`. Take a character `z` no pattern contains:
- *   a pattern can match `prefix + z…z` only through a trailing run of `*` and `?`, and such a run matches
- *   by length alone. So the patterns cover every name exactly when they match `prefix + zⁿ` for every n up
- *   to one more than the largest number of `?` in a trailing wildcard run (beyond that, only a run with a
- *   `*` can match, and it then matches every longer name too).
+ *   the pattern can absorb the rest of the prefix and a name, and whatever non-empty part of the pattern
+ *   remains after the prefix matches some name.
+ * - `all`: the patterns together match `prefix + w` for every non-empty `w`. Take a character `z` no
+ *   pattern contains: a pattern can match `prefix + z…z` only through a trailing run of `*` and `?`, and
+ *   such a run matches by length alone. So the patterns cover every name exactly when they match
+ *   `prefix + zⁿ` for every n from 1 to one more than the largest number of `?` in a trailing wildcard run
+ *   (beyond that, only a run with a `*` can match, and it then matches every longer name too).
  */
 import { hasWildcard, resourceMatches } from './match.js';
 
@@ -29,9 +30,9 @@ export function anyNamePrefix(resource: string): string {
   return resource.endsWith('*') ? resource.slice(0, -1) : resource;
 }
 
-/** Whether `pattern` matches at least one string that starts with `prefix` (linear in both). */
+/** Whether `pattern` matches `prefix` followed by at least one more character (linear in both). */
 export function matchesSomeName(pattern: string, prefix: string): boolean {
-  if (!hasWildcard(pattern)) return pattern.startsWith(prefix);
+  if (!hasWildcard(pattern)) return pattern.length > prefix.length && pattern.startsWith(prefix);
   let j = 0;
   for (let i = 0; i < prefix.length; i++) {
     if (j >= pattern.length) return false;
@@ -40,7 +41,8 @@ export function matchesSomeName(pattern: string, prefix: string): boolean {
     if (c !== 63 /* ? */ && c !== prefix.charCodeAt(i)) return false;
     j++;
   }
-  return true;
+  // What remains of the pattern matches the name: any non-empty pattern matches some non-empty string.
+  return j < pattern.length;
 }
 
 /** The number of `?` in the run of `*` and `?` that ends the pattern. */
@@ -77,8 +79,8 @@ export function anyNameCoverage(patterns: readonly string[], prefix: string): Co
   }
   if (!some) return 'none';
   const z = absentCharacter(candidates);
-  let name = '';
-  for (let n = 0; n <= longestRun + 1; n++) {
+  let name = z;
+  for (let n = 1; n <= longestRun + 1; n++) {
     const probe = prefix + name;
     const matching = candidates.find((pattern) => resourceMatches(pattern, probe));
     if (matching === undefined) return 'some';

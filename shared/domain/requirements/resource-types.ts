@@ -7,8 +7,9 @@
  * are data here rather than a second asset beside every bundle.
  * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
  */
+import { matchesSomeName } from '../policy/any-name.js';
 import { resourceMatches } from '../policy/match.js';
-import { patternsOverlap } from '../policy/pattern-overlap.js';
+import { patternsOverlap, SEGMENT } from '../policy/pattern-overlap.js';
 
 /** ARN formats, with `${…}` for the parts that vary. */
 const QUEUE = 'arn:${Partition}:sqs:${Region}:${Account}:${QueueName}';
@@ -76,9 +77,9 @@ const BY_LOWER = new Map(
   Object.entries(RESOURCE_TYPES).map(([action, types]) => [action.toLowerCase(), types]),
 );
 
-/** An ARN format as a wildcard pattern: each `${…}` part may be anything. */
+/** An ARN format as a pattern: each `${…}` part is any run of characters without `/` (pattern-overlap.ts). */
 function formatPattern(arn: string): string {
-  return arn.replace(/\$\{[^}]*\}/g, '*');
+  return arn.replace(/\$\{[^}]*\}/g, SEGMENT);
 }
 
 /**
@@ -89,11 +90,34 @@ function formatPattern(arn: string): string {
 export function grantsOnItsResourceType(action: string, patterns: readonly string[]): boolean | undefined {
   const types = BY_LOWER.get(action.toLowerCase());
   if (types === undefined) return undefined;
+  const service = action.slice(0, action.indexOf(':')).replace('kafka-cluster', 'kafka');
   return patterns.some(
     (pattern) =>
       pattern === '*' ||
       // Without a resource type, the request's resource is `*` itself.
       (types.anyResource && resourceMatches(pattern, '*')) ||
-      types.arns.some((arn) => patternsOverlap(pattern, formatPattern(arn))),
+      (types.arns.some((arn) => patternsOverlap(pattern, formatPattern(arn))) &&
+        namesTheService(pattern, service)),
   );
+}
+
+/** The partitions an ARN may start with. */
+const PARTITIONS = [
+  'aws',
+  'aws-cn',
+  'aws-us-gov',
+  'aws-iso',
+  'aws-iso-b',
+  'aws-iso-e',
+  'aws-iso-f',
+  'aws-eusc',
+];
+
+/**
+ * Whether the pattern can match a real ARN of the service: one that starts with `arn:PARTITION:SERVICE:`.
+ * (A `*` crosses colons, so `arn:aws:sqs:*:*:*` matches the text `arn:aws:sqs:x:kinesis:…`, which is no
+ * Kinesis stream.)
+ */
+function namesTheService(pattern: string, service: string): boolean {
+  return PARTITIONS.some((partition) => matchesSomeName(pattern, `arn:${partition}:${service}:`));
 }

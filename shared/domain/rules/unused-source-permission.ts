@@ -17,6 +17,7 @@
 import type { ActionCatalog } from '../policy/action-catalog.js';
 import type { RolePolicies } from '../policy/evaluation-types.js';
 import { resourceMatches } from '../policy/match.js';
+import type { FindingCause } from '../report.js';
 import { familyOfAction, SOURCE_FAMILIES, type SourceFamily } from '../requirements/catalog.js';
 import type { Requirement } from '../requirements/derive.js';
 import { grantsOnItsResourceType } from '../requirements/resource-types.js';
@@ -135,12 +136,26 @@ function servesOwnDestinations(located: LocatedStatement, requirements: readonly
 export const unusedSourcePermission: Rule = {
   id: 'unused-source-permission',
   check(context) {
-    const findings: RawFinding[] = [];
-    for (const { located, family, actions } of familyGrants(context.policies, context.catalog)) {
-      if (context.derived.families.has(family)) continue;
+    // One finding per family, naming every statement that grants its consumer access.
+    const byFamily = new Map<SourceFamily, FamilyGrant[]>();
+    for (const grant of familyGrants(context.policies, context.catalog)) {
+      if (context.derived.families.has(grant.family)) continue;
       // Another function of the role reads this kind of source: shared-role context, not a finding.
-      if ((context.familiesOfOthers.get(family) ?? []).length > 0) continue;
-      if (servesOwnDestinations(located, context.derived.requirements)) continue;
+      if ((context.familiesOfOthers.get(grant.family) ?? []).length > 0) continue;
+      if (servesOwnDestinations(grant.located, context.derived.requirements)) continue;
+      const list = byFamily.get(grant.family) ?? [];
+      list.push(grant);
+      byFamily.set(grant.family, list);
+    }
+    const findings: RawFinding[] = [];
+    for (const [family, unsorted] of byFamily) {
+      // By policy then statement: the verdict does not depend on the order of policies and statements.
+      const grants = [...unsorted].sort(
+        (a, b) =>
+          compareCodeUnits(a.located.source, b.located.source) ||
+          compareCodeUnits(a.located.statement.id, b.located.statement.id),
+      );
+      const actions = sortSmall([...new Set(grants.flatMap((grant) => grant.actions))], compareCodeUnits);
       const first = actions[0] ?? '';
       let shared =
         context.sharedWith.length > 0
@@ -150,14 +165,17 @@ export const unusedSourcePermission: Rule = {
         shared +=
           ' Only the named functions were read: another function of this role may use it (a whole-account audit knows).';
       }
+      const who = grants.map((grant) => describeStatement(grant.located));
+      const causes = grants.map((grant) => policyCause(grant.located));
       findings.push({
         rule: 'unused-source-permission',
         severity: 'medium',
-        message: `${capitalise(describeStatement(located))} grants ${SOURCE_FAMILIES[family].title} actions (${actions.join(', ')}), but the function has no event source mapping of that kind.${shared} The function’s code may call them through the SDK: if so, suppress this finding (rule unused-source-permission, action ${first}) with that reason.`,
+        message: `${capitalise(who.join(' and '))} ${grants.length === 1 ? 'grants' : 'grant'} ${SOURCE_FAMILIES[family].title} actions (${actions.join(', ')}), but the function has no event source mapping of that kind.${shared} The function’s code may call them through the SDK: if so, suppress this finding (rule unused-source-permission, action ${first}) with that reason.`,
         action: first,
         actions,
-        cause: policyCause(located),
-        remediation: `Remove ${actions.join(', ')} from the statement, or scope them to the resources the code uses and suppress the finding.`,
+        cause: causes[0] as FindingCause,
+        ...(causes.length > 1 ? { causes } : {}),
+        remediation: `Remove ${actions.join(', ')} from the ${grants.length === 1 ? 'statement' : 'statements'}, or scope them to the resources the code uses and suppress the finding.`,
       });
     }
     return findings;
