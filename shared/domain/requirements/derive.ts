@@ -310,14 +310,16 @@ function ec2Arn(place: FunctionPlace, type: 'subnet' | 'security-group', id: str
 
 /**
  * The subnets and security groups of a mapping's `VPC_SUBNET` / `VPC_SECURITY_GROUP` source access
- * configurations (URIs `subnet:subnet-…`, `security_group:sg-…`), as ARNs.
+ * configurations, as ARNs. The Lambda guide writes the URIs `subnet:subnet-…` and `security_group:sg-…`;
+ * AWS CDK and CloudFormation pass the bare ids: both are read.
  */
 function mappingPlacement(mapping: EventSourceMapping, place: FunctionPlace): Bindings {
   const ids = (type: string, prefix: string): string[] =>
     (mapping.SourceAccessConfigurations ?? [])
-      .filter((config) => config.Type === type && (config.URI ?? '').startsWith(prefix))
-      .map((config) => (config.URI ?? '').slice(prefix.length))
-      .filter((id) => id !== '');
+      .filter((config) => config.Type === type)
+      .map((config) => config.URI ?? '')
+      .map((uri) => (uri.startsWith(prefix) ? uri.slice(prefix.length) : uri))
+      .filter((id) => id !== '' && !id.includes(':'));
   return {
     subnetArns: ids('VPC_SUBNET', 'subnet:').map((id) => ec2Arn(place, 'subnet', id)),
     securityGroupArns: ids('VPC_SECURITY_GROUP', 'security_group:').map((id) =>
