@@ -74,7 +74,7 @@ const contextSchema = z.object({
     )
     .default('rate(1 day)'),
   minSeverity: z.enum(SEVERITIES).default('low'),
-  awsManagedBaselineSeverity: z.enum(BASELINE_SEVERITIES).default('info'),
+  awsManagedBaselineSeverity: z.enum(BASELINE_SEVERITIES).optional(),
   suppressionsFile: z.string().min(1).optional(),
   extraRegions: list.pipe(z.array(z.string().regex(REGION, 'an AWS region such as eu-west-1'))).default([]),
   trail: z
@@ -138,7 +138,9 @@ export async function parseDeployConfig(
       : {}),
     schedule: c.schedule,
     minSeverity: c.minSeverity,
-    awsManagedBaselineSeverity: c.awsManagedBaselineSeverity,
+    ...(c.awsManagedBaselineSeverity !== undefined
+      ? { awsManagedBaselineSeverity: c.awsManagedBaselineSeverity }
+      : {}),
     suppressions:
       c.suppressionsFile === undefined ? [] : await readSuppressions(resolve(where.cwd, c.suppressionsFile)),
     extraRegions,

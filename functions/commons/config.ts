@@ -42,9 +42,13 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
   if (minSeverityRaw && minSeverityRaw.trim().toLowerCase() !== minSeverity) {
     throw new ConfigurationError('ALERT_MIN_SEVERITY must be one of critical, high, medium, low, info');
   }
-  const baselineRaw = (env.AWS_MANAGED_BASELINE_SEVERITY ?? '').trim().toLowerCase();
-  const awsManagedBaseline = BASELINE_SEVERITIES.find((severity) => severity === (baselineRaw || 'info'));
-  if (awsManagedBaseline === undefined) {
+  // Unset: the audit's default (info).
+  const baselineRaw = env.AWS_MANAGED_BASELINE_SEVERITY?.trim().toLowerCase();
+  const awsManagedBaseline =
+    baselineRaw === undefined || baselineRaw === ''
+      ? undefined
+      : BASELINE_SEVERITIES.find((severity) => severity === baselineRaw);
+  if (baselineRaw !== undefined && baselineRaw !== '' && awsManagedBaseline === undefined) {
     throw new ConfigurationError(
       `AWS_MANAGED_BASELINE_SEVERITY must be one of ${BASELINE_SEVERITIES.join(', ')}`,
     );
@@ -73,7 +77,7 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
     stateTableName: parsed.data.STATE_TABLE_NAME,
     alertTopicArn: parsed.data.ALERT_TOPIC_ARN,
     minSeverity,
-    awsManagedBaseline,
+    ...(awsManagedBaseline === undefined ? {} : { awsManagedBaseline }),
     suppressions,
     auditRegions: regions.length > 0 ? [...new Set(regions)] : [parsed.data.AWS_REGION],
     region: parsed.data.AWS_REGION,

@@ -29,6 +29,15 @@ describe('deploy configuration', () => {
     });
   });
 
+  it('reads the severity of findings only AWS’s recommended managed policies cause', async () => {
+    await expect(parseDeployConfig({ awsManagedBaselineSeverity: 'low' }, where)).resolves.toMatchObject({
+      awsManagedBaselineSeverity: 'low',
+    });
+    await expect(parseDeployConfig({ awsManagedBaselineSeverity: 'medium' }, where)).rejects.toThrow(
+      '-c awsManagedBaselineSeverity',
+    );
+  });
+
   it('reads comma lists from the command line and arrays from cdk.json', async () => {
     const fromCli = await parseDeployConfig(
       { alertEmails: 'a@example.com, b@example.com,a@example.com', extraRegions: 'us-west-2,eu-west-1' },
