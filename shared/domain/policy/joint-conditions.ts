@@ -48,6 +48,12 @@ export interface DefiniteTally {
 /** At most this many worlds are tried; beyond, the request stays `conditional`. */
 const WORLD_BUDGET = 4096;
 
+/**
+ * At most this many statement evaluations in all (worlds × undecided statements): a policy written to make
+ * the audit slow gets `conditional`, in bounded time, not IAM's answer.
+ */
+const WORK_BUDGET = 200_000;
+
 const EQUALITY_OPERATORS: ReadonlySet<string> = new Set([
   'stringequals',
   'stringnotequals',
@@ -176,6 +182,7 @@ export function jointDecision(
     worlds *= list.length;
     if (worlds > WORLD_BUDGET) return undefined;
   }
+  let work = 0;
 
   const outcomes = new Set<Outcome>();
   const allowing = new Set<UndecidedStatement>();
@@ -195,9 +202,11 @@ export function jointDecision(
       entry.conditionOnly ? conditionInWorld(entry, context, world, worldContext) : 'unknown',
     );
     const free = applies.flatMap((value, i) => (value === 'unknown' ? [i] : []));
+    if (free.length > 12) return undefined;
     const subsets = 2 ** free.length;
     budget -= subsets;
-    if (budget < 0) return undefined;
+    work += (subsets + 1) * undecided.length;
+    if (budget < 0 || work > WORK_BUDGET) return undefined;
     for (let subset = 0; subset < subsets; subset++) {
       const holds = (i: number): boolean => {
         const value = applies[i];
