@@ -27,6 +27,11 @@ export interface TouchedResource {
   readonly resource: string;
   /** The resource ends with a `*` that stands for any name (policy/any-name.ts). */
   readonly anyName: boolean;
+  /**
+   * The configuration does not show which resources these are (the subnets of an MSK cluster or an MQ
+   * broker): a grant on some of them may be the right ones, so it is `unverifiable`, not missing.
+   */
+  readonly notInConfiguration?: true;
 }
 
 export interface Requirement {
@@ -210,7 +215,13 @@ function listKey(template: string, bindings: Bindings): string | undefined {
 function placementOf(bindings: Bindings, key: string, type: string): TouchedResource[] {
   const arns = bindings[key];
   if (Array.isArray(arns) && arns.length > 0) return arns.map((resource) => ({ resource, anyName: false }));
-  return [{ resource: `arn:${bindings.P}:ec2:${bindings.R}:${bindings.A}:${type}/*`, anyName: true }];
+  return [
+    {
+      resource: `arn:${bindings.P}:ec2:${bindings.R}:${bindings.A}:${type}/*`,
+      anyName: true,
+      notInConfiguration: true,
+    },
+  ];
 }
 
 function touchedResources(touches: TouchedResources, bindings: Bindings): TouchedResource[] {

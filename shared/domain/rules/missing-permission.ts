@@ -62,6 +62,17 @@ function verdictFor(requirement: Requirement, action: string, context: RuleConte
       why: `it is allowed only on some resources of that type (${refs(result.partiallyAllowedBy)}), and which one Lambda uses cannot be derived from the configuration`,
     };
   }
+  if (
+    worst.notInConfiguration === true &&
+    result.decision === 'implicit-deny' &&
+    result.partiallyAllowedBy !== undefined
+  ) {
+    return {
+      decision: 'unverifiable',
+      action,
+      why: `it is allowed only on some of the resources of ${worst.resource} (${refs(result.partiallyAllowedBy)}), and which ones the call touches (the cluster's or broker's subnets and security groups) is not in the configuration`,
+    };
+  }
   const why = `${explain(result)}${where(requirement, failed)}`;
   if (requirement.unverifiable !== undefined) {
     return {

@@ -137,6 +137,51 @@ describe('EC2 network-interface needs, judged on what the call touches (configur
   });
 });
 
+describe('network interfaces of a source whose subnets the mapping does not show (with-msk-permissions.html)', () => {
+  it('calls a grant on named subnets unverifiable: they may be the cluster’s', async () => {
+    const report = await audit({
+      functions: [lambdaFunction('f')],
+      roles: [
+        role('f-role', {
+          inline: {
+            main: doc(
+              logsStatement('f'),
+              allow(['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'], '*'),
+              allow('ec2:CreateNetworkInterface', [
+                `arn:aws:ec2:${PREFIX}:network-interface/*`,
+                `arn:aws:ec2:${PREFIX}:subnet/subnet-1`,
+                `arn:aws:ec2:${PREFIX}:security-group/*`,
+              ]),
+              allow('ec2:DeleteNetworkInterface', `arn:aws:ec2:${PREFIX}:network-interface/*`),
+              allow(
+                [
+                  'ec2:DescribeNetworkInterfaces',
+                  'ec2:DescribeVpcs',
+                  'ec2:DescribeSubnets',
+                  'ec2:DescribeSecurityGroups',
+                ],
+                '*',
+              ),
+              allow('secretsmanager:GetSecretValue', SECRET),
+            ),
+          },
+        }),
+      ],
+      mappings: [
+        mapping('f', CLUSTER, {
+          SourceAccessConfigurations: [{ Type: 'SASL_SCRAM_512_AUTH', URI: SECRET }],
+          Topics: ['t'],
+        }),
+      ],
+    });
+    const missing = findingsOf(report, 'f', 'missing-permission');
+    expect(missing).toMatchObject([
+      { action: 'ec2:CreateNetworkInterface', decision: 'unverifiable', severity: 'medium' },
+    ]);
+    expect(missing[0]?.message).toContain(`arn:aws:ec2:${PREFIX}:subnet/*`);
+  });
+});
+
 describe('DocumentDB “any grant” needs (with-documentdb.html, AWS SAM’s DocumentDB policy)', () => {
   const docdb = (settings: string | string[]) => ({
     functions: [lambdaFunction('f')],
