@@ -163,6 +163,12 @@ interface RoleState {
   readonly requestContext: (resource: string) => ConditionContext;
   /** Evaluations of actions on `*`, by action. */
   readonly onEveryResource: Map<string, EvaluationResult>;
+  /**
+   * Evaluations on the account's EC2 network resources (network interfaces, subnets, security groups: what
+   * the network-interface calls touch), by any-name flag, resource, then action: the same for every
+   * function of the role that uses them.
+   */
+  readonly onNetworkResources: Map<string, Map<string, EvaluationResult>>;
   readonly outcomes: Map<Rule, RuleOutcome>;
 }
 
@@ -220,6 +226,7 @@ class AccountIndex {
         policies,
         requestContext: requestContextOf(roleArn, region),
         onEveryResource: new Map(),
+        onNetworkResources: new Map(),
         outcomes: new Map(),
       };
       byRegion.set(region, state);
@@ -287,22 +294,21 @@ function requestContextOf(roleArn: string, region: string): (resource: string) =
 /**
  * Evaluation of the role's policies for one function, memoised: two rules ask each question. Evaluations
  * on `*` are kept per role (every function of the role asks the same ones); the others, about the
- * function's own dozen resources, sit in a short list searched linearly, which costs less than maps here
- * and lives as long as the function's audit (young garbage, cheap to collect).
+ * function's own resources (a few dozen, more with the network interfaces, subnets and security groups
+ * its calls touch), by resource then action, for as long as the function's audit.
  */
 function functionEvaluator(state: RoleState): Evaluator {
-  const { policies, requestContext, onEveryResource } = state;
-  const actions: string[] = [];
-  const resources: string[] = [];
-  const anyNames: boolean[] = [];
-  const results: EvaluationResult[] = [];
+  const { policies, requestContext, onEveryResource, onNetworkResources } = state;
+  const named = new Map<string, Map<string, EvaluationResult>>();
+  const anyNamed = new Map<string, Map<string, EvaluationResult>>();
+  // Two literal shapes rather than a spread: this runs for every question the rules ask.
   const compute = (action: string, resource: string, anyName: boolean): EvaluationResult =>
-    evaluateRelevant(policies, {
-      action,
-      resource,
-      ...(anyName ? { anyName } : {}),
-      context: requestContext(resource),
-    });
+    evaluateRelevant(
+      policies,
+      anyName
+        ? { action, resource, anyName, context: requestContext(resource) }
+        : { action, resource, context: requestContext(resource) },
+    );
   return {
     requestContext,
     evaluate: (action, resource, anyName = false) => {
@@ -314,18 +320,27 @@ function functionEvaluator(state: RoleState): Evaluator {
         }
         return result;
       }
-      for (let i = 0; i < results.length; i++) {
-        if (actions[i] === action && resources[i] === resource && anyNames[i] === anyName)
-          return results[i] as EvaluationResult;
+      // Network resources: any-name ones end with `/*`, named ones never do, so one map serves both.
+      const byResource = isNetworkResource(resource) ? onNetworkResources : anyName ? anyNamed : named;
+      let byAction = byResource.get(resource);
+      if (byAction === undefined) {
+        byAction = new Map();
+        byResource.set(resource, byAction);
       }
-      const result = compute(action, resource, anyName);
-      actions.push(action);
-      resources.push(resource);
-      anyNames.push(anyName);
-      results.push(result);
+      let result = byAction.get(action);
+      if (result === undefined) {
+        result = compute(action, resource, anyName);
+        byAction.set(action, result);
+      }
       return result;
     },
   };
+}
+
+/** `arn:PARTITION:ec2:…`: a resource of the account, not of one function. */
+function isNetworkResource(resource: string): boolean {
+  const partitionEnd = resource.indexOf(':', 4);
+  return resource.startsWith('arn:') && resource.startsWith(':ec2:', partitionEnd);
 }
 
 function inScope(fn: FunctionConfiguration, names: readonly string[] | undefined): boolean {
@@ -401,6 +416,14 @@ function distinctFunctions(
   warnings: ReportWarning[],
   errors: ReportError[],
 ): { readonly functions: FunctionConfiguration[]; readonly ambiguous: ReadonlySet<string> } {
+  // The common case, every function once: no grouping.
+  const seen = new Set<string>();
+  let duplicated = false;
+  for (const fn of functions) {
+    if (seen.has(fn.FunctionArn)) duplicated = true;
+    seen.add(fn.FunctionArn);
+  }
+  if (!duplicated) return { functions: [...functions], ambiguous: new Set() };
   const byArn = groupBy(functions, (fn) => fn.FunctionArn);
   const distinct: FunctionConfiguration[] = [];
   const ambiguous = new Set<string>();

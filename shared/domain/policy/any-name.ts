@@ -30,11 +30,18 @@ export function anyNamePrefix(resource: string): string {
   return resource.endsWith('*') ? resource.slice(0, -1) : resource;
 }
 
-/** Whether `pattern` matches `prefix` followed by at least one more character (linear in both). */
-export function matchesSomeName(pattern: string, prefix: string): boolean {
-  if (!hasWildcard(pattern)) return pattern.length > prefix.length && pattern.startsWith(prefix);
+/**
+ * Whether `pattern` matches the first `length` characters of `prefix` (all of them by default) followed by
+ * at least one more character. Linear in both.
+ */
+export function matchesSomeName(pattern: string, prefix: string, length = prefix.length): boolean {
+  if (!hasWildcard(pattern)) {
+    if (pattern.length <= length) return false;
+    for (let i = 0; i < length; i++) if (pattern.charCodeAt(i) !== prefix.charCodeAt(i)) return false;
+    return true;
+  }
   let j = 0;
-  for (let i = 0; i < prefix.length; i++) {
+  for (let i = 0; i < length; i++) {
     if (j >= pattern.length) return false;
     const c = pattern.charCodeAt(j);
     if (c === 42 /* * */) return true;
@@ -58,26 +65,45 @@ function trailingQuestionMarks(pattern: string): number {
 
 /** A character that none of the patterns contains (a name no literal part of a pattern can match). */
 function absentCharacter(patterns: readonly string[]): string {
-  const used = new Set<number>();
-  for (const pattern of patterns) for (let i = 0; i < pattern.length; i++) used.add(pattern.charCodeAt(i));
-  let code = 1;
-  while (used.has(code)) code++;
-  return String.fromCharCode(code);
+  // Control characters appear in no real policy: the first one tried is almost always free.
+  for (let code = 1; ; code++) {
+    const candidate = String.fromCharCode(code);
+    if (!patterns.some((pattern) => pattern.includes(candidate))) return candidate;
+  }
 }
 
-/** How much of "`prefix` + any name" the patterns cover together. */
-export function anyNameCoverage(patterns: readonly string[], prefix: string): Coverage {
-  let some = false;
+/** `prefix*`-style patterns (one trailing `*`, no `?`) whose literal part starts the first `length` characters. */
+function coversByPrefix(pattern: string, prefix: string, length: number): boolean {
+  const star = pattern.length - 1;
+  if (star > length || pattern.charCodeAt(star) !== 42) return false;
+  for (let i = 0; i < star; i++) {
+    const c = pattern.charCodeAt(i);
+    if (c !== prefix.charCodeAt(i) || c === 42 || c === 63) return false;
+  }
+  return true;
+}
+
+/**
+ * How much of "`prefix` + any name" the patterns cover together. `length` takes the first characters of
+ * `prefix` only: an any-name resource (`…:log-stream:*`) is its own prefix without its last character.
+ */
+export function anyNameCoverage(
+  patterns: readonly string[],
+  resource: string,
+  length = resource.length,
+): Coverage {
   let longestRun = -1;
-  const candidates: string[] = [];
+  let candidates: string[] | undefined;
   for (const pattern of patterns) {
-    if (pattern === '*') return 'all';
-    if (!matchesSomeName(pattern, prefix)) continue;
-    some = true;
+    // The shapes real policies use (`*`, `…:log-group:G:*`, `arn:aws:s3:::b/*`): no probe needed.
+    if (pattern === '*' || coversByPrefix(pattern, resource, length)) return 'all';
+    if (!matchesSomeName(pattern, resource, length)) continue;
+    candidates ??= [];
     candidates.push(pattern);
     longestRun = Math.max(longestRun, trailingQuestionMarks(pattern));
   }
-  if (!some) return 'none';
+  if (candidates === undefined) return 'none';
+  const prefix = length === resource.length ? resource : resource.slice(0, length);
   const z = absentCharacter(candidates);
   let name = z;
   for (let n = 1; n <= longestRun + 1; n++) {

@@ -73,7 +73,12 @@ function anyNamePatterns(
   request: EvaluationRequest,
   variables: boolean,
 ): Coverage | 'unknown' {
-  const prefix = anyNamePrefix(request.resource);
+  // The resource without its final `*`, without slicing it: this runs for every statement of the logs needs.
+  const resource = request.resource;
+  const length = resource.endsWith('*') ? resource.length - 1 : resource.length;
+  if (!variables || !patterns.some((pattern) => pattern.includes('${')))
+    return anyNameCoverage(patterns, resource, length);
+  const prefix = anyNamePrefix(resource);
   const resolved: string[] = [];
   let unresolvedReach = false;
   for (const pattern of patterns) {
@@ -128,12 +133,12 @@ export function statementMatch(
   request: EvaluationRequest,
   version: string | undefined,
 ): StatementMatch {
-  if (!isEvaluable(statement)) return false;
   if (statement.Action !== undefined) {
     if (!anyActionPattern(statement.Action, request.action)) return false;
   } else if (statement.NotAction !== undefined) {
     if (anyActionPattern(statement.NotAction, request.action)) return false;
   } else return false;
+  if (!isEvaluable(statement)) return false;
 
   const variables = hasPolicyVariables(version);
   const resource = resourcePart(statement, request, variables);

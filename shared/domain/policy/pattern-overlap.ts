@@ -18,8 +18,22 @@ const QUESTION = 63;
 const SLASH = 47;
 const SEGMENT_CODE = 1;
 
+/** Answers already computed: policies repeat the same few patterns; bounded like match.ts's caches. */
+const known = new Map<string, boolean>();
+
 export function patternsOverlap(a: string, b: string): boolean {
   if (a === '*' || b === '*') return true;
+  const key = `${a}\u0000${b}`;
+  let answer = known.get(key);
+  if (answer === undefined) {
+    answer = overlap(a, b);
+    if (known.size > 50_000) known.clear();
+    known.set(key, answer);
+  }
+  return answer;
+}
+
+function overlap(a: string, b: string): boolean {
   const width = b.length + 1;
   const seen = new Uint8Array((a.length + 1) * width);
   const stack: number[] = [0];

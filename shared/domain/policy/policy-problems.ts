@@ -42,6 +42,8 @@ function quoted(text: string): string {
 
 /** What IAM would reject in one normalised statement; empty when nothing. */
 export function statementProblems(statement: PolicyStatement, kind: PolicyKind = 'identity'): string[] {
+  // What `isEvaluable` checks is exactly what IAM rejects in an identity statement.
+  if (kind === 'identity' && isEvaluable(statement)) return [];
   const problems: string[] = [];
   if (statement.Action !== undefined && statement.NotAction !== undefined)
     problems.push('it has both Action and NotAction');
@@ -74,6 +76,14 @@ export function statementProblems(statement: PolicyStatement, kind: PolicyKind =
 
 /** Every problem of a document: its Version, the statements that could not be read, and the others. */
 export function policyProblems(document: PolicyDocument, kind: PolicyKind = 'identity'): PolicyProblem[] {
+  // The common case, a valid identity policy: nothing built.
+  if (
+    kind === 'identity' &&
+    document.rejected === undefined &&
+    (document.Version === undefined || VALID_VERSIONS.includes(document.Version)) &&
+    document.Statement.every(isEvaluable)
+  )
+    return [];
   const result: PolicyProblem[] = [];
   if (document.Version !== undefined && !VALID_VERSIONS.includes(document.Version)) {
     result.push({
@@ -104,24 +114,28 @@ export function policyProblems(document: PolicyDocument, kind: PolicyKind = 'ide
   return result;
 }
 
-const evaluable = new WeakMap<PolicyStatement, boolean>();
+const knownOperators = new WeakMap<object, boolean>();
 
 /**
  * Whether an identity or boundary statement takes part in evaluation: a statement IAM would reject grants
- * and denies nothing (see the module comment). Memoised per statement object.
+ * and denies nothing (see the module comment). The evaluator asks for every statement it matches: plain
+ * property checks, and the condition's operators memoised per condition block.
  */
 export function isEvaluable(statement: PolicyStatement): boolean {
-  let known = evaluable.get(statement);
+  if (
+    statement.unknownElements !== undefined ||
+    statement.Principal !== undefined ||
+    statement.NotPrincipal !== undefined ||
+    (statement.Action === undefined) === (statement.NotAction === undefined) ||
+    (statement.Resource === undefined) === (statement.NotResource === undefined)
+  )
+    return false;
+  const condition = statement.Condition;
+  if (condition === undefined) return true;
+  let known = knownOperators.get(condition);
   if (known === undefined) {
-    // The common case, a plain statement, without building the list of problems.
-    known =
-      statement.unknownElements === undefined &&
-      statement.Principal === undefined &&
-      statement.NotPrincipal === undefined &&
-      (statement.Action === undefined) !== (statement.NotAction === undefined) &&
-      (statement.Resource === undefined) !== (statement.NotResource === undefined) &&
-      (statement.Condition === undefined || Object.keys(statement.Condition).every(isKnownOperator));
-    evaluable.set(statement, known);
+    known = Object.keys(condition).every(isKnownOperator);
+    knownOperators.set(condition, known);
   }
   return known;
 }

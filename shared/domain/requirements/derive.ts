@@ -324,19 +324,21 @@ function ec2Arn(place: FunctionPlace, type: 'subnet' | 'security-group', id: str
  * configurations, as ARNs. The Lambda guide writes the URIs `subnet:subnet-…` and `security_group:sg-…`;
  * AWS CDK and CloudFormation pass the bare ids: both are read.
  */
-function mappingPlacement(mapping: EventSourceMapping, place: FunctionPlace): Bindings {
+function addMappingPlacement(mapping: EventSourceMapping, place: FunctionPlace, bindings: Bindings): void {
+  const configurations = mapping.SourceAccessConfigurations;
+  // Most mappings show no VPC: nothing to add (the touched subnets are then any of the account's).
+  if (configurations === undefined || !configurations.some((config) => config.Type?.startsWith('VPC_')))
+    return;
   const ids = (type: string, prefix: string): string[] =>
     (mapping.SourceAccessConfigurations ?? [])
       .filter((config) => config.Type === type)
       .map((config) => config.URI ?? '')
       .map((uri) => (uri.startsWith(prefix) ? uri.slice(prefix.length) : uri))
       .filter((id) => id !== '' && !id.includes(':'));
-  return {
-    subnetArns: ids('VPC_SUBNET', 'subnet:').map((id) => ec2Arn(place, 'subnet', id)),
-    securityGroupArns: ids('VPC_SECURITY_GROUP', 'security_group:').map((id) =>
-      ec2Arn(place, 'security-group', id),
-    ),
-  };
+  bindings.subnetArns = ids('VPC_SUBNET', 'subnet:').map((id) => ec2Arn(place, 'subnet', id));
+  bindings.securityGroupArns = ids('VPC_SECURITY_GROUP', 'security_group:').map((id) =>
+    ec2Arn(place, 'security-group', id),
+  );
 }
 
 function placeOf(fn: FunctionConfiguration): FunctionPlace {
@@ -450,7 +452,11 @@ function invokeConfigRequirements(
   return result;
 }
 
-function mappingBindings(mapping: EventSourceMapping, kind: EventSourceKind, place: FunctionPlace): Bindings {
+function mappingBindings(
+  mapping: EventSourceMapping,
+  kind: EventSourceKind,
+  place: FunctionPlace,
+): Record<string, string | readonly string[]> {
   const source = mapping.EventSourceArn ?? '';
   const arn = parseArn(source);
   const bindings: Record<string, string | readonly string[]> = {
@@ -523,13 +529,9 @@ function mappingRequirements(
   if (types.includes('VPC_SUBNET')) conditions.add('vpc-subnet');
   if (!types.some((type) => type.endsWith('_AUTH'))) conditions.add('no-auth-secret');
 
-  const context: Context = {
-    cause,
-    origin,
-    disabled,
-    conditions,
-    bindings: { ...mappingBindings(mapping, kind, place), ...mappingPlacement(mapping, place) },
-  };
+  const bindings = mappingBindings(mapping, kind, place);
+  addMappingPlacement(mapping, place, bindings);
+  const context: Context = { cause, origin, disabled, conditions, bindings };
   const result: Requirement[] = [];
   expandEntries(EVENT_SOURCE_SCOPE[kind], context, result);
 

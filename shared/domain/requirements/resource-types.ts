@@ -77,9 +77,16 @@ const BY_LOWER = new Map(
   Object.entries(RESOURCE_TYPES).map(([action, types]) => [action.toLowerCase(), types]),
 );
 
+const formats = new Map<string, string>();
+
 /** An ARN format as a pattern: each `${…}` part is any run of characters without `/` (pattern-overlap.ts). */
 function formatPattern(arn: string): string {
-  return arn.replace(/\$\{[^}]*\}/g, SEGMENT);
+  let pattern = formats.get(arn);
+  if (pattern === undefined) {
+    pattern = arn.replace(/\$\{[^}]*\}/g, SEGMENT);
+    formats.set(arn, pattern);
+  }
+  return pattern;
 }
 
 /**
@@ -88,16 +95,38 @@ function formatPattern(arn: string): string {
  * not know the action. Linear in the size of the patterns (pattern-overlap.ts).
  */
 export function grantsOnItsResourceType(action: string, patterns: readonly string[]): boolean | undefined {
-  const types = BY_LOWER.get(action.toLowerCase());
+  const lower = action.toLowerCase();
+  const types = BY_LOWER.get(lower);
   if (types === undefined) return undefined;
-  const service = action.slice(0, action.indexOf(':')).replace('kafka-cluster', 'kafka');
-  return patterns.some(
-    (pattern) =>
-      pattern === '*' ||
-      // Without a resource type, the request's resource is `*` itself.
-      (types.anyResource && resourceMatches(pattern, '*')) ||
-      (types.arns.some((arn) => patternsOverlap(pattern, formatPattern(arn))) &&
-        namesTheService(pattern, service)),
+  let answers = answered.get(lower);
+  if (answers === undefined) {
+    answers = new Map();
+    answered.set(lower, answers);
+  }
+  for (const pattern of patterns) {
+    let answer = answers.get(pattern);
+    if (answer === undefined) {
+      answer = patternGrants(lower, types, pattern);
+      // Bounded, as match.ts's caches are: a long-running handler cannot grow it without limit.
+      if (answers.size > 10_000) answers.clear();
+      answers.set(pattern, answer);
+    }
+    if (answer) return true;
+  }
+  return false;
+}
+
+/** Answers by lower-cased action, then pattern: roles repeat the same few patterns. */
+const answered = new Map<string, Map<string, boolean>>();
+
+function patternGrants(lower: string, types: ActionResourceTypes, pattern: string): boolean {
+  if (pattern === '*') return true;
+  // Without a resource type, the request's resource is `*` itself.
+  if (types.anyResource && resourceMatches(pattern, '*')) return true;
+  const service = lower.slice(0, lower.indexOf(':')).replace('kafka-cluster', 'kafka');
+  return (
+    namesTheService(pattern, service) &&
+    types.arns.some((arn) => patternsOverlap(pattern, formatPattern(arn)))
   );
 }
 

@@ -133,7 +133,9 @@ function compareText(a: string, b: string): number {
  * order of policies and statements. Findings without an action (a trust policy, an invalid statement)
  * are left as they are.
  */
-export function mergeByStatement(raw: readonly RawFinding[]): RawFinding[] {
+export function mergeByStatement(raw: readonly RawFinding[]): readonly RawFinding[] {
+  // Most functions have one finding or none: nothing to merge.
+  if (raw.length < 2) return raw;
   const result: (RawFinding | RawFinding[])[] = [];
   const byKey = new Map<string, RawFinding[]>();
   for (const finding of raw) {
@@ -206,7 +208,8 @@ export function gradeManagedBaseline(
   fn: FunctionConfiguration,
   families: ReadonlySet<SourceFamily>,
   baseline: BaselineSeverity,
-): RawFinding[] {
+): readonly RawFinding[] {
+  if (!raw.some((finding) => EXCESS_RULES.has(finding.rule))) return raw;
   return raw.map((finding) => {
     if (!EXCESS_RULES.has(finding.rule)) return finding;
     const causes = causesOf(finding);

@@ -22,10 +22,22 @@ export function evaluateNeed(
   requirement: Requirement,
   action: string,
 ): NeedEvaluation[] {
-  return evaluatedResources(requirement).map((touched) => ({
-    ...touched,
-    result: context.evaluate(action, touched.resource, touched.anyName),
-  }));
+  const touches = requirement.touches;
+  // The common case, one resource: one small object, no spread (this runs for every need of every function).
+  if (touches === undefined) {
+    const { resource, anyName } = requirement;
+    return [{ resource, anyName, result: context.evaluate(action, resource, anyName) }];
+  }
+  const evaluations: NeedEvaluation[] = [];
+  for (const touched of touches) {
+    const result = context.evaluate(action, touched.resource, touched.anyName);
+    evaluations.push(
+      touched.notInConfiguration === true
+        ? { resource: touched.resource, anyName: touched.anyName, notInConfiguration: true, result }
+        : { resource: touched.resource, anyName: touched.anyName, result },
+    );
+  }
+  return evaluations;
 }
 
 /** How far from allowed a decision is: the worst one decides a need judged on several resources. */
@@ -39,6 +51,7 @@ const DISTANCE: Readonly<Record<EvaluationResult['decision'], number>> = {
 
 /** The evaluations that are not `allowed`, worst first (a stable order otherwise). */
 export function failing(evaluations: readonly NeedEvaluation[]): NeedEvaluation[] {
+  if (evaluations.length === 1) return evaluations[0]?.result.decision === 'allowed' ? [] : [...evaluations];
   return evaluations
     .filter((evaluation) => evaluation.result.decision !== 'allowed')
     .map((evaluation, index) => ({ evaluation, index }))

@@ -153,6 +153,12 @@ export const overbroadResource: Rule = {
       if (requirement.resource === '*' && requirement.touches === undefined) continue;
       const reported = requirement.touches?.[0]?.resource ?? requirement.resource;
       for (const action of requirement.actions) {
+        // Only an allowed need can be granted too broadly; most are allowed, each asked once (memoised).
+        if (
+          requirement.touches === undefined &&
+          context.evaluate(action, requirement.resource, requirement.anyName).decision !== 'allowed'
+        )
+          continue;
         const evaluations = evaluateNeed(context, requirement, action);
         if (evaluations.some((evaluation) => evaluation.result.decision !== 'allowed')) continue;
         for (const evaluation of evaluations) {

@@ -96,19 +96,24 @@ function familyGrants(policies: RolePolicies, catalog: ActionCatalog): readonly 
     for (const located of identityStatements(policies)) {
       if (located.statement.Effect !== 'Allow') continue;
       // Most statements grant no event-source action: no map for them.
-      let byFamily: Map<SourceFamily, { actions: Set<string>; consumer: boolean }> | undefined;
+      let byFamily: Map<SourceFamily, string[]> | undefined;
       for (const action of grantedActions(located, catalog)) {
         const family = familyOfAction(action);
-        if (family === undefined || !onItsResourceType(located, action)) continue;
+        if (family === undefined) continue;
         byFamily ??= new Map();
-        const entry = byFamily.get(family) ?? { actions: new Set<string>(), consumer: false };
-        entry.actions.add(action);
-        if (CONSUMER.has(action.toLowerCase())) entry.consumer = true;
-        byFamily.set(family, entry);
+        const actions = byFamily.get(family);
+        if (actions === undefined) byFamily.set(family, [action]);
+        else if (!actions.includes(action)) actions.push(action);
       }
       if (byFamily === undefined) continue;
-      for (const [family, { actions, consumer }] of byFamily) {
-        if (consumer) list.push({ located, family, actions: sortSmall([...actions], compareCodeUnits) });
+      for (const [family, actions] of byFamily) {
+        // Consumer access first (cheap to rule out: producers grant none), then what of the family applies.
+        const consumer = actions.some(
+          (action) => CONSUMER.has(action.toLowerCase()) && onItsResourceType(located, action),
+        );
+        if (!consumer) continue;
+        const applying = actions.filter((action) => onItsResourceType(located, action));
+        list.push({ located, family, actions: sortSmall(applying, compareCodeUnits) });
       }
     }
     grants = list;
