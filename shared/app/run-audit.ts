@@ -11,12 +11,14 @@ import type { AccountScope, AccountSnapshot, AccountSource } from '../domain/mod
 import type { ActionCatalog } from '../domain/policy/action-catalog.js';
 import type { Report } from '../domain/report.js';
 import type { BaselineSeverity } from '../domain/rules/managed-baseline.js';
-import type { Suppression } from '../domain/suppressions.js';
+import type { Suppression, TagSuppressionPolicy } from '../domain/suppressions.js';
 
 export interface RunAuditOptions {
   readonly scope: AccountScope;
   readonly catalog: ActionCatalog;
   readonly suppressions?: readonly Suppression[];
+  /** What the suppress tag may suppress (default: nothing critical, high or trust-policy). */
+  readonly tagSuppression?: TagSuppressionPolicy;
   /** The report's `generatedAt`; injected so that tests get a fixed date. */
   readonly now?: () => Date;
   readonly tool?: { readonly name: string; readonly version: string };
@@ -36,6 +38,7 @@ export async function runAudit(source: AccountSource, options: RunAuditOptions):
     catalog: options.catalog,
     generatedAt: (options.now ?? (() => new Date()))().toISOString(),
     ...(options.suppressions ? { suppressions: options.suppressions } : {}),
+    ...(options.tagSuppression ? { tagSuppression: options.tagSuppression } : {}),
     ...(options.tool ? { tool: options.tool } : {}),
     ...(options.awsManagedBaseline ? { awsManagedBaseline: options.awsManagedBaseline } : {}),
     ...(functionNames && functionNames.length > 0 ? { functionNames } : {}),

@@ -5,6 +5,7 @@ Usage:
   lambda-role-audit audit [--from DIR] [--region R] [--profile P] [--function NAME ...]
                           [--format table|json|markdown] [--fail-on SEVERITY] [--suppressions FILE]
                           [--aws-managed-baseline info|low]
+                          [--tag-suppress-max-severity SEVERITY] [--tag-suppress-rules RULES]
   lambda-role-audit export --to DIR [--region R] [--profile P]
   lambda-role-audit --help | --version
 
@@ -27,6 +28,13 @@ audit: what each function's execution role is missing, and what it grants in exc
                        the severity of excess findings that only AWS managed policies AWS recommends
                        for the function cause (AWSLambdaBasicExecutionRole's logs on *, ...):
                        info (default: reported, not counted against compliance) or low
+  --tag-suppress-max-severity SEVERITY
+                       the highest severity the lambda-role-audit:suppress tag may suppress: critical,
+                       high, medium (default), low, info, or none (tags suppress nothing). The
+                       suppressions file is not limited; a tag that names more stays open, with a note
+  --tag-suppress-rules RULES
+                       the rules that tag may suppress: a comma list, or all (default: every rule but
+                       trust-policy-not-lambda and trust-policy-too-broad)
 
 export: write an export folder from the live account, to audit later with --from.
   --to DIR             the folder to write

@@ -56,13 +56,15 @@ import { ROLE_UNAVAILABLE_RULES, RULES } from '../rules/index.js';
 import { type BaselineSeverity, gradeManagedBaseline, mergeByStatement } from '../rules/managed-baseline.js';
 import type { RawFinding, Rule, RuleContext } from '../rules/types.js';
 import { sortSmall } from '../small-sort.js';
-import { type Suppression, suppressionReason } from '../suppressions.js';
+import { type Suppression, suppressionOf, type TagSuppressionPolicy } from '../suppressions.js';
 import { evaluateRelevant } from './relevant-policies.js';
 import { policyArnsOf, type ResolvedRole, resolveRole } from './role-policies.js';
 
 export interface AuditOptions {
   readonly catalog: ActionCatalog;
   readonly suppressions?: readonly Suppression[];
+  /** What the suppress tag may suppress (default: `DEFAULT_TAG_SUPPRESSION`, nothing critical, high or trust-policy). */
+  readonly tagSuppression?: TagSuppressionPolicy;
   /** ISO date-time, injected so that the domain stays pure. */
   readonly generatedAt: string;
   readonly tool?: { readonly name: string; readonly version: string };
@@ -363,6 +365,7 @@ function finalise(
   fn: FunctionConfiguration,
   role: Role | undefined,
   suppressions: readonly Suppression[],
+  tagSuppression: TagSuppressionPolicy | undefined,
 ): Finding[] {
   // Most functions of an account have nothing to report.
   if (raw.length === 0) return [];
@@ -376,9 +379,10 @@ function finalise(
       ...(finding.cause === undefined ? {} : { cause: finding.cause }),
     });
     if (byId.has(id)) continue;
-    const reason = suppressionReason(
+    const outcome = suppressionOf(
       {
         rule: finding.rule,
+        severity: finding.severity,
         functionName: fn.FunctionName,
         functionArn: fn.FunctionArn,
         roleArn: fn.Role,
@@ -388,11 +392,16 @@ function finalise(
         ...(role?.Tags === undefined ? {} : { roleTags: role.Tags }),
       },
       suppressions,
+      tagSuppression,
     );
     byId.set(id, {
       id,
       ...finding,
-      ...(reason === undefined ? {} : { suppressed: true, suppressionReason: reason }),
+      ...(outcome.suppressed
+        ? { suppressed: true, suppressionReason: outcome.reason, suppressionSource: outcome.source }
+        : outcome.refused === undefined
+          ? {}
+          : { suppressionRefused: outcome.refused }),
     });
   }
   return sortSmall([...byId.values()], compareFindings);
@@ -569,7 +578,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
       } else raw.push(...outcome.findings);
     }
     const graded = gradeManagedBaseline(mergeByStatement(raw), fn, derived.families, baseline);
-    const findings = finalise(graded, fn, role, suppressions);
+    const findings = finalise(graded, fn, role, suppressions, options.tagSuppression);
     functions.push({
       functionName: fn.FunctionName,
       functionArn: fn.FunctionArn,
