@@ -3,6 +3,7 @@
  * execution role. The decision comes from the policy evaluator; this rule only says what breaks.
  * https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
  */
+import type { UnknownGrant } from '../model.js';
 import type { EvaluationResult, StatementRef } from '../policy/evaluation-types.js';
 import type { DenyDecision } from '../report.js';
 import type { Requirement } from '../requirements/derive.js';
@@ -45,18 +46,58 @@ function where(requirement: Requirement, failed: readonly NeedEvaluation[]): str
   return ` on ${failed.map((evaluation) => evaluation.resource).join(', ')} (what the call touches)`;
 }
 
+/** Names unknown grants for a message: `role X (defined outside the template)`. */
+function describeUnknown(grants: readonly UnknownGrant[]): string {
+  return grants.map((grant) => `${grant.source} (${grant.reason})`).join('; ');
+}
+
+/**
+ * What unknown grants (template mode) make of a decision: an allow that an unknown boundary or Deny may
+ * take back, and an implicit deny that an unknown policy may lift, are `unverifiable`.
+ */
+function unknownVerdict(result: EvaluationResult, action: string, context: RuleContext): Verdict | undefined {
+  const unknown = context.unknownGrants;
+  if (unknown === undefined || unknown.length === 0) return undefined;
+  if (result.decision === 'allowed') {
+    const limits = unknown.filter((grant) => grant.kind !== 'identity');
+    if (limits.length === 0) return undefined;
+    return {
+      decision: 'unverifiable',
+      action,
+      why: `the known policies allow it, but what it also depends on cannot be known: ${describeUnknown(limits)}`,
+    };
+  }
+  if (result.decision !== 'implicit-deny') return undefined;
+  const grants = unknown.filter((grant) => grant.kind === 'identity');
+  if (grants.length === 0) return undefined;
+  return {
+    decision: 'unverifiable',
+    action,
+    why: `no known statement allows it, and what may allow it cannot be known: ${describeUnknown(grants)}`,
+  };
+}
+
 /** The evaluation of one action of a requirement, or `undefined` when it is allowed. */
 function verdictFor(requirement: Requirement, action: string, context: RuleContext): Verdict | undefined {
+  const unknownGrants = (context.unknownGrants ?? []).length > 0;
   // The common case, one resource and allowed: no evaluation list is built.
   if (
+    !unknownGrants &&
     requirement.touches === undefined &&
     context.evaluate(action, requirement.resource, requirement.anyName).decision === 'allowed'
   )
     return undefined;
-  const failed = failing(evaluateNeed(context, requirement, action));
+  const evaluations = evaluateNeed(context, requirement, action);
+  const failed = failing(evaluations);
   const worst = failed[0];
-  if (worst === undefined) return undefined;
+  if (worst === undefined) {
+    // Allowed on everything it touches: an unknown boundary or Deny (template mode) may still take it back.
+    const allowed = evaluations[0];
+    return allowed === undefined ? undefined : unknownVerdict(allowed.result, action, context);
+  }
   const result = worst.result as Exclude<EvaluationResult, { decision: 'allowed' }>;
+  const unknown = unknownVerdict(result, action, context);
+  if (unknown !== undefined) return unknown;
   if (
     requirement.mode === 'any-grant' &&
     result.decision === 'implicit-deny' &&

@@ -113,13 +113,13 @@ export const RULE_METADATA: readonly RuleMetadata[] = [
   },
   {
     id: 'invalid-policy',
-    title: 'A policy statement is not valid IAM policy language',
+    title: 'A policy IAM or CloudFormation would reject',
     defaultSeverity: 'medium',
     severityNote: 'medium.',
     rationale:
-      'IAM validates a policy when it is written and rejects a statement with both `Action` and `NotAction` (or `Resource` and `NotResource`), without `Resource`/`NotResource`, with an unknown condition operator or element, an `Effect` other than `Allow`/`Deny` (case-sensitive), or a document with an unknown `Version`. Such a policy cannot be in a real account: it comes from an export edited by hand, or from a template whose deployment will fail. The audit counts an invalid statement as granting and denying nothing and judges the rest of the document as written; a document with an unknown `Version` is read as the 2008-10-17 language (policy variables are literal text).',
+      'IAM validates a policy when it is written and rejects a statement with both `Action` and `NotAction` (or `Resource` and `NotResource`), without `Resource`/`NotResource`, with an unknown condition operator or element, an `Effect` other than `Allow`/`Deny` (case-sensitive), or a document with an unknown `Version`; CloudFormation rejects a malformed intrinsic function. Such a policy cannot be in a real account: it comes from an export edited by hand, or from a template whose deployment will fail. In a parsed document the audit counts an invalid statement as granting and denying nothing and judges the rest of the document as written; a document with an unknown `Version` is read as the 2008-10-17 language (policy variables are literal text). A template policy that could not be read as a document at all makes the verdicts that depend on it unverifiable until it is fixed.',
     remediation:
-      'Correct the statement as the finding says (IAM’s policy editor or IAM Access Analyzer policy validation names the same error), and set `Version` to `2012-10-17`.',
+      'Correct the statement or document as the finding says (IAM’s policy editor or IAM Access Analyzer policy validation names the same error): a Version of 2012-10-17, Statement entries with Effect Allow or Deny, Action or NotAction, Resource or NotResource; in templates, intrinsic functions of the form CloudFormation expects.',
     docsUrl: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html',
   },
 ];
