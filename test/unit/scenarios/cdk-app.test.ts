@@ -1,20 +1,13 @@
 /**
  * "A CDK app written the way the CDK docs show" (issue 9): synthesized here with the project's own
- * aws-cdk-lib, turned into an export folder (test/support/cdk-template-export.ts, until issue 11's template
- * mode can read the assembly itself) and audited by the built CLI. It must show exactly its two real gaps;
- * every other function is compliant, AWS's managed baseline being context (info), not findings.
+ * aws-cdk-lib into a cloud assembly and audited by the built CLI's template mode (`audit --cdk-out`), the
+ * account it would deploy. It must show exactly its two real gaps; every other function is compliant,
+ * AWS's managed baseline being context (info), not findings.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  buildCdkApp,
-  CDK_APP_ACCOUNT,
-  CDK_APP_REGION,
-  CDK_APP_STACK,
-  EXPECTED_GAPS,
-} from '../../fixtures/cdk-app/app.js';
-import { type Template, templateToExport, writeExportFolder } from '../../support/cdk-template-export.js';
+import { buildCdkApp, CDK_APP_ACCOUNT, CDK_APP_REGION, EXPECTED_GAPS } from '../../fixtures/cdk-app/app.js';
 import { runCli } from '../../support/run-cli.js';
 import { reportValidator } from './report-expectations.js';
 
@@ -35,19 +28,23 @@ interface Report {
 
 describe('a CDK app written the way the CDK docs show', () => {
   let folder: string;
+  const audit = (): string[] => [
+    'audit',
+    '--cdk-out',
+    folder,
+    '--account',
+    CDK_APP_ACCOUNT,
+    '--region',
+    CDK_APP_REGION,
+  ];
   let raw: unknown;
   let report: Report;
   let status: number | null;
 
   beforeAll(async () => {
-    const { app, stack } = buildCdkApp();
-    const template = app.synth().getStackByName(stack.stackName).template as Template;
     folder = mkdtempSync(join(tmpdir(), 'lra-cdk-app-'));
-    writeExportFolder(
-      folder,
-      templateToExport(template, { stack: CDK_APP_STACK, account: CDK_APP_ACCOUNT, region: CDK_APP_REGION }),
-    );
-    const run = await runCli(['audit', '--from', folder, '--format', 'json']);
+    buildCdkApp(folder).app.synth();
+    const run = await runCli([...audit(), '--format', 'json']);
     status = run.status;
     raw = JSON.parse(run.stdout);
     report = raw as Report;
@@ -106,15 +103,7 @@ describe('a CDK app written the way the CDK docs show', () => {
   });
 
   it('grades the baseline low when asked, and then no function is compliant', async () => {
-    const run = await runCli([
-      'audit',
-      '--from',
-      folder,
-      '--format',
-      'json',
-      '--aws-managed-baseline',
-      'low',
-    ]);
+    const run = await runCli([...audit(), '--format', 'json', '--aws-managed-baseline', 'low']);
     const low = JSON.parse(run.stdout) as Report;
     expect(low.summary.compliant).toBe(0);
   });
