@@ -25,9 +25,15 @@
  * - Excess findings that AWS's recommended managed policies alone cause are graded `info` (or
  *   `awsManagedBaseline`), and one (rule, action, resource) is one finding naming every statement
  *   (rules/managed-baseline.ts).
+ * - With a clock in the options, each function has a time budget and the audit may have a deadline
+ *   (time-budget.ts). A function that runs out of time is listed under `errors` and is not compliant; its
+ *   findings from the rules that finished stay. A function not reached before the deadline is listed under
+ *   `errors` only. `auditAccountWithin` also says which functions were left unfinished, and why.
+ * - A function's report lists at most 25 findings per rule; one more finding counts the rest
+ *   (finding-limit.ts): a policy attached to every role must not multiply into millions of findings.
  */
 import { functionNameOf } from '../arn.js';
-import { RuleFailedError } from '../errors.js';
+import { AuditTimeExceededError, RuleFailedError } from '../errors.js';
 import { findingId } from '../fingerprint.js';
 import type {
   AccountSnapshot,
@@ -59,6 +65,7 @@ import { type BaselineSeverity, gradeManagedBaseline, mergeByStatement } from '.
 import type { RawFinding, Rule, RuleContext } from '../rules/types.js';
 import { sortSmall } from '../small-sort.js';
 import { type Suppression, suppressionOf, type TagSuppressionPolicy } from '../suppressions.js';
+import { limitFindings } from './finding-limit.js';
 import { evaluateRelevant } from './relevant-policies.js';
 import {
   type AwsManagedPolicyLookup,
@@ -66,6 +73,14 @@ import {
   type ResolvedRole,
   resolveRole,
 } from './role-policies.js';
+import {
+  createFunctionTimer,
+  cutOffMessage,
+  DEFAULT_FUNCTION_BUDGET_MS,
+  type FunctionTimer,
+  notReachedMessage,
+  timedCatalog,
+} from './time-budget.js';
 
 export interface AuditOptions {
   readonly catalog: ActionCatalog;
@@ -87,6 +102,28 @@ export interface AuditOptions {
    * one; by default the short list in aws-managed-policies.ts.
    */
   readonly awsManagedPolicies?: AwsManagedPolicyLookup;
+  /**
+   * A monotonic clock in milliseconds (such as `performance.now`), injected so that the domain stays pure.
+   * With it, `functionBudgetMs` and `deadline` apply; without it, neither does.
+   */
+  readonly clock?: () => number;
+  /** The most time one function's audit may take, in milliseconds (default 10 s when there is a clock). */
+  readonly functionBudgetMs?: number;
+  /** The time, on `clock`, after which no function is started and a function still running is cut off. */
+  readonly deadline?: number;
+}
+
+/** A function the audit did not finish: cut off by its own budget, or not finished before the deadline. */
+export interface UnfinishedFunction {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly limit: 'budget' | 'deadline';
+}
+
+/** The report, and which of its functions the audit could not finish (each also listed under `errors`). */
+export interface BoundedAudit {
+  readonly report: Report;
+  readonly unfinished: readonly UnfinishedFunction[];
 }
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
@@ -130,7 +167,10 @@ function isCompliant(findings: readonly Finding[]): boolean {
   return !findings.some((finding) => finding.suppressed !== true && finding.severity !== 'info');
 }
 
-type RuleOutcome = { readonly findings: readonly RawFinding[] } | { readonly error: RuleFailedError };
+type RuleOutcome =
+  | { readonly findings: readonly RawFinding[] }
+  | { readonly error: RuleFailedError }
+  | { readonly timedOut: AuditTimeExceededError };
 
 interface Evaluator {
   evaluate(action: string, resource: string, anyName?: boolean): EvaluationResult;
@@ -314,18 +354,20 @@ function requestContextOf(roleArn: string, region: string): (resource: string) =
  * function's own resources (a few dozen, more with the network interfaces, subnets and security groups
  * its calls touch), by resource then action, for as long as the function's audit.
  */
-function functionEvaluator(state: RoleState): Evaluator {
+function functionEvaluator(state: RoleState, timer: FunctionTimer | undefined): Evaluator {
   const { policies, requestContext, onEveryResource, onNetworkResources } = state;
   const named = new Map<string, Map<string, EvaluationResult>>();
   const anyNamed = new Map<string, Map<string, EvaluationResult>>();
   // Two literal shapes rather than a spread: this runs for every question the rules ask.
-  const compute = (action: string, resource: string, anyName: boolean): EvaluationResult =>
-    evaluateRelevant(
+  const compute = (action: string, resource: string, anyName: boolean): EvaluationResult => {
+    timer?.check();
+    return evaluateRelevant(
       policies,
       anyName
         ? { action, resource, anyName, context: requestContext(resource) }
         : { action, resource, context: requestContext(resource) },
     );
+  };
   return {
     requestContext,
     evaluate: (action, resource, anyName = false) => {
@@ -369,9 +411,22 @@ function inScope(fn: FunctionConfiguration, names: readonly string[] | undefined
 
 function runRule(rule: Rule, context: RuleContext): RuleOutcome {
   try {
-    return { findings: rule.check(context) };
+    // Bounded here, once per outcome: a role-level outcome is then copied to each function already bounded.
+    return { findings: limitFindings(rule.check(context)) };
   } catch (cause: unknown) {
+    if (cause instanceof AuditTimeExceededError) return { timedOut: cause };
     return { error: new RuleFailedError(rule.id, context.fn.FunctionName, { cause }) };
+  }
+}
+
+/** The outcome of a rule not started because the function's time is up; `undefined` while time is left. */
+function timeLeft(timer: FunctionTimer | undefined): RuleOutcome | undefined {
+  try {
+    timer?.check();
+    return undefined;
+  } catch (cause: unknown) {
+    if (cause instanceof AuditTimeExceededError) return { timedOut: cause };
+    throw cause;
   }
 }
 
@@ -506,12 +561,21 @@ function problemsOf(snapshot: AccountSnapshot, role: Role): { policyProblems?: r
 
 /** Audits every function of the snapshot (or those named in `options.functionNames`). */
 export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): Report {
+  return auditAccountWithin(snapshot, options).report;
+}
+
+/**
+ * `auditAccount`, saying also which functions it could not finish within the time limits of `options`
+ * (none without a clock): the building block for handing unfinished work to a retry or another invocation.
+ */
+export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOptions): BoundedAudit {
   const index = new AccountIndex(snapshot, options.awsManagedPolicies);
   const suppressions = options.suppressions ?? [];
   const baseline = options.awsManagedBaseline ?? 'info';
   const functions: FunctionResult[] = [];
   const errors: ReportError[] = [];
   const warnings: ReportWarning[] = [];
+  const unfinished: UnfinishedFunction[] = [];
   const touched = new Set<ReadError>();
   const distinct = distinctFunctions(
     snapshot.functions.filter((fn) => inScope(fn, options.functionNames)),
@@ -524,9 +588,23 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
   const scoped = distinct.functions.sort(
     (a, b) => compareText(a.FunctionName, b.FunctionName) || compareText(a.FunctionArn, b.FunctionArn),
   );
+  const timer =
+    options.clock === undefined
+      ? undefined
+      : createFunctionTimer(
+          options.clock,
+          options.functionBudgetMs ?? DEFAULT_FUNCTION_BUDGET_MS,
+          options.deadline,
+        );
+  const catalog = timer === undefined ? options.catalog : timedCatalog(options.catalog, timer);
 
   for (const fn of scoped) {
     if (distinct.ambiguous.has(fn.FunctionArn)) continue;
+    if (timer?.deadlinePassed() === true) {
+      unfinished.push({ functionName: fn.FunctionName, functionArn: fn.FunctionArn, limit: 'deadline' });
+      errors.push({ functionName: fn.FunctionName, message: notReachedMessage(fn.FunctionName) });
+      continue;
+    }
     const role = snapshot.roles.get(fn.Role);
     const readErrors = index.readErrorsOf(fn, role);
     for (const error of readErrors) touched.add(error);
@@ -568,7 +646,8 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
     const region = arnRegion(fn.FunctionArn) || snapshot.source.region || '';
     const policies = resolved?.ok === true ? resolved.policies : NO_POLICIES;
     const state = index.roleState(fn.Role, region, policies);
-    const evaluator = functionEvaluator(state);
+    timer?.start();
+    const evaluator = functionEvaluator(state, timer);
     // A role the source knows exists but cannot read (defined outside a template): every need is unverifiable.
     const unresolvedRole = role === undefined ? snapshot.unresolved?.get(fn.Role) : undefined;
     const unknownGrants: readonly UnknownGrant[] =
@@ -585,7 +664,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
       ...(resolved?.ok === true ? { trustPolicy: resolved.trustPolicy } : {}),
       policies,
       derived,
-      catalog: options.catalog,
+      catalog,
       sharedWith,
       partialRead: snapshot.partial === true,
       familiesOfOthers,
@@ -597,6 +676,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
 
     const raw: RawFinding[] = [];
     let ruleFailed = false;
+    let timedOut: AuditTimeExceededError | undefined;
     const rules =
       role !== undefined
         ? RULES
@@ -604,14 +684,21 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
           ? ROLE_UNRESOLVED_RULES
           : ROLE_UNAVAILABLE_RULES;
     for (const rule of rules) {
-      let outcome: RuleOutcome | undefined;
-      if (rule.scope === 'role') {
+      // A rule is not started once the function's time is up.
+      let outcome = timeLeft(timer);
+      if (outcome === undefined && rule.scope === 'role') {
         outcome = state.outcomes.get(rule);
         if (outcome === undefined) {
           outcome = runRule(rule, context);
+          // A role-level rule that ran out of time would run out again for the role's next function.
           state.outcomes.set(rule, outcome);
         }
-      } else outcome = runRule(rule, context);
+      } else if (outcome === undefined) outcome = runRule(rule, context);
+      if ('timedOut' in outcome) {
+        // The rules after this one would only find the time gone too.
+        timedOut = outcome.timedOut;
+        break;
+      }
       if ('error' in outcome) {
         ruleFailed = true;
         // A role-level outcome was computed for the role's first function: name this one.
@@ -619,13 +706,17 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
         errors.push({ functionName: fn.FunctionName, message: failure.message });
       } else raw.push(...outcome.findings);
     }
+    if (timedOut !== undefined) {
+      unfinished.push({ functionName: fn.FunctionName, functionArn: fn.FunctionArn, limit: timedOut.limit });
+      errors.push({ functionName: fn.FunctionName, message: cutOffMessage(fn.FunctionName, timedOut) });
+    }
     const graded = gradeManagedBaseline(mergeByStatement(raw), fn, derived.families, baseline);
     const findings = finalise(graded, fn, role, suppressions, options.tagSuppression);
     functions.push({
       functionName: fn.FunctionName,
       functionArn: fn.FunctionArn,
       roleArn: fn.Role,
-      compliant: !ruleFailed && isCompliant(findings),
+      compliant: !ruleFailed && timedOut === undefined && isCompliant(findings),
       findings,
       recommendedPolicy: recommendPolicy(derived.requirements),
       sharedWith,
@@ -652,7 +743,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
   for (const result of functions) {
     for (const finding of result.findings) if (finding.suppressed !== true) counts[finding.severity] += 1;
   }
-  return {
+  const report: Report = {
     schemaVersion: '1',
     generatedAt: options.generatedAt,
     ...(options.tool === undefined ? {} : { tool: options.tool }),
@@ -666,4 +757,5 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
     errors,
     ...(warnings.length > 0 ? { warnings } : {}),
   };
+  return { report, unfinished };
 }

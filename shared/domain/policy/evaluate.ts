@@ -25,7 +25,7 @@ import type {
   StatementRef,
 } from './evaluation-types.js';
 import { jointDecision, type UndecidedStatement } from './joint-conditions.js';
-import { actionMatches, resourceMatches } from './match.js';
+import { actionMatches, replaceVariables, resourceMatches } from './match.js';
 import { isEvaluable } from './policy-problems.js';
 
 /**
@@ -33,8 +33,6 @@ import { isEvaluable } from './policy-problems.js';
  * any-name resource (an Allow then does not meet the need; a Deny makes it conditional).
  */
 export type StatementMatch = boolean | 'unknown' | 'partial';
-
-const UNRESOLVED_VARIABLE = /\$\{[^}]+\}/g;
 
 /** Three-valued OR of a pattern list, without an intermediate array: the evaluator's innermost loop. */
 function anyResourcePattern(
@@ -61,7 +59,8 @@ function resourcePatternMatches(pattern: string, request: EvaluationRequest, var
   const substituted = substituteVariables(pattern, request.context);
   if (substituted !== undefined) return resourceMatches(substituted, request.resource);
   // A variable we cannot resolve: the statement may or may not cover the resource.
-  return resourceMatches(pattern.replace(UNRESOLVED_VARIABLE, '*'), request.resource) ? 'unknown' : false;
+  const widened = replaceVariables(pattern, () => '*');
+  return resourceMatches(widened, request.resource) ? 'unknown' : false;
 }
 
 /**
@@ -88,7 +87,7 @@ function anyNamePatterns(
     }
     const substituted = substituteVariables(pattern, request.context);
     if (substituted !== undefined) resolved.push(substituted);
-    else if (anyNameCoverage([pattern.replace(UNRESOLVED_VARIABLE, '*')], prefix) !== 'none')
+    else if (anyNameCoverage([replaceVariables(pattern, () => '*')], prefix) !== 'none')
       unresolvedReach = true;
   }
   const coverage = anyNameCoverage(resolved, prefix);

@@ -16,7 +16,7 @@
  */
 import type { ActionCatalog } from '../policy/action-catalog.js';
 import type { RolePolicies } from '../policy/evaluation-types.js';
-import { resourceMatches } from '../policy/match.js';
+import { actionMatches, resourceMatches } from '../policy/match.js';
 import type { FindingCause } from '../report.js';
 import { familyOfAction, SOURCE_FAMILIES, type SourceFamily } from '../requirements/catalog.js';
 import type { Requirement } from '../requirements/derive.js';
@@ -54,11 +54,40 @@ const CONSUMER = new Set(
 /** Catalog entries whose resource is where the function sends: its DLQ, destinations, on-failure targets. */
 const DESTINATION_ENTRIES = /^(dead-letter|async-destination|esm-on-failure)-/;
 
+/** Every event-source family action, as the catalog spells them. */
+const FAMILY_ACTIONS = Object.values(SOURCE_FAMILIES).flatMap((family) => family.actions);
+
+/** The family actions a wildcard pattern matches, per catalog and pattern (patterns recur across roles). */
+const familyMatches = new WeakMap<ActionCatalog, Map<string, readonly string[]>>();
+
+/**
+ * What expanding `pattern` would give of the family actions: those the catalog knows that it matches. The
+ * few dozen family actions are matched, rather than the whole catalog expanded: a policy of hundreds of
+ * `*:*ab*` patterns would otherwise list millions of actions, for each role.
+ */
+function familyActionsOf(pattern: string, catalog: ActionCatalog): readonly string[] {
+  let byPattern = familyMatches.get(catalog);
+  if (byPattern === undefined) {
+    byPattern = new Map();
+    familyMatches.set(catalog, byPattern);
+  }
+  let actions = byPattern.get(pattern);
+  if (actions === undefined) {
+    actions = FAMILY_ACTIONS.filter(
+      (action) => actionMatches(pattern, action) && catalog.has(action) === true,
+    );
+    if (byPattern.size > 50_000) byPattern.clear();
+    byPattern.set(pattern, actions);
+  }
+  return actions;
+}
+
+/** The actions a statement grants, family actions at least (the caller keeps only those). */
 function grantedActions(located: LocatedStatement, catalog: ActionCatalog): string[] {
   const actions: string[] = [];
   for (const pattern of located.statement.Action ?? []) {
     if (isServiceWildcard(pattern)) continue;
-    if (hasWildcard(pattern)) actions.push(...catalog.expand(pattern));
+    if (hasWildcard(pattern)) actions.push(...familyActionsOf(pattern, catalog));
     else actions.push(catalog.canonical(pattern) ?? pattern);
   }
   return actions;
@@ -72,6 +101,50 @@ interface FamilyGrant {
 }
 
 const grantsCache = new WeakMap<ActionCatalog, WeakMap<RolePolicies, readonly FamilyGrant[]>>();
+/** Per statement object and source: a managed policy attached to many roles is checked once. */
+const statementGrantsCache = new WeakMap<
+  ActionCatalog,
+  WeakMap<LocatedStatement['statement'], Map<string, readonly FamilyGrant[]>>
+>();
+
+/** The event-source family actions one Allow statement grants, by family. */
+function statementGrants(located: LocatedStatement, catalog: ActionCatalog): readonly FamilyGrant[] {
+  let byStatement = statementGrantsCache.get(catalog);
+  if (byStatement === undefined) {
+    byStatement = new WeakMap();
+    statementGrantsCache.set(catalog, byStatement);
+  }
+  let bySource = byStatement.get(located.statement);
+  if (bySource === undefined) {
+    bySource = new Map();
+    byStatement.set(located.statement, bySource);
+  }
+  const known = bySource.get(located.source);
+  if (known !== undefined) return known;
+  // Most statements grant no event-source action: no map for them.
+  let byFamily: Map<SourceFamily, Set<string>> | undefined;
+  for (const action of grantedActions(located, catalog)) {
+    const family = familyOfAction(action);
+    if (family === undefined) continue;
+    byFamily ??= new Map();
+    const set = byFamily.get(family) ?? new Set<string>();
+    set.add(action);
+    byFamily.set(family, set);
+  }
+  const grants: FamilyGrant[] = [];
+  for (const [family, set] of byFamily ?? []) {
+    const actions = [...set];
+    // Consumer access first (cheap to rule out: producers grant none), then what of the family applies.
+    const consumer = actions.some(
+      (action) => CONSUMER.has(action.toLowerCase()) && onItsResourceType(located, action),
+    );
+    if (!consumer) continue;
+    const applying = actions.filter((action) => onItsResourceType(located, action));
+    grants.push({ located, family, actions: sortSmall(applying, compareCodeUnits) });
+  }
+  bySource.set(located.source, grants);
+  return grants;
+}
 
 /** Whether the statement's resources can hold a resource of the action's type. */
 function onItsResourceType(located: LocatedStatement, action: string): boolean {
@@ -94,27 +167,7 @@ function familyGrants(policies: RolePolicies, catalog: ActionCatalog): readonly 
   if (grants === undefined) {
     const list: FamilyGrant[] = [];
     for (const located of identityStatements(policies)) {
-      if (located.statement.Effect !== 'Allow') continue;
-      // Most statements grant no event-source action: no map for them.
-      let byFamily: Map<SourceFamily, string[]> | undefined;
-      for (const action of grantedActions(located, catalog)) {
-        const family = familyOfAction(action);
-        if (family === undefined) continue;
-        byFamily ??= new Map();
-        const actions = byFamily.get(family);
-        if (actions === undefined) byFamily.set(family, [action]);
-        else if (!actions.includes(action)) actions.push(action);
-      }
-      if (byFamily === undefined) continue;
-      for (const [family, actions] of byFamily) {
-        // Consumer access first (cheap to rule out: producers grant none), then what of the family applies.
-        const consumer = actions.some(
-          (action) => CONSUMER.has(action.toLowerCase()) && onItsResourceType(located, action),
-        );
-        if (!consumer) continue;
-        const applying = actions.filter((action) => onItsResourceType(located, action));
-        list.push({ located, family, actions: sortSmall(applying, compareCodeUnits) });
-      }
+      if (located.statement.Effect === 'Allow') list.push(...statementGrants(located, catalog));
     }
     grants = list;
     byPolicies.set(policies, grants);
