@@ -20,6 +20,7 @@ const root = dirname(fileURLToPath(import.meta.url));
 export const handlers = {
   'change-handler': 'functions/change-handler/handler.ts',
   sweep: 'functions/sweep/handler.ts',
+  worker: 'functions/worker/handler.ts',
   'slack-notifier': 'functions/slack-notifier/handler.ts',
 };
 

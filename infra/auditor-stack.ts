@@ -30,6 +30,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
+import {
+  INVENTORY_ROLE_ATTRIBUTE,
+  INVENTORY_ROLE_INDEX,
+} from '../shared/adapters/state-store/inventory-store.js';
 import type { AuditorResource } from '../shared/auditor-permissions.js';
 import { iamChangeEventPattern, lambdaChangeEventPattern } from '../shared/events/patterns.js';
 import type { DeployConfig } from './config.js';
@@ -63,6 +67,16 @@ const MAX_SUPPRESSIONS_BYTES = 3000;
 /** The change handler's timeout; the queue's visibility timeout follows from it. */
 const CHANGE_HANDLER_TIMEOUT = Duration.seconds(60);
 const BATCHING_WINDOW = Duration.seconds(30);
+/** The fan-out worker's timeout (Lambda's most): a chunk is cut to fit it (docs/scaling.md). */
+const WORKER_TIMEOUT = Duration.minutes(15);
+/**
+ * The fan-out's share of Lambda's 15 requests per second: at most 2 worker invocations at once (the event
+ * source mapping's MaximumConcurrency, whose lowest value is 2) × 5 Lambda requests per second each.
+ */
+const WORKER_MAX_CONCURRENCY = 2;
+const WORKER_LAMBDA_REQUESTS_PER_SECOND = 5;
+/** Deliveries of a work item before its dead-letter queue (the worker's last attempt records the chunk). */
+const WORK_MAX_RECEIVE_COUNT = 5;
 
 export interface AuditorStackProps extends StackProps {
   readonly config: DeployConfig;
@@ -76,10 +90,13 @@ export class AuditorStack extends Stack {
   readonly alertKey: kms.Key;
   readonly changeQueue: sqs.Queue;
   readonly changeDeadLetterQueue: sqs.Queue;
+  readonly workQueue: sqs.Queue;
+  readonly workDeadLetterQueue: sqs.Queue;
   readonly failedInvocationQueue: sqs.Queue;
   readonly stateTable: dynamodb.Table;
   readonly changeHandler: AuditorFunction;
   readonly sweep: AuditorFunction;
+  readonly worker: AuditorFunction;
   readonly slackNotifier?: AuditorFunction;
   readonly forwardedBus?: events.EventBus;
   /** Every rule that targets the change queue (its policy admits these and nothing else). */
@@ -180,7 +197,26 @@ export class AuditorStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     fixLogicalId(this.failedInvocationQueue, STATEFUL_LOGICAL_IDS.failedInvocationQueue);
-    for (const dlq of [this.changeDeadLetterQueue, this.failedInvocationQueue]) {
+    // The fan-out's work queue (issue 10): one message per chunk of a sweep or of a big change.
+    this.workDeadLetterQueue = new sqs.Queue(this, 'WorkDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.alertKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.workQueue = new sqs.Queue(this, 'WorkQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.alertKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(1),
+      // Six times the worker's timeout (AWS's advice for SQS event sources): a chunk in flight is not
+      // delivered twice while it still runs.
+      visibilityTimeout: Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: { queue: this.workDeadLetterQueue, maxReceiveCount: WORK_MAX_RECEIVE_COUNT },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    for (const dlq of [this.changeDeadLetterQueue, this.failedInvocationQueue, this.workDeadLetterQueue]) {
       acknowledge(
         dlq,
         ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy'],
@@ -196,6 +232,14 @@ export class AuditorStack extends Stack {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       // The table only remembers what was last alerted: losing it means one repeated alert, no more.
       removalPolicy: RemovalPolicy.DESTROY,
+      // Fan-out runs expire a week after they were written (shared/adapters/state-store/run-store.ts).
+      timeToLiveAttribute: 'expiresAt',
+    });
+    // The inventory's functions of a role, one Query (shared/adapters/state-store/inventory-store.ts).
+    this.stateTable.addGlobalSecondaryIndex({
+      indexName: INVENTORY_ROLE_INDEX,
+      partitionKey: { name: INVENTORY_ROLE_ATTRIBUTE, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
     fixLogicalId(this.stateTable, STATEFUL_LOGICAL_IDS.table);
 
@@ -215,6 +259,7 @@ export class AuditorStack extends Stack {
       TAG_SUPPRESS_RULES: config.tagSuppression.rules.join(','),
       ACCOUNT_ID: this.account,
       AUDIT_REGIONS: auditRegions.join(','),
+      WORK_QUEUE_URL: this.workQueue.queueUrl,
       POWERTOOLS_SERVICE_NAME,
       // Only when it differs from the handlers' default (info), so that a default deployment is unchanged.
       ...(config.awsManagedBaselineSeverity === undefined || config.awsManagedBaselineSeverity === 'info'
@@ -265,6 +310,38 @@ export class AuditorStack extends Stack {
       deadLetterQueue: this.failedInvocationQueue,
     });
 
+    this.worker = new AuditorFunction(this, 'Worker', {
+      name: 'worker',
+      description:
+        'lambda-role-audit: audits one chunk of a sweep or of a big change; the last chunk assembles the run',
+      code: props.code,
+      resources,
+      memorySize: 1024,
+      timeout: WORKER_TIMEOUT,
+      environment: {
+        ...auditorEnvironment,
+        LAMBDA_REQUESTS_PER_SECOND: String(WORKER_LAMBDA_REQUESTS_PER_SECOND),
+      },
+    });
+    acknowledge(
+      this.worker.function,
+      ['Serverless-LambdaDLQ'],
+      'Invoked only by its SQS event source mapping: failed chunks go to WorkDeadLetterQueue through the queue redrive policy.',
+    );
+    const workMapping = new lambda.EventSourceMapping(this, 'WorkEventSourceMapping', {
+      target: this.worker.function,
+      eventSourceArn: this.workQueue.queueArn,
+      // One chunk per invocation: a chunk that fails is retried alone.
+      batchSize: 1,
+      reportBatchItemFailures: true,
+      maxConcurrency: WORKER_MAX_CONCURRENCY,
+    });
+    acknowledge(
+      workMapping,
+      ['Serverless-LambdaEventSourceMappingDestination'],
+      'Lambda takes no on-failure destination for an SQS event source mapping; the queue redrive policy sends what keeps failing to WorkDeadLetterQueue, which has an alarm.',
+    );
+
     new scheduler.Schedule(this, 'SweepSchedule', {
       description: 'lambda-role-audit: the sweep that makes a lost event cost at most one period',
       schedule: scheduler.ScheduleExpression.expression(config.schedule),
@@ -307,11 +384,15 @@ export class AuditorStack extends Stack {
     }
 
     // --- Topic policy: the auditor's roles and CloudWatch alarms publish, nobody else ------------------
-    const publisherRoles = [this.changeHandler.role.roleArn, this.sweep.role.roleArn];
+    const publisherRoles = [
+      this.changeHandler.role.roleArn,
+      this.sweep.role.roleArn,
+      this.worker.role.roleArn,
+    ];
     this.alertTopic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AuditorPublishes',
-        principals: [this.changeHandler.role, this.sweep.role],
+        principals: [this.changeHandler.role, this.sweep.role, this.worker.role],
         actions: ['sns:Publish'],
         resources: [this.alertTopic.topicArn],
       }),
@@ -384,6 +465,16 @@ export class AuditorStack extends Stack {
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
+      this.workDeadLetterQueue
+        .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+        .createAlarm(this, 'WorkDeadLetterAlarm', {
+          alarmDescription:
+            'lambda-role-audit: a chunk of a sweep or of a big change failed every attempt and waits in the dead-letter queue',
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
       this.failedInvocationQueue
         .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
         .createAlarm(this, 'FailedInvocationAlarm', {
@@ -398,6 +489,7 @@ export class AuditorStack extends Stack {
     for (const [id, fn] of [
       ['ChangeHandlerErrorsAlarm', this.changeHandler],
       ['SweepErrorsAlarm', this.sweep],
+      ['WorkerErrorsAlarm', this.worker],
       ['SlackNotifierErrorsAlarm', this.slackNotifier],
     ] as const) {
       if (fn === undefined) continue;
@@ -467,6 +559,10 @@ export class AuditorStack extends Stack {
         return [this.failedInvocationQueue.queueArn];
       case 'state-table':
         return [this.stateTable.tableArn];
+      case 'state-table-index':
+        return [`${this.stateTable.tableArn}/index/${INVENTORY_ROLE_INDEX}`];
+      case 'work-queue':
+        return [this.workQueue.queueArn];
       case 'alert-topic':
         return [this.alertTopic.topicArn];
       case 'stack-key':

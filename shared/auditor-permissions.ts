@@ -20,7 +20,7 @@
  */
 
 /** The auditor's Lambda functions, as named under `functions/` and `dist/functions/`. */
-export const AUDITOR_FUNCTIONS = ['change-handler', 'sweep', 'slack-notifier'] as const;
+export const AUDITOR_FUNCTIONS = ['change-handler', 'sweep', 'worker', 'slack-notifier'] as const;
 export type AuditorFunction = (typeof AUDITOR_FUNCTIONS)[number];
 
 /**
@@ -44,6 +44,8 @@ export type AuditorResource =
   | 'change-queue'
   | 'failed-invocation-queue'
   | 'state-table'
+  | 'state-table-index'
+  | 'work-queue'
   | 'alert-topic'
   | 'stack-key'
   | 'slack-webhook-secret'
@@ -60,9 +62,12 @@ export interface AuditorPermission {
 }
 
 /** Both auditing functions: what the two ways of reading have in common. */
-const AUDITORS: readonly AuditorFunction[] = ['change-handler', 'sweep'];
-/** The change handler alone: the per-function read, the resolution of a change, the remembered state by key. */
-const CHANGE_HANDLER: readonly AuditorFunction[] = ['change-handler'];
+const AUDITORS: readonly AuditorFunction[] = ['change-handler', 'sweep', 'worker'];
+/**
+ * The change handler, and the worker that audits its big changes in chunks and settles them with the
+ * change handler's code: the per-function read, the resolution of a change, the remembered state by key.
+ */
+const CHANGE_HANDLER: readonly AuditorFunction[] = ['change-handler', 'worker'];
 /** The sweep alone: the whole-account read, the reconciliation of the whole state table. */
 const SWEEP: readonly AuditorFunction[] = ['sweep'];
 
@@ -87,7 +92,7 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     sid: 'PollChangeQueue',
     actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
     resource: 'change-queue',
-    functions: CHANGE_HANDLER,
+    functions: ['change-handler'],
     origin: 'platform',
     why: 'The event source mapping polls the buffering queue with the execution role.',
   },
@@ -173,17 +178,56 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
   },
   {
     sid: 'ReadWriteFindingsState',
-    actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    actions: [
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+    ],
     resource: 'state-table',
     functions: CHANGE_HANDLER,
     origin: 'sdk',
-    why: 'The fingerprints of the findings last reported for the functions of a batch (alert only on change).',
+    why: 'The fingerprints of the findings last reported for the functions of a batch (alert only on change); the inventory of function settings (read, refreshed) and the record of a big change handed to the worker.',
+  },
+  {
+    sid: 'QueryInventoryByRole',
+    actions: ['dynamodb:Query'],
+    resource: 'state-table-index',
+    functions: CHANGE_HANDLER,
+    origin: 'sdk',
+    why: 'The functions of a role from the inventory (the InventoryByRole index): no ListFunctions scan for an IAM change.',
+  },
+  {
+    sid: 'TrackFanOutRuns',
+    actions: ['dynamodb:UpdateItem'],
+    resource: 'state-table',
+    functions: ['worker'],
+    origin: 'sdk',
+    why: 'Counting the completed chunks of a run and claiming its assembly, conditionally.',
+  },
+  {
+    sid: 'SendWork',
+    actions: ['sqs:SendMessage'],
+    resource: 'work-queue',
+    functions: ['change-handler', 'sweep'],
+    origin: 'sdk',
+    why: 'Handing the chunks of a sweep or of a big change to the worker.',
+  },
+  {
+    sid: 'PollWorkQueue',
+    actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+    resource: 'work-queue',
+    functions: ['worker'],
+    origin: 'platform',
+    why: 'The event source mapping polls the work queue with the execution role.',
   },
   {
     sid: 'ReconcileFindingsState',
-    actions: ['dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    actions: ['dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
     resource: 'state-table',
-    functions: SWEEP,
+    // The worker assembles a fanned-out sweep, whose reconciliation this is.
+    functions: ['sweep', 'worker'],
     origin: 'sdk',
     why: 'The daily reconciliation of the whole state table with what the sweep found.',
   },
@@ -248,6 +292,16 @@ export const NOT_SENT_BY: Readonly<Record<AuditorFunction, readonly { action: st
     {
       action: 'lambda:GetFunctionConfiguration',
       why: 'The per-function read of a configuration (readFunctions): the sweep lists them with ListFunctions.',
+    },
+  ],
+  worker: [
+    {
+      action: 'iam:GetAccountAuthorizationDetails',
+      why: 'The whole-account read (readAccount): the worker reads the named functions of its chunk only.',
+    },
+    {
+      action: 'sqs:SendMessage',
+      why: 'The work queue client every runtime builds from WORK_QUEUE_URL: settling a run never hands work on (handleChanges runs without fan-out there).',
     },
   ],
   'slack-notifier': [],

@@ -36,13 +36,25 @@ import {
   type StateWriter,
 } from '../../shared/adapters/state-store/dynamodb-state-store.js';
 import {
+  createInventoryLister,
+  createInventoryLookup,
   createInventoryStore,
+  createInventoryWriter,
+  type InventoryLister,
+  type InventoryLookup,
   type InventoryStore,
+  type InventoryWriter,
 } from '../../shared/adapters/state-store/inventory-store.js';
-import { createRunStore } from '../../shared/adapters/state-store/run-store.js';
+import { createRunRecorder, createRunStore } from '../../shared/adapters/state-store/run-store.js';
 import { createSqsWorkQueue } from '../../shared/adapters/work-queue/sqs-work-queue.js';
 import type { Deadline } from '../../shared/app/deadline.js';
-import type { ChunkAuditRequest, RegionListing, RunStore, WorkQueue } from '../../shared/app/fan-out.js';
+import type {
+  ChunkAuditRequest,
+  RegionListing,
+  RunRecorder,
+  RunStore,
+  WorkQueue,
+} from '../../shared/app/fan-out.js';
 import { lacksAwsManagedPolicy } from '../../shared/app/run-audit.js';
 import { auditAccount } from '../../shared/domain/audit/audit-account.js';
 import type { AccountSource } from '../../shared/domain/model.js';
@@ -76,22 +88,24 @@ export interface RuntimeBase {
   readonly dynamodb: DynamoDBClient;
   readonly sns: SNSClient;
   readonly publisher: AlertPublisher;
-  /** Function configurations, mappings, invoke configs and tags, in the state table (issue 10). */
-  readonly inventory: InventoryStore;
-  /** Fan-out runs in the state table. */
-  readonly runs: RunStore;
   /** The work queue, when the deployment has one (WORK_QUEUE_URL): the sweep and big changes fan out. */
   readonly workQueue?: WorkQueue;
 }
 
 export interface ChangeRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter;
+  /** Function configurations, mappings, invoke configs and tags, in the state table (issue 10). */
+  readonly inventory: InventoryLookup & InventoryWriter;
+  /** Records a big change's run (fan-out). */
+  readonly runs: RunRecorder;
   /** What one batch of changes uses: a directory and an audit sharing the batch's ListFunctions scans. */
   newBatch(): ChangeBatch;
 }
 
 export interface SweepRuntime extends RuntimeBase {
   readonly stateStore: StateLister & StateWriter;
+  readonly inventory: InventoryLister & InventoryWriter;
+  readonly runs: RunRecorder;
   /** One region's functions and mappings (bulk lists), for the sweep's dispatcher. */
   listRegion(region: string): Promise<RegionListing>;
   /** The whole region; functions not finished before `deadline` are listed under the report's `errors`. */
@@ -101,6 +115,8 @@ export interface SweepRuntime extends RuntimeBase {
 /** The worker's runtime: a chunk's audit, and both the sweep's and a change's settlement. */
 export interface WorkerRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter & StateLister;
+  readonly inventory: InventoryStore;
+  readonly runs: RunStore;
   newBatch(): ChangeBatch;
   auditChunk(request: ChunkAuditRequest): Promise<Report>;
 }
@@ -108,6 +124,8 @@ export interface WorkerRuntime extends RuntimeBase {
 /** Every runtime over one set of clients. */
 export interface AuditorRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter & StateLister;
+  readonly inventory: InventoryStore;
+  readonly runs: RunStore;
   newBatch(): ChangeBatch;
   auditRegion(region: string, deadline?: Deadline): Promise<Report>;
   listRegion(region: string): Promise<RegionListing>;
@@ -123,7 +141,10 @@ export interface ChangeBatch {
 /** The clients, the catalog (read once per execution environment, on first use) and the audit of a source. */
 interface Base extends RuntimeBase {
   readonly lambdaByRegion: ReadonlyMap<string, LambdaClient>;
-  readonly inventoryReaders: ReadonlyMap<string, InventoryReader>;
+  /** Readers of named functions through the inventory, one per region (created on first use). */
+  inventoryReaders(
+    inventory: Pick<InventoryLookup, 'getMany' | 'lastSweep'> & InventoryWriter,
+  ): ReadonlyMap<string, InventoryReader>;
   sourcesWith(listing?: FunctionListing): Map<string, AccountSource>;
   audit(
     sources: ReadonlyMap<string, AccountSource>,
@@ -153,21 +174,23 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
   const dynamodb = new DynamoDBClient({ region: config.region, ...common, ...retry });
   const sns = new SNSClient({ region: config.region, ...common, ...retry });
   const lambdaByRegion = new Map<string, LambdaClient>([...clientsByRegion].map(([r, c]) => [r, c.lambda]));
-  const table = { client: dynamodb, tableName: config.stateTableName };
-  const inventory = createInventoryStore(table);
-  const inventoryReaders = new Map<string, InventoryReader>(
-    [...clientsByRegion].map(([region, clients]) => [
-      region,
-      createInventoryReader({
-        clients,
-        inventory,
-        ...(config.lambdaRequestsPerSecond
-          ? { lambdaRequestsPerSecond: config.lambdaRequestsPerSecond }
-          : {}),
-        ...(overrides.now ? { now: overrides.now } : {}),
-      }),
-    ]),
-  );
+  let readers: Map<string, InventoryReader> | undefined;
+  const inventoryReaders: Base['inventoryReaders'] = (inventory) => {
+    readers ??= new Map(
+      [...clientsByRegion].map(([region, clients]) => [
+        region,
+        createInventoryReader({
+          clients,
+          inventory,
+          ...(config.lambdaRequestsPerSecond
+            ? { lambdaRequestsPerSecond: config.lambdaRequestsPerSecond }
+            : {}),
+          ...(overrides.now ? { now: overrides.now } : {}),
+        }),
+      ]),
+    );
+    return readers;
+  };
   const sqs = config.workQueueUrl ? new SQSClient({ region: config.region, ...common, ...retry }) : undefined;
   let catalog: Promise<ActionCatalog> | undefined;
   const getCatalog = () => {
@@ -182,8 +205,6 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
     dynamodb,
     sns,
     publisher: createSnsPublisher({ client: sns, topicArn: config.alertTopicArn }),
-    inventory,
-    runs: createRunStore(table),
     ...(sqs && config.workQueueUrl
       ? { workQueue: createSqsWorkQueue({ client: sqs, queueUrl: config.workQueueUrl }) }
       : {}),
@@ -227,34 +248,28 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
 }
 
 function view(base: Base): RuntimeBase {
-  const { config, clientsByRegion, dynamodb, sns, publisher, inventory, runs, workQueue } = base;
-  return {
-    config,
-    clientsByRegion,
-    dynamodb,
-    sns,
-    publisher,
-    inventory,
-    runs,
-    ...(workQueue ? { workQueue } : {}),
-  };
+  const { config, clientsByRegion, dynamodb, sns, publisher, workQueue } = base;
+  return { config, clientsByRegion, dynamodb, sns, publisher, ...(workQueue ? { workQueue } : {}) };
 }
 
 /** A source over one region's inventory reader (the audit's `AccountSource`). */
 function inventorySource(
-  base: Base,
+  readers: ReadonlyMap<string, InventoryReader>,
   read: (reader: InventoryReader, functionArns: readonly string[]) => Promise<LiveAccountData>,
 ) {
   return (region: string): AccountSource => ({
     async load(scope) {
-      const reader = base.inventoryReaders.get(region);
+      const reader = readers.get(region);
       if (!reader) throw new Error(`region ${region} is not audited`);
       return toAccountSnapshot(await read(reader, scope.functionNames ?? []), { includesRoleSiblings: true });
     },
   });
 }
 
-function changeParts(base: Base): Pick<ChangeRuntime, 'newBatch'> {
+function changeParts(
+  base: Base,
+  inventory: InventoryLookup & InventoryWriter,
+): Pick<ChangeRuntime, 'newBatch'> {
   return {
     newBatch() {
       const first = base.clientsByRegion.values().next().value;
@@ -269,9 +284,9 @@ function changeParts(base: Base): Pick<ChangeRuntime, 'newBatch'> {
         ...live,
         async functionsOfRoles(roleNames) {
           // From the inventory once a sweep has filled it: no ListFunctions scan for an IAM change.
-          swept ??= base.inventory.lastSweep().then((at) => at !== undefined);
+          swept ??= inventory.lastSweep().then((at) => at !== undefined);
           if (!(await swept)) return live.functionsOfRoles(roleNames);
-          const found = await Promise.all(roleNames.map((role) => base.inventory.functionsOfRole(role)));
+          const found = await Promise.all(roleNames.map((role) => inventory.functionsOfRole(role)));
           return [...new Set(found.flat())].filter((arn) => base.lambdaByRegion.has(arn.split(':')[3] ?? ''));
         },
         async functionsSharingRoleWith(functionArn) {
@@ -279,7 +294,7 @@ function changeParts(base: Base): Pick<ChangeRuntime, 'newBatch'> {
           return live.functionsSharingRoleWith(functionArn);
         },
       };
-      const source = inventorySource(base, (reader, functionArns) =>
+      const source = inventorySource(base.inventoryReaders(inventory), (reader, functionArns) =>
         reader.read({ mode: 'change', functionArns, refresh }),
       );
       return {
@@ -305,10 +320,10 @@ function sweepParts(base: Base): Pick<SweepRuntime, 'auditRegion' | 'listRegion'
   };
 }
 
-function workerParts(base: Base): Pick<WorkerRuntime, 'auditChunk'> {
+function workerParts(base: Base, inventory: InventoryStore): Pick<WorkerRuntime, 'auditChunk'> {
   return {
     auditChunk(request) {
-      const source = inventorySource(base, (reader) =>
+      const source = inventorySource(base.inventoryReaders(inventory), (reader) =>
         request.kind === 'sweep'
           ? reader.read({
               mode: 'sweep',
@@ -329,6 +344,19 @@ function workerParts(base: Base): Pick<WorkerRuntime, 'auditChunk'> {
   };
 }
 
+function withInventory<I extends InventoryLookup & InventoryWriter, P>(
+  base: Base,
+  inventory: I,
+  parts: (base: Base, inventory: I) => P,
+): P & { inventory: I } {
+  return { ...parts(base, inventory), inventory };
+}
+
+/** The change batch and the chunk audit over one inventory (the worker, tests). */
+function everything(base: Base, inventory: InventoryStore) {
+  return { ...changeParts(base, inventory), ...workerParts(base, inventory), inventory };
+}
+
 const tableOf = (base: Base) => ({ client: base.dynamodb, tableName: base.config.stateTableName });
 
 /** The change handler's runtime. */
@@ -342,7 +370,8 @@ export function createChangeRuntime(
   return {
     ...view(base),
     stateStore: { ...createStateReader(table), ...createStateWriter(table) },
-    ...changeParts(base),
+    ...withInventory(base, { ...createInventoryLookup(table), ...createInventoryWriter(table) }, changeParts),
+    runs: createRunRecorder(table),
   };
 }
 
@@ -357,6 +386,8 @@ export function createSweepRuntime(
   return {
     ...view(base),
     stateStore: { ...createStateLister(table), ...createStateWriter(table) },
+    inventory: { ...createInventoryLister(table), ...createInventoryWriter(table) },
+    runs: createRunRecorder(table),
     ...sweepParts(base),
   };
 }
@@ -372,8 +403,8 @@ export function createWorkerRuntime(
   return {
     ...view(base),
     stateStore: { ...createStateReader(table), ...createStateWriter(table), ...createStateLister(table) },
-    ...changeParts(base),
-    ...workerParts(base),
+    ...everything(base, createInventoryStore(table)),
+    runs: createRunStore(table),
   };
 }
 
@@ -388,8 +419,8 @@ export function createAuditorRuntime(
   return {
     ...view(base),
     stateStore: { ...createStateReader(table), ...createStateWriter(table), ...createStateLister(table) },
-    ...changeParts(base),
+    ...everything(base, createInventoryStore(table)),
+    runs: createRunStore(table),
     ...sweepParts(base),
-    ...workerParts(base),
   };
 }

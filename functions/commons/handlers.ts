@@ -19,7 +19,7 @@ import {
 } from '../../shared/app/fan-out.js';
 import { type HandleChangesDeps, handleChanges } from '../../shared/app/handle-changes.js';
 import { runSweep } from '../../shared/app/sweep.js';
-import type { ChangeRuntime, RuntimeBase, SweepRuntime, WorkerRuntime } from './auditor.js';
+import type { ChangeRuntime, SweepRuntime, WorkerRuntime } from './auditor.js';
 
 /**
  * The time kept after the last publish or state write, to return the response: Lambda's timeout must not
@@ -39,7 +39,7 @@ export const WORK_MAX_RECEIVE_COUNT = 5;
 
 /** A big change handed to the worker, when the deployment has a work queue. */
 function fanOutOf(
-  runtime: RuntimeBase,
+  runtime: Pick<ChangeRuntime, 'workQueue' | 'runs' | 'inventory'>,
   logger: Logger,
   settings: FanOutSettings,
 ): Pick<HandleChangesDeps, 'fanOut'> {

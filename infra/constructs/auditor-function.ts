@@ -30,6 +30,8 @@ const WILDCARD_REASONS: Readonly<Record<AuditorResource, string>> = {
   'change-queue': '',
   'failed-invocation-queue': '',
   'state-table': '',
+  'state-table-index': '',
+  'work-queue': '',
   'alert-topic': '',
   'stack-key': '',
   'slack-webhook-secret': '',

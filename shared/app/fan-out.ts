@@ -77,6 +77,9 @@ export interface RunStore {
   releaseAssembly(runId: string): Promise<void>;
 }
 
+/** What a dispatcher writes: the run and its chunks' inputs. */
+export type RunRecorder = Pick<RunStore, 'createRun' | 'putBlob'>;
+
 export interface WorkQueue {
   send(items: readonly WorkItem[]): Promise<void>;
 }
@@ -145,7 +148,7 @@ export interface RegionListing {
 export interface SweepDispatchDeps {
   readonly regions: readonly string[];
   readonly listRegion: (region: string) => Promise<RegionListing>;
-  readonly runs: RunStore;
+  readonly runs: RunRecorder;
   readonly queue: WorkQueue;
   readonly settings: FanOutSettings;
   readonly logger: LogSink;
@@ -200,7 +203,7 @@ export async function dispatchSweep(deps: SweepDispatchDeps): Promise<DispatchRe
 }
 
 export interface ChangeDispatchDeps {
-  readonly runs: RunStore;
+  readonly runs: RunRecorder;
   readonly queue: WorkQueue;
   readonly settings: FanOutSettings;
   /** The execution role name of each function (from the inventory; absent when unknown). */

@@ -118,7 +118,11 @@ describe('the auditor stack', () => {
   });
 
   it('feeds the change handler from the queue in batches, reporting failures per message', () => {
-    const mapping = onlyResource(template, 'AWS::Lambda::EventSourceMapping');
+    const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'));
+    const [mapping] = mappings
+      .filter((m) => JSON.stringify(m.Properties?.FunctionName).includes('ChangeHandlerFunction'))
+      .map((m) => ({ properties: m.Properties ?? {} }));
+    if (!mapping) throw new Error('no change handler mapping');
     expect(mapping.properties).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.queue, 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -128,11 +132,52 @@ describe('the auditor stack', () => {
     expect(mapping.properties.FunctionName).toEqual({ Ref: expect.stringMatching(/^ChangeHandlerFunction/) });
   });
 
+  it('feeds the worker one chunk at a time from the work queue, two invocations at most (the pace share)', () => {
+    const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping')).filter((m) =>
+      JSON.stringify(m.Properties?.FunctionName).includes('WorkerFunction'),
+    );
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^WorkQueue/), 'Arn'] },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    const [workQueue] = Object.entries(resourcesOf(template, 'AWS::SQS::Queue')).filter(([id]) =>
+      /^WorkQueue/.test(id),
+    );
+    expect(workQueue?.[1].Properties).toMatchObject({
+      VisibilityTimeout: 5400,
+      RedrivePolicy: { maxReceiveCount: 5 },
+    });
+    const worker = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('WorkerFunction'),
+    );
+    expect(worker?.[1].Properties).toMatchObject({
+      Timeout: 900,
+      Environment: { Variables: { LAMBDA_REQUESTS_PER_SECOND: '5' } },
+    });
+  });
+
+  it('keeps the inventory in the state table, with its role index and the runs’ time to live', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'InventoryByRole',
+          KeySchema: [{ AttributeName: 'inventoryRole', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
   it('runs each handler from its bundle on Node.js 22, arm64, with the environment the handlers read', () => {
     const functions = Object.entries(resourcesOf(template, 'AWS::Lambda::Function'));
     expect(functions.map(([id]) => id.replace(/Function[0-9A-F]{8}$/, '')).sort()).toEqual([
       'ChangeHandler',
       'Sweep',
+      'Worker',
     ]);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
@@ -151,6 +196,7 @@ describe('the auditor stack', () => {
             TAG_SUPPRESS_RULES: DEFAULT_TAG_SUPPRESSION.rules.join(','),
             ACCOUNT_ID: { Ref: 'AWS::AccountId' },
             AUDIT_REGIONS: 'eu-west-1',
+            WORK_QUEUE_URL: { Ref: expect.stringMatching(/^WorkQueue/) },
             POWERTOOLS_SERVICE_NAME: 'lambda-role-audit',
           },
         },
@@ -160,7 +206,7 @@ describe('the auditor stack', () => {
 
   it('gives each function its own log group with a retention', () => {
     const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
-    expect(Object.keys(logGroups)).toHaveLength(2);
+    expect(Object.keys(logGroups)).toHaveLength(3);
     for (const group of Object.values(logGroups)) expect(group.Properties?.RetentionInDays).toBe(30);
     for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
       const logging = fn.Properties?.LoggingConfig as { LogGroup: { Ref: string } } | undefined;
@@ -173,6 +219,7 @@ describe('the auditor stack', () => {
     for (const [prefix, name] of [
       ['ChangeHandler', 'change-handler'],
       ['Sweep', 'sweep'],
+      ['Worker', 'worker'],
     ] as const) {
       const statements = roleStatements(template, `${prefix}Function`);
       expect(statements.map((s) => s.Sid)).toEqual(permissionsOf(name).map((p) => p.sid));
@@ -256,6 +303,7 @@ describe('the auditor stack', () => {
     const roles = [
       { 'Fn::GetAtt': [expect.stringMatching(/^ChangeHandlerExecutionRole/), 'Arn'] },
       { 'Fn::GetAtt': [expect.stringMatching(/^SweepExecutionRole/), 'Arn'] },
+      { 'Fn::GetAtt': [expect.stringMatching(/^WorkerExecutionRole/), 'Arn'] },
     ];
     expect(sids.AuditorPublishes).toMatchObject({ Effect: 'Allow', Principal: { AWS: roles } });
     expect(sids.OnlyTheAuditorPublishes).toMatchObject({
@@ -303,11 +351,17 @@ describe('the auditor stack', () => {
 
   it('encrypts every queue with the stack key: they hold policy documents', () => {
     const queues = resourcesOf(template, 'AWS::SQS::Queue');
-    expect(Object.keys(queues).sort()).toEqual(
+    expect(
+      Object.keys(queues)
+        .map((id) => id.replace(/[0-9A-F]{8}$/, ''))
+        .sort(),
+    ).toEqual(
       [
         STATEFUL_LOGICAL_IDS.queue,
         STATEFUL_LOGICAL_IDS.deadLetterQueue,
         STATEFUL_LOGICAL_IDS.failedInvocationQueue,
+        'WorkQueue',
+        'WorkDeadLetterQueue',
       ].sort(),
     );
     for (const queue of Object.values(queues)) {
@@ -438,11 +492,13 @@ describe('the auditor stack', () => {
     });
   });
 
-  it('alarms on both dead-letter queues and on every function error, notifying the alert topic', () => {
+  it('alarms on every dead-letter queue and on every function error, notifying the alert topic', () => {
     const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
     expect(alarms.map((a) => a.Properties?.MetricName).sort()).toEqual([
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
       'Errors',
       'Errors',
     ]);

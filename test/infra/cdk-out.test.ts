@@ -35,14 +35,14 @@ async function auditAssembly(outdir: string, region: string): Promise<Report> {
 
 describe('audit --cdk-out', () => {
   it.each([
-    ['the default deployment', {}, 2],
+    ['the default deployment', {}, 3],
     [
       'a deployment with Slack and extra regions',
       {
         slackWebhookSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack-webhook-AbCdEf',
         extraRegions: ['us-west-2', 'us-east-1'],
       },
-      3,
+      4,
     ],
   ])('audits the project’s own stacks with zero findings: %s', async (_name, overrides, functions) => {
     const outdir = mkdtempSync(join(tmpdir(), 'lra-cdk-out-'));

@@ -40,16 +40,16 @@ function functionNamed(snapshot: AccountSnapshot, prefix: string) {
 
 const slackSecret = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack-webhook-AbCdEf';
 const configurations: [string, Partial<DeployConfig>, number][] = [
-  ['the default deployment', {}, 2],
+  ['the default deployment', {}, 3],
   [
     'a deployment with Slack (Secrets Manager) and extra regions',
     { slackWebhookSecretArn: slackSecret, extraRegions: ['us-west-2', 'us-east-1'] },
-    3,
+    4,
   ],
   [
     'a deployment in us-east-1 with Slack (SSM parameter)',
     { region: 'us-east-1', slackWebhookParameterName: '/lambda-role-audit/slack-webhook' },
-    3,
+    4,
   ],
 ];
 
@@ -67,9 +67,10 @@ describe('the auditor audits its own stack', () => {
 
   it('gives the change handler exactly the SQS read its mapping needs, on its own queue', () => {
     const snapshot = snapshotOf({});
-    expect(snapshot.eventSourceMappings).toHaveLength(1);
-    const [mapping] = snapshot.eventSourceMappings;
+    // The change handler's, and the worker's on the work queue.
+    expect(snapshot.eventSourceMappings).toHaveLength(2);
     const handler = functionNamed(snapshot, 'ChangeHandlerFunction');
+    const mapping = snapshot.eventSourceMappings.find((m) => m.FunctionArn === handler.FunctionArn);
     expect(mapping?.FunctionArn).toBe(handler.FunctionArn);
     expect(mapping?.EventSourceArn).toBe('arn:aws:sqs:eu-west-1:123456789012:ChangeEventQueue');
 
@@ -87,7 +88,15 @@ describe('the auditor audits its own stack', () => {
         resources: ['arn:aws:sqs:eu-west-1:123456789012:ChangeEventQueue'],
       },
     ]);
-    for (const other of snapshot.functions.filter((f) => f !== handler)) {
+    // The worker polls its own queue, nothing else; the others consume no queue.
+    const worker = functionNamed(snapshot, 'WorkerFunction');
+    expect(sqsStatements(worker.Role)).toEqual([
+      {
+        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        resources: [expect.stringMatching(/^arn:aws:sqs:eu-west-1:123456789012:WorkQueue/)],
+      },
+    ]);
+    for (const other of snapshot.functions.filter((f) => f !== handler && f !== worker)) {
       expect(sqsStatements(other.Role)).toEqual([]);
     }
   });

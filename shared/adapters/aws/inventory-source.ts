@@ -20,7 +20,12 @@ import {
 import type { Deadline } from '../../app/deadline.js';
 import type { RegionListing } from '../../app/fan-out.js';
 import type { ReadError } from '../../domain/model.js';
-import { type InventoryEntry, type InventoryStore, isFresh } from '../state-store/inventory-store.js';
+import {
+  type InventoryEntry,
+  type InventoryLookup,
+  type InventoryWriter,
+  isFresh,
+} from '../state-store/inventory-store.js';
 import type { AwsClients } from './clients.js';
 import { withFunctionTags } from './function-tags.js';
 import { DEFAULT_READ_CONCURRENCY, type LiveAccountData, LiveAccountReader } from './live-account-reader.js';
@@ -55,7 +60,8 @@ export type InventoryRead =
 
 export interface InventorySourceOptions {
   readonly clients: Pick<AwsClients, 'iam' | 'lambda'>;
-  readonly inventory: InventoryStore;
+  readonly inventory: Pick<InventoryLookup, 'getMany' | 'lastSweep'> &
+    Pick<InventoryWriter, 'putMany' | 'deleteMany'>;
   /** Lambda requests per second of this reader (default 10; the worker's share of the account's pace). */
   readonly lambdaRequestsPerSecond?: number;
   readonly now?: () => Date;

@@ -43,19 +43,33 @@ export interface InventoryEntry {
   readonly readAt: string;
 }
 
-export interface InventoryStore {
+/** Reads by key, by role, and the freshness mark (the change handler). */
+export interface InventoryLookup {
   /** Entries by function ARN; functions the inventory does not know are absent. */
   getMany(functionArns: readonly string[]): Promise<Map<string, InventoryEntry>>;
-  putMany(entries: readonly InventoryEntry[]): Promise<void>;
-  deleteMany(functionArns: readonly string[]): Promise<void>;
   /** The ARNs of the functions whose execution role has this name (one Query of the role index). */
   functionsOfRole(roleName: string): Promise<string[]>;
-  /** Every function ARN in the inventory (a Scan: the sweep's clean-up of deleted functions). */
-  listArns(): Promise<string[]>;
   /** When the last sweep that finished started (ISO 8601), if any. */
   lastSweep(): Promise<string | undefined>;
+}
+
+export interface InventoryWriter {
+  putMany(entries: readonly InventoryEntry[]): Promise<void>;
+  deleteMany(functionArns: readonly string[]): Promise<void>;
   setLastSweep(startedAt: string): Promise<void>;
 }
+
+export interface InventoryLister {
+  /** Every function ARN in the inventory (a Scan: the sweep's clean-up of deleted functions). */
+  listArns(): Promise<string[]>;
+}
+
+/**
+ * One factory per use, like the state store's, so that each handler's bundle (and its role) holds only
+ * the calls it makes: the change handler looks up and writes, the sweep's dispatcher lists and deletes,
+ * the worker does all three.
+ */
+export interface InventoryStore extends InventoryLookup, InventoryWriter, InventoryLister {}
 
 export const INVENTORY_PREFIX = 'inventory|';
 export const RUN_PREFIX = 'run|';
@@ -114,25 +128,13 @@ async function withRetries<T extends { length: number }>(
   }
 }
 
-export function createInventoryStore(options: {
+interface TableOptions {
   readonly client: DynamoDBClient;
   readonly tableName: string;
-}): InventoryStore {
+}
+
+export function createInventoryLookup(options: TableOptions): InventoryLookup {
   const { client, tableName } = options;
-  const write = async (requests: WriteRequest[]) => {
-    for (let i = 0; i < requests.length; i += 25) {
-      await withRetries(
-        requests.slice(i, i + 25),
-        async (batch) => {
-          const output = await client.send(
-            new BatchWriteItemCommand({ RequestItems: { [tableName]: batch } }),
-          );
-          return output.UnprocessedItems?.[tableName] ?? [];
-        },
-        'BatchWriteItem',
-      );
-    }
-  };
   return {
     async getMany(functionArns) {
       const entries = new Map<string, InventoryEntry>();
@@ -160,16 +162,6 @@ export function createInventoryStore(options: {
       }
       return entries;
     },
-    async putMany(entries) {
-      await write(entries.map((entry) => ({ PutRequest: { Item: toItem(entry) } })));
-    },
-    async deleteMany(functionArns) {
-      await write(
-        [...new Set(functionArns)].map((arn) => ({
-          DeleteRequest: { Key: { functionArn: { S: `${INVENTORY_PREFIX}${arn}` } } },
-        })),
-      );
-    },
     async functionsOfRole(roleName) {
       const arns: string[] = [];
       const pages = paginateQuery(
@@ -190,6 +182,68 @@ export function createInventoryStore(options: {
       }
       return arns;
     },
+    async lastSweep() {
+      const output = await client.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: { functionArn: { S: LAST_SWEEP_KEY } },
+          ConsistentRead: true,
+        }),
+      );
+      return output.Item?.startedAt?.S;
+    },
+  };
+}
+
+export function createInventoryWriter(options: TableOptions): InventoryWriter {
+  const { client, tableName } = options;
+  const write = async (requests: WriteRequest[]) => {
+    for (let i = 0; i < requests.length; i += 25) {
+      await withRetries(
+        requests.slice(i, i + 25),
+        async (batch) => {
+          const output = await client.send(
+            new BatchWriteItemCommand({ RequestItems: { [tableName]: batch } }),
+          );
+          return output.UnprocessedItems?.[tableName] ?? [];
+        },
+        'BatchWriteItem',
+      );
+    }
+  };
+  return {
+    async putMany(entries) {
+      await write(entries.map((entry) => ({ PutRequest: { Item: toItem(entry) } })));
+    },
+    async deleteMany(functionArns) {
+      await write(
+        [...new Set(functionArns)].map((arn) => ({
+          DeleteRequest: { Key: { functionArn: { S: `${INVENTORY_PREFIX}${arn}` } } },
+        })),
+      );
+    },
+    async setLastSweep(startedAt) {
+      await client
+        .send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: { functionArn: { S: LAST_SWEEP_KEY }, startedAt: { S: startedAt } },
+            // An older sweep finishing late never moves the mark back.
+            ConditionExpression: 'attribute_not_exists(startedAt) OR startedAt <= :at',
+            ExpressionAttributeValues: { ':at': { S: startedAt } },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
+          throw error;
+        });
+    },
+  };
+}
+
+export function createInventoryLister(options: TableOptions): InventoryLister {
+  const { client, tableName } = options;
+  return {
     async listArns() {
       const arns: string[] = [];
       const pages = paginateScan(
@@ -209,32 +263,15 @@ export function createInventoryStore(options: {
       }
       return arns;
     },
-    async lastSweep() {
-      const output = await client.send(
-        new GetItemCommand({
-          TableName: tableName,
-          Key: { functionArn: { S: LAST_SWEEP_KEY } },
-          ConsistentRead: true,
-        }),
-      );
-      return output.Item?.startedAt?.S;
-    },
-    async setLastSweep(startedAt) {
-      await client
-        .send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: { functionArn: { S: LAST_SWEEP_KEY }, startedAt: { S: startedAt } },
-            // An older sweep finishing late never moves the mark back.
-            ConditionExpression: 'attribute_not_exists(startedAt) OR startedAt <= :at',
-            ExpressionAttributeValues: { ':at': { S: startedAt } },
-          }),
-        )
-        .catch((error: unknown) => {
-          if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
-          throw error;
-        });
-    },
+  };
+}
+
+/** Lookup, writer and lister together (the worker, tests). */
+export function createInventoryStore(options: TableOptions): InventoryStore {
+  return {
+    ...createInventoryLookup(options),
+    ...createInventoryWriter(options),
+    ...createInventoryLister(options),
   };
 }
 

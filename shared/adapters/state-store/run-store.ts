@@ -15,7 +15,7 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { RunRecord, RunStatus, RunStore } from '../../app/fan-out.js';
+import type { RunRecord, RunRecorder, RunStatus, RunStore } from '../../app/fan-out.js';
 
 const zip = promisify(gzip);
 const unzip = promisify(gunzip);
@@ -26,16 +26,20 @@ const RETENTION_SECONDS = 7 * 24 * 60 * 60;
 
 const runKey = (runId: string) => `run|${runId}`;
 
-export function createRunStore(options: {
+interface RunStoreOptions {
   readonly client: DynamoDBClient;
   readonly tableName: string;
   readonly now?: () => Date;
-}): RunStore {
-  const { client, tableName } = options;
-  const expiresAt = () =>
-    String(Math.floor((options.now ?? (() => new Date()))().getTime() / 1000) + RETENTION_SECONDS);
-  const key = (k: string) => ({ functionArn: { S: k } });
+}
 
+const expiry = (options: RunStoreOptions) => () =>
+  String(Math.floor((options.now ?? (() => new Date()))().getTime() / 1000) + RETENTION_SECONDS);
+const key = (k: string) => ({ functionArn: { S: k } });
+
+/** The dispatcher's part: the run record and its chunks' inputs (PutItem only). */
+export function createRunRecorder(options: RunStoreOptions): RunRecorder {
+  const { client, tableName } = options;
+  const expiresAt = expiry(options);
   return {
     async createRun(record: RunRecord) {
       try {
@@ -57,19 +61,6 @@ export function createRunStore(options: {
         throw error;
       }
     },
-    async getRun(runId): Promise<RunStatus | undefined> {
-      const output = await client.send(
-        new GetItemCommand({ TableName: tableName, Key: key(runKey(runId)), ConsistentRead: true }),
-      );
-      const item = output.Item;
-      if (!item?.run?.S) return undefined;
-      const record = JSON.parse(item.run.S) as RunRecord;
-      return {
-        ...record,
-        completed: item.completed?.NS?.length ?? 0,
-        assembled: item.assembled?.BOOL === true,
-      };
-    },
     async putBlob(blobKey, value) {
       const bytes = await zip(Buffer.from(JSON.stringify(value ?? null), 'utf8'));
       const parts = Math.max(1, Math.ceil(bytes.length / PART_BYTES));
@@ -87,6 +78,28 @@ export function createRunStore(options: {
           }),
         );
       }
+    },
+  };
+}
+
+/** Everything the worker does with runs. */
+export function createRunStore(options: RunStoreOptions): RunStore {
+  const { client, tableName } = options;
+
+  return {
+    ...createRunRecorder(options),
+    async getRun(runId): Promise<RunStatus | undefined> {
+      const output = await client.send(
+        new GetItemCommand({ TableName: tableName, Key: key(runKey(runId)), ConsistentRead: true }),
+      );
+      const item = output.Item;
+      if (!item?.run?.S) return undefined;
+      const record = JSON.parse(item.run.S) as RunRecord;
+      return {
+        ...record,
+        completed: item.completed?.NS?.length ?? 0,
+        assembled: item.assembled?.BOOL === true,
+      };
     },
     async getBlob(blobKey) {
       const first = await client.send(

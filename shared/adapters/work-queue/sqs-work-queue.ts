@@ -1,10 +1,10 @@
 /**
- * The fan-out's work queue over SQS (shared/app/fan-out.ts): one message per chunk, ten per
- * SendMessageBatch call. A message the batch call did not take is sent again; one still refused after
- * that fails the dispatch (the dispatching invocation is retried, and the run, recorded under an id the
- * retry finds again, is sent whole once more: a chunk audited twice completes once).
+ * The fan-out's work queue over SQS (shared/app/fan-out.ts): one message per chunk. A send that fails
+ * (after the SDK's retries) fails the dispatch: the dispatching invocation is retried, and the run,
+ * recorded under an id the retry finds again, is sent whole once more (a chunk audited twice completes
+ * once).
  */
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import type { WorkItem, WorkQueue } from '../../app/fan-out.js';
 import { InputError } from '../../domain/errors.js';
@@ -15,25 +15,18 @@ export function createSqsWorkQueue(options: {
 }): WorkQueue {
   return {
     async send(items) {
-      for (let i = 0; i < items.length; i += 10) {
-        let pending = items.slice(i, i + 10).map((item, index) => ({
-          Id: String(index),
-          MessageBody: JSON.stringify(item),
-        }));
-        for (let attempt = 0; pending.length > 0; attempt += 1) {
-          if (attempt >= 4) {
-            throw new Error(
-              `SendMessageBatch refused ${pending.length} work items after ${attempt} attempts`,
-            );
-          }
-          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
-          const output = await options.client.send(
-            new SendMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: pending }),
+      // One SendMessage per chunk (a run has tens of chunks): the action the role is granted, as sent.
+      let next = 0;
+      const sendOne = async () => {
+        while (next < items.length) {
+          const item = items[next] as WorkItem;
+          next += 1;
+          await options.client.send(
+            new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: JSON.stringify(item) }),
           );
-          const failed = new Set((output.Failed ?? []).map((f) => f.Id));
-          pending = pending.filter((entry) => failed.has(entry.Id));
         }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(4, items.length) }, sendOne));
     },
   };
 }
