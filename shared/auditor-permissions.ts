@@ -127,6 +127,14 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     why: 'Reading the configuration and asynchronous destinations of a function in an audited region.',
   },
   {
+    sid: 'ReadFunctionTags',
+    actions: ['lambda:GetFunction'],
+    resource: 'lambda-function',
+    functions: ['change-handler'],
+    origin: 'sdk',
+    why: "The tags of a function about to be alerted on (its CloudFormation stack, for the alert's fix); GetFunction has its own quota.",
+  },
+  {
     sid: 'ReadEventSourceMappings',
     actions: ['lambda:GetEventSourceMapping'],
     resource: 'lambda-event-source-mapping',

@@ -26,6 +26,8 @@ export function createChangeHandler(runtime: AuditorRuntime, logger: Logger) {
         minSeverity: runtime.config.minSeverity,
         auditRegions: runtime.config.auditRegions,
         logger,
+        stackNameOf: (functionArn) => runtime.functionTags.stackNameOf(functionArn),
+        bigChangeThreshold: runtime.config.bigChangeThreshold,
       },
     );
     return { batchItemFailures: result.batchItemFailures };

@@ -16,7 +16,7 @@ import {
   buildDigestAlert,
   type DigestAlertDocument,
   isAlerting,
-  summariseFinding,
+  rememberFindings,
 } from '../alerts/alert-document.js';
 import { renderSnsAlert } from '../alerts/sns-message.js';
 import type { Report, Severity } from '../domain/report.js';
@@ -98,7 +98,8 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     if (before ? sameFindings(before.findings, alerting) : alerting.length === 0) continue;
     await deps.stateStore.put({
       functionArn: fn.functionArn,
-      findings: alerting.map(summariseFinding),
+      // A finding found by the sweep opened at the latest by this audit; one already remembered keeps its time.
+      findings: rememberFindings(before?.findings ?? [], alerting, report.generatedAt),
       auditedAt: report.generatedAt,
       alertId: digest.alertId,
     });

@@ -13,6 +13,7 @@ import type { ActionCatalog } from '../domain/policy/action-catalog.js';
 import type { Report } from '../domain/report.js';
 import type { Suppression } from '../domain/suppressions.js';
 import { EXIT, exitStatus, type FailOn, parseFailOn } from './exit-status.js';
+import { terminalText } from './format/escape.js';
 import { formatMarkdown } from './format/format-markdown.js';
 import { formatTable } from './format/format-table.js';
 import { createPaint, wantsColour } from './format/terminal-colour.js';
@@ -61,8 +62,10 @@ class UsageProblem extends InputError {}
 
 /** Runs one command line and returns its exit status. Never throws. */
 export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<number> {
+  // Messages quote account values (function names, ARNs, file entries): each line goes through the
+  // terminal's escaping, so that none can repaint the screen or forge a line.
   const log = (message: string): void => {
-    environment.stderr.write(`${TOOL_NAME}: ${message}\n`);
+    environment.stderr.write(`${TOOL_NAME}: ${message.split('\n').map(terminalText).join('\n')}\n`);
   };
   try {
     const [command, ...rest] = argv;
