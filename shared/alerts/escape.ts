@@ -203,22 +203,33 @@ export function slackValue(value: string): string {
   return inside.trim() === '' ? '`""`' : `\`${inside}\``;
 }
 
-/** Text for a Slack `plain_text` object (headers, buttons): no mrkdwn, but no controls either. */
+/**
+ * Text for a Slack `plain_text` object (headers, buttons): Slack formats none of it, but `<`, `>` and
+ * `&` become look-alikes all the same (whether a client decodes entities there is not documented) and
+ * links are defanged, so that nothing in it can mention, link or render differently anywhere.
+ */
 export function slackPlain(value: string): string {
-  return plain(value);
+  return lookAlikes(plain(value), true);
+}
+
+/** `<`, `>`, `&` (and, for markdown, `[`, `]`) as look-alikes; backticks too when `code` is set. */
+function lookAlikes(text: string, brackets: boolean, code = false): string {
+  let out = '';
+  for (const ch of text) {
+    if (ch === '<') out += '‹';
+    else if (ch === '>') out += '›';
+    else if (ch === '&') out += '＆';
+    else if (code && ch === '`') out += 'ˋ';
+    else if (brackets && ch === '[') out += '［';
+    else if (brackets && ch === ']') out += '］';
+    else out += ch;
+  }
+  return brackets || !code ? defangLinks(out) : out;
 }
 
 /** The inside of a Chatbot code span for a value: look-alikes for what Slack or Teams would parse. */
 export function chatbotCode(value: string): string {
-  let out = '';
-  for (const ch of plain(value)) {
-    if (ch === '<') out += '‹';
-    else if (ch === '>') out += '›';
-    else if (ch === '&') out += '＆';
-    else if (ch === '`') out += 'ˋ';
-    else out += ch;
-  }
-  return out;
+  return lookAlikes(plain(value), false, true);
 }
 
 /** A value as a Chatbot (client-markdown) code span. */
@@ -229,10 +240,33 @@ export function chatbotValue(value: string): string {
 
 /**
  * A value for a Chatbot field that is shown as plain text (title, summary, keywords, resources): the
- * same look-alikes, and links defanged, since no code span protects it there.
+ * same look-alikes, markdown's link brackets too, and links defanged, since no code span protects it.
  */
 export function chatbotPlain(value: string): string {
-  return defangLinks(chatbotCode(value));
+  return lookAlikes(plain(value), true, true);
+}
+
+/**
+ * JSON for people to read and paste (the recommended policy in an email or a markdown report): indented,
+ * and every character that `plain` would remove (C1 controls, DEL, invisible and bidirectional
+ * characters, line separators) written as a `\uXXXX` escape, which is the same string to any JSON
+ * parser. JSON.stringify escapes C0 controls itself, not these.
+ */
+export function readableJson(value: unknown): string {
+  const json = JSON.stringify(value, null, 2);
+  let out = '';
+  for (let i = 0; i < json.length; i += 1) {
+    const unlinked = unlinkJsonAt(json, i);
+    if (unlinked !== undefined) {
+      out += unlinked;
+      i += unlinked === ':\\/\\/' ? 2 : 3;
+      continue;
+    }
+    const code = json.charCodeAt(i);
+    const hidden = (code >= 0x7f && code <= 0x9f) || isInvisible(code) || code === 0x2028 || code === 0x2029;
+    out += hidden ? `\\u${code.toString(16).padStart(4, '0')}` : (json[i] as string);
+  }
+  return out;
 }
 
 /**
@@ -245,6 +279,24 @@ export function shellQuote(word: string): string {
 }
 
 /**
+ * Inside JSON text, what mail and chat clients would turn into a link, written with JSON escapes that
+ * mean the same characters: `://` as `:\/\/`, `www.` as `www\u002e`. Returns the replacement of the
+ * text at `i` (3 or 4 characters), or `undefined`.
+ */
+function unlinkJsonAt(json: string, i: number): string | undefined {
+  const ch = json[i];
+  if (ch === ':' && json[i + 1] === '/' && json[i + 2] === '/') return ':\\/\\/';
+  if (
+    (ch === 'w' || ch === 'W') &&
+    (json[i + 1] === 'w' || json[i + 1] === 'W') &&
+    (json[i + 2] === 'w' || json[i + 2] === 'W') &&
+    json[i + 3] === '.'
+  )
+    return `${json.slice(i, i + 3)}\\u002e`;
+  return undefined;
+}
+
+/**
  * JSON for a policy document that is the same document to IAM and safe in every medium it is shown in:
  * compact, and every character outside printable ASCII, and every character that a shell, Slack or
  * markdown would read (`'`, backtick, `<`, `>`, `&`, `|`, `\`'s own escapes aside), written as a `\uXXXX`
@@ -254,6 +306,12 @@ export function inertJson(value: unknown): string {
   const json = JSON.stringify(value);
   let out = '';
   for (let i = 0; i < json.length; i += 1) {
+    const unlinked = unlinkJsonAt(json, i);
+    if (unlinked !== undefined) {
+      out += unlinked;
+      i += unlinked === ':\\/\\/' ? 2 : 3;
+      continue;
+    }
     const code = json.charCodeAt(i);
     const ch = json[i] as string;
     if (

@@ -23,7 +23,7 @@ import type {
   FunctionAlertDocument,
 } from './alert-document.js';
 import { changeLine, type FunctionAlertView, functionAlertView } from './alert-view.js';
-import { chatbotCode, shortenEnd, slackCode, slackText } from './escape.js';
+import { chatbotCode, shortenEnd, slackCode, slackPlain, slackText } from './escape.js';
 import { groupCauses } from './impact.js';
 import type { ConsoleLink } from './links.js';
 import { functionLink } from './links.js';
@@ -56,14 +56,42 @@ const SEVERITY_EMOJI: Readonly<Record<string, string>> = {
   info: ':white_circle:',
 };
 
-/** Cuts mrkdwn at a line boundary so that no code span or entity is cut in half. */
+/**
+ * Cuts mrkdwn to at most `max` characters without cutting a code span, a code block or an entity in
+ * half: at the last point before `max` that is outside every span, with "…". Values never hold a
+ * backtick (escape.ts), so backticks are only ours and pair up.
+ */
+export function cutMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let safe = 0;
+  let i = 0;
+  while (i < max - 1) {
+    if (text.startsWith('```', i)) {
+      const end = text.indexOf('```', i + 3);
+      if (end < 0 || end + 3 > max - 1) break;
+      i = end + 3;
+    } else if (text[i] === '`') {
+      const end = text.indexOf('`', i + 1);
+      if (end < 0 || end + 1 > max - 1) break;
+      i = end + 1;
+    } else if (text[i] === '&') {
+      const end = text.indexOf(';', i);
+      if (end < 0 || end - i > 5 || end + 1 > max - 1) break;
+      i = end + 1;
+    } else i += 1;
+    safe = i;
+  }
+  return `${text.slice(0, safe)}…`;
+}
+
+/** Joins lines while they fit, then says how many are left; never cuts a span in half. */
 function fitLines(lines: readonly string[], max: number, more: (left: number) => string): string {
   let out = '';
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i] as string;
     const next = out === '' ? line : `${out}\n${line}`;
     const tail = more(lines.length - i);
-    if (next.length + 1 + tail.length > max) return out === '' ? shortenEnd(line, max) : `${out}\n${tail}`;
+    if (next.length + 1 + tail.length > max) return out === '' ? cutMrkdwn(line, max) : `${out}\n${tail}`;
     out = next;
   }
   return out;
@@ -76,7 +104,7 @@ const header = (text: string): Record<string, unknown> => ({
 });
 const section = (text: string): Record<string, unknown> => ({
   type: 'section',
-  text: { type: 'mrkdwn', text: shortenEnd(text, SLACK_LIMITS.sectionText) },
+  text: { type: 'mrkdwn', text: cutMrkdwn(text, SLACK_LIMITS.sectionText) },
 });
 
 function buttons(links: readonly ConsoleLink[]): Record<string, unknown> | undefined {
@@ -162,10 +190,28 @@ function functionSlack(document: FunctionAlertDocument): SlackMessage {
   return { text: slackText(renderSubject(document)), blocks };
 }
 
+const EVERY_FUNCTION = '_Every function and its findings are in the email and the alert JSON._';
+/** Room for function names in a chat message: a few lines' worth, the rest counted. */
+const NAMES_BUDGET = 600;
+
+/** "`a`, `b`, `c` +N more": the first names that fit the budget, as values. */
+function nameList(names: readonly string[], medium: 'slack' | 'chatbot'): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const name of names.slice(0, MAX_FUNCTIONS_IN_CHAT)) {
+    const value = render([v(name)], medium);
+    if (shown.length > 0 && length + value.length + 2 > NAMES_BUDGET) break;
+    shown.push(value.length > NAMES_BUDGET ? render([v(shortenEnd(name, 100))], medium) : value);
+    length += value.length + 2;
+  }
+  const rest = names.length - shown.length;
+  return `${shown.join(', ')}${rest > 0 ? ` _+${rest} more_` : ''}`;
+}
+
 function bigChangeSlack(document: BigChangeAlertDocument): SlackMessage {
   const subject = renderSubject(document);
   const title = subject.startsWith(SUBJECT_PREFIX) ? subject.slice(SUBJECT_PREFIX.length).trim() : subject;
-  const blocks: Record<string, unknown>[] = [header(title)];
+  const blocks: Record<string, unknown>[] = [header(slackPlain(title))];
   const counts = bigChangeCounts(document).map(
     (c) => `• ${slackText(c.label)}: *${c.functions}* function${c.functions === 1 ? '' : 's'}`,
   );
@@ -175,11 +221,12 @@ function bigChangeSlack(document: BigChangeAlertDocument): SlackMessage {
     );
   const latest = document.changes[0];
   if (latest) blocks.push(section(slack(changeLine(latest))));
-  const names = document.functions.slice(0, MAX_FUNCTIONS_IN_CHAT).map((f) => slack([v(f.name)]));
-  const rest = document.functions.length - names.length;
   blocks.push(
     section(
-      `${names.join(', ')}${rest > 0 ? ` _+${rest} more_` : ''}\n_Every function, its findings and its fix are in the email and the alert JSON._`,
+      `${nameList(
+        document.functions.map((f) => f.name),
+        'slack',
+      )}\n${EVERY_FUNCTION}`,
     ),
   );
   blocks.push(context([`${document.functions.length} functions`, `Alert ${slackText(document.alertId)}`]));
@@ -189,7 +236,7 @@ function bigChangeSlack(document: BigChangeAlertDocument): SlackMessage {
 function digestSlack(document: DigestAlertDocument): SlackMessage {
   const subject = renderSubject(document);
   const title = subject.startsWith(SUBJECT_PREFIX) ? subject.slice(SUBJECT_PREFIX.length).trim() : subject;
-  const blocks: Record<string, unknown>[] = [header(`lambda-role-audit ${title}`)];
+  const blocks: Record<string, unknown>[] = [header(`lambda-role-audit ${slackPlain(title)}`)];
   const lines = document.report.functions.map((fn) => {
     const groups = groupCauses(fn.findings, fn.roleArn);
     const lead = groups[0];
@@ -234,11 +281,13 @@ const bot = (rich: Rich): string => render(rich, 'chatbot');
 
 function chatbotTitle(document: AlertDocument): string {
   if (document.type === 'change') return render(functionAlertView(document).headline, 'chatbot-plain');
-  const subject = renderSubject(document);
-  return render(
-    [v(subject.startsWith(SUBJECT_PREFIX) ? subject.slice(SUBJECT_PREFIX.length).trim() : subject)],
-    'chatbot-plain',
-  );
+  return withoutPrefix(renderSubject(document), 'chatbot-plain');
+}
+
+/** A subject without our prefix, escaped for a plain-text field (the subject quotes account values). */
+function withoutPrefix(subject: string, medium: 'chatbot-plain' | 'slack-plain'): string {
+  const rest = subject.startsWith(SUBJECT_PREFIX) ? subject.slice(SUBJECT_PREFIX.length).trim() : subject;
+  return render([v(rest)], medium);
 }
 
 function chatbotDescription(document: AlertDocument): { description: string; nextSteps: string[] } {
@@ -274,10 +323,13 @@ function chatbotDescription(document: AlertDocument): { description: string; nex
       lines.push(`• ${c.label}: ${c.functions} function${c.functions === 1 ? '' : 's'}`);
     const latest = document.changes[0];
     if (latest) lines.push(bot(changeLine(latest)));
-    const names = document.functions.slice(0, MAX_FUNCTIONS_IN_CHAT).map((f) => bot([v(f.name)]));
-    const rest = document.functions.length - names.length;
-    lines.push(`${names.join(', ')}${rest > 0 ? ` _+${rest} more_` : ''}`);
-    nextSteps.push('Every function, its findings and its fix are in the email and the alert JSON.');
+    lines.push(
+      nameList(
+        document.functions.map((f) => f.name),
+        'chatbot',
+      ),
+    );
+    nextSteps.push(EVERY_FUNCTION.replaceAll('_', ''));
   } else {
     for (const fn of document.report.functions.slice(0, MAX_FUNCTIONS_IN_CHAT)) {
       const groups = groupCauses(fn.findings, fn.roleArn);
@@ -332,7 +384,10 @@ export function renderChatbotNotification(document: AlertDocument): Record<strin
           : document.type === 'big-change'
             ? 'lambda-role-audit-big-change'
             : 'lambda-role-audit-digest',
-      summary: shortenEnd(render([v(renderSubject(document))], 'chatbot-plain'), CHATBOT_LIMITS.title),
+      summary: shortenEnd(
+        `${SUBJECT_PREFIX} ${withoutPrefix(renderSubject(document), 'chatbot-plain')}`,
+        CHATBOT_LIMITS.title,
+      ),
       eventType:
         document.type === 'change'
           ? 'LambdaRoleAuditChange'

@@ -31,7 +31,7 @@ import {
   functionAlertView,
 } from './alert-view.js';
 import { appendTo } from './collections.js';
-import { emailText, subjectText } from './escape.js';
+import { emailText, readableJson, subjectText } from './escape.js';
 import { type CauseGroup, describeEventSource, groupCauses, impactSentence, logGroupOf } from './impact.js';
 import { functionLink } from './links.js';
 import { joinRich, type Piece, type Rich, render, v, valueList } from './rich-text.js';
@@ -274,7 +274,7 @@ function renderFunctionBody(document: FunctionAlertDocument): string {
         v(view.functionName),
         " (least privilege for everything it uses; replaces the role's identity policies):",
       ]),
-      JSON.stringify(result.recommendedPolicy, null, 2),
+      readableJson(result.recommendedPolicy),
     ]);
   }
   section(truncationNote(document));

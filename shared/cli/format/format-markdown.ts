@@ -3,6 +3,8 @@
  * section per function with findings (a table with the fix) and its recommended policy as a JSON block
  * that can be pasted into IAM as it is.
  */
+
+import { readableJson } from '../../alerts/escape.js';
 import type { Finding, FunctionResult, Report } from '../../domain/report.js';
 import { SEVERITIES } from '../../domain/report.js';
 import { markdownCode, markdownText } from './escape.js';
@@ -70,12 +72,7 @@ function functionSection(result: FunctionResult): string[] {
   if (result.recommendedPolicy) {
     out.push('Recommended policy (grants what this function needs, and nothing else):', '');
     // A backtick in a resource could end the fence: JSON's \u0060 is the same character to IAM.
-    out.push(
-      '```json',
-      JSON.stringify(result.recommendedPolicy, null, 2).replaceAll('`', '\\u0060'),
-      '```',
-      '',
-    );
+    out.push('```json', readableJson(result.recommendedPolicy).replaceAll('`', '\\u0060'), '```', '');
   }
   return out;
 }
