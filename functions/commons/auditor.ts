@@ -11,10 +11,6 @@ import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/cli
 import { createFunctionListing, type FunctionListing } from '../../shared/adapters/aws/function-listing.js';
 import { createLiveSource } from '../../shared/adapters/aws/live-source.js';
 import { type AwsDirectory, createAwsDirectory } from '../../shared/adapters/directory/aws-directory.js';
-import {
-  createFunctionTagReader,
-  type FunctionTagReader,
-} from '../../shared/adapters/notifier/function-tags.js';
 import { type AlertPublisher, createSnsPublisher } from '../../shared/adapters/notifier/sns-notifier.js';
 import {
   createDynamoDbStateStore,
@@ -42,8 +38,6 @@ export interface AuditorRuntime {
   readonly sns: SNSClient;
   readonly stateStore: StateStore;
   readonly publisher: AlertPublisher;
-  /** Tags of functions about to be alerted on (GetFunction), for the CloudFormation hint. */
-  readonly functionTags: FunctionTagReader;
   /** What one batch of changes uses: a directory and an audit sharing the batch's ListFunctions scans. */
   newBatch(): ChangeBatch;
   auditRegion(region: string): Promise<Report>;
@@ -122,7 +116,6 @@ export function createAuditorRuntime(
     sns,
     stateStore: createDynamoDbStateStore({ client: dynamodb, tableName: config.stateTableName }),
     publisher: createSnsPublisher({ client: sns, topicArn: config.alertTopicArn }),
-    functionTags: createFunctionTagReader({ lambdaByRegion }),
     newBatch() {
       const first = clientsByRegion.values().next().value;
       if (!first) throw new Error('no audited region');

@@ -12,7 +12,15 @@ import { handleChanges } from '../../shared/app/handle-changes.js';
 import { runSweep } from '../../shared/app/sweep.js';
 import type { AuditorRuntime } from './auditor.js';
 
-export function createChangeHandler(runtime: AuditorRuntime, logger: Logger) {
+/**
+ * `stackNameOf` reads the CloudFormation stack of a function about to be alerted on (the change
+ * handler's entry point gives it a GetFunction tag reader; without it, alerts go without the stack hint).
+ */
+export function createChangeHandler(
+  runtime: AuditorRuntime,
+  logger: Logger,
+  options: { readonly stackNameOf?: (functionArn: string) => Promise<string | undefined> } = {},
+) {
   async function processBatch(event: SQSEvent): Promise<SQSBatchResponse> {
     // New per batch: its ListFunctions scans serve this batch only.
     const batch = runtime.newBatch();
@@ -26,7 +34,7 @@ export function createChangeHandler(runtime: AuditorRuntime, logger: Logger) {
         minSeverity: runtime.config.minSeverity,
         auditRegions: runtime.config.auditRegions,
         logger,
-        stackNameOf: (functionArn) => runtime.functionTags.stackNameOf(functionArn),
+        ...(options.stackNameOf ? { stackNameOf: options.stackNameOf } : {}),
         bigChangeThreshold: runtime.config.bigChangeThreshold,
       },
     );
