@@ -13,7 +13,7 @@
  */
 
 /** The auditor's Lambda functions, as named under `functions/` and `dist/functions/`. */
-export const AUDITOR_FUNCTIONS = ['change-handler', 'sweep', 'slack-notifier'] as const;
+export const AUDITOR_FUNCTIONS = ['change-handler', 'sweep', 'slack-notifier', 'chatbot-notifier'] as const;
 export type AuditorFunction = (typeof AUDITOR_FUNCTIONS)[number];
 
 /**
@@ -39,7 +39,8 @@ export type AuditorResource =
   | 'alert-topic'
   | 'alert-key'
   | 'slack-webhook-secret'
-  | 'slack-webhook-parameter';
+  | 'slack-webhook-parameter'
+  | 'chatbot-topic';
 
 export interface AuditorPermission {
   /** Statement id in the deployed policy (alphanumeric). */
@@ -82,7 +83,7 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     sid: 'SendFailedInvocations',
     actions: ['sqs:SendMessage'],
     resource: 'failed-invocation-queue',
-    functions: ['sweep', 'slack-notifier'],
+    functions: ['sweep', 'slack-notifier', 'chatbot-notifier'],
     origin: 'platform',
     why: 'Lambda sends an asynchronous invocation that failed every retry to the dead-letter queue.',
   },
@@ -171,6 +172,22 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     functions: auditors,
     origin: 'platform',
     why: 'SNS encrypts a published message with the topic key on behalf of the publisher.',
+  },
+  {
+    sid: 'PublishChatbotNotifications',
+    actions: ['sns:Publish'],
+    resource: 'chatbot-topic',
+    functions: ['chatbot-notifier'],
+    origin: 'sdk',
+    why: 'Republishing alerts as AWS Chatbot custom notifications on the topic mapped to a chat channel.',
+  },
+  {
+    sid: 'UseChatbotTopicKey',
+    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    resource: 'alert-key',
+    functions: ['chatbot-notifier'],
+    origin: 'platform',
+    why: 'The Chatbot topic is encrypted with the alert topic key; SNS uses it on behalf of the publisher.',
   },
   {
     sid: 'ReadSlackWebhook',
