@@ -65,7 +65,7 @@ const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
   info: 1,
 };
 
-const KIND_ORDER: readonly CauseKind[] = [
+const KIND_ORDER_LIST: readonly CauseKind[] = [
   'role',
   'trust',
   'mapping',
@@ -80,6 +80,7 @@ const KIND_ORDER: readonly CauseKind[] = [
   'grant',
   'other',
 ];
+const KIND_ORDER = new Map(KIND_ORDER_LIST.map((kind, index) => [kind, index]));
 
 /** Actions with which Lambda sends somewhere, rather than reads: a mapping's on-failure destination. */
 const SENDING_ACTIONS = new Set([
@@ -304,6 +305,69 @@ function draftFor<F extends FindingLike>(finding: F, roleArn: string): Omit<Draf
   return { key: `rule:${finding.rule}`, kind: 'other', label: [v(finding.rule)] };
 }
 
+/** What a finding is grouped by, without the words: cheap enough to run over every finding of a big change. */
+export function classify(finding: FindingLike): { readonly key: string; readonly kind: CauseKind } {
+  const cause = finding.cause;
+  if (finding.rule === 'role-unavailable') return { key: 'role', kind: 'role' };
+  if (finding.rule === 'trust-policy-not-lambda') return { key: 'trust', kind: 'trust' };
+  if (finding.rule === 'trust-policy-too-broad')
+    return {
+      key: `trust:${cause?.kind === 'trust-policy' ? (cause.statement ?? '') : ''}`,
+      kind: 'trust-exposure',
+    };
+  if (cause?.kind === 'event-source-mapping') {
+    return finding.action !== undefined && SENDING_ACTIONS.has(finding.action.toLowerCase())
+      ? { key: `mapping:${cause.uuid}:destination`, kind: 'mapping-destination' }
+      : { key: `mapping:${cause.uuid}`, kind: 'mapping' };
+  }
+  if (cause?.kind === 'function-configuration') {
+    const setting = cause.setting;
+    const kind: CauseKind =
+      setting === 'LoggingConfig'
+        ? 'logs'
+        : setting === 'VpcConfig'
+          ? 'vpc'
+          : setting === 'TracingConfig'
+            ? 'tracing'
+            : setting === 'DeadLetterConfig'
+              ? 'dead-letter'
+              : setting.startsWith('DestinationConfig.')
+                ? 'destination'
+                : 'setting';
+    return { key: `setting:${setting}`, kind };
+  }
+  if (cause?.kind === 'policy')
+    return { key: `policy:${cause.policy ?? 'a policy'}#${cause.statement ?? ''}`, kind: 'grant' };
+  return { key: `rule:${finding.rule}`, kind: 'other' };
+}
+
+function breaksOf(kind: CauseKind, findings: readonly FindingLike[]): boolean {
+  return (
+    kind === 'role' ||
+    kind === 'trust' ||
+    findings.some(
+      (f) => BREAKING_RULES.has(f.rule) && f.decision !== 'unverifiable' && f.action !== undefined,
+    )
+  );
+}
+
+/** The causes of findings by key, with their kind and whether they break something: no sentences built. */
+export function causeKinds(
+  findings: readonly FindingLike[],
+): Map<string, { kind: CauseKind; breaks: boolean; first: FindingLike }> {
+  const byKey = new Map<string, { kind: CauseKind; findings: FindingLike[] }>();
+  for (const f of findings) {
+    const { key, kind } = classify(f);
+    const entry = byKey.get(key);
+    if (entry) entry.findings.push(f);
+    else byKey.set(key, { kind, findings: [f] });
+  }
+  const out = new Map<string, { kind: CauseKind; breaks: boolean; first: FindingLike }>();
+  for (const [key, e] of byKey)
+    out.set(key, { kind: e.kind, breaks: breaksOf(e.kind, e.findings), first: e.findings[0] as FindingLike });
+  return out;
+}
+
 /** `arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole` → its name; `inline:x` → `x`. */
 export function shortPolicyName(policy: string): string {
   if (policy.startsWith('arn:')) {
@@ -374,45 +438,57 @@ export function fixedLine(group: CauseGroup): Rich {
   return [...group.label, ': ', ...valueList(actions), ' allowed again'];
 }
 
+/** A group as a class: its line is written when first read (a big change reads one per function). */
+class Group<F extends FindingLike> implements CauseGroup<F> {
+  readonly key: string;
+  readonly kind: CauseKind;
+  readonly severity: Severity;
+  readonly breaks: boolean;
+  readonly uncertain: boolean;
+  readonly label: Rich;
+  readonly findings: readonly F[];
+  readonly mappingUuid?: string;
+  #line: Rich | undefined;
+  readonly #draft: Draft<F>;
+
+  constructor(draft: Draft<F>) {
+    this.#draft = draft;
+    this.key = draft.key;
+    this.kind = draft.kind;
+    this.severity = worst(draft.findings);
+    this.breaks = breaksOf(draft.kind, draft.findings);
+    this.uncertain = draft.findings.every(
+      (f) => f.decision === 'conditional' || f.decision === 'unverifiable',
+    );
+    this.label = draft.label;
+    this.findings = draft.findings;
+    if (draft.mappingUuid !== undefined) this.mappingUuid = draft.mappingUuid;
+  }
+
+  get line(): Rich {
+    this.#line ??= lineOf(this.#draft as Draft<FindingLike>);
+    return this.#line;
+  }
+}
+
 /**
  * Groups findings by what needs them, worst first: by severity, then what breaks before what is
  * merely broader than needed, then by kind, then by key (so the order is the same on every run).
  */
 export function groupCauses<F extends FindingLike>(findings: readonly F[], roleArn: string): CauseGroup<F>[] {
-  const drafts = new Map<string, Draft<F>>();
-  for (const finding of findings) {
-    const base = draftFor(finding, roleArn);
-    const existing = drafts.get(base.key);
-    if (existing) existing.findings.push(finding);
-    else drafts.set(base.key, { ...base, findings: [finding] });
-  }
-  const groups: CauseGroup<F>[] = [...drafts.values()].map((draft) => {
-    const breaks =
-      draft.findings.some(
-        (f) => BREAKING_RULES.has(f.rule) && f.decision !== 'unverifiable' && f.action !== undefined,
-      ) ||
-      draft.kind === 'role' ||
-      draft.kind === 'trust';
-    const uncertain = draft.findings.every(
-      (f) => f.decision === 'conditional' || f.decision === 'unverifiable',
-    );
-    return {
-      key: draft.key,
-      kind: draft.kind,
-      severity: worst(draft.findings),
-      breaks,
-      uncertain,
-      label: draft.label,
-      line: lineOf(draft as Draft<FindingLike>),
-      findings: draft.findings,
-      ...(draft.mappingUuid === undefined ? {} : { mappingUuid: draft.mappingUuid }),
-    };
-  });
+  // Grouped by key first; the words of a group are written once, from its first finding.
+  const byKey = new Map<string, F[]>();
+  for (const finding of findings) appendTo(byKey, classify(finding).key, finding);
+  const drafts: Draft<F>[] = [...byKey.values()].map((members) => ({
+    ...draftFor(members[0] as F, roleArn),
+    findings: members,
+  }));
+  const groups: CauseGroup<F>[] = drafts.map((draft) => new Group(draft));
   return groups.sort(
     (a, b) =>
       SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
       Number(b.breaks) - Number(a.breaks) ||
-      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+      (KIND_ORDER.get(a.kind) ?? 99) - (KIND_ORDER.get(b.kind) ?? 99) ||
       (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
   );
 }

@@ -32,7 +32,16 @@ import {
 } from './alert-view.js';
 import { appendTo } from './collections.js';
 import { emailText, readableJson, subjectText } from './escape.js';
-import { type CauseGroup, describeEventSource, groupCauses, impactSentence, logGroupOf } from './impact.js';
+import {
+  type CauseGroup,
+  type CauseKind,
+  causeKinds,
+  describeEventSource,
+  type FindingLike,
+  groupCauses,
+  impactSentence,
+  logGroupOf,
+} from './impact.js';
 import { functionLink } from './links.js';
 import { joinRich, type Piece, type Rich, render, v, valueList } from './rich-text.js';
 
@@ -305,8 +314,17 @@ export interface KindCount {
   readonly tense: 'lost' | 'again' | 'exposure';
 }
 
-/** How many functions each kind of cause touches, worst first. */
-export function bigChangeCounts(document: BigChangeAlertDocument): KindCount[] {
+interface BigChangeSummary {
+  readonly counts: readonly KindCount[];
+  readonly broken: number;
+  readonly fixed: number;
+}
+
+/**
+ * How many functions each kind of cause touches (worst first), how many broke, how many work again. One
+ * pass over the findings with `causeKinds` (no sentences built): a big change can hold thousands.
+ */
+export function bigChangeSummary(document: BigChangeAlertDocument): BigChangeSummary {
   const counts = new Map<string, { count: number; tense: KindCount['tense']; order: number }>();
   const add = (label: string, tense: KindCount['tense'], order: number) => {
     const entry = counts.get(label) ?? { count: 0, tense, order };
@@ -314,30 +332,45 @@ export function bigChangeCounts(document: BigChangeAlertDocument): KindCount[] {
     counts.set(label, entry);
   };
   const byName = new Map(document.report.functions.map((fn) => [fn.functionName, fn]));
+  let broken = 0;
+  let fixed = 0;
   for (const fn of document.functions) {
     const result = byName.get(fn.name);
     const newIds = new Set(fn.newFindingIds);
     const fresh = (result?.findings ?? []).filter((f) => newIds.has(f.id));
     const seen = new Set<string>();
-    for (const group of groupCauses(fresh, fn.roleArn)) {
-      const label = kindLabel(group);
+    let breaks = false;
+    for (const cause of causeKinds(fresh).values()) {
+      breaks ||= cause.breaks;
+      const label = kindLabel(cause.kind, cause.first);
       if (seen.has(label)) continue;
       seen.add(label);
-      add(label, group.breaks ? 'lost' : 'exposure', group.breaks ? 0 : 2);
+      add(label, cause.breaks ? 'lost' : 'exposure', cause.breaks ? 0 : 2);
     }
-    const openKeys = new Set(groupCauses(result?.findings ?? [], fn.roleArn).map((g) => g.key));
-    if (groupCauses(fn.resolvedFindings, fn.roleArn).some((g) => g.breaks && !openKeys.has(g.key)))
+    if (breaks) broken += 1;
+    if (fn.resolvedFindings.length > 0 && fresh.length === 0) fixed += 1;
+    const open = causeKinds(result?.findings ?? []);
+    if ([...causeKinds(fn.resolvedFindings)].some(([key, c]) => c.breaks && !open.has(key)))
       add('Works again', 'again', 1);
   }
-  return [...counts]
-    .map(([label, e]) => ({ label, functions: e.count, tense: e.tense, order: e.order }))
-    .sort((a, b) => a.order - b.order || b.functions - a.functions || (a.label < b.label ? -1 : 1))
-    .map(({ label, functions, tense }) => ({ label, functions, tense }));
+  return {
+    counts: [...counts]
+      .map(([label, e]) => ({ label, functions: e.count, tense: e.tense, order: e.order }))
+      .sort((a, b) => a.order - b.order || b.functions - a.functions || (a.label < b.label ? -1 : 1))
+      .map(({ label, functions, tense }) => ({ label, functions, tense })),
+    broken,
+    fixed,
+  };
 }
 
-function kindLabel(group: CauseGroup): string {
-  const cause = group.findings[0]?.cause;
-  switch (group.kind) {
+/** How many functions each kind of cause touches, worst first. */
+export function bigChangeCounts(document: BigChangeAlertDocument): readonly KindCount[] {
+  return bigChangeSummary(document).counts;
+}
+
+function kindLabel(kind: CauseKind, first: FindingLike): string {
+  const cause = first.cause;
+  switch (kind) {
     case 'mapping':
       return `${describeEventSource(cause?.kind === 'event-source-mapping' ? cause.eventSourceArn : undefined).family} mappings cannot receive`;
     case 'logs':
@@ -361,22 +394,12 @@ function kindLabel(group: CauseGroup): string {
   }
 }
 
-function bigChangeHeadline(document: BigChangeAlertDocument): string {
+function bigChangeHeadline(document: BigChangeAlertDocument, summary = bigChangeSummary(document)): string {
   const change = document.changes[0];
-  const counts = bigChangeCounts(document);
-  const broken = new Set<string>();
-  const byName = new Map(document.report.functions.map((fn) => [fn.functionName, fn]));
-  let fixed = 0;
-  for (const fn of document.functions) {
-    const newIds = new Set(fn.newFindingIds);
-    const fresh = (byName.get(fn.name)?.findings ?? []).filter((f) => newIds.has(f.id));
-    if (groupCauses(fresh, fn.roleArn).some((g) => g.breaks)) broken.add(fn.name);
-    if (fn.resolvedFindings.length > 0 && fresh.length === 0) fixed += 1;
-  }
   const what = change ? `${change.action ?? change.eventName}` : 'One change';
-  const parts = [`${broken.size} broken`];
-  if (fixed > 0) parts.push(`${fixed} fixed`);
-  if (broken.size === 0 && counts.some((c) => c.tense === 'exposure')) parts.push('more access');
+  const parts = [`${summary.broken} broken`];
+  if (summary.fixed > 0) parts.push(`${summary.fixed} fixed`);
+  if (summary.broken === 0 && summary.counts.some((c) => c.tense === 'exposure')) parts.push('more access');
   return `${emailText(what)} affects ${document.functions.length} functions: ${parts.join(', ')}`;
 }
 
@@ -389,11 +412,10 @@ function renderBigChangeBody(document: BigChangeAlertDocument): string {
     if (out.length > 0) out.push('');
     out.push(...lines);
   };
+  const summary = bigChangeSummary(document);
   section([
-    ...wrap(`${bigChangeHeadline(document)}.`),
-    ...bigChangeCounts(document).map(
-      (c) => `- ${c.label}: ${c.functions} function${c.functions === 1 ? '' : 's'}`,
-    ),
+    ...wrap(`${bigChangeHeadline(document, summary)}.`),
+    ...summary.counts.map((c) => `- ${c.label}: ${c.functions} function${c.functions === 1 ? '' : 's'}`),
   ]);
   const changes = document.changes.slice(0, 5).flatMap((c) => para([...changeLine(c), '.']));
   if (document.changes.length > 5) changes.push(`(+${document.changes.length - 5} more changes)`);
