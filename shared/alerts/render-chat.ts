@@ -187,7 +187,7 @@ function functionSlack(document: FunctionAlertDocument): SlackMessage {
   blocks.push(
     context([`Severity ${view.severity}`, ...resolvedNote, `Alert ${slackText(document.alertId)}`]),
   );
-  return { text: slackText(renderSubject(document)), blocks };
+  return { text: slackCode(renderSubject(document)), blocks };
 }
 
 const EVERY_FUNCTION = '_Every function and its findings are in the email and the alert JSON._';
@@ -230,7 +230,7 @@ function bigChangeSlack(document: BigChangeAlertDocument): SlackMessage {
     ),
   );
   blocks.push(context([`${document.functions.length} functions`, `Alert ${slackText(document.alertId)}`]));
-  return { text: slackText(subject), blocks };
+  return { text: slackCode(subject), blocks };
 }
 
 function digestSlack(document: DigestAlertDocument): SlackMessage {
@@ -253,7 +253,7 @@ function digestSlack(document: DigestAlertDocument): SlackMessage {
   const errors = document.report.errors ?? [];
   if (errors.length > 0) blocks.push(section(`*Not audited:* ${errors.length} (see the email)`));
   blocks.push(context([`${document.audited} functions audited`, `Alert ${slackText(document.alertId)}`]));
-  return { text: slackText(subject), blocks };
+  return { text: slackCode(subject), blocks };
 }
 
 export function renderSlackMessage(document: AlertDocument): SlackMessage {

@@ -31,7 +31,7 @@ import {
   functionAlertView,
 } from './alert-view.js';
 import { appendTo } from './collections.js';
-import { emailText, readableJson, subjectText } from './escape.js';
+import { emailText, readableJson, shortenMiddle, subjectText } from './escape.js';
 import {
   type CauseGroup,
   type CauseKind,
@@ -87,8 +87,38 @@ export function renderSubject(document: AlertDocument): string {
   let text: string;
   if (document.type === 'digest') text = digestHeadline(document);
   else if (document.type === 'big-change') text = bigChangeHeadline(document);
-  else text = render(functionAlertView(document).shortHeadline, 'email');
-  return subjectText(`${SUBJECT_PREFIX} ${text}`);
+  else text = fitValues(functionAlertView(document).shortHeadline, SUBJECT_MAX - SUBJECT_PREFIX.length - 1);
+  return subjectText(`${SUBJECT_PREFIX} ${text}`, SUBJECT_MAX);
+}
+
+/** SNS: "less than 100 characters". */
+const SUBJECT_MAX = 99;
+
+/**
+ * A sentence in at most `max` characters, shortening its values (the longest first, in the middle)
+ * rather than cutting our words: "orders-consumer's role grants more than it needs: AWSLambda…Role".
+ */
+function fitValues(rich: Rich, max: number): string {
+  let pieces: Piece[] = [...rich];
+  for (let round = 0; round < 4; round += 1) {
+    const text = render(pieces, 'email');
+    const over = text.length - max;
+    if (over <= 0) return text;
+    let longest = -1;
+    let longestLength = 0;
+    pieces.forEach((piece, i) => {
+      if (typeof piece !== 'string' && piece.value.length > longestLength) {
+        longest = i;
+        longestLength = piece.value.length;
+      }
+    });
+    const target = pieces[longest];
+    if (target === undefined || typeof target === 'string' || target.value.length <= 12) break;
+    pieces = pieces.map((p, i) =>
+      i === longest ? v(shortenMiddle(target.value, Math.max(12, target.value.length - over))) : p,
+    );
+  }
+  return render(pieces, 'email');
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -467,6 +497,10 @@ function digestHeadline(document: DigestAlertDocument): string {
 
 const DIGEST_CAUSES_PER_FUNCTION = 5;
 
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function renderDigestBody(document: DigestAlertDocument): string {
   const out: string[] = [];
   const section = (lines: readonly string[]) => {
@@ -481,8 +515,8 @@ function renderDigestBody(document: DigestAlertDocument): string {
   section(
     wrap(
       open === 0
-        ? `Scheduled audit of ${document.audited} functions (${emailText(document.regions.join(', '))}): no open findings.`
-        : `Scheduled audit of ${document.audited} functions (${emailText(document.regions.join(', '))}): ${broken} ${broken === 1 ? 'function cannot' : 'functions cannot'} do everything ${broken === 1 ? 'it is' : 'they are'} configured to do; ${open} open finding${open === 1 ? '' : 's'} in ${document.report.functions.length} function${document.report.functions.length === 1 ? '' : 's'}.`,
+        ? `Scheduled audit of ${plural(document.audited, 'function')} (${emailText(document.regions.join(', '))}): no open findings.`
+        : `Scheduled audit of ${plural(document.audited, 'function')} (${emailText(document.regions.join(', '))}): ${broken} ${broken === 1 ? 'function cannot' : 'functions cannot'} do everything ${broken === 1 ? 'it is' : 'they are'} configured to do; ${open} open finding${open === 1 ? '' : 's'} in ${document.report.functions.length} function${document.report.functions.length === 1 ? '' : 's'}.`,
     ),
   );
   for (const fn of document.report.functions) {

@@ -6,7 +6,14 @@ import type { FunctionState, StateStore } from '../../../shared/adapters/state-s
 import type { SnsAlertMessage } from '../../../shared/alerts/sns-message.js';
 import { type HandleChangesDeps, handleChanges, type LogSink } from '../../../shared/app/handle-changes.js';
 import type { Finding, Report } from '../../../shared/domain/report.js';
-import { FUNCTION_ARN, functionResult, missingDelete, report, wildcard } from '../alerts/alert-factory.js';
+import {
+  FUNCTION_ARN,
+  functionResult,
+  missingDelete,
+  overbroad,
+  report,
+  wildcard,
+} from '../alerts/alert-factory.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/events');
 const event = (name: string) => readFileSync(join(fixtures, `${name}.json`), 'utf8');
@@ -316,5 +323,22 @@ describe('change handling', () => {
     expect(t.state.items.size).toBe(0);
     await handleChanges(records('iam-create-policy-version'), t.deps);
     expect(t.published).toHaveLength(1);
+  });
+
+  it('sends a pure fixed notice when the repair brings only findings graded info (AWS’s managed baseline)', async () => {
+    let findings: Finding[] = [missingDelete];
+    const t = setup({ findings: () => findings });
+    await handleChanges(records('iam-detach-role-policy'), t.deps);
+    // Re-attaching the managed policy brings its grants on `*` back, which the audit grades info.
+    findings = [{ ...overbroad, severity: 'info' }];
+    await handleChanges(records('iam-attach-role-policy'), t.deps);
+    const notice = t.published[1];
+    expect(notice?.subject).toBe(
+      '[lambda-role-audit] orders-consumer receives from SQS queue orders-queue again',
+    );
+    expect(notice?.messageAttributes.outcome?.StringValue).toBe('fixed');
+    if (notice?.document.type !== 'change') throw new Error('expected a change alert');
+    expect(notice.document.newFindingIds).toEqual([]);
+    expect(notice.message).not.toContain('New:');
   });
 });
