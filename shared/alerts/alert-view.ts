@@ -233,14 +233,17 @@ export function functionAlertView(document: FunctionAlertDocument): FunctionAler
   }
 
   const stackName = document.function.stackName;
+  // Said wherever something is to change on the role; a fixed notice has nothing to change.
   const stackHint: Rich | undefined =
-    stackName === undefined
+    stackName === undefined || fresh.length === 0
       ? undefined
       : [
           v(name),
           ' comes from CloudFormation stack ',
           v(stackName),
-          ': the next deployment can undo a change made by hand, so add the statement to the role in the template too (CDK: addToRolePolicy on the function; SAM: its Policies).',
+          fix?.command
+            ? ': the next deployment can undo a change made by hand, so add the statement to the role in the template too (CDK: addToRolePolicy on the function; SAM: its Policies).'
+            : ': the next deployment can undo a change made by hand, so change the role in the template too.',
         ];
 
   const shared = result?.sharedWith ?? [];

@@ -176,7 +176,7 @@ function functionSlack(document: FunctionAlertDocument): SlackMessage {
   const notes = [
     ...view.notCovered.map((n) => `Not covered: ${slack(n)}`),
     ...(view.sharedNote ? [slack(view.sharedNote)] : []),
-    ...(view.stackHint && view.fix ? [slack(view.stackHint)] : []),
+    ...(view.stackHint ? [slack(view.stackHint)] : []),
   ];
   if (notes.length > 0)
     blocks.push(section(fitLines(notes, SLACK_LIMITS.sectionText, (n) => `_+${n} more_`)));
@@ -310,12 +310,10 @@ function chatbotDescription(document: AlertDocument): { description: string; nex
     if (view.fix?.command) {
       lines.push('*Fix* (adds exactly what is missing):');
       lines.push(`\`\`\`\n${chatbotCode(view.fix.command)}\n\`\`\``);
-      nextSteps.push(
-        view.stackHint
-          ? bot(view.stackHint)
-          : 'Run the fix command above (it adds an inline policy to the role).',
-      );
+      if (!view.stackHint)
+        nextSteps.push('Run the fix command above (it adds an inline policy to the role).');
     }
+    if (view.stackHint) nextSteps.push(bot(view.stackHint));
     for (const n of view.notCovered) nextSteps.push(bot(n));
     for (const link of view.links) nextSteps.push(`${link.label}: ${link.url}`);
   } else if (document.type === 'big-change') {

@@ -282,7 +282,7 @@ function renderFunctionBody(document: FunctionAlertDocument): string {
   } else if (view.fix?.tooLarge) fixLines.push(...wrap(TOO_LARGE));
   for (const line of view.notCovered) fixLines.push(...para(['Not covered: ', ...line, '.']));
   if (view.sharedNote) fixLines.push(...para(view.sharedNote));
-  if (view.stackHint && view.fix) fixLines.push(...para(view.stackHint));
+  if (view.stackHint) fixLines.push(...para(view.stackHint));
   section(fixLines);
 
   // 5. Links.

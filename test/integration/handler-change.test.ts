@@ -6,6 +6,7 @@
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { AttachRolePolicyCommand, DetachRolePolicyCommand } from '@aws-sdk/client-iam';
+import { TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-lambda';
 import { jest } from '@jest/globals';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { FunctionAlertDocument } from '../../shared/alerts/alert-document.js';
@@ -190,6 +191,37 @@ describe('change handler, a policy detached and attached again', () => {
       'invoices-consumer',
       'orders-consumer',
     ]);
+  });
+});
+
+describe('change handler, a function from a CloudFormation stack', () => {
+  it('reads the stack tag through GetFunction for the alert, and says where to make the fix last', async () => {
+    await clients.lambda.send(
+      new TagResourceCommand({
+        Resource: account.functionArn,
+        Tags: { 'aws:cloudformation:stack-name': 'orders-prod' },
+      }),
+    );
+    try {
+      await forget(account.functionArn);
+      await handler(sqsEvent([fixture('iam-put-role-policy.json')]), context);
+      const [alert] = await capture.receive();
+      const document = alert?.document as FunctionAlertDocument;
+      expect(document.function.stackName).toBe('orders-prod');
+      expect(alert?.message.replace(/\n/g, ' ')).toContain(
+        'orders-consumer comes from CloudFormation stack orders-prod: the next deployment can undo a change made by hand',
+      );
+      expect(alert?.message).toContain(
+        'https://us-east-1.console.aws.amazon.com/cloudformation/home?region=us-east-1#/stacks?filteringText=orders-prod',
+      );
+    } finally {
+      await clients.lambda.send(
+        new UntagResourceCommand({
+          Resource: account.functionArn,
+          TagKeys: ['aws:cloudformation:stack-name'],
+        }),
+      );
+    }
   });
 });
 
