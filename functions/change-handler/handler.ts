@@ -5,13 +5,13 @@
  * The logic is in shared/app/handle-changes.ts.
  */
 import { createFunctionTagReader } from '../../shared/adapters/notifier/function-tags.js';
-import { createAuditorRuntime } from '../commons/auditor.js';
+import { createChangeRuntime } from '../commons/auditor.js';
 import { readAuditorConfig } from '../commons/config.js';
 import { createChangeHandler } from '../commons/handlers.js';
 import { createLogger } from '../commons/logger.js';
 
-const runtime = createAuditorRuntime(readAuditorConfig(process.env));
-// Tags (for the alert's CloudFormation hint) only for functions about to be alerted on: GetFunction.
+const runtime = createChangeRuntime(readAuditorConfig(process.env));
+// Tags (for the alert's CloudFormation hint) only for functions about to be alerted on: ListTags.
 const tags = createFunctionTagReader({
   lambdaByRegion: new Map([...runtime.clientsByRegion].map(([region, clients]) => [region, clients.lambda])),
 });

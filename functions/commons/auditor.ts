@@ -1,7 +1,12 @@
 /**
  * Composition for the change and sweep handlers: SDK clients (one set per audited region, created once
- * per execution environment), the live source, the audit, the state table, the alert topic. The handlers
- * call `createAuditorRuntime` at module scope; tests call it with moto's endpoint.
+ * per execution environment), the live source, the audit, the state table, the alert topic.
+ *
+ * One runtime per handler: the change handler's (`createChangeRuntime`: named functions, the directory that
+ * resolves changes, the state by key) and the sweep's (`createSweepRuntime`: the whole account, the whole
+ * state table). Each handler imports only its own, so that its bundle, and the role built from what the
+ * bundle sends (shared/auditor-permissions.ts), holds nothing the other needs. `createAuditorRuntime`
+ * joins both over one set of clients, for tests and tools that drive both handlers.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
@@ -13,8 +18,12 @@ import { createLiveSource } from '../../shared/adapters/aws/live-source.js';
 import { type AwsDirectory, createAwsDirectory } from '../../shared/adapters/directory/aws-directory.js';
 import { type AlertPublisher, createSnsPublisher } from '../../shared/adapters/notifier/sns-notifier.js';
 import {
-  createDynamoDbStateStore,
-  type StateStore,
+  createStateLister,
+  createStateReader,
+  createStateWriter,
+  type StateLister,
+  type StateReader,
+  type StateWriter,
 } from '../../shared/adapters/state-store/dynamodb-state-store.js';
 import { auditAccount } from '../../shared/domain/audit/audit-account.js';
 import type { AccountSource } from '../../shared/domain/model.js';
@@ -31,14 +40,34 @@ export interface ClientSettings {
   readonly maxAttempts?: number;
 }
 
-export interface AuditorRuntime {
+export interface RuntimeOverrides {
+  readonly catalog?: () => Promise<ActionCatalog>;
+  readonly now?: () => Date;
+}
+
+/** What both runtimes hold: the configuration, the clients, the alert topic. */
+export interface RuntimeBase {
   readonly config: AuditorConfig;
   readonly clientsByRegion: ReadonlyMap<string, AwsClients>;
   readonly dynamodb: DynamoDBClient;
   readonly sns: SNSClient;
-  readonly stateStore: StateStore;
   readonly publisher: AlertPublisher;
+}
+
+export interface ChangeRuntime extends RuntimeBase {
+  readonly stateStore: StateReader & StateWriter;
   /** What one batch of changes uses: a directory and an audit sharing the batch's ListFunctions scans. */
+  newBatch(): ChangeBatch;
+}
+
+export interface SweepRuntime extends RuntimeBase {
+  readonly stateStore: StateLister & StateWriter;
+  auditRegion(region: string): Promise<Report>;
+}
+
+/** Both runtimes over one set of clients. */
+export interface AuditorRuntime extends RuntimeBase {
+  readonly stateStore: StateReader & StateWriter & StateLister;
   newBatch(): ChangeBatch;
   auditRegion(region: string): Promise<Report>;
 }
@@ -48,11 +77,18 @@ export interface ChangeBatch {
   auditFunctions(region: string, functionArns: readonly string[]): Promise<Report>;
 }
 
-export function createAuditorRuntime(
-  config: AuditorConfig,
-  settings: ClientSettings = {},
-  overrides: { catalog?: () => Promise<ActionCatalog>; now?: () => Date } = {},
-): AuditorRuntime {
+/** The clients, the catalog (read once per execution environment, on first use) and the audit of a source. */
+interface Base extends RuntimeBase {
+  readonly lambdaByRegion: ReadonlyMap<string, LambdaClient>;
+  sourcesWith(listing?: FunctionListing): Map<string, AccountSource>;
+  audit(
+    sources: ReadonlyMap<string, AccountSource>,
+    region: string,
+    functionNames?: readonly string[],
+  ): Promise<Report>;
+}
+
+function createBase(config: AuditorConfig, settings: ClientSettings, overrides: RuntimeOverrides): Base {
   const common = {
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
@@ -72,64 +108,119 @@ export function createAuditorRuntime(
   const dynamodb = new DynamoDBClient({ region: config.region, ...common, ...retry });
   const sns = new SNSClient({ region: config.region, ...common, ...retry });
   const lambdaByRegion = new Map<string, LambdaClient>([...clientsByRegion].map(([r, c]) => [r, c.lambda]));
-  const sourcesWith = (listing?: FunctionListing): Map<string, AccountSource> =>
-    new Map(
-      [...clientsByRegion].map(([region, clients]) => [
-        region,
-        createLiveSource({ clients, ...(listing ? { listFunctions: () => listing.list(region) } : {}) }),
-      ]),
-    );
-  const sweepSources = sourcesWith();
-  // The catalog is read once per execution environment, on first use.
   let catalog: Promise<ActionCatalog> | undefined;
   const getCatalog = () => {
     catalog ??= (overrides.catalog ?? loadActionCatalog)();
     return catalog;
   };
   const now = overrides.now ?? (() => new Date());
-
-  const audit = async (
-    sources: ReadonlyMap<string, AccountSource>,
-    region: string,
-    functionNames?: readonly string[],
-  ): Promise<Report> => {
-    const source = sources.get(region);
-    if (!source) throw new Error(`region ${region} is not audited`);
-    // The change handler resolves every change to all functions of the roles concerned (resolve-affected.ts).
-    const snapshot = await source.load(functionNames ? { functionNames, includesRoleSiblings: true } : {});
-    // A function deleted since the event is absent from the snapshot: audit only those present, so that the
-    // use case sees it missing (and confirms the deletion) rather than an error for the whole batch.
-    const present = functionNames?.filter((arn) => snapshot.functions.some((fn) => fn.FunctionArn === arn));
-    return auditAccount(snapshot, {
-      catalog: await getCatalog(),
-      suppressions: config.suppressions,
-      generatedAt: now().toISOString(),
-      tool: TOOL,
-      ...(present ? { functionNames: present } : {}),
-    });
-  };
-
   return {
     config,
     clientsByRegion,
     dynamodb,
     sns,
-    stateStore: createDynamoDbStateStore({ client: dynamodb, tableName: config.stateTableName }),
     publisher: createSnsPublisher({ client: sns, topicArn: config.alertTopicArn }),
+    lambdaByRegion,
+    sourcesWith: (listing) =>
+      new Map(
+        [...clientsByRegion].map(([region, clients]) => [
+          region,
+          createLiveSource({ clients, ...(listing ? { listFunctions: () => listing.list(region) } : {}) }),
+        ]),
+      ),
+    async audit(sources, region, functionNames) {
+      const source = sources.get(region);
+      if (!source) throw new Error(`region ${region} is not audited`);
+      // The change handler resolves every change to all functions of the roles concerned (resolve-affected.ts).
+      const snapshot = await source.load(functionNames ? { functionNames, includesRoleSiblings: true } : {});
+      // A function deleted since the event is absent from the snapshot: audit only those present, so that the
+      // use case sees it missing (and confirms the deletion) rather than an error for the whole batch.
+      const present = functionNames?.filter((arn) => snapshot.functions.some((fn) => fn.FunctionArn === arn));
+      return auditAccount(snapshot, {
+        catalog: await getCatalog(),
+        suppressions: config.suppressions,
+        tagSuppression: config.tagSuppression,
+        generatedAt: now().toISOString(),
+        tool: TOOL,
+        ...(present ? { functionNames: present } : {}),
+      });
+    },
+  };
+}
+
+function view(base: Base): RuntimeBase {
+  const { config, clientsByRegion, dynamodb, sns, publisher } = base;
+  return { config, clientsByRegion, dynamodb, sns, publisher };
+}
+
+function changeParts(base: Base): Pick<ChangeRuntime, 'newBatch'> {
+  return {
     newBatch() {
-      const first = clientsByRegion.values().next().value;
+      const first = base.clientsByRegion.values().next().value;
       if (!first) throw new Error('no audited region');
       // One ListFunctions scan per region serves both the resolution of changes and the audit.
-      const listing = createFunctionListing(lambdaByRegion);
-      const sources = sourcesWith(listing);
+      const listing = createFunctionListing(base.lambdaByRegion);
+      const sources = base.sourcesWith(listing);
       return {
-        directory: createAwsDirectory({ iam: first.iam, lambdaByRegion, listing }),
+        directory: createAwsDirectory({ iam: first.iam, lambdaByRegion: base.lambdaByRegion, listing }),
         auditFunctions: (region, functionArns) =>
           functionArns.length === 0
             ? Promise.reject(new Error('no function to audit'))
-            : audit(sources, region, functionArns),
+            : base.audit(sources, region, functionArns),
       };
     },
-    auditRegion: (region) => audit(sweepSources, region),
+  };
+}
+
+function sweepParts(base: Base): Pick<SweepRuntime, 'auditRegion'> {
+  const sources = base.sourcesWith();
+  return { auditRegion: (region) => base.audit(sources, region) };
+}
+
+const tableOf = (base: Base) => ({ client: base.dynamodb, tableName: base.config.stateTableName });
+
+/** The change handler's runtime. */
+export function createChangeRuntime(
+  config: AuditorConfig,
+  settings: ClientSettings = {},
+  overrides: RuntimeOverrides = {},
+): ChangeRuntime {
+  const base = createBase(config, settings, overrides);
+  const table = tableOf(base);
+  return {
+    ...view(base),
+    stateStore: { ...createStateReader(table), ...createStateWriter(table) },
+    ...changeParts(base),
+  };
+}
+
+/** The sweep's runtime. */
+export function createSweepRuntime(
+  config: AuditorConfig,
+  settings: ClientSettings = {},
+  overrides: RuntimeOverrides = {},
+): SweepRuntime {
+  const base = createBase(config, settings, overrides);
+  const table = tableOf(base);
+  return {
+    ...view(base),
+    stateStore: { ...createStateLister(table), ...createStateWriter(table) },
+    ...sweepParts(base),
+  };
+}
+
+/** Both runtimes over one set of clients (tests, the bench, `npm run demo:change`). */
+export function createAuditorRuntime(
+  config: AuditorConfig,
+  settings: ClientSettings = {},
+  overrides: RuntimeOverrides = {},
+): AuditorRuntime {
+  const base = createBase(config, settings, overrides);
+  const table = tableOf(base);
+  return {
+    ...view(base),
+    stateStore: { ...createStateReader(table), ...createStateWriter(table), ...createStateLister(table) },
+    ...changeParts(base),
+    ...sweepParts(base),
   };
 }

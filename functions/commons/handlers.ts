@@ -10,14 +10,14 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handleChanges } from '../../shared/app/handle-changes.js';
 import { runSweep } from '../../shared/app/sweep.js';
-import type { AuditorRuntime } from './auditor.js';
+import type { ChangeRuntime, SweepRuntime } from './auditor.js';
 
 /**
  * `stackNameOf` reads the CloudFormation stack of a function about to be alerted on (the change
  * handler's entry point gives it a GetFunction tag reader; without it, alerts go without the stack hint).
  */
 export function createChangeHandler(
-  runtime: AuditorRuntime,
+  runtime: ChangeRuntime,
   logger: Logger,
   options: { readonly stackNameOf?: (functionArn: string) => Promise<string | undefined> } = {},
 ) {
@@ -33,6 +33,7 @@ export function createChangeHandler(
         publisher: runtime.publisher,
         minSeverity: runtime.config.minSeverity,
         auditRegions: runtime.config.auditRegions,
+        account: runtime.config.account,
         logger,
         ...(options.stackNameOf ? { stackNameOf: options.stackNameOf } : {}),
         bigChangeThreshold: runtime.config.bigChangeThreshold,
@@ -43,7 +44,7 @@ export function createChangeHandler(
   return middy(processBatch).use(injectLambdaContext(logger));
 }
 
-export function createSweepHandler(runtime: AuditorRuntime, logger: Logger) {
+export function createSweepHandler(runtime: SweepRuntime, logger: Logger) {
   async function sweep(): Promise<{ published: boolean; openFindings: number; subject: string }> {
     const result = await runSweep({
       auditRegion: runtime.auditRegion,

@@ -11,9 +11,10 @@ import type {
   FunctionResult,
   Report,
   Severity,
+  SuppressionSource,
 } from '../domain/report.js';
 import { SEVERITIES } from '../domain/report.js';
-import type { Change } from '../events/change.js';
+import type { Change, SuppressTagChange } from '../events/change.js';
 import { buildFix, type FixSuggestion } from './fix.js';
 
 /** Versioned name of the JSON shape below, so that machine subscribers can tell what they parse. */
@@ -52,6 +53,8 @@ export interface ChangeSummary {
   readonly mappingUuid?: string;
   /** The function a Lambda event created or changed (unqualified ARN). */
   readonly functionArn?: string;
+  /** For a change to the suppress tag: on what, set or removed, and the value set. */
+  readonly suppressTag?: SuppressTagChange;
 }
 
 /** Says how much of the alert was left out to stay within SNS's 256 KB. */
@@ -61,9 +64,21 @@ export interface Truncation {
   readonly recommendedPolicyOmitted: boolean;
 }
 
+/**
+ * What a change to the suppress tag did to one function (the `suppression` part of a notice). Who set or
+ * removed the tag, and when, are the document's `changes` (their `suppressTag`).
+ */
+export interface SuppressionNotice {
+  /** Findings a suppress tag hides now, each with its `suppressionReason` and `suppressionSource`. */
+  readonly hiddenFindings: readonly Finding[];
+  /** Findings a suppress tag names but may not hide (`suppressionRefused`): they stay open. */
+  readonly refusedFindings: readonly Finding[];
+}
+
 export interface FunctionAlertDocument {
   readonly schema: typeof ALERT_SCHEMA;
-  readonly type: 'change';
+  /** `change`: findings appeared or were resolved; `suppression`: the suppress tag changed (a notice). */
+  readonly type: 'change' | 'suppression';
   /** Deterministic: the same function, new and resolved findings give the same id on every retry. */
   readonly alertId: string;
   readonly function: {
@@ -83,6 +98,8 @@ export interface FunctionAlertDocument {
   /** The smallest fix of the missing permissions, ready to paste (absent when an Allow fixes none). */
   readonly fix?: FixSuggestion;
   readonly truncated?: Truncation;
+  /** Set on `suppression` notices. */
+  readonly suppression?: SuppressionNotice;
 }
 
 /** One function of a big change: what appeared and what was resolved for it. */
@@ -108,6 +125,16 @@ export interface BigChangeAlertDocument {
   readonly functions: readonly BigChangeFunction[];
   readonly report: Report;
   readonly truncated?: Truncation;
+  /** Set on `suppression` notices. */
+  readonly suppression?: SuppressionNotice;
+}
+
+/** A suppressed finding as the digest lists it: what, where, why, and whether a file or a tag says so. */
+export interface SuppressedFindingSummary extends FindingSummary {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly reason: string;
+  readonly source: SuppressionSource;
 }
 
 export interface DigestAlertDocument {
@@ -119,10 +146,17 @@ export interface DigestAlertDocument {
   readonly report: Report;
   /** Functions audited in all, and how many carry open findings. */
   readonly audited: number;
+  /** Every suppressed finding of the audit (any severity), with its reason and source. */
+  readonly suppressed?: readonly SuppressedFindingSummary[];
   readonly truncated?: Truncation;
 }
 
 export type AlertDocument = FunctionAlertDocument | DigestAlertDocument | BigChangeAlertDocument;
+
+/** An alert about one function: a change alert, or a suppress-tag notice. */
+export function isFunctionAlert(document: AlertDocument): document is FunctionAlertDocument {
+  return document.type === 'change' || document.type === 'suppression';
+}
 
 const RANK: Readonly<Record<Severity, number>> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
 
@@ -200,6 +234,7 @@ export function summariseChange(change: Change): ChangeSummary {
     action: change.action,
     ...(mappingUuid === undefined ? {} : { mappingUuid }),
     ...(change.target.kind === 'function' ? { functionArn: change.target.functionArn } : {}),
+    ...(change.suppressTag === undefined ? {} : { suppressTag: change.suppressTag }),
   };
 }
 
@@ -342,6 +377,63 @@ export function buildBigChangeAlert(input: {
   };
 }
 
+/**
+ * A suppression notice: the change alert of a function whose suppress tag changed, saying which findings
+ * the tag hides now and which it named but may not hide. Findings that disappeared from the alerting set
+ * because a tag hides them are listed as hidden, never as fixed. The id is the same on every retry of the
+ * same tag events (it does not depend on the remembered state), so the handler can tell it was sent.
+ */
+export function buildSuppressionNotice(input: {
+  readonly report: Report;
+  readonly result: FunctionResult;
+  readonly diff: FindingDiff;
+  readonly changes: readonly Change[];
+}): FunctionAlertDocument {
+  const { result, diff } = input;
+  const hiddenFindings = result.findings.filter(
+    (f) => f.suppressed === true && f.suppressionSource?.kind === 'tag',
+  );
+  const refusedFindings = result.findings.filter((f) => f.suppressionRefused !== undefined);
+  const hiddenIds = new Set(hiddenFindings.map((f) => f.id));
+  const alert = buildFunctionAlert({
+    ...input,
+    diff: { ...diff, resolved: diff.resolved.filter((f) => !hiddenIds.has(f.id)) },
+  });
+  const tagEvents = input.changes
+    .filter((c) => c.suppressTag !== undefined)
+    .map((c) => c.eventId ?? `${c.eventName}@${c.eventTime}`)
+    .sort();
+  return {
+    ...alert,
+    type: 'suppression',
+    alertId: digestOf([
+      result.functionArn,
+      'suppression',
+      ...tagEvents,
+      'hidden',
+      ...[...hiddenIds].sort(),
+      'refused',
+      ...refusedFindings.map((f) => f.id).sort(),
+    ]),
+    suppression: { hiddenFindings, refusedFindings },
+  };
+}
+
+/** Every suppressed finding of a report, function by function, with its reason and source. */
+export function suppressedFindingsOf(report: Report): SuppressedFindingSummary[] {
+  return report.functions.flatMap((fn) =>
+    fn.findings
+      .filter((f) => f.suppressed === true)
+      .map((f) => ({
+        ...summariseFinding(f),
+        functionName: fn.functionName,
+        functionArn: fn.functionArn,
+        reason: f.suppressionReason ?? '(no reason recorded)',
+        source: f.suppressionSource ?? { kind: 'file' },
+      })),
+  );
+}
+
 export function buildDigestAlert(input: {
   readonly report: Report;
   readonly regions: readonly string[];
@@ -355,12 +447,14 @@ export function buildDigestAlert(input: {
   for (const fn of functions)
     for (const f of fn.findings) findings[f.severity] = (findings[f.severity] ?? 0) + 1;
   const ids = functions.flatMap((fn) => fn.findings.map((f) => f.id)).sort();
+  const suppressed = suppressedFindingsOf(input.report);
   return {
     schema: ALERT_SCHEMA,
     type: 'digest',
     alertId: digestOf(['digest', input.report.generatedAt, ...ids]),
     regions: input.regions,
     audited: input.report.functions.length,
+    ...(suppressed.length > 0 ? { suppressed } : {}),
     report: {
       ...input.report,
       summary: { ...input.report.summary, findings },

@@ -16,18 +16,27 @@
  * channel's platform), lists are kept short, and the message within SNS's 256 KB. Values go through
  * `chatbotValue`/`chatbotPlain`, escape.ts.
  */
-import type {
-  AlertDocument,
-  BigChangeAlertDocument,
-  DigestAlertDocument,
-  FunctionAlertDocument,
+import type { Finding } from '../domain/report.js';
+import {
+  type AlertDocument,
+  type BigChangeAlertDocument,
+  type DigestAlertDocument,
+  type FunctionAlertDocument,
+  isFunctionAlert,
 } from './alert-document.js';
 import { changeLine, type FunctionAlertView, functionAlertView } from './alert-view.js';
 import { chatbotCode, shortenEnd, slackCode, slackPlain, slackText } from './escape.js';
 import { groupCauses } from './impact.js';
 import type { ConsoleLink } from './links.js';
 import { functionLink } from './links.js';
-import { bigChangeCounts, renderSubject, SUBJECT_PREFIX, TOO_LARGE } from './render-text.js';
+import {
+  bigChangeCounts,
+  renderSubject,
+  SUBJECT_PREFIX,
+  suppressionGroups,
+  suppressionHeadline,
+  TOO_LARGE,
+} from './render-text.js';
 import { type Rich, render, v } from './rich-text.js';
 
 export interface SlackMessage {
@@ -133,18 +142,63 @@ function codeBlock(text: string): string {
   return `\`\`\`${slackCode(text)}\`\`\``;
 }
 
+/** A notice's own sections: what the suppress tag hides now, and what it named but may not hide. */
+function suppressionSlack(document: FunctionAlertDocument): Record<string, unknown>[] {
+  const notice = document.suppression;
+  if (!notice) return [];
+  const roleArn = document.function.roleArn;
+  // At most three causes each, and the first reason (a tag gives one reason to all): the email lists all.
+  const part = (title: string, findings: readonly Finding[], why: (f: Finding) => string | undefined) => {
+    const groups = suppressionGroups(findings, roleArn, why);
+    const reason = groups[0]?.reasons[0];
+    const lines = [
+      title,
+      ...groups.slice(0, 3).map((g) => `• ${slack(g.line)}`),
+      ...(groups.length > 3 ? [`_+${groups.length - 3} more, in the email_`] : []),
+      ...(reason === undefined ? [] : [`_${slack([v(reason)])}_`]),
+    ];
+    return section(fitLines(lines, SLACK_LIMITS.sectionText, (n) => `_+${n} more, in the email_`));
+  };
+  return [
+    notice.hiddenFindings.length === 0
+      ? section('*Hidden by the suppress tag*: nothing')
+      : part(
+          `*Hidden by the suppress tag (${notice.hiddenFindings.length})*: not fixed, only not alerted`,
+          notice.hiddenFindings,
+          (f) => f.suppressionReason,
+        ),
+    ...(notice.refusedFindings.length === 0
+      ? []
+      : [
+          part(
+            `*Named by the tag, still open (${notice.refusedFindings.length})*: tags may not suppress these`,
+            notice.refusedFindings,
+            (f) => f.suppressionRefused,
+          ),
+        ]),
+  ];
+}
+
 function functionSlack(document: FunctionAlertDocument): SlackMessage {
   const view: FunctionAlertView = functionAlertView(document);
+  const notice = document.type === 'suppression';
+  const headline = notice ? suppressionHeadline(document) : view.headline;
   const blocks: Record<string, unknown>[] = [
-    header(`${SEVERITY_EMOJI[view.severity] ?? ''} ${render(view.headline, 'slack-plain')}`.trim()),
+    header(`${SEVERITY_EMOJI[view.severity] ?? ''} ${render(headline, 'slack-plain')}`.trim()),
+    ...suppressionSlack(document),
   ];
+  // A notice lists what the tag hides and refuses above; of the open causes it adds only the others.
+  const refused = new Set(document.suppression?.refusedFindings.map((f) => f.id) ?? []);
+  const problems = notice
+    ? view.problems.filter((p) => !p.group.findings.every((f) => refused.has(f.id)))
+    : view.problems;
   const causeLines = [
-    ...(view.kind === 'fixed'
+    ...(view.kind === 'fixed' && !notice
       ? view.fixedLines.map((s) => `• ${slack(s)}`)
-      : view.problems.filter((p) => !p.stillOpen).map((p) => `• ${slack(p.group.line)}`)),
-    ...view.problems.filter((p) => p.stillOpen).map((p) => `• ${slack(p.group.line)} _(open before)_`),
-    ...(view.kind === 'fixed' && view.problems.some((p) => !p.stillOpen)
-      ? view.problems.filter((p) => !p.stillOpen).map((p) => `• New: ${slack(p.group.line)}`)
+      : problems.filter((p) => !p.stillOpen).map((p) => `• ${slack(p.group.line)}`)),
+    ...problems.filter((p) => p.stillOpen).map((p) => `• ${slack(p.group.line)} _(open before)_`),
+    ...(view.kind === 'fixed' && !notice && problems.some((p) => !p.stillOpen)
+      ? problems.filter((p) => !p.stillOpen).map((p) => `• New: ${slack(p.group.line)}`)
       : []),
   ];
   const shown = causeLines.slice(0, MAX_CAUSES);
@@ -252,6 +306,13 @@ function digestSlack(document: DigestAlertDocument): SlackMessage {
     blocks.push(section(`_+${lines.length - MAX_FUNCTIONS_IN_CHAT} more functions, in the email_`));
   const errors = document.report.errors ?? [];
   if (errors.length > 0) blocks.push(section(`*Not audited:* ${errors.length} (see the email)`));
+  const suppressed = document.suppressed?.length ?? 0;
+  if (suppressed > 0)
+    blocks.push(
+      section(
+        `*${suppressed} suppressed finding${suppressed === 1 ? '' : 's'}*: accepted, not fixed; each reason and source is in the email and the JSON`,
+      ),
+    );
   blocks.push(context([`${document.audited} functions audited`, `Alert ${slackText(document.alertId)}`]));
   return { text: slackCode(subject), blocks };
 }
@@ -279,8 +340,16 @@ export const CHATBOT_LIMITS = {
 
 const bot = (rich: Rich): string => render(rich, 'chatbot');
 
+const CHATBOT_EVENT_TYPE: Readonly<Record<AlertDocument['type'], string>> = {
+  change: 'LambdaRoleAuditChange',
+  suppression: 'LambdaRoleAuditSuppression',
+  'big-change': 'LambdaRoleAuditBigChange',
+  digest: 'LambdaRoleAuditDigest',
+};
+
 function chatbotTitle(document: AlertDocument): string {
   if (document.type === 'change') return render(functionAlertView(document).headline, 'chatbot-plain');
+  if (document.type === 'suppression') return render(suppressionHeadline(document), 'chatbot-plain');
   return withoutPrefix(renderSubject(document), 'chatbot-plain');
 }
 
@@ -293,8 +362,20 @@ function withoutPrefix(subject: string, medium: 'chatbot-plain' | 'slack-plain')
 function chatbotDescription(document: AlertDocument): { description: string; nextSteps: string[] } {
   const lines: string[] = [];
   const nextSteps: string[] = [];
-  if (document.type === 'change') {
+  if (isFunctionAlert(document)) {
     const view = functionAlertView(document);
+    for (const g of suppressionGroups(
+      document.suppression?.hiddenFindings ?? [],
+      document.function.roleArn,
+      () => undefined,
+    ))
+      lines.push(`• hidden by the suppress tag: ${bot(g.line)}`);
+    for (const g of suppressionGroups(
+      document.suppression?.refusedFindings ?? [],
+      document.function.roleArn,
+      () => undefined,
+    ))
+      lines.push(`• named by the tag, still open: ${bot(g.line)}`);
     const causes = [
       ...(view.kind === 'fixed' ? view.fixedLines.map((s) => `• ${bot(s)}`) : []),
       ...view.problems.map(
@@ -358,12 +439,11 @@ export function renderChatbotNotification(document: AlertDocument): Record<strin
     0,
     CHATBOT_LIMITS.keywords,
   );
-  const related =
-    document.type === 'change'
-      ? [document.function.arn, document.function.roleArn]
-      : document.type === 'big-change'
-        ? document.functions.map((f) => f.arn)
-        : document.report.functions.map((fn) => fn.functionArn);
+  const related = isFunctionAlert(document)
+    ? [document.function.arn, document.function.roleArn]
+    : document.type === 'big-change'
+      ? document.functions.map((f) => f.arn)
+      : document.report.functions.map((fn) => fn.functionArn);
   return {
     version: '1.0',
     source: 'custom',
@@ -376,22 +456,16 @@ export function renderChatbotNotification(document: AlertDocument): Record<strin
       ...(keywords.length > 0 ? { keywords } : {}),
     },
     metadata: {
-      threadId:
-        document.type === 'change'
-          ? render([v(document.function.arn)], 'chatbot-plain')
-          : document.type === 'big-change'
-            ? 'lambda-role-audit-big-change'
-            : 'lambda-role-audit-digest',
+      threadId: isFunctionAlert(document)
+        ? render([v(document.function.arn)], 'chatbot-plain')
+        : document.type === 'big-change'
+          ? 'lambda-role-audit-big-change'
+          : 'lambda-role-audit-digest',
       summary: shortenEnd(
         `${SUBJECT_PREFIX} ${withoutPrefix(renderSubject(document), 'chatbot-plain')}`,
         CHATBOT_LIMITS.title,
       ),
-      eventType:
-        document.type === 'change'
-          ? 'LambdaRoleAuditChange'
-          : document.type === 'big-change'
-            ? 'LambdaRoleAuditBigChange'
-            : 'LambdaRoleAuditDigest',
+      eventType: CHATBOT_EVENT_TYPE[document.type],
       relatedResources: related
         .slice(0, CHATBOT_LIMITS.relatedResources)
         .map((arn) => render([v(arn)], 'chatbot-plain')),

@@ -22,6 +22,7 @@ import type {
   BigChangeAlertDocument,
   DigestAlertDocument,
   FunctionAlertDocument,
+  SuppressedFindingSummary,
 } from './alert-document.js';
 import {
   changeLine,
@@ -87,6 +88,8 @@ export function renderSubject(document: AlertDocument): string {
   let text: string;
   if (document.type === 'digest') text = digestHeadline(document);
   else if (document.type === 'big-change') text = bigChangeHeadline(document);
+  else if (document.type === 'suppression')
+    text = fitValues(suppressionHeadline(document), SUBJECT_MAX - SUBJECT_PREFIX.length - 1);
   else text = fitValues(functionAlertView(document).shortHeadline, SUBJECT_MAX - SUBJECT_PREFIX.length - 1);
   return subjectText(`${SUBJECT_PREFIX} ${text}`, SUBJECT_MAX);
 }
@@ -231,6 +234,78 @@ function stripDocs(remediation: string): string {
   return docs === undefined ? remediation : remediation.slice(0, remediation.length - docs.length).trim();
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Suppression notices: what a change to the suppress tag hides now, and what it named but may not hide.
+
+/** "the suppressions file", "the tag on role arn:…": where a suppression comes from. */
+export function describeSuppressionSource(f: SuppressedFindingSummary): Rich {
+  return f.source.kind === 'file'
+    ? ['the suppressions file']
+    : [`the tag on ${f.source.on} `, v(f.source.arn)];
+}
+
+/** "hides 3 findings, 1 refused". */
+export function suppressionCounts(document: FunctionAlertDocument): string {
+  const hidden = document.suppression?.hiddenFindings.length ?? 0;
+  const refused = document.suppression?.refusedFindings.length ?? 0;
+  return [
+    `hides ${hidden} finding${hidden === 1 ? '' : 's'}`,
+    ...(refused > 0 ? [`${refused} refused`] : []),
+  ].join(', ');
+}
+
+/** "orders-consumer: suppress tag changed: hides 3 findings, 1 refused" (the subject's words). */
+export function suppressionHeadline(document: FunctionAlertDocument): Rich {
+  const removed = document.changes.some((c) => c.suppressTag?.action === 'removed');
+  const hidden = document.suppression?.hiddenFindings.length ?? 0;
+  return [
+    v(document.function.name),
+    `: suppress tag ${removed && hidden === 0 ? 'removed' : 'changed'}: ${suppressionCounts(document)}`,
+  ];
+}
+
+/** The findings a notice lists, one line per cause, each cause's reasons (or notes) once. */
+export function suppressionGroups(
+  findings: readonly Finding[],
+  roleArn: string,
+  why: (f: Finding) => string | undefined,
+): { line: Rich; reasons: string[] }[] {
+  return groupCauses(findings, roleArn).map((group) => ({
+    line: group.line,
+    reasons: [...new Set(group.findings.map(why).filter((r): r is string => r !== undefined))],
+  }));
+}
+
+function suppressionSections(document: FunctionAlertDocument): string[][] {
+  const notice = document.suppression;
+  if (!notice) return [];
+  const roleArn = document.function.roleArn;
+  const sections: string[][] = [];
+  if (notice.hiddenFindings.length === 0)
+    sections.push(['The suppress tag hides no finding of this function now.']);
+  else {
+    const lines = [
+      `Hidden by the suppress tag (${notice.hiddenFindings.length}): not fixed, only not alerted`,
+    ];
+    for (const g of suppressionGroups(notice.hiddenFindings, roleArn, (f) => f.suppressionReason)) {
+      lines.push(...para(['- ', ...g.line], '', '  '));
+      for (const reason of g.reasons) lines.push(...para(['Suppressed: ', v(reason)], '  ', '  '));
+    }
+    sections.push(lines);
+  }
+  if (notice.refusedFindings.length > 0) {
+    const lines = [
+      `Named by the tag, still open (${notice.refusedFindings.length}): tags may not suppress these`,
+    ];
+    for (const g of suppressionGroups(notice.refusedFindings, roleArn, (f) => f.suppressionRefused)) {
+      lines.push(...para(['- ', ...g.line], '', '  '));
+      for (const note of g.reasons) lines.push(...para(['Note: ', v(note)], '  ', '  '));
+    }
+    sections.push(lines);
+  }
+  return sections;
+}
+
 function renderFunctionBody(document: FunctionAlertDocument): string {
   const view: FunctionAlertView = functionAlertView(document);
   const out: string[] = [];
@@ -240,9 +315,21 @@ function renderFunctionBody(document: FunctionAlertDocument): string {
     out.push(...lines);
   };
 
-  // 1. Headline and one line per cause.
-  const head = [...para([...view.headline, '.'])];
-  if (view.kind === 'fixed') {
+  // 1. Headline and one line per cause (a notice: what the tag hides, what it may not).
+  const notice = document.type === 'suppression';
+  const head = notice
+    ? para([
+        'The suppress tag of ',
+        v(document.function.name),
+        ` changed: it ${suppressionCounts(document)}.`,
+      ])
+    : [...para([...view.headline, '.'])];
+  if (notice) {
+    section(head);
+    for (const lines of suppressionSections(document)) section(lines);
+    const fresh = view.problems.filter((p) => !p.stillOpen);
+    if (fresh.length > 0) section(['New:', ...fresh.flatMap((p) => para(['- ', ...p.group.line], '', '  '))]);
+  } else if (view.kind === 'fixed') {
     for (const line of view.fixedLines) head.push(...para(['- ', ...line], '', '  '));
   } else {
     for (const p of view.problems) {
@@ -250,15 +337,17 @@ function renderFunctionBody(document: FunctionAlertDocument): string {
       head.push(...para(['- ', ...p.group.line], '', '  '));
     }
   }
-  const stillOpen = view.problems.filter((p) => p.stillOpen);
-  for (const p of stillOpen)
-    head.push(...para(['- ', ...p.group.line, ' (open before this change)'], '', '  '));
-  if (view.kind === 'fixed' && view.problems.some((p) => !p.stillOpen)) {
-    head.push('New:');
-    for (const p of view.problems.filter((q) => !q.stillOpen))
-      head.push(...para(['- ', ...p.group.line], '', '  '));
+  if (!notice) {
+    const stillOpen = view.problems.filter((p) => p.stillOpen);
+    for (const p of stillOpen)
+      head.push(...para(['- ', ...p.group.line, ' (open before this change)'], '', '  '));
+    if (view.kind === 'fixed' && view.problems.some((p) => !p.stillOpen)) {
+      head.push('New:');
+      for (const p of view.problems.filter((q) => !q.stillOpen))
+        head.push(...para(['- ', ...p.group.line], '', '  '));
+    }
+    section(head);
   }
-  section(head);
 
   // 2. What works again, when the headline is about something else.
   if (view.kind !== 'fixed' && view.worksAgain.length > 0) {
@@ -490,8 +579,10 @@ function digestHeadline(document: DigestAlertDocument): string {
     open === 0
       ? `digest: no open findings in ${document.audited} functions`
       : `digest: ${open} open in ${document.report.functions.length} of ${document.audited} functions`;
-  // Never let an incomplete sweep read as a clean one.
+  // Never let an incomplete sweep read as a clean one, nor a suppressed finding go unmentioned.
   if (unaudited > 0) text += `, ${unaudited} not audited`;
+  if (document.suppressed && document.suppressed.length > 0)
+    text += `, ${document.suppressed.length} suppressed`;
   return text;
 }
 
@@ -529,6 +620,26 @@ function renderDigestBody(document: DigestAlertDocument): string {
     const link = functionLink(fn.functionArn);
     if (link) lines.push(link.url);
     section(lines);
+  }
+  const suppressed = document.suppressed ?? [];
+  if (suppressed.length > 0) {
+    section([
+      `Suppressed (${suppressed.length}): accepted, not fixed; each with its reason and source`,
+      ...suppressed.flatMap((f) => [
+        ...para(
+          [
+            v(f.functionName),
+            `  [${f.severity.toUpperCase()}] `,
+            v(f.rule),
+            ...(f.action ? [' ', v(f.action)] : []),
+            ...(f.resource ? [' on ', v(f.resource)] : []),
+          ],
+          '  ',
+          '    ',
+        ),
+        ...para([v(f.reason), ' (source: ', ...describeSuppressionSource(f), ')'], '    ', '    '),
+      ]),
+    ]);
   }
   if (document.report.errors && document.report.errors.length > 0) {
     section([

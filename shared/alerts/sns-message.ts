@@ -21,6 +21,7 @@ import {
   ALERT_SCHEMA,
   type AlertDocument,
   highestSeverity,
+  isFunctionAlert,
   openFindingsOf,
   severityRank,
   type Truncation,
@@ -41,21 +42,24 @@ export interface SnsAlertMessage {
 
 /**
  * Attributes for subscription filters (at most 10, the limit for raw delivery to SQS):
- * `severity` (highest among the findings concerned), `severity_rank` (1 info … 5 critical, for numeric
- * filters), `function`, `rules` (String.Array), `alert_type` (`change` | `digest` | `big-change`),
- * `outcome` (`new`, `fixed`, `new-and-fixed`, `open`), `alert_id` (the same on a retry, for
- * de-duplication downstream), `functions` (big changes: how many functions, a Number).
+ * `severity` (highest among the findings concerned, those a suppress tag now hides included),
+ * `severity_rank` (1 info … 5 critical, for numeric filters), `function`, `rules` (String.Array),
+ * `alert_type` (`change` | `suppression` | `digest` | `big-change`), `outcome` (`new`, `fixed`,
+ * `new-and-fixed`, `open`, `suppression`), `alert_id` (the same on a retry, for de-duplication
+ * downstream), `functions` (big changes: how many functions, a Number).
  */
 export function alertMessageAttributes(document: AlertDocument): Record<string, MessageAttributeValue> {
   const open = openFindingsOf(document).map((o) => o.finding);
-  const resolved =
-    document.type === 'change'
-      ? document.resolvedFindings
-      : document.type === 'big-change'
-        ? document.functions.flatMap((f) => f.resolvedFindings)
-        : [];
-  const severity: Severity = highestSeverity([...open, ...resolved].map((f) => f.severity)) ?? 'info';
-  const rules = [...new Set([...open, ...resolved].map((f) => f.rule))].sort();
+  const resolved = isFunctionAlert(document)
+    ? document.resolvedFindings
+    : document.type === 'big-change'
+      ? document.functions.flatMap((f) => f.resolvedFindings)
+      : [];
+  // A notice is as severe as what the tag hides: a filter on "high or worse" must see a tag hiding a high.
+  const hidden = isFunctionAlert(document) ? (document.suppression?.hiddenFindings ?? []) : [];
+  const concerned = [...open, ...resolved, ...hidden];
+  const severity: Severity = highestSeverity(concerned.map((f) => f.severity)) ?? 'info';
+  const rules = [...new Set(concerned.map((f) => f.rule))].sort();
   const attributes: Record<string, MessageAttributeValue> = {
     severity: { DataType: 'String', StringValue: severity },
     severity_rank: { DataType: 'Number', StringValue: String(severityRank(severity)) },
@@ -67,11 +71,20 @@ export function alertMessageAttributes(document: AlertDocument): Record<string, 
     DataType: 'String.Array',
     StringValue: JSON.stringify(rules.length > 0 ? rules : ['none']),
   };
-  if (document.type === 'change') {
+  if (isFunctionAlert(document)) {
     attributes.function = { DataType: 'String', StringValue: document.function.name };
     const added = document.newFindingIds.length > 0;
     const fixed = document.resolvedFindings.length > 0;
-    const outcome = added && fixed ? 'new-and-fixed' : added ? 'new' : fixed ? 'fixed' : 'open';
+    const outcome =
+      document.type === 'suppression'
+        ? 'suppression'
+        : added && fixed
+          ? 'new-and-fixed'
+          : added
+            ? 'new'
+            : fixed
+              ? 'fixed'
+              : 'open';
     attributes.outcome = { DataType: 'String', StringValue: outcome };
   }
   if (document.type === 'big-change') {
@@ -140,7 +153,7 @@ function truncateDocument(
       },
     };
   }
-  if (document.type === 'change') {
+  if (isFunctionAlert(document)) {
     const resolvedKept = document.resolvedFindings.slice(0, Math.max(0, remaining));
     omitted += document.resolvedFindings.length - resolvedKept.length;
     const changes = document.changes.slice(0, keepChanges);
@@ -159,20 +172,23 @@ function truncateDocument(
       truncated,
     };
   }
+  // The digest's suppressed list goes after its open findings.
+  const suppressed = document.suppressed?.slice(0, Math.max(0, remaining));
+  omitted += (document.suppressed?.length ?? 0) - (suppressed?.length ?? 0);
   return {
     ...document,
     report,
+    ...(suppressed === undefined ? {} : { suppressed }),
     truncated: { omittedFindings: omitted, omittedChanges: 0, recommendedPolicyOmitted: dropPolicy },
   };
 }
 
 function countFindings(document: AlertDocument): number {
-  const resolved =
-    document.type === 'change'
-      ? document.resolvedFindings.length
-      : document.type === 'big-change'
-        ? document.functions.reduce((n, f) => n + f.resolvedFindings.length, 0)
-        : 0;
+  const resolved = isFunctionAlert(document)
+    ? document.resolvedFindings.length
+    : document.type === 'big-change'
+      ? document.functions.reduce((n, f) => n + f.resolvedFindings.length, 0)
+      : (document.suppressed?.length ?? 0);
   return openFindingsOf(document).length + resolved;
 }
 
@@ -213,7 +229,7 @@ export function renderSnsAlert(document: AlertDocument, maxBytes = SNS_MAX_BYTES
 
 const alertDocumentSchema = z.looseObject({
   schema: z.literal(ALERT_SCHEMA),
-  type: z.enum(['change', 'digest', 'big-change']),
+  type: z.enum(['change', 'suppression', 'digest', 'big-change']),
   alertId: z.string(),
   report: z.looseObject({ functions: z.array(z.looseObject({ functionName: z.string() })) }),
 });

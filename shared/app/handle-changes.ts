@@ -5,7 +5,8 @@
  * 1. Parse and classify each message. A malformed message fails (it returns to the queue and, after
  *    maxReceiveCount, lands in the dead-letter queue where someone can read it). A failed API call, an
  *    event we do not act on, or one naming nothing that still exists is logged and dropped: retrying it
- *    would never help.
+ *    would never help. So is an event that is not an IAM or Lambda event of this account, or that names
+ *    another account's function (event-origin.ts), before any API call.
  * 2. Resolve each change to functions, then coalesce: twenty events on one role in a batch give one audit
  *    per region and at most one alert per function.
  * 3. Audit the affected functions (the per-function read path), compare their alerting findings with the
@@ -27,11 +28,16 @@
  */
 
 import type { AlertPublisher } from '../adapters/notifier/sns-notifier.js';
-import type { FunctionState, StateStore } from '../adapters/state-store/dynamodb-state-store.js';
+import type {
+  FunctionState,
+  StateReader,
+  StateWriter,
+} from '../adapters/state-store/dynamodb-state-store.js';
 import {
   type AlertDocument,
   buildBigChangeAlert,
   buildFunctionAlert,
+  buildSuppressionNotice,
   changeTime,
   diffFindings,
   type FindingDiff,
@@ -43,6 +49,7 @@ import { renderSnsAlert } from '../alerts/sns-message.js';
 import type { FunctionResult, Report, Severity } from '../domain/report.js';
 import { type Change, classifyEvent, functionNameOf } from '../events/change.js';
 import { parseCloudTrailEvent } from '../events/cloudtrail-event.js';
+import { foreignChangeReason, foreignEventReason } from '../events/event-origin.js';
 import { type Directory, resolveAffectedFunctions } from '../events/resolve-affected.js';
 
 /** The part of an SQS record the use case reads. */
@@ -63,11 +70,13 @@ export interface HandleChangesDeps {
   readonly directory: Directory & { functionExists(functionArn: string): Promise<boolean> };
   /** Audits these functions (unqualified ARNs, all in `region`) through the per-function read path. */
   readonly auditFunctions: (region: string, functionArns: readonly string[]) => Promise<Report>;
-  readonly stateStore: StateStore;
+  readonly stateStore: StateReader & StateWriter;
   readonly publisher: AlertPublisher;
   readonly minSeverity: Severity;
   /** Regions whose functions are audited; changes to functions elsewhere are dropped. */
   readonly auditRegions: readonly string[];
+  /** This account: events of another account, or naming another account's resources, are dropped. */
+  readonly account: string;
   readonly logger: LogSink;
   /**
    * The CloudFormation stack a function came from (its `aws:cloudformation:stack-name` tag), read only
@@ -142,9 +151,18 @@ export async function handleChanges(
         failed.add(message.messageId);
         return;
       }
-      const classified = classifyEvent(parsed.event);
       const eventName = parsed.event.detail.eventName;
       const eventId = parsed.event.detail.eventID;
+      const foreign = foreignEventReason(parsed.event, deps.account);
+      if (foreign !== undefined) {
+        logger.warn('event ignored: not an IAM or Lambda event of this account', {
+          messageId: message.messageId,
+          eventId,
+          reason: foreign,
+        });
+        return;
+      }
+      const classified = classifyEvent(parsed.event);
       if (classified.kind === 'ignored') {
         logger.info('event ignored', {
           messageId: message.messageId,
@@ -155,6 +173,16 @@ export async function handleChanges(
         return;
       }
       const change = classified.change;
+      const outside = foreignChangeReason(change, deps.account);
+      if (outside !== undefined) {
+        logger.warn('event ignored: it names a resource of another account', {
+          messageId: message.messageId,
+          eventName,
+          eventId,
+          reason: outside,
+        });
+        return;
+      }
       const key = JSON.stringify(change.target);
       let resolution = resolutions.get(key);
       if (!resolution) {
@@ -236,9 +264,11 @@ export async function handleChanges(
     // …then one alert per function, or one for a change that brought news to more than the threshold.
     const threshold = deps.bigChangeThreshold ?? BIG_CHANGE_THRESHOLD;
     const byChange = new Map<string, News[]>();
-    for (const item of news) appendTo(byChange, item.changeKey, item);
+    // A suppression notice is about what one tag hides on one function: it is never grouped.
+    for (const item of news)
+      appendTo(byChange, item.tagChanged ? `tag|${item.functionArn}` : item.changeKey, item);
     for (const group of byChange.values()) {
-      if (group.length > threshold) {
+      if (group.length > threshold && !group.some((item) => item.tagChanged)) {
         try {
           outcomes.push(...(await publishBigChange(group, report, threshold, deps)));
         } catch (error) {
@@ -296,6 +326,8 @@ interface News {
   readonly previous: FunctionState | undefined;
   /** The distinct events behind the news, so that functions touched by the same change group together. */
   readonly changeKey: string;
+  /** A change to the suppress tag is among the events: the news is a suppression notice. */
+  readonly tagChanged: boolean;
 }
 
 /** Settles a function with nothing to announce (unchanged, deleted), or returns its news. */
@@ -328,7 +360,9 @@ async function prepareFunction(
 
   const open = result.findings.filter((f) => isAlerting(f, deps.minSeverity));
   const diff = diffFindings(state?.findings ?? [], open);
-  if (diff.added.length === 0 && diff.resolved.length === 0) {
+  // A change to the suppress tag is news even when no alerting finding moved: what it hides now, or tried to.
+  const tagChanged = entry.changes.some((change) => change.suppressTag !== undefined);
+  if (diff.added.length === 0 && diff.resolved.length === 0 && !tagChanged) {
     deps.logger.info('findings unchanged: no alert', { functionArn, open: open.length });
     return { functionArn, outcome: 'unchanged' };
   }
@@ -337,7 +371,7 @@ async function prepareFunction(
     .map((c) => c.eventId ?? `${c.eventName}|${c.eventTime}|${c.summary}`)
     .sort()
     .join('\n');
-  return { functionArn, result, diff, changes, previous: state, changeKey };
+  return { functionArn, result, diff, changes, previous: state, changeKey, tagChanged };
 }
 
 /** The state to write for a function once people have been told. */
@@ -388,14 +422,19 @@ async function publishFunction(
   deps: HandleChangesDeps,
 ): Promise<FunctionOutcome> {
   const { functionArn, diff } = item;
-  const stackName = await stackNameOf(functionArn, deps);
-  const document = buildFunctionAlert({
-    report,
-    result: item.result,
-    diff,
-    changes: item.changes,
-    ...(stackName === undefined ? {} : { stackName }),
-  });
+  const input = { report, result: item.result, diff, changes: item.changes };
+  let document: AlertDocument;
+  if (item.tagChanged) {
+    document = buildSuppressionNotice(input);
+    if (item.previous?.alertId === document.alertId) {
+      // A retried message (another function of it failed): this notice is out already.
+      deps.logger.info('suppression notice already sent', { functionArn, alertId: document.alertId });
+      return { functionArn, outcome: 'unchanged' };
+    }
+  } else {
+    const stackName = await stackNameOf(functionArn, deps);
+    document = buildFunctionAlert({ ...input, ...(stackName === undefined ? {} : { stackName }) });
+  }
   const message = renderSnsAlert(document);
   const messageId = await deps.publisher.publish(message);
   const written = await writeState(stateOf(item, report, document.alertId), deps);

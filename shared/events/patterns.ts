@@ -9,9 +9,16 @@
  *   changed before, so they are matched by prefix (name + date), never exactly.
  * - Failed calls changed nothing: `errorCode` must be absent. The handler ignores them too, in case a rule
  *   is ever widened.
+ * - Tag changes matter only for the suppress tag. Where the request shows the key as a field or in a list
+ *   of strings (Lambda's `tags` map, the `tagKeys` of both untag calls), the pattern keeps only those.
+ *   IAM's TagRole lists `{key, value}` objects: EventBridge matches inside arrays of objects, but the
+ *   emulator these patterns are tested against does not (moto-notes), and a pattern that silently misses
+ *   would hide exactly the change that matters; so every TagRole comes, and the handler drops the others
+ *   before any API call.
  *
  * Pattern syntax: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
  */
+import { SUPPRESS_TAG } from '../domain/suppressions.js';
 import { IAM_EVENT_NAMES, LAMBDA_EVENT_NAME_PREFIXES } from './change.js';
 import { CLOUDTRAIL_API_CALL } from './cloudtrail-event.js';
 
@@ -20,8 +27,11 @@ export const iamChangeEventPattern = {
   'detail-type': [CLOUDTRAIL_API_CALL],
   detail: {
     eventSource: ['iam.amazonaws.com'],
-    eventName: [...IAM_EVENT_NAMES],
     errorCode: [{ exists: false }],
+    $or: [
+      { eventName: [...IAM_EVENT_NAMES, 'TagRole'] },
+      { eventName: ['UntagRole'], requestParameters: { tagKeys: [SUPPRESS_TAG] } },
+    ],
   },
 };
 
@@ -30,9 +40,21 @@ export const lambdaChangeEventPattern = {
   'detail-type': [CLOUDTRAIL_API_CALL],
   detail: {
     eventSource: ['lambda.amazonaws.com'],
-    // The bare name, or the name followed by a date (`20150331`, `20150331v2`, `20171031`...): a plain
-    // prefix would also catch `CreateFunctionUrlConfig`, which changes nothing the role needs.
-    eventName: LAMBDA_EVENT_NAME_PREFIXES.flatMap((name) => [name, { prefix: `${name}20` }]),
     errorCode: [{ exists: false }],
+    $or: [
+      // The bare name, or the name followed by a date (`20150331`, `20150331v2`, `20171031`...): a plain
+      // prefix would also catch `CreateFunctionUrlConfig`, which changes nothing the role needs.
+      { eventName: LAMBDA_EVENT_NAME_PREFIXES.flatMap(dated) },
+      {
+        eventName: dated('TagResource'),
+        requestParameters: { tags: { [SUPPRESS_TAG]: [{ exists: true }] } },
+      },
+      { eventName: dated('UntagResource'), requestParameters: { tagKeys: [SUPPRESS_TAG] } },
+    ],
   },
 };
+
+/** `name` bare or followed by an API-version date. */
+function dated(name: string): (string | { prefix: string })[] {
+  return [name, { prefix: `${name}20` }];
+}

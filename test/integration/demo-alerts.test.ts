@@ -12,9 +12,11 @@ import { createChangeHandler, createSweepHandler } from '../../functions/commons
 import type { FunctionAlertDocument } from '../../shared/alerts/alert-document.js';
 import { renderSlackMessage } from '../../shared/alerts/render-chat.js';
 import { ALERT_JSON_MARKER } from '../../shared/alerts/sns-message.js';
+import { DEFAULT_TAG_SUPPRESSION } from '../../shared/domain/suppressions.js';
 import { slackPreview } from '../unit/alerts/chat-preview.js';
 import { reportValidator } from '../unit/scenarios/report-expectations.js';
 import {
+  ACCOUNT,
   type CapturedAlert,
   type HandlerEnvironment,
   lambdaContext,
@@ -52,6 +54,8 @@ beforeAll(async () => {
       alertTopicArn: env.capture.topicArn,
       minSeverity: 'low',
       suppressions: [],
+      tagSuppression: DEFAULT_TAG_SUPPRESSION,
+      account: ACCOUNT,
       auditRegions: [REGION],
       region: REGION,
     },

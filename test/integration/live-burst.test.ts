@@ -70,7 +70,8 @@ describe('whole-account audit of a 500-function burst', () => {
     expect(report.summary.functions).toBe(FUNCTIONS);
 
     const calls = counter.byOperation();
-    // moto answers each list call in one page; the only per-function call is the invoke-config listing.
+    // moto answers each list call in one page; the per-function calls are the invoke-config listing and
+    // the tags (ListTags: the suppress tag on a function).
     expect(calls).toEqual({
       'IAM:GetAccountAuthorizationDetails': 1,
       'IAM:GetPolicy': 1,
@@ -78,6 +79,7 @@ describe('whole-account audit of a 500-function burst', () => {
       'Lambda:ListEventSourceMappings': 1,
       'Lambda:ListFunctionEventInvokeConfigs': FUNCTIONS,
       'Lambda:ListFunctions': 1,
+      'Lambda:ListTags': FUNCTIONS,
     });
     expect(snapshot.eventInvokeConfigs).toHaveLength(FUNCTIONS / 10);
 
@@ -94,7 +96,14 @@ describe('whole-account audit of a 500-function burst', () => {
       await rm(exportDir, { recursive: true, force: true });
     }
     expect(new Set(progress)).toEqual(
-      new Set(['roles', 'functions', 'event-source-mappings', 'managed-policies', 'event-invoke-configs']),
+      new Set([
+        'roles',
+        'functions',
+        'event-source-mappings',
+        'managed-policies',
+        'event-invoke-configs',
+        'function-tags',
+      ]),
     );
   }, 300_000);
 

@@ -66,7 +66,8 @@ export type LiveReadPhase =
   | 'functions'
   | 'event-source-mappings'
   | 'managed-policies'
-  | 'event-invoke-configs';
+  | 'event-invoke-configs'
+  | 'function-tags';
 
 /** `total` is known once a phase knows its size (list calls learn it page by page). */
 export interface LiveReadProgress {

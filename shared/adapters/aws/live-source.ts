@@ -6,7 +6,13 @@
 import type { FunctionConfiguration as LambdaFunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { AccountScope, AccountSnapshot, AccountSource } from '../../domain/model.js';
 import type { AwsClients } from './clients.js';
-import { type LiveAccountData, LiveAccountReader, type LiveReadProgress } from './live-account-reader.js';
+import { withFunctionTags } from './function-tags.js';
+import {
+  DEFAULT_READ_CONCURRENCY,
+  type LiveAccountData,
+  LiveAccountReader,
+  type LiveReadProgress,
+} from './live-account-reader.js';
 import { toAccountSnapshot } from './live-snapshot.js';
 import type { PolicyVersionCache } from './policy-version-cache.js';
 import { limitRequests } from './request-limits.js';
@@ -57,10 +63,18 @@ export function createLiveSource(options: LiveSourceOptions): LiveSource {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.listFunctions ? { listFunctions: options.listFunctions } : {}),
   });
-  const read = (scope: AccountScope): Promise<LiveAccountData> =>
-    scope.functionNames && scope.functionNames.length > 0
-      ? reader.readFunctions(scope.functionNames)
-      : reader.readAccount();
+  // Function tags come from a call of their own (function-tags.ts says which and why).
+  const read = async (scope: AccountScope): Promise<LiveAccountData> =>
+    withFunctionTags(
+      scope.functionNames && scope.functionNames.length > 0
+        ? await reader.readFunctions(scope.functionNames)
+        : await reader.readAccount(),
+      {
+        lambda: options.clients.lambda,
+        concurrency: options.concurrency ?? DEFAULT_READ_CONCURRENCY,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      },
+    );
   return {
     read,
     async load(scope: AccountScope): Promise<AccountSnapshot> {

@@ -1,11 +1,15 @@
 /**
- * The tags of a function about to be alerted on, for the alert's CloudFormation hint. `ListFunctions`
- * (what the audit reads) does not return tags; `GetFunction` does, and it has a quota of its own
- * (100 requests per second, not the 15 that the other Lambda reads share), so it is called only for the
- * functions an alert is being written about, never for the whole account.
- * https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html (response `Tags`)
+ * The tags of a function about to be alerted on, for the alert's CloudFormation hint (the
+ * `aws:cloudformation:stack-name` tag). The report the alert is built from carries no tags, so they are
+ * read again, only for the functions an alert is being written about, never for the whole account.
+ *
+ * `ListTags`, not `GetFunction`: its permission reads tags and nothing else (GetFunction's also hands out a
+ * presigned URL to the function's code), and the change handler holds it already for the suppress tag
+ * (shared/adapters/aws/function-tags.ts says the same). It shares the 15-per-second bucket of Lambda's
+ * control-plane reads: at most `BIG_CHANGE_THRESHOLD` calls per batch, since a grouped alert reads none.
+ * https://docs.aws.amazon.com/lambda/latest/api/API_ListTags.html
  */
-import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { type LambdaClient, ListTagsCommand } from '@aws-sdk/client-lambda';
 
 /** The tag CloudFormation puts on every resource of a stack. */
 export const STACK_NAME_TAG = 'aws:cloudformation:stack-name';
@@ -24,7 +28,7 @@ export function createFunctionTagReader(options: {
     const region = functionArn.split(':')[3] ?? '';
     const client = options.lambdaByRegion.get(region);
     if (!client) throw new Error(`no Lambda client for region ${region || '(none)'}`);
-    const output = await client.send(new GetFunctionCommand({ FunctionName: functionArn }));
+    const output = await client.send(new ListTagsCommand({ Resource: functionArn }));
     return output.Tags ?? {};
   };
   return {

@@ -45,13 +45,15 @@ import { deriveRequirements, eventSourceKind } from '../requirements/derive.js';
 import { ROLE_UNAVAILABLE_RULES, RULES } from '../rules/index.js';
 import type { RawFinding, Rule, RuleContext } from '../rules/types.js';
 import { sortSmall } from '../small-sort.js';
-import { type Suppression, suppressionReason } from '../suppressions.js';
+import { type Suppression, suppressionOf, type TagSuppressionPolicy } from '../suppressions.js';
 import { evaluateRelevant } from './relevant-policies.js';
 import { policyArnsOf, type ResolvedRole, resolveRole } from './role-policies.js';
 
 export interface AuditOptions {
   readonly catalog: ActionCatalog;
   readonly suppressions?: readonly Suppression[];
+  /** What the suppress tag may suppress (default: `DEFAULT_TAG_SUPPRESSION`, nothing critical, high or trust-policy). */
+  readonly tagSuppression?: TagSuppressionPolicy;
   /** ISO date-time, injected so that the domain stays pure. */
   readonly generatedAt: string;
   readonly tool?: { readonly name: string; readonly version: string };
@@ -324,6 +326,7 @@ function finalise(
   fn: FunctionConfiguration,
   role: Role | undefined,
   suppressions: readonly Suppression[],
+  tagSuppression: TagSuppressionPolicy | undefined,
 ): Finding[] {
   // Most functions of an account have nothing to report.
   if (raw.length === 0) return [];
@@ -337,9 +340,10 @@ function finalise(
       ...(finding.cause === undefined ? {} : { cause: finding.cause }),
     });
     if (byId.has(id)) continue;
-    const reason = suppressionReason(
+    const outcome = suppressionOf(
       {
         rule: finding.rule,
+        severity: finding.severity,
         functionName: fn.FunctionName,
         functionArn: fn.FunctionArn,
         roleArn: fn.Role,
@@ -349,11 +353,16 @@ function finalise(
         ...(role?.Tags === undefined ? {} : { roleTags: role.Tags }),
       },
       suppressions,
+      tagSuppression,
     );
     byId.set(id, {
       id,
       ...finding,
-      ...(reason === undefined ? {} : { suppressed: true, suppressionReason: reason }),
+      ...(outcome.suppressed
+        ? { suppressed: true, suppressionReason: outcome.reason, suppressionSource: outcome.source }
+        : outcome.refused === undefined
+          ? {}
+          : { suppressionRefused: outcome.refused }),
     });
   }
   return sortSmall([...byId.values()], compareFindings);
@@ -447,7 +456,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
         errors.push({ functionName: fn.FunctionName, message: failure.message });
       } else raw.push(...outcome.findings);
     }
-    const findings = finalise(raw, fn, role, suppressions);
+    const findings = finalise(raw, fn, role, suppressions, options.tagSuppression);
     functions.push({
       functionName: fn.FunctionName,
       functionArn: fn.FunctionArn,

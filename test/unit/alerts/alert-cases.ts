@@ -9,6 +9,7 @@ import {
   buildBigChangeAlert,
   buildDigestAlert,
   buildFunctionAlert,
+  buildSuppressionNotice,
   diffFindings,
   type FindingSummary,
   summariseFindingAt,
@@ -361,6 +362,42 @@ export function digestAlert(): AlertDocument {
   });
 }
 
+/** Someone tags the role to suppress what it grants too broadly, and the missing permission too. */
+export function suppressionAlert(): AlertDocument {
+  const role = roleArn('orders-consumer-role');
+  const hidden: Finding = {
+    ...wildcardGrant('legacy-admin', 'AllowEverythingS3'),
+    suppressed: true,
+    suppressionReason: `suppressed by the tag lambda-role-audit:suppress on role ${role}`,
+    suppressionSource: { kind: 'tag', on: 'role', arn: role },
+  };
+  const refused: Finding = {
+    ...sqsMissing('sqs:ReceiveMessage'),
+    suppressionRefused: `the tag lambda-role-audit:suppress on role ${role} names missing-permission, but tags may not suppress high findings (at most medium)`,
+  };
+  const r = result('orders-consumer', [refused, hidden]);
+  const tag = {
+    ...change(
+      'TagRole',
+      'TagRole lambda-role-audit:suppress = "wildcard-action,missing-permission" on role orders-consumer-role',
+      { eventId: 'a1b2c3d4-5678-90ab-cdef-000000000023' },
+    ),
+    suppressTag: {
+      on: 'role' as const,
+      resource: 'orders-consumer-role',
+      action: 'set' as const,
+      value: 'wildcard-action,missing-permission',
+    },
+  };
+  const previous = [refused, hidden].map((f) => summariseFindingAt(f, '2026-11-20T09:00:00Z'));
+  return buildSuppressionNotice({
+    report: reportOf([r]),
+    result: r,
+    diff: diffFindings(previous, [refused]),
+    changes: [tag],
+  });
+}
+
 export const ALERT_CASES: Readonly<Record<string, () => AlertDocument>> = {
   break: breakAlert,
   fix: fixAlert,
@@ -369,4 +406,5 @@ export const ALERT_CASES: Readonly<Record<string, () => AlertDocument>> = {
   'shared-role': sharedRoleAlert,
   'big-change': () => bigChangeAlert(),
   digest: digestAlert,
+  suppression: suppressionAlert,
 };

@@ -8,6 +8,7 @@ import {
   buildBigChangeAlert,
   buildDigestAlert,
   buildFunctionAlert,
+  buildSuppressionNotice,
   diffFindings,
   summariseFindingAt,
 } from '../../../shared/alerts/alert-document.js';
@@ -131,6 +132,18 @@ function documents() {
   const findings = hostileFindings();
   const r = result(findings);
   const previous = findings.map((f) => summariseFindingAt({ ...f, id: `${f.id}-old` }, evil('time ')));
+  // A suppress tag whose value (and so the reasons and notes it gives) is theirs.
+  const tagged: Finding[] = findings.map((f, i) =>
+    i % 2 === 0
+      ? {
+          ...f,
+          id: `${f.id}-hidden`,
+          suppressed: true,
+          suppressionReason: evil('reason '),
+          suppressionSource: { kind: 'tag', on: 'role', arn: ROLE },
+        }
+      : { ...f, id: `${f.id}-refused`, suppressionRefused: evil('refused ') },
+  );
   return [
     buildFunctionAlert({
       report: reportOf([r]),
@@ -151,8 +164,22 @@ function documents() {
       changes: [hostileChange],
       threshold: 10,
     }),
+    buildSuppressionNotice({
+      report: reportOf([{ ...r, findings: tagged }]),
+      result: { ...r, findings: tagged },
+      diff: diffFindings(previous, []),
+      changes: [
+        {
+          ...hostileChange,
+          suppressTag: { on: 'role', resource: evil('role'), action: 'set', value: evil('tag ') },
+        },
+      ],
+    }),
     buildDigestAlert({
-      report: reportOf([r], [{ functionName: NAME, message: evil('error ') }]),
+      report: reportOf(
+        [{ ...r, findings: [...findings, ...tagged] }],
+        [{ functionName: NAME, message: evil('error ') }],
+      ),
       regions: [evil('region-')],
       minSeverity: 'low',
     }),

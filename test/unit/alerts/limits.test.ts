@@ -16,6 +16,7 @@ import {
   buildBigChangeAlert,
   buildDigestAlert,
   buildFunctionAlert,
+  buildSuppressionNotice,
   diffFindings,
   type FindingSummary,
   summariseFindingAt,
@@ -136,6 +137,33 @@ const LARGEST: Readonly<Record<string, () => AlertDocument>> = {
       entries,
       changes: manyChanges,
       threshold: 10,
+    });
+  },
+  suppression: () => {
+    const hidden = excess.map((f) => ({
+      ...f,
+      suppressed: true,
+      suppressionReason: `suppressed by the tag lambda-role-audit:suppress on role ${ROLE} ${'w'.repeat(100)}`,
+      suppressionSource: { kind: 'tag' as const, on: 'role' as const, arn: ROLE },
+    }));
+    const refused = brokenQueues.map((f) => ({
+      ...f,
+      suppressionRefused: `tags may not suppress high findings ${'n'.repeat(100)}`,
+    }));
+    const result = largest(names[0] ?? 'f', [...refused, ...hidden]);
+    return buildSuppressionNotice({
+      report: reportOf([result]),
+      result,
+      diff: diffFindings([], refused),
+      changes: manyChanges.map((c) => ({
+        ...c,
+        suppressTag: {
+          on: 'role' as const,
+          resource: 'shared-execution-role',
+          action: 'set' as const,
+          value: 'all',
+        },
+      })),
     });
   },
   digest: () =>
