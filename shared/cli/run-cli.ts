@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadActionCatalog } from '../adapters/action-catalog/load-action-catalog.js';
+import { loadAwsManagedPolicies } from '../adapters/aws-managed-policies/load-aws-managed-policies.js';
 import { ExportFolderSource } from '../adapters/export-folder/export-folder-source.js';
 import { runAudit } from '../app/run-audit.js';
 import { InputError } from '../domain/errors.js';
@@ -15,6 +16,7 @@ import { parseTagSuppressionPolicy, type Suppression } from '../domain/suppressi
 import { EXIT, exitStatus, type FailOn, parseFailOn } from './exit-status.js';
 import { terminalText } from './format/escape.js';
 import { formatMarkdown } from './format/format-markdown.js';
+import { formatSarif } from './format/format-sarif.js';
 import { formatTable } from './format/format-table.js';
 import { createPaint, wantsColour } from './format/terminal-colour.js';
 import { type LiveAdapters, liveAdapters } from './live-adapters.js';
@@ -36,7 +38,7 @@ export interface CliEnvironment {
 }
 
 const TOOL_NAME = 'lambda-role-audit';
-const FORMATS = ['table', 'json', 'markdown'] as const;
+const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
 const AUDIT_OPTIONS = {
@@ -50,6 +52,11 @@ const AUDIT_OPTIONS = {
   'tag-suppress-max-severity': { type: 'string' },
   'tag-suppress-rules': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  // Template mode (template-mode.ts).
+  template: { type: 'string', multiple: true },
+  'cdk-out': { type: 'string' },
+  parameter: { type: 'string', multiple: true },
+  account: { type: 'string' },
 } as const;
 
 const EXPORT_OPTIONS = {
@@ -123,25 +130,35 @@ async function auditCommand(
     { maxSeverity: '--tag-suppress-max-severity', rules: '--tag-suppress-rules' },
   );
 
-  const source = await chooseSource(
-    values,
-    environment,
-    log,
-    format !== 'json' && environment.stderr.isTTY === true,
-  );
+  const templateMode =
+    values.template !== undefined || values['cdk-out'] !== undefined
+      ? await import('./template-mode.js').then((m) =>
+          m.createTemplateMode(values, environment.live ?? liveAdapters, log),
+        )
+      : undefined;
+  if (templateMode === undefined && (values.parameter !== undefined || values.account !== undefined)) {
+    throw new UsageProblem(
+      '--parameter and --account apply to template mode (--template FILE or --cdk-out DIR)',
+    );
+  }
+  const source =
+    templateMode?.source ??
+    (await chooseSource(values, environment, log, format !== 'json' && environment.stderr.isTTY === true));
   const loadCatalog = environment.loadCatalog ?? loadActionCatalog;
   const [catalog, suppressions] = await Promise.all([
     loadCatalog(),
     values.suppressions ? loadSuppressions(values.suppressions) : Promise.resolve(undefined),
   ]);
-  const report = await runAudit(source, {
+  const audited = await runAudit(source, {
     scope: functionNames.length > 0 ? { functionNames } : {},
     catalog,
     ...(suppressions ? { suppressions: suppressions as readonly Suppression[] } : {}),
     tagSuppression,
     ...(environment.now ? { now: environment.now } : {}),
     tool: { name: TOOL_NAME, version: environment.version },
+    loadAwsManagedPolicies,
   });
+  const report = templateMode ? templateMode.annotate(audited) : audited;
 
   for (const error of report.errors ?? []) {
     const who =
@@ -217,6 +234,8 @@ function render(report: Report, format: Format, environment: CliEnvironment): st
       return `${environment.stdout.isTTY === true ? JSON.stringify(report, null, 2) : JSON.stringify(report)}\n`;
     case 'markdown':
       return formatMarkdown(report);
+    case 'sarif':
+      return `${JSON.stringify(formatSarif(report))}\n`;
     case 'table':
       return formatTable(
         report,
