@@ -35,6 +35,8 @@ export interface CliEnvironment {
   readonly loadCatalog?: () => Promise<ActionCatalog>;
   readonly live?: LiveAdapters;
   readonly now?: () => Date;
+  /** Monotonic milliseconds that time each function's audit (default `performance.now`). */
+  readonly clock?: () => number;
 }
 
 const TOOL_NAME = 'lambda-role-audit';
@@ -51,6 +53,7 @@ const AUDIT_OPTIONS = {
   suppressions: { type: 'string' },
   'tag-suppress-max-severity': { type: 'string' },
   'tag-suppress-rules': { type: 'string' },
+  'function-budget-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   // Template mode (template-mode.ts).
   template: { type: 'string', multiple: true },
@@ -125,6 +128,7 @@ async function auditCommand(
   const functionNames = collectFunctionNames(tokens);
   const format = parseFormat(values.format, environment.stdout.isTTY === true);
   const failOn: FailOn = parseFailOn(values['fail-on']);
+  const functionBudgetMs = parseBudget(values['function-budget-ms']);
   const tagSuppression = parseTagSuppressionPolicy(
     { maxSeverity: values['tag-suppress-max-severity'], rules: values['tag-suppress-rules'] },
     { maxSeverity: '--tag-suppress-max-severity', rules: '--tag-suppress-rules' },
@@ -157,6 +161,9 @@ async function auditCommand(
     ...(environment.now ? { now: environment.now } : {}),
     tool: { name: TOOL_NAME, version: environment.version },
     loadAwsManagedPolicies,
+    // Every function gets a time budget: a policy that slows the audit marks its functions incomplete.
+    clock: environment.clock ?? (() => performance.now()),
+    ...(functionBudgetMs !== undefined ? { functionBudgetMs } : {}),
   });
   const report = templateMode ? templateMode.annotate(audited) : audited;
 
@@ -242,6 +249,15 @@ function render(report: Report, format: Format, environment: CliEnvironment): st
         createPaint(wantsColour(environment.env, environment.stdout.isTTY === true)),
       );
   }
+}
+
+/** `--function-budget-ms`: a whole number of milliseconds, 0 included (every function then times out). */
+function parseBudget(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(value.trim())) {
+    throw new UsageProblem(`--function-budget-ms "${value}" is not a whole number of milliseconds`);
+  }
+  return Number(value.trim());
 }
 
 /** Table for a person at a terminal; JSON when the output goes to a pipe or a file (a script reads it). */

@@ -5,6 +5,7 @@ Usage:
   lambda-role-audit audit [--from DIR] [--region R] [--profile P] [--function NAME ...]
                           [--format table|json|markdown|sarif] [--fail-on SEVERITY] [--suppressions FILE]
                           [--tag-suppress-max-severity SEVERITY] [--tag-suppress-rules RULES]
+                          [--function-budget-ms MS]
   lambda-role-audit audit --template FILE [--template FILE ...] [--cdk-out DIR]
                           [--parameter KEY=VALUE ...] [--account ID] [--region R]
                           [--from DIR | --profile P] [same output options]
@@ -34,6 +35,9 @@ audit: what each function's execution role is missing, and what it grants in exc
   --tag-suppress-rules RULES
                        the rules that tag may suppress: a comma list, or all (default: every rule but
                        trust-policy-not-lambda and trust-policy-too-broad)
+  --function-budget-ms MS
+                       the most time one function's audit may take (default 10000); a function that
+                       takes longer is listed under "errors" as not audited completely (exit 3)
 
 Template mode: audit CloudFormation and AWS SAM templates (JSON or YAML) before they are deployed.
   --template FILE      a template; repeat for several (a role in one may serve a function in another)
