@@ -402,8 +402,8 @@ describe('change handling against the clock', () => {
     expect(t.audits).toEqual([[arnOf('fn-0')], [arnOf('fn-1')]]);
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'msg-2' }]);
     expect(t.published.map((p) => p.subject)).toEqual([
-      '[lambda-role-audit] fn-0: 1 missing',
-      '[lambda-role-audit] fn-1: 1 missing',
+      '[lambda-role-audit] fn-0 can no longer receive from SQS queue orders-queue',
+      '[lambda-role-audit] fn-1 can no longer receive from SQS queue orders-queue',
     ]);
     expect([...t.state.items.keys()].sort()).toEqual([arnOf('fn-0'), arnOf('fn-1')]);
 
@@ -413,7 +413,9 @@ describe('change handling against the clock', () => {
     expect(retry.batchItemFailures).toEqual([]);
     expect(t.audits.at(-1)).toEqual([arnOf('fn-2')]);
     expect(t.published.map((p) => p.subject)).toHaveLength(3);
-    expect(t.published[2]?.subject).toBe('[lambda-role-audit] fn-2: 1 missing');
+    expect(t.published[2]?.subject).toBe(
+      '[lambda-role-audit] fn-2 can no longer receive from SQS queue orders-queue',
+    );
   });
 
   it('leaves a function the audit cut off at the deadline for the retry, without asking AWS about it', async () => {
