@@ -22,6 +22,7 @@ export const handlers = {
   sweep: 'functions/sweep/handler.ts',
   worker: 'functions/worker/handler.ts',
   'slack-notifier': 'functions/slack-notifier/handler.ts',
+  'chatbot-notifier': 'functions/chatbot-notifier/handler.ts',
 };
 
 const CATALOG_LOADER = 'shared/adapters/action-catalog/load-action-catalog.ts';
@@ -73,7 +74,7 @@ async function build() {
       outfile: join(outdir, 'index.mjs'),
     });
     outputs.push(result);
-    // Only a bundle that can load the catalog gets the asset (the Slack notifier never audits).
+    // Only a bundle that can load the catalog gets the asset (the notifiers never audit).
     if (Object.keys(result.metafile.inputs).some((input) => input.endsWith(CATALOG_LOADER))) {
       writeCompactActionCatalog(join(outdir, 'iam-actions.json.gz'));
     }

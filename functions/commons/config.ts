@@ -32,6 +32,8 @@ export interface AuditorConfig {
   readonly workQueueUrl?: string;
   /** Lambda requests per second of one invocation (LAMBDA_REQUESTS_PER_SECOND; the worker's share). */
   readonly lambdaRequestsPerSecond?: number;
+  /** More functions than this with news from one change give one grouped alert (BIG_CHANGE_THRESHOLD, default 10). */
+  readonly bigChangeThreshold?: number;
 }
 
 const required = (name: string) =>
@@ -103,9 +105,17 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
   const rate = rateRaw ? Number(rateRaw) : undefined;
   if (rate !== undefined && !(rate > 0 && rate <= 15))
     throw new ConfigurationError('LAMBDA_REQUESTS_PER_SECOND must be a number above 0 and at most 15');
+  let bigChangeThreshold: number | undefined;
+  const thresholdRaw = env.BIG_CHANGE_THRESHOLD?.trim();
+  if (thresholdRaw !== undefined && thresholdRaw !== '') {
+    bigChangeThreshold = Number(thresholdRaw);
+    if (!/^\d{1,6}$/.test(thresholdRaw) || bigChangeThreshold < 1)
+      throw new ConfigurationError('BIG_CHANGE_THRESHOLD must be a whole number of functions, 1 or more');
+  }
   return {
     ...(workQueueUrl ? { workQueueUrl } : {}),
     ...(rate !== undefined ? { lambdaRequestsPerSecond: rate } : {}),
+    ...(bigChangeThreshold === undefined ? {} : { bigChangeThreshold }),
     stateTableName: parsed.data.STATE_TABLE_NAME,
     alertTopicArn: parsed.data.ALERT_TOPIC_ARN,
     minSeverity,

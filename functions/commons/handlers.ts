@@ -32,6 +32,11 @@ export interface HandlerOptions {
   readonly auditChunkSize?: number;
   /** How runs are cut (default: fan-out.ts's). */
   readonly fanOut?: FanOutSettings;
+  /**
+   * Reads the CloudFormation stack of a function about to be alerted on (the change handler's entry point
+   * gives it a tag reader; without it, alerts go without the stack hint).
+   */
+  readonly stackNameOf?: (functionArn: string) => Promise<string | undefined>;
 }
 
 /** The worker's work queue redrive: a message received this many times goes to its dead-letter queue next. */
@@ -83,6 +88,8 @@ export function createChangeHandler(runtime: ChangeRuntime, logger: Logger, opti
         auditRegions: runtime.config.auditRegions,
         account: runtime.config.account,
         logger,
+        ...(options.stackNameOf ? { stackNameOf: options.stackNameOf } : {}),
+        bigChangeThreshold: runtime.config.bigChangeThreshold,
         // What is not audited before the reserve returns as batchItemFailures, not as a timed-out batch.
         deadline: lambdaDeadline(context),
         finishBy: lambdaDeadline(context, RESPONSE_RESERVE_MS),
@@ -165,6 +172,7 @@ export function createWorkerHandler(runtime: WorkerRuntime, logger: Logger) {
             auditRegions: runtime.config.auditRegions,
             account: runtime.config.account,
             logger,
+            bigChangeThreshold: runtime.config.bigChangeThreshold,
           },
           sweepFinished: (startedAt) => runtime.inventory.setLastSweep(startedAt),
           logger,

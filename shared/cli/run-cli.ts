@@ -15,6 +15,7 @@ import type { Report } from '../domain/report.js';
 import { BASELINE_SEVERITIES, type BaselineSeverity } from '../domain/rules/managed-baseline.js';
 import { parseTagSuppressionPolicy, type Suppression } from '../domain/suppressions.js';
 import { EXIT, exitStatus, type FailOn, parseFailOn } from './exit-status.js';
+import { terminalText } from './format/escape.js';
 import { formatMarkdown } from './format/format-markdown.js';
 import { formatSarif } from './format/format-sarif.js';
 import { formatTable } from './format/format-table.js';
@@ -75,8 +76,10 @@ class UsageProblem extends InputError {}
 
 /** Runs one command line and returns its exit status. Never throws. */
 export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<number> {
+  // Messages quote account values (function names, ARNs, file entries): each line goes through the
+  // terminal's escaping, so that none can repaint the screen or forge a line.
   const log = (message: string): void => {
-    environment.stderr.write(`${TOOL_NAME}: ${message}\n`);
+    environment.stderr.write(`${TOOL_NAME}: ${message.split('\n').map(terminalText).join('\n')}\n`);
   };
   try {
     const [command, ...rest] = argv;
