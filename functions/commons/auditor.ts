@@ -214,7 +214,14 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
       new Map(
         [...clientsByRegion].map(([region, clients]) => [
           region,
-          createLiveSource({ clients, ...(listing ? { listFunctions: () => listing.list(region) } : {}) }),
+          createLiveSource({
+            clients,
+            // One pace per client, whichever reader installs it first (request-limits.ts): the same setting.
+            ...(config.lambdaRequestsPerSecond
+              ? { lambdaRequestsPerSecond: config.lambdaRequestsPerSecond }
+              : {}),
+            ...(listing ? { listFunctions: () => listing.list(region) } : {}),
+          }),
         ]),
       ),
     async audit(sources, region, functionNames, deadline) {
