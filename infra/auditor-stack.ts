@@ -328,6 +328,10 @@ export class AuditorStack extends Stack {
       environment: {
         ...auditorEnvironment,
         LAMBDA_REQUESTS_PER_SECOND: String(WORKER_LAMBDA_REQUESTS_PER_SECOND),
+        // The worker settles the big changes the change handler hands it: the same threshold.
+        ...(config.bigChangeThreshold !== undefined
+          ? { BIG_CHANGE_THRESHOLD: String(config.bigChangeThreshold) }
+          : {}),
       },
     });
     acknowledge(

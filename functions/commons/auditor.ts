@@ -291,7 +291,11 @@ function changeParts(
         ...live,
         async functionsOfRoles(roleNames) {
           // From the inventory once a sweep has filled it: no ListFunctions scan for an IAM change.
-          swept ??= inventory.lastSweep().then((at) => at !== undefined);
+          // The inventory unreadable: the scan, as before it existed.
+          swept ??= inventory.lastSweep().then(
+            (at) => at !== undefined,
+            () => false,
+          );
           if (!(await swept)) return live.functionsOfRoles(roleNames);
           const found = await Promise.all(roleNames.map((role) => inventory.functionsOfRole(role)));
           return [...new Set(found.flat())].filter((arn) => base.lambdaByRegion.has(arn.split(':')[3] ?? ''));

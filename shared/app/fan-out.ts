@@ -95,7 +95,7 @@ export interface FanOutSettings {
 }
 
 /**
- * Sweep chunks: 500 functions cost about 1,000 Lambda calls (event invoke configs and tags), 100 s at a
+ * Sweep chunks: 500 functions cost about 1,000 Lambda calls (event invoke configs and tags), 200 s at a
  * worker's 5 requests per second, against a 15-minute worker timeout. Change chunks read no Lambda at all
  * when the inventory is fresh; 500 functions then cost their IAM reads and the audit.
  */

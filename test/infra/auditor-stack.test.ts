@@ -492,10 +492,13 @@ describe('the auditor stack', () => {
     expect(JSON.stringify(plain.toJSON())).not.toContain('SLACK_WEBHOOK_ALLOWED_HOSTS');
   });
 
-  it('sets the big-change threshold of the change handler when the deployment gives one', () => {
-    homeTemplate({ bigChangeThreshold: 25 }).hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ BIG_CHANGE_THRESHOLD: '25' }) },
-    });
+  it('sets the big-change threshold of the change handler and the worker when the deployment gives one', () => {
+    const t = homeTemplate({ bigChangeThreshold: 25 });
+    const withThreshold = Object.entries(resourcesOf(t, 'AWS::Lambda::Function'))
+      .filter(([, fn]) => JSON.stringify(fn.Properties?.Environment).includes('"BIG_CHANGE_THRESHOLD":"25"'))
+      .map(([id]) => id.replace(/Function[0-9A-F]{8}$/, ''))
+      .sort();
+    expect(withThreshold).toEqual(['ChangeHandler', 'Worker']);
     expect(JSON.stringify(template.toJSON())).not.toContain('BIG_CHANGE_THRESHOLD');
   });
 

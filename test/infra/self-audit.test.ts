@@ -51,7 +51,7 @@ const configurations: [string, Partial<DeployConfig>, number][] = [
     { region: 'us-east-1', slackWebhookParameterName: '/lambda-role-audit/slack-webhook' },
     4,
   ],
-  ['a deployment with the AWS Chatbot topic', { chatbotTopic: true }, 3],
+  ['a deployment with the AWS Chatbot topic', { chatbotTopic: true }, 4],
 ];
 
 describe('the auditor audits its own stack', () => {

@@ -176,7 +176,11 @@ export function createInventoryReader(options: InventorySourceOptions): Inventor
     functionArns: readonly string[],
     refresh: ReadonlySet<string>,
   ): Promise<LiveAccountData> {
-    const [entries, lastSweep] = await Promise.all([inventory.getMany(functionArns), inventory.lastSweep()]);
+    // The inventory is a cache of Lambda's answers: when it cannot be read, Lambda is asked instead.
+    const [entries, lastSweep] = await Promise.all([
+      inventory.getMany(functionArns),
+      inventory.lastSweep(),
+    ]).catch((): [Map<string, InventoryEntry>, undefined] => [new Map(), undefined]);
     const at = now();
     const stale = functionArns.filter((arn) => {
       const entry = entries.get(arn);
@@ -193,14 +197,17 @@ export function createInventoryReader(options: InventorySourceOptions): Inventor
         concurrency,
       });
       const readAt = at.toISOString();
-      await inventory.putMany(entriesOf(live, readAt));
       const present = new Set(live.functions.map((fn) => fn.FunctionArn));
       const unread = new Set(live.readErrors.map((e) => e.functionName));
       // Not in Lambda's answer, and no error about it: deleted. The inventory forgets it.
       const gone = stale.filter(
         (arn) => !present.has(arn) && !unread.has(arn) && !unread.has(arn.split(':')[6] ?? ''),
       );
-      if (gone.length > 0) await inventory.deleteMany(gone);
+      // A write that fails costs a read next time, never this audit: the answer is in hand.
+      await Promise.all([
+        inventory.putMany(entriesOf(live, readAt)),
+        gone.length > 0 ? inventory.deleteMany(gone) : undefined,
+      ]).catch(() => undefined);
     }
     return assemble(region, fresh, [], live);
   }
