@@ -216,6 +216,7 @@ export class AuditorStack extends Stack {
       ACCOUNT_ID: this.account,
       AUDIT_REGIONS: auditRegions.join(','),
       POWERTOOLS_SERVICE_NAME,
+      ...(config.securityHub === true ? { SECURITY_HUB: 'true' } : {}),
     };
     const resources = (resource: Exclude<AuditorResource, 'own-log-group'>): readonly string[] =>
       this.resolveResource(resource, auditRegions, config);
@@ -469,6 +470,15 @@ export class AuditorStack extends Stack {
         return [this.alertKey.keyArn];
       case 'slack-webhook-secret':
         return config.slackWebhookSecretArn !== undefined ? [config.slackWebhookSecretArn] : [];
+      case 'securityhub-product':
+        // Security Hub's default product for the account's own findings (one product, no wildcard).
+        return config.securityHub === true
+          ? [`arn:${partition}:securityhub:${this.region}:${account}:product/${account}/default`]
+          : [];
+      case 'securityhub-hub':
+        return config.securityHub === true
+          ? [`arn:${partition}:securityhub:${this.region}:${account}:hub/default`]
+          : [];
       case 'slack-webhook-parameter':
         // Parameter ARNs drop the name's leading slash: arn:…:parameter/lambda-role-audit/slack-webhook.
         return config.slackWebhookParameterName !== undefined

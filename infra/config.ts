@@ -36,6 +36,8 @@ export interface DeployConfig {
   readonly extraRegions: readonly string[];
   /** `false` when the deployer says the account has no CloudTrail trail logging (synth then warns). */
   readonly trail?: boolean;
+  /** `-c securityHub=true`: findings also go to Security Hub (on the account's default product). */
+  readonly securityHub?: boolean;
 }
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
@@ -80,6 +82,10 @@ const contextSchema = z.object({
   tagSuppressRules: list.optional(),
   extraRegions: list.pipe(z.array(z.string().regex(REGION, 'an AWS region such as eu-west-1'))).default([]),
   trail: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .transform((v) => v === true || v === 'true')
+    .optional(),
+  securityHub: z
     .union([z.boolean(), z.enum(['true', 'false'])])
     .transform((v) => v === true || v === 'true')
     .optional(),
@@ -155,6 +161,7 @@ export async function parseDeployConfig(
     tagSuppression,
     extraRegions,
     ...(c.trail !== undefined ? { trail: c.trail } : {}),
+    ...(c.securityHub === true ? { securityHub: true } : {}),
   };
 }
 

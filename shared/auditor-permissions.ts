@@ -30,6 +30,9 @@ export type AuditorFunction = (typeof AUDITOR_FUNCTIONS)[number];
  * - `lambda-function` / `lambda-event-source-mapping`: every function / mapping of the account in the
  *   audited regions;
  * - `stack-key`: the stack's KMS key, which encrypts the alert topic and the queues;
+ * - `securityhub-product` / `securityhub-hub`: the account's default Security Hub product in the home region
+ *   (`BatchImportFindings` is authorized on a product) and its hub (`GetFindings` has no product resource
+ *   type, only `hub`); both stand for nothing unless the deployment sends findings to Security Hub;
  * - the others: the one resource of that kind that the stack deploys or is given (the Slack webhook's
  *   secret or parameter; a deployment configures one of the two, and a kind that stands for nothing in a
  *   deployment grants nothing).
@@ -47,7 +50,9 @@ export type AuditorResource =
   | 'alert-topic'
   | 'stack-key'
   | 'slack-webhook-secret'
-  | 'slack-webhook-parameter';
+  | 'slack-webhook-parameter'
+  | 'securityhub-product'
+  | 'securityhub-hub';
 
 export interface AuditorPermission {
   /** Statement id in the deployed policy (alphanumeric, unique in the list). */
@@ -194,6 +199,22 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     functions: AUDITORS,
     origin: 'sdk',
     why: 'Publishing alerts and the sweep digest.',
+  },
+  {
+    sid: 'ImportSecurityHubFindings',
+    actions: ['securityhub:BatchImportFindings'],
+    resource: 'securityhub-product',
+    functions: AUDITORS,
+    origin: 'sdk',
+    why: 'Findings (and their archiving once fixed) as ASFF records on the account default product, when the deployment sends them to Security Hub.',
+  },
+  {
+    sid: 'ReadSecurityHubFindings',
+    actions: ['securityhub:GetFindings'],
+    resource: 'securityhub-hub',
+    functions: SWEEP,
+    origin: 'sdk',
+    why: 'The daily reconciliation reads back the ACTIVE records of this tool, to archive what is gone and import what was lost.',
   },
   {
     sid: 'ReadSlackWebhook',

@@ -10,6 +10,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { loadActionCatalog } from '../../shared/adapters/action-catalog/load-action-catalog.js';
 import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/clients.js';
@@ -18,6 +19,10 @@ import { createLiveSource } from '../../shared/adapters/aws/live-source.js';
 import { loadAwsManagedPolicies } from '../../shared/adapters/aws-managed-policies/load-aws-managed-policies.js';
 import { type AwsDirectory, createAwsDirectory } from '../../shared/adapters/directory/aws-directory.js';
 import { type AlertPublisher, createSnsPublisher } from '../../shared/adapters/notifier/sns-notifier.js';
+import {
+  createActiveFindingsReader,
+  createFindingsImporter,
+} from '../../shared/adapters/securityhub/securityhub-findings.js';
 import {
   createStateLister,
   createStateReader,
@@ -28,10 +33,12 @@ import {
 } from '../../shared/adapters/state-store/dynamodb-state-store.js';
 import type { Deadline } from '../../shared/app/deadline.js';
 import { lacksAwsManagedPolicy } from '../../shared/app/run-audit.js';
+import type { SecurityHubReconciler, SecurityHubSink } from '../../shared/app/security-hub-sync.js';
 import { auditAccount } from '../../shared/domain/audit/audit-account.js';
 import type { AccountSource } from '../../shared/domain/model.js';
 import type { ActionCatalog } from '../../shared/domain/policy/action-catalog.js';
 import type { Report } from '../../shared/domain/report.js';
+import { defaultProductArn, type HubTarget } from '../../shared/security-hub/asff.js';
 import type { AuditorConfig } from './config.js';
 
 export const TOOL = { name: 'lambda-role-audit', version: '0.1.0' } as const;
@@ -64,12 +71,16 @@ export interface RuntimeBase {
 
 export interface ChangeRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter;
+  /** Present when the deployment sends findings to Security Hub (SECURITY_HUB=true). */
+  readonly securityHub?: SecurityHubSink;
   /** What one batch of changes uses: a directory and an audit sharing the batch's ListFunctions scans. */
   newBatch(): ChangeBatch;
 }
 
 export interface SweepRuntime extends RuntimeBase {
   readonly stateStore: StateLister & StateWriter;
+  /** Present when the deployment sends findings to Security Hub (SECURITY_HUB=true). */
+  readonly securityHub?: SecurityHubReconciler;
   /** The whole region; functions not finished before `deadline` are listed under the report's `errors`. */
   auditRegion(region: string, deadline?: Deadline): Promise<Report>;
 }
@@ -77,6 +88,7 @@ export interface SweepRuntime extends RuntimeBase {
 /** Both runtimes over one set of clients. */
 export interface AuditorRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter & StateLister;
+  readonly securityHub?: SecurityHubReconciler;
   newBatch(): ChangeBatch;
   auditRegion(region: string, deadline?: Deadline): Promise<Report>;
 }
@@ -200,6 +212,42 @@ function sweepParts(base: Base): Pick<SweepRuntime, 'auditRegion'> {
 
 const tableOf = (base: Base) => ({ client: base.dynamodb, tableName: base.config.stateTableName });
 
+/** The hub the findings go to: the home region's, on the account's default product. */
+function hubTarget(config: AuditorConfig): HubTarget {
+  return { partition: config.partition ?? 'aws', region: config.region, account: config.account };
+}
+
+function securityHubClient(config: AuditorConfig, settings: ClientSettings): SecurityHubClient {
+  return new SecurityHubClient({
+    region: config.region,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    retryMode: 'adaptive',
+    maxAttempts: settings.maxAttempts ?? 5,
+  });
+}
+
+/** The change handler's Security Hub part: imports only. */
+function hubSink(config: AuditorConfig, settings: ClientSettings): SecurityHubSink | undefined {
+  if (config.securityHub !== true) return undefined;
+  return {
+    target: hubTarget(config),
+    importer: createFindingsImporter({ client: securityHubClient(config, settings) }),
+  };
+}
+
+/** The sweep's Security Hub part: imports and the reading of this tool's ACTIVE records. */
+function hubReconciler(config: AuditorConfig, settings: ClientSettings): SecurityHubReconciler | undefined {
+  if (config.securityHub !== true) return undefined;
+  const client = securityHubClient(config, settings);
+  const target = hubTarget(config);
+  return {
+    target,
+    importer: createFindingsImporter({ client }),
+    reader: createActiveFindingsReader({ client, productArn: defaultProductArn(target) }),
+  };
+}
+
 /** The change handler's runtime. */
 export function createChangeRuntime(
   config: AuditorConfig,
@@ -211,6 +259,7 @@ export function createChangeRuntime(
   return {
     ...view(base),
     stateStore: { ...createStateReader(table), ...createStateWriter(table) },
+    ...optional('securityHub', hubSink(config, settings)),
     ...changeParts(base),
   };
 }
@@ -226,6 +275,7 @@ export function createSweepRuntime(
   return {
     ...view(base),
     stateStore: { ...createStateLister(table), ...createStateWriter(table) },
+    ...optional('securityHub', hubReconciler(config, settings)),
     ...sweepParts(base),
   };
 }
@@ -241,7 +291,12 @@ export function createAuditorRuntime(
   return {
     ...view(base),
     stateStore: { ...createStateReader(table), ...createStateWriter(table), ...createStateLister(table) },
+    ...optional('securityHub', hubReconciler(config, settings)),
     ...changeParts(base),
     ...sweepParts(base),
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -25,6 +25,10 @@ export interface AuditorConfig {
   /** The regions whose functions are audited (IAM changes can affect functions in any of them). */
   readonly auditRegions: readonly string[];
   readonly region: string;
+  /** SECURITY_HUB=true: findings also go to Security Hub in this region, on the account's default product. */
+  readonly securityHub?: boolean;
+  /** The partition of the alert topic (aws, aws-cn, aws-us-gov): the product ARN is built with it. */
+  readonly partition?: string;
 }
 
 const required = (name: string) =>
@@ -75,6 +79,10 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
       throw new ConfigurationError(`AUDIT_REGIONS holds "${region}", not a region name`);
   }
+  const securityHubRaw = env.SECURITY_HUB?.trim().toLowerCase() ?? '';
+  if (!['', 'true', 'false'].includes(securityHubRaw)) {
+    throw new ConfigurationError('SECURITY_HUB must be true or false');
+  }
   return {
     stateTableName: parsed.data.STATE_TABLE_NAME,
     alertTopicArn: parsed.data.ALERT_TOPIC_ARN,
@@ -84,6 +92,8 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
     account,
     auditRegions: regions.length > 0 ? [...new Set(regions)] : [parsed.data.AWS_REGION],
     region: parsed.data.AWS_REGION,
+    securityHub: securityHubRaw === 'true',
+    partition: parsed.data.ALERT_TOPIC_ARN.split(':')[1] || 'aws',
   };
 }
 

@@ -43,6 +43,7 @@ export function createChangeHandler(runtime: ChangeRuntime, logger: Logger, opti
         deadline: lambdaDeadline(context),
         finishBy: lambdaDeadline(context, RESPONSE_RESERVE_MS),
         ...(options.auditChunkSize === undefined ? {} : { auditChunkSize: options.auditChunkSize }),
+        ...(runtime.securityHub === undefined ? {} : { securityHub: runtime.securityHub }),
       },
     );
     return { batchItemFailures: result.batchItemFailures };
@@ -64,6 +65,7 @@ export function createSweepHandler(runtime: SweepRuntime, logger: Logger) {
       logger,
       deadline: lambdaDeadline(context),
       finishBy: lambdaDeadline(context, RESPONSE_RESERVE_MS),
+      ...(runtime.securityHub === undefined ? {} : { securityHub: runtime.securityHub }),
     });
     const openFindings = result.digest.report.functions.reduce((n, fn) => n + fn.findings.length, 0);
     const unfinished = result.unfinishedFunctions + result.unfinishedRegions.length;

@@ -55,6 +55,7 @@ import { parseCloudTrailEvent } from '../events/cloudtrail-event.js';
 import { foreignChangeReason, foreignEventReason } from '../events/event-origin.js';
 import { type Directory, resolveAffectedFunctions } from '../events/resolve-affected.js';
 import { type Deadline, NO_DEADLINE } from './deadline.js';
+import { type HubOutcome, recordChangeInHub, type SecurityHubSink } from './security-hub-sync.js';
 
 /** The part of an SQS record the use case reads. */
 export interface QueueMessage {
@@ -95,6 +96,8 @@ export interface HandleChangesDeps {
   readonly finishBy?: Deadline;
   /** Functions per audit chunk, at least (default 25); functions resolved together are never split. */
   readonly auditChunkSize?: number;
+  /** Security Hub, when the deployment sends findings there: updated after each alert is published. */
+  readonly securityHub?: SecurityHubSink;
 }
 
 export interface FunctionOutcome {
@@ -103,6 +106,8 @@ export interface FunctionOutcome {
   readonly outcome: 'alerted' | 'unchanged' | 'deleted' | 'failed' | 'unfinished';
   readonly alert?: AlertDocument;
   readonly subject?: string;
+  /** What the alert's Security Hub update did (failed records are left for the sweep). */
+  readonly securityHub?: HubOutcome;
 }
 
 export interface HandleChangesResult {
@@ -441,6 +446,18 @@ async function settleFunction(
   }
   const message = renderSnsAlert(document);
   const messageId = await deps.publisher.publish(message);
+  // Security Hub says what the alert says, in the same run; its failures never fail the message (see
+  // security-hub-sync.ts): the sweep imports what is missing.
+  const securityHub =
+    deps.securityHub === undefined
+      ? undefined
+      : await recordChangeInHub(deps.securityHub, {
+          report,
+          result,
+          added: diff.added,
+          resolved: diff.resolved,
+          logger: deps.logger,
+        });
   let written: boolean | 'failed';
   try {
     written = await deps.stateStore.put({
@@ -465,6 +482,13 @@ async function settleFunction(
     added: diff.added.length,
     resolved: diff.resolved.length,
     stateWritten: written,
+    ...(securityHub === undefined ? {} : { securityHubFailed: securityHub.failed.length }),
   });
-  return { functionArn, outcome: 'alerted', alert: message.document, subject: message.subject };
+  return {
+    functionArn,
+    outcome: 'alerted',
+    alert: message.document,
+    subject: message.subject,
+    ...(securityHub === undefined ? {} : { securityHub }),
+  };
 }
