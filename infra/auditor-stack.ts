@@ -217,6 +217,9 @@ export class AuditorStack extends Stack {
       AUDIT_REGIONS: auditRegions.join(','),
       POWERTOOLS_SERVICE_NAME,
       ...(config.securityHub === true ? { SECURITY_HUB: 'true' } : {}),
+      ...(config.centralAlertTopicArn !== undefined
+        ? { CENTRAL_ALERT_TOPIC_ARN: config.centralAlertTopicArn }
+        : {}),
     };
     const resources = (resource: Exclude<AuditorResource, 'own-log-group'>): readonly string[] =>
       this.resolveResource(resource, auditRegions, config);
@@ -479,6 +482,10 @@ export class AuditorStack extends Stack {
         return config.securityHub === true
           ? [`arn:${partition}:securityhub:${this.region}:${account}:hub/default`]
           : [];
+      case 'central-alert-topic':
+        return config.centralAlertTopicArn !== undefined ? [config.centralAlertTopicArn] : [];
+      case 'central-alert-key':
+        return config.centralAlertKeyArn !== undefined ? [config.centralAlertKeyArn] : [];
       case 'slack-webhook-parameter':
         // Parameter ARNs drop the name's leading slash: arn:…:parameter/lambda-role-audit/slack-webhook.
         return config.slackWebhookParameterName !== undefined

@@ -18,7 +18,11 @@ import { createFunctionListing, type FunctionListing } from '../../shared/adapte
 import { createLiveSource } from '../../shared/adapters/aws/live-source.js';
 import { loadAwsManagedPolicies } from '../../shared/adapters/aws-managed-policies/load-aws-managed-policies.js';
 import { type AwsDirectory, createAwsDirectory } from '../../shared/adapters/directory/aws-directory.js';
-import { type AlertPublisher, createSnsPublisher } from '../../shared/adapters/notifier/sns-notifier.js';
+import {
+  type AlertPublisher,
+  createSnsPublisher,
+  withCentralTopic,
+} from '../../shared/adapters/notifier/sns-notifier.js';
 import {
   createActiveFindingsReader,
   createFindingsImporter,
@@ -40,6 +44,7 @@ import type { ActionCatalog } from '../../shared/domain/policy/action-catalog.js
 import type { Report } from '../../shared/domain/report.js';
 import { defaultProductArn, type HubTarget } from '../../shared/security-hub/asff.js';
 import type { AuditorConfig } from './config.js';
+import { createLogger } from './logger.js';
 
 export const TOOL = { name: 'lambda-role-audit', version: '0.1.0' } as const;
 
@@ -143,7 +148,7 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
     clientsByRegion,
     dynamodb,
     sns,
-    publisher: createSnsPublisher({ client: sns, topicArn: config.alertTopicArn }),
+    publisher: publisherFor(config, sns, common),
     lambdaByRegion,
     sourcesWith: (listing) =>
       new Map(
@@ -180,6 +185,34 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
     },
   };
 }
+
+/** The alert topic, and the organization's central topic (best effort) when the deployment names one. */
+function publisherFor(
+  config: AuditorConfig,
+  sns: SNSClient,
+  common: Pick<ClientSettings, 'endpoint' | 'credentials'>,
+): AlertPublisher {
+  const own = createSnsPublisher({ client: sns, topicArn: config.alertTopicArn });
+  const centralArn = config.centralAlertTopicArn;
+  if (centralArn === undefined) return own;
+  // Short timeouts and one retry: an unreachable central account must not eat the handler's deadline.
+  const centralClient = new SNSClient({
+    region: centralArn.split(':')[3] ?? config.region,
+    ...common,
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+  });
+  const central = createSnsPublisher({ client: centralClient, topicArn: centralArn });
+  return withCentralTopic(own, central, centralArn, (topicArn, error) => {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    centralLogger.warn('central alert topic unreachable: the alert went to this account topic only', {
+      topicArn,
+      error: reason.slice(0, 500),
+    });
+  });
+}
+
+const centralLogger = createLogger('lambda-role-audit');
 
 function view(base: Base): RuntimeBase {
   const { config, clientsByRegion, dynamodb, sns, publisher } = base;

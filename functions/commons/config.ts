@@ -29,6 +29,8 @@ export interface AuditorConfig {
   readonly securityHub?: boolean;
   /** The partition of the alert topic (aws, aws-cn, aws-us-gov): the product ARN is built with it. */
   readonly partition?: string;
+  /** CENTRAL_ALERT_TOPIC_ARN: the organization's central topic, published to best effort. */
+  readonly centralAlertTopicArn?: string;
 }
 
 const required = (name: string) =>
@@ -83,6 +85,10 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
   if (!['', 'true', 'false'].includes(securityHubRaw)) {
     throw new ConfigurationError('SECURITY_HUB must be true or false');
   }
+  const central = env.CENTRAL_ALERT_TOPIC_ARN?.trim() ?? '';
+  if (central !== '' && !/^arn:[^:]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/.test(central)) {
+    throw new ConfigurationError('CENTRAL_ALERT_TOPIC_ARN is not an SNS topic ARN');
+  }
   return {
     stateTableName: parsed.data.STATE_TABLE_NAME,
     alertTopicArn: parsed.data.ALERT_TOPIC_ARN,
@@ -94,6 +100,7 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
     region: parsed.data.AWS_REGION,
     securityHub: securityHubRaw === 'true',
     partition: parsed.data.ALERT_TOPIC_ARN.split(':')[1] || 'aws',
+    ...(central !== '' ? { centralAlertTopicArn: central } : {}),
   };
 }
 

@@ -36,6 +36,8 @@ const WILDCARD_REASONS: Readonly<Record<AuditorResource, string>> = {
   'slack-webhook-parameter': '',
   'securityhub-product': '',
   'securityhub-hub': '',
+  'central-alert-topic': '',
+  'central-alert-key': '',
 };
 
 /** Where each handler's code comes from: the esbuild bundle folder in the app, a stub in some tests. */
