@@ -20,7 +20,7 @@
  */
 
 /** The auditor's Lambda functions, as named under `functions/` and `dist/functions/`. */
-export const AUDITOR_FUNCTIONS = ['change-handler', 'sweep', 'slack-notifier'] as const;
+export const AUDITOR_FUNCTIONS = ['change-handler', 'sweep', 'slack-notifier', 'chatbot-notifier'] as const;
 export type AuditorFunction = (typeof AUDITOR_FUNCTIONS)[number];
 
 /**
@@ -56,7 +56,8 @@ export type AuditorResource =
   | 'securityhub-product'
   | 'securityhub-hub'
   | 'central-alert-topic'
-  | 'central-alert-key';
+  | 'central-alert-key'
+  | 'chatbot-topic';
 
 export interface AuditorPermission {
   /** Statement id in the deployed policy (alphanumeric, unique in the list). */
@@ -104,7 +105,7 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     sid: 'SendFailedInvocations',
     actions: ['sqs:SendMessage'],
     resource: 'failed-invocation-queue',
-    functions: ['sweep', 'slack-notifier'],
+    functions: ['sweep', 'slack-notifier', 'chatbot-notifier'],
     origin: 'platform',
     why: 'Lambda sends an asynchronous invocation that failed every retry to the dead-letter queue.',
   },
@@ -237,6 +238,14 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     why: 'SNS encrypts what the role publishes to the central topic with its key, on behalf of the role.',
   },
   {
+    sid: 'PublishChatbotNotifications',
+    actions: ['sns:Publish'],
+    resource: 'chatbot-topic',
+    functions: ['chatbot-notifier'],
+    origin: 'sdk',
+    why: 'Republishing alerts as AWS Chatbot custom notifications on the topic mapped to a chat channel (encrypted with the stack key, which UseStackKey covers).',
+  },
+  {
     sid: 'ReadSlackWebhook',
     actions: ['secretsmanager:GetSecretValue'],
     resource: 'slack-webhook-secret',
@@ -292,4 +301,5 @@ export const NOT_SENT_BY: Readonly<Record<AuditorFunction, readonly { action: st
     },
   ],
   'slack-notifier': [],
+  'chatbot-notifier': [],
 };

@@ -38,6 +38,7 @@ const WILDCARD_REASONS: Readonly<Record<AuditorResource, string>> = {
   'securityhub-hub': '',
   'central-alert-topic': '',
   'central-alert-key': '',
+  'chatbot-topic': '',
 };
 
 /** Where each handler's code comes from: the esbuild bundle folder in the app, a stub in some tests. */

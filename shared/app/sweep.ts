@@ -26,7 +26,7 @@ import {
   buildDigestAlert,
   type DigestAlertDocument,
   isAlerting,
-  summariseFinding,
+  rememberFindings,
 } from '../alerts/alert-document.js';
 import { renderSnsAlert } from '../alerts/sns-message.js';
 import { isOutOfTime } from '../domain/audit/time-budget.js';
@@ -72,6 +72,7 @@ export function mergeReports(reports: readonly Report[]): Report {
   if (!first) throw new Error('no report to merge');
   const functions = reports.flatMap((r) => r.functions);
   const errors = reports.flatMap((r) => r.errors ?? []);
+  const warnings = reports.flatMap((r) => r.warnings ?? []);
   const findings: Partial<Record<Severity, number>> = {};
   for (const r of reports) {
     for (const [severity, count] of Object.entries(r.summary.findings) as [Severity, number][]) {
@@ -88,6 +89,7 @@ export function mergeReports(reports: readonly Report[]): Report {
     },
     functions,
     ...(errors.length > 0 ? { errors } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
@@ -153,7 +155,8 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     }
     await deps.stateStore.put({
       functionArn: fn.functionArn,
-      findings: alerting.map(summariseFinding),
+      // A finding found by the sweep opened at the latest by this audit; one already remembered keeps its time.
+      findings: rememberFindings(before?.findings ?? [], alerting, report.generatedAt),
       auditedAt: report.generatedAt,
       alertId: digest.alertId,
     });
