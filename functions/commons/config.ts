@@ -123,8 +123,10 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
     account,
     auditRegions: regions.length > 0 ? [...new Set(regions)] : [parsed.data.AWS_REGION],
     region: parsed.data.AWS_REGION,
-    securityHub: securityHubRaw === 'true',
-    partition: parsed.data.ALERT_TOPIC_ARN.split(':')[1] || 'aws',
+    // Only when on, so that a default deployment's configuration is unchanged.
+    ...(securityHubRaw === 'true'
+      ? { securityHub: true, partition: parsed.data.ALERT_TOPIC_ARN.split(':')[1] || 'aws' }
+      : {}),
     ...(central !== '' ? { centralAlertTopicArn: central } : {}),
   };
 }
