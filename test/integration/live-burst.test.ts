@@ -39,14 +39,13 @@ describe('whole-account audit of a 500-function burst', () => {
   }, 300_000);
 
   afterAll(async () => {
-    for (const client of Object.values(clients ?? {})) client.destroy();
+    for (const client of Object.values(clients ?? {})) client?.destroy();
     await server?.stop();
   });
 
   it('audits every function, with no read error, in calls that grow with pages and distinct policies', async () => {
     const counter = new ApiCallCounter();
-    countApiCalls(clients.iam, counter);
-    countApiCalls(clients.lambda, counter);
+    for (const client of Object.values(clients)) if (client) countApiCalls(client, counter);
     const progress: string[] = [];
     // moto does not throttle; the token bucket's pacing is unit-tested (request-limits.test.ts).
     const source = createLiveSource({
@@ -71,14 +70,19 @@ describe('whole-account audit of a 500-function burst', () => {
 
     const calls = counter.byOperation();
     // moto answers each list call in one page; the only per-function call is the invoke-config listing.
+    // The keys: one read per distinct queue (10) and stream (5) the mappings and destinations use; no
+    // DescribeKey, since none is encrypted with a KMS key; no version read, since no target is qualified.
     expect(calls).toEqual({
       'IAM:GetAccountAuthorizationDetails': 1,
       'IAM:GetPolicy': 1,
       'IAM:GetPolicyVersion': 1,
+      'Kinesis:DescribeStreamSummary': 5,
       'Lambda:ListEventSourceMappings': 1,
       'Lambda:ListFunctionEventInvokeConfigs': FUNCTIONS,
       'Lambda:ListFunctions': 1,
+      'SQS:GetQueueAttributes': 10,
     });
+    expect(report.functions.filter((fn) => fn.unverified !== undefined)).toEqual([]);
     expect(snapshot.eventInvokeConfigs).toHaveLength(FUNCTIONS / 10);
 
     // The export written from the same read audits to the same findings, at this size too.
@@ -94,7 +98,14 @@ describe('whole-account audit of a 500-function burst', () => {
       await rm(exportDir, { recursive: true, force: true });
     }
     expect(new Set(progress)).toEqual(
-      new Set(['roles', 'functions', 'event-source-mappings', 'managed-policies', 'event-invoke-configs']),
+      new Set([
+        'roles',
+        'functions',
+        'event-source-mappings',
+        'managed-policies',
+        'event-invoke-configs',
+        'encryption',
+      ]),
     );
   }, 300_000);
 
