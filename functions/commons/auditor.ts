@@ -2,6 +2,9 @@
  * Composition for the change and sweep handlers: SDK clients (one set per audited region, created once
  * per execution environment), the live source, the audit, the state table, the alert topic. The handlers
  * call `createAuditorRuntime` at module scope; tests call it with moto's endpoint.
+ *
+ * Every audit reads all the regions it needs in one snapshot (createMultiRegionLiveSource): a role is
+ * judged with its functions in every audited region, by the change handler and by the sweep alike.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
@@ -9,7 +12,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { loadActionCatalog } from '../../shared/adapters/action-catalog/load-action-catalog.js';
 import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/clients.js';
 import { createFunctionListing, type FunctionListing } from '../../shared/adapters/aws/function-listing.js';
-import { createLiveSource } from '../../shared/adapters/aws/live-source.js';
+import { createMultiRegionLiveSource } from '../../shared/adapters/aws/live-source.js';
 import { type AwsDirectory, createAwsDirectory } from '../../shared/adapters/directory/aws-directory.js';
 import { type AlertPublisher, createSnsPublisher } from '../../shared/adapters/notifier/sns-notifier.js';
 import {
@@ -17,7 +20,7 @@ import {
   type StateStore,
 } from '../../shared/adapters/state-store/dynamodb-state-store.js';
 import { auditAccount } from '../../shared/domain/audit/audit-account.js';
-import type { AccountSource } from '../../shared/domain/model.js';
+import type { AccountScope, AccountSource } from '../../shared/domain/model.js';
 import type { ActionCatalog } from '../../shared/domain/policy/action-catalog.js';
 import type { Report } from '../../shared/domain/report.js';
 import type { AuditorConfig } from './config.js';
@@ -40,12 +43,14 @@ export interface AuditorRuntime {
   readonly publisher: AlertPublisher;
   /** What one batch of changes uses: a directory and an audit sharing the batch's ListFunctions scans. */
   newBatch(): ChangeBatch;
-  auditRegion(region: string): Promise<Report>;
+  /** The whole account in these audited regions, as one audit (the sweep). */
+  auditRegions(regions: readonly string[]): Promise<Report>;
 }
 
 export interface ChangeBatch {
   readonly directory: AwsDirectory;
-  auditFunctions(region: string, functionArns: readonly string[]): Promise<Report>;
+  /** These functions (unqualified ARNs, in any audited regions), audited together. */
+  auditFunctions(functionArns: readonly string[]): Promise<Report>;
 }
 
 export function createAuditorRuntime(
@@ -72,14 +77,24 @@ export function createAuditorRuntime(
   const dynamodb = new DynamoDBClient({ region: config.region, ...common, ...retry });
   const sns = new SNSClient({ region: config.region, ...common, ...retry });
   const lambdaByRegion = new Map<string, LambdaClient>([...clientsByRegion].map(([r, c]) => [r, c.lambda]));
-  const sourcesWith = (listing?: FunctionListing): Map<string, AccountSource> =>
-    new Map(
-      [...clientsByRegion].map(([region, clients]) => [
-        region,
-        createLiveSource({ clients, ...(listing ? { listFunctions: () => listing.list(region) } : {}) }),
-      ]),
-    );
-  const sweepSources = sourcesWith();
+  /** A source over `regions` (all audited ones by default), listing functions through `listing` if given. */
+  const sourceOf = (regions: readonly string[], listing?: FunctionListing): AccountSource => {
+    const wanted = new Map<string, AwsClients>();
+    for (const region of regions) {
+      const clients = clientsByRegion.get(region);
+      if (!clients) throw new Error(`region ${region} is not audited`);
+      wanted.set(region, clients);
+    }
+    return createMultiRegionLiveSource({
+      clientsByRegion: wanted,
+      ...(listing
+        ? {
+            listFunctions: (region: string) => listing.list(region),
+            listEventSourceMappings: (region: string) => listing.listMappings(region),
+          }
+        : {}),
+    });
+  };
   // The catalog is read once per execution environment, on first use.
   let catalog: Promise<ActionCatalog> | undefined;
   const getCatalog = () => {
@@ -88,15 +103,11 @@ export function createAuditorRuntime(
   };
   const now = overrides.now ?? (() => new Date());
 
-  const audit = async (
-    sources: ReadonlyMap<string, AccountSource>,
-    region: string,
-    functionNames?: readonly string[],
-  ): Promise<Report> => {
-    const source = sources.get(region);
-    if (!source) throw new Error(`region ${region} is not audited`);
-    // The change handler resolves every change to all functions of the roles concerned (resolve-affected.ts).
-    const snapshot = await source.load(functionNames ? { functionNames, includesRoleSiblings: true } : {});
+  const audit = async (source: AccountSource, functionNames?: readonly string[]): Promise<Report> => {
+    // The change handler resolves every change to all functions of the roles concerned, in every audited
+    // region (resolve-affected.ts), so the read of those functions is not partial.
+    const scope: AccountScope = functionNames ? { functionNames, includesRoleSiblings: true } : {};
+    const snapshot = await source.load(scope);
     // A function deleted since the event is absent from the snapshot: audit only those present, so that the
     // use case sees it missing (and confirms the deletion) rather than an error for the whole batch.
     const present = functionNames?.filter((arn) => snapshot.functions.some((fn) => fn.FunctionArn === arn));
@@ -119,17 +130,18 @@ export function createAuditorRuntime(
     newBatch() {
       const first = clientsByRegion.values().next().value;
       if (!first) throw new Error('no audited region');
-      // One ListFunctions scan per region serves both the resolution of changes and the audit.
+      // One ListFunctions scan and one mapping listing per region serve both the resolution of changes
+      // and the audit.
       const listing = createFunctionListing(lambdaByRegion);
-      const sources = sourcesWith(listing);
       return {
         directory: createAwsDirectory({ iam: first.iam, lambdaByRegion, listing }),
-        auditFunctions: (region, functionArns) =>
-          functionArns.length === 0
-            ? Promise.reject(new Error('no function to audit'))
-            : audit(sources, region, functionArns),
+        auditFunctions: (functionArns) => {
+          if (functionArns.length === 0) return Promise.reject(new Error('no function to audit'));
+          const regions = [...new Set(functionArns.map((arn) => arn.split(':')[3] ?? ''))];
+          return audit(sourceOf(regions, listing), functionArns);
+        },
       };
     },
-    auditRegion: (region) => audit(sweepSources, region),
+    auditRegions: (regions) => audit(sourceOf(regions)),
   };
 }

@@ -36,7 +36,7 @@ export function createChangeHandler(runtime: AuditorRuntime, logger: Logger) {
 export function createSweepHandler(runtime: AuditorRuntime, logger: Logger) {
   async function sweep(): Promise<{ published: boolean; openFindings: number; subject: string }> {
     const result = await runSweep({
-      auditRegion: runtime.auditRegion,
+      auditRegions: runtime.auditRegions,
       regions: runtime.config.auditRegions,
       stateStore: runtime.stateStore,
       publisher: runtime.publisher,

@@ -8,8 +8,10 @@
  *    would never help.
  * 2. Resolve each change to functions, then coalesce: twenty events on one role in a batch give one audit
  *    per region and at most one alert per function.
- * 3. Audit the affected functions (the per-function read path), compare their alerting findings with the
- *    state table, and publish only when findings appeared or were resolved.
+ * 3. Audit the affected functions together, whatever their regions (a role is judged with its functions in
+ *    every audited region), through the per-function read path; compare their alerting findings (and
+ *    those of the published versions their qualified mappings use) with the state table, and publish only
+ *    when findings appeared or were resolved.
  * 4. Report failures per message (`batchItemFailures`): a message fails when any function it affects
  *    could not be settled, and only those messages are retried.
  *
@@ -57,8 +59,8 @@ export interface LogSink {
 
 export interface HandleChangesDeps {
   readonly directory: Directory & { functionExists(functionArn: string): Promise<boolean> };
-  /** Audits these functions (unqualified ARNs, all in `region`) through the per-function read path. */
-  readonly auditFunctions: (region: string, functionArns: readonly string[]) => Promise<Report>;
+  /** Audits these functions (unqualified ARNs, in any audited regions) together, per-function read path. */
+  readonly auditFunctions: (functionArns: readonly string[]) => Promise<Report>;
   readonly stateStore: StateStore;
   readonly publisher: AlertPublisher;
   readonly minSeverity: Severity;
@@ -180,9 +182,8 @@ export async function handleChanges(
     }),
   );
 
-  const byRegion = new Map<string, string[]>();
-  for (const arn of affected.keys())
-    byRegion.set(regionOf(arn), [...(byRegion.get(regionOf(arn)) ?? []), arn]);
+  // One audit for the batch, every region in it: a role shared across regions is judged as a whole.
+  const batches = affected.size === 0 ? [] : [[...affected.keys()]];
 
   const outcomes: FunctionOutcome[] = [];
   const fail = (arn: string, reason: string, error?: unknown) => {
@@ -191,13 +192,22 @@ export async function handleChanges(
     outcomes.push({ functionArn: arn, outcome: 'failed' });
   };
 
-  for (const [region, arns] of byRegion) {
+  for (const affectedArns of batches) {
     let report: Report;
     try {
-      report = await deps.auditFunctions(region, arns);
+      report = await deps.auditFunctions(affectedArns);
     } catch (error) {
-      for (const arn of arns) fail(arn, 'audit failed: will retry', error);
+      for (const arn of affectedArns) fail(arn, 'audit failed: will retry', error);
       continue;
+    }
+    // A published version a qualified mapping uses is judged as its own result: settled like a function,
+    // for the messages of the function it belongs to.
+    const arns = [...affectedArns];
+    for (const result of report.functions) {
+      const entry = affected.get(result.functionArn.split(':').slice(0, 7).join(':'));
+      if (!entry || affected.has(result.functionArn)) continue;
+      affected.set(result.functionArn, entry);
+      arns.push(result.functionArn);
     }
     // One BatchGetItem for the remembered states of the region's functions, not one read each.
     let states: Map<string, FunctionState>;
@@ -257,7 +267,9 @@ async function settleFunction(
   deps: HandleChangesDeps,
 ): Promise<FunctionOutcome> {
   const name = functionNameOf(functionArn);
-  const result = report.functions.find((fn) => fn.functionArn === functionArn || fn.functionName === name);
+  const result =
+    report.functions.find((fn) => fn.functionArn === functionArn) ??
+    report.functions.find((fn) => fn.functionName === name && fn.version === undefined);
   const errors = (report.errors ?? []).filter(
     (e) => e.functionName === name || e.functionName === functionArn,
   );

@@ -1,6 +1,6 @@
 /**
- * The scheduled sweep: audit every function of every audited region through the bulk read path, publish a
- * digest of the open findings, and bring the state table in line with what is true now. Events can be
+ * The scheduled sweep: audit every function of every audited region through the bulk read path, as one
+ * audit (a role is judged with its functions in every region), publish a digest of the open findings, and bring the state table in line with what is true now. Events can be
  * lost (CloudTrail delivers to EventBridge on a best-effort basis, a rule can be disabled): with a daily
  * sweep, a lost event costs a day at most.
  *
@@ -23,8 +23,8 @@ import type { Report, Severity } from '../domain/report.js';
 import type { LogSink } from './handle-changes.js';
 
 export interface SweepDeps {
-  /** Audits one region's whole account (bulk path). */
-  readonly auditRegion: (region: string) => Promise<Report>;
+  /** Audits the whole account in these regions, as one audit (bulk path). */
+  readonly auditRegions: (regions: readonly string[]) => Promise<Report>;
   readonly regions: readonly string[];
   readonly stateStore: StateStore;
   readonly publisher: AlertPublisher;
@@ -72,10 +72,8 @@ function sameFindings(a: readonly { id: string }[], b: readonly { id: string }[]
 }
 
 export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
-  // Regions are audited one after the other: each bulk read already runs at Lambda's request rate.
-  const reports: Report[] = [];
-  for (const region of deps.regions) reports.push(await deps.auditRegion(region));
-  const report = mergeReports(reports);
+  // One audit of every region: each region's bulk read runs at that region's Lambda request rate.
+  const report = await deps.auditRegions(deps.regions);
   const digest = buildDigestAlert({ report, regions: deps.regions, minSeverity: deps.minSeverity });
   const message = renderSnsAlert(digest);
   const open = digest.report.functions.reduce((n, fn) => n + fn.findings.length, 0);

@@ -40,7 +40,8 @@ type Format = (typeof FORMATS)[number];
 
 const AUDIT_OPTIONS = {
   from: { type: 'string' },
-  region: { type: 'string' },
+  region: { type: 'string', multiple: true },
+  'all-regions': { type: 'boolean' },
   profile: { type: 'string' },
   function: { type: 'string', multiple: true },
   format: { type: 'string' },
@@ -51,7 +52,8 @@ const AUDIT_OPTIONS = {
 
 const EXPORT_OPTIONS = {
   to: { type: 'string' },
-  region: { type: 'string' },
+  region: { type: 'string', multiple: true },
+  'all-regions': { type: 'boolean' },
   profile: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -115,7 +117,7 @@ async function auditCommand(
   const failOn: FailOn = parseFailOn(values['fail-on']);
 
   const source = await chooseSource(
-    values,
+    { ...values, regions: await regionsOf(values, environment) },
     environment,
     log,
     format !== 'json' && environment.stderr.isTTY === true,
@@ -148,15 +150,55 @@ async function loadSuppressions(path: string): Promise<readonly Suppression[]> {
   return loadSuppressionsFile(path);
 }
 
+/**
+ * The regions of a live audit or export: `--region` given once or more, each a region or a comma-separated
+ * list; `--all-regions` asks the account which regions are enabled. `undefined`: the SDK's default region.
+ */
+async function regionsOf(
+  values: { from?: string; region?: string[]; 'all-regions'?: boolean; profile?: string },
+  environment: CliEnvironment,
+): Promise<readonly string[] | undefined> {
+  const listed = [...new Set((values.region ?? []).flatMap(splitNames))];
+  if (values['all-regions']) {
+    if (listed.length > 0)
+      throw new UsageProblem('--all-regions reads every enabled region: leave out --region');
+    if (values.from !== undefined) return undefined;
+    const enabled = (environment.live ?? liveAdapters).enabledRegions;
+    if (!enabled) throw new UsageProblem('--all-regions is not available in this build');
+    return enabled({ ...(values.profile !== undefined ? { profile: values.profile } : {}) });
+  }
+  for (const region of listed) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+      throw new UsageProblem(`--region "${region}" is not a region name (such as eu-west-1)`);
+  }
+  return listed.length > 0 ? listed : undefined;
+}
+
+/** One region as `region` (what the adapters always took), several as `regions`. */
+function regionOptions(regions: readonly string[] | undefined): {
+  region?: string;
+  regions?: readonly string[];
+} {
+  if (regions === undefined || regions.length === 0) return {};
+  return regions.length === 1 ? { region: regions[0] as string } : { regions };
+}
+
 async function chooseSource(
-  values: { from?: string; region?: string; profile?: string },
+  values: {
+    from?: string;
+    regions?: readonly string[] | undefined;
+    profile?: string;
+    'all-regions'?: boolean;
+  },
   environment: CliEnvironment,
   log: (message: string) => void,
   showProgress: boolean,
 ): Promise<AccountSource> {
   if (values.from !== undefined) {
-    if (values.region !== undefined || values.profile !== undefined) {
-      log('warning: --region and --profile apply to a live audit; with --from they are ignored');
+    if (values.regions !== undefined || values.profile !== undefined || values['all-regions']) {
+      log(
+        'warning: --region and --profile apply to a live audit (as does --all-regions); with --from they are ignored',
+      );
     }
     return new ExportFolderSource(values.from);
   }
@@ -167,7 +209,7 @@ async function chooseSource(
     );
   }
   return create({
-    ...(values.region !== undefined ? { region: values.region } : {}),
+    ...regionOptions(values.regions),
     ...(values.profile !== undefined ? { profile: values.profile } : {}),
     ...(showProgress ? { progress: environment.stderr } : {}),
   });
@@ -191,10 +233,11 @@ async function exportCommand(
   if (!values.to) throw new UsageProblem('export needs --to DIR, the folder to write');
   const exportAccount = (environment.live ?? liveAdapters).exportAccount;
   if (!exportAccount) throw new UsageProblem('export (from a live account) is not available in this build');
+  const regions = await regionsOf(values, environment);
   await exportAccount({
     to: values.to,
     log,
-    ...(values.region !== undefined ? { region: values.region } : {}),
+    ...regionOptions(regions),
     ...(values.profile !== undefined ? { profile: values.profile } : {}),
   });
   return EXIT.ok;

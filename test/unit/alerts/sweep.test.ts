@@ -41,7 +41,7 @@ function sweepWith(reports: Record<string, Report>, state: StateStore) {
     published,
     run: () =>
       runSweep({
-        auditRegion: async (region) => reports[region] as Report,
+        auditRegions: async (regions) => mergeReports(regions.map((region) => reports[region] as Report)),
         regions: Object.keys(reports),
         stateStore: state,
         publisher,

@@ -72,7 +72,7 @@ function setup(options: { findings?: () => Finding[]; functions?: string[] } = {
       functionsSharingRoleWith: async (arn) => (functions.includes(arn) ? functions : [arn]),
       functionExists: async (arn) => functions.includes(arn),
     },
-    auditFunctions: async (_region, arns): Promise<Report> => {
+    auditFunctions: async (arns): Promise<Report> => {
       audits.push([...arns]);
       const findings = options.findings?.() ?? [missingDelete];
       return report(
