@@ -69,6 +69,7 @@ function setup(options: { findings?: () => Finding[]; functions?: string[] } = {
       rolesAttachingPolicy: async () => ['orders-consumer-role'],
       functionsOfRoles: async () => functions,
       functionOfMapping: async () => FUNCTION_ARN,
+      functionsUsingResource: async () => functions,
       functionsSharingRoleWith: async (arn) => (functions.includes(arn) ? functions : [arn]),
       functionExists: async (arn) => functions.includes(arn),
     },
