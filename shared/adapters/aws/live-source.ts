@@ -172,10 +172,17 @@ export function createMultiRegionLiveSource(options: MultiRegionLiveSourceOption
       const sources = sourcesFor();
       const wanted = scopes(scope);
       if (wanted.length === 0) {
-        // Named functions, none in a region read: an empty read of the first region says so.
-        const [region] = regions;
-        if (region === undefined) throw new RangeError('a live source needs at least one region');
-        return (sources.get(region) as LiveSource).load({ ...scope, functionNames: [] });
+        // Named functions, none in a region read (ARNs of other regions): nothing to read, and the use
+        // case says they are not in the account.
+        return {
+          source: { kind: 'live', regions: [...regions].sort() },
+          functions: [],
+          eventSourceMappings: [],
+          roles: new Map(),
+          managedPolicies: new Map(),
+          readErrors: [],
+          partial: true,
+        };
       }
       const snapshots = await Promise.all(
         wanted.map(([region, regional]) => (sources.get(region) as LiveSource).load(regional)),

@@ -28,7 +28,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { loadActionCatalog } from '../../../shared/adapters/action-catalog/load-action-catalog.js';
 import { LiveAccountReadError } from '../../../shared/adapters/aws/aws-errors.js';
 import { ApiCallCounter, countApiCalls } from '../../../shared/adapters/aws/call-counter.js';
-import { createLiveSource } from '../../../shared/adapters/aws/live-source.js';
+import {
+  createLiveSource,
+  createMultiRegionLiveSource,
+  functionNamesByRegion,
+} from '../../../shared/adapters/aws/live-source.js';
 import { PolicyVersionCache } from '../../../shared/adapters/aws/policy-version-cache.js';
 import { auditAccount } from '../../../shared/domain/audit/audit-account.js';
 
@@ -615,5 +619,35 @@ describe('live source: many named functions', () => {
     expect(mocks.lambdaMock.commandCalls(ListFunctionsCommand)).toHaveLength(1);
     expect(mocks.lambdaMock.commandCalls(ListEventSourceMappingsCommand)).toHaveLength(1);
     expect(mocks.lambdaMock.commandCalls(ListFunctionEventInvokeConfigsCommand)).toHaveLength(12);
+  });
+});
+
+describe('live source: several regions', () => {
+  it('asks a region only for the functions its ARNs name there, and nothing for an ARN of a region not read', async () => {
+    expect(
+      Object.fromEntries(
+        functionNamesByRegion(
+          [
+            'plain',
+            functionArn('east'),
+            'arn:aws:lambda:eu-west-1:123456789012:function:west',
+            'arn:aws:lambda:ap-south-1:1:function:x',
+          ],
+          ['us-east-1', 'eu-west-1'],
+        ),
+      ),
+    ).toEqual({
+      'us-east-1': ['plain', functionArn('east')],
+      'eu-west-1': ['plain', 'arn:aws:lambda:eu-west-1:123456789012:function:west'],
+    });
+    const mocks = setup();
+    const source = createMultiRegionLiveSource({
+      clientsByRegion: new Map([['us-east-1', { iam: mocks.iam, lambda: mocks.lambda }]]),
+    });
+    const snapshot = await source.load({ functionNames: ['arn:aws:lambda:ap-south-1:1:function:x'] });
+    expect(snapshot.functions).toEqual([]);
+    expect(snapshot.partial).toBe(true);
+    expect(mocks.lambdaMock.calls()).toHaveLength(0);
+    expect(mocks.iamMock.calls()).toHaveLength(0);
   });
 });
