@@ -199,14 +199,12 @@ export class LiveAccountReader {
   private readonly lambda: AwsClients['lambda'];
   private readonly concurrency: number;
   private readonly cache: PolicyVersionCache;
-  private readonly iamReads: IamReads;
 
   constructor(private readonly options: LiveAccountReaderOptions) {
     this.iam = options.clients.iam;
     this.lambda = options.clients.lambda;
     this.concurrency = options.concurrency ?? DEFAULT_READ_CONCURRENCY;
     this.cache = options.policyCache ?? processPolicyVersionCache;
-    this.iamReads = options.iamReads ?? new IamReads();
   }
 
   private encryptionClients(): EncryptionClients | undefined {
@@ -216,12 +214,20 @@ export class LiveAccountReader {
       : undefined;
   }
 
+  /**
+   * The IAM reads of one read: the caller's (shared by the regions of a run), else fresh ones, so that a
+   * reader used twice reads IAM twice (a role may have changed in between).
+   */
+  private iamReadsOfRun(): IamReads {
+    return this.options.iamReads ?? new IamReads();
+  }
+
   /** A managed policy, read once per run (whatever the region asking). */
-  private readPolicyOnce(arn: string): Promise<ManagedPolicyRead> {
-    let read = this.iamReads.policies.get(arn);
+  private readPolicyOnce(iamReads: IamReads, arn: string): Promise<ManagedPolicyRead> {
+    let read = iamReads.policies.get(arn);
     if (!read) {
       read = this.readManagedPolicy(arn);
-      this.iamReads.policies.set(arn, read);
+      iamReads.policies.set(arn, read);
     }
     return read;
   }
@@ -300,13 +306,14 @@ export class LiveAccountReader {
    * handful. Those are fetched one by one (GetPolicy + cached GetPolicyVersion), once per distinct ARN.
    */
   async readAccount(): Promise<LiveAccountData> {
-    this.iamReads.authorizationDetails ??= this.listAuthorizationDetails();
+    const iamReads = this.iamReadsOfRun();
+    iamReads.authorizationDetails ??= this.listAuthorizationDetails();
     // A failed read is not kept: a later reader of the run asks again (and fails the same way, or not).
-    this.iamReads.authorizationDetails.catch(() => {
-      this.iamReads.authorizationDetails = undefined;
+    iamReads.authorizationDetails.catch(() => {
+      iamReads.authorizationDetails = undefined;
     });
     const [authorizationDetails, functions, eventSourceMappings] = await Promise.all([
-      this.iamReads.authorizationDetails,
+      iamReads.authorizationDetails,
       this.listFunctions(),
       this.listEventSourceMappings(),
     ]);
@@ -319,7 +326,7 @@ export class LiveAccountReader {
     let policiesDone = 0;
     const [fetchedPolicies, invokeConfigs] = await Promise.all([
       mapWithConcurrency(missing, this.concurrency, async (arn) => {
-        const read = await this.readPolicyOnce(arn);
+        const read = await this.readPolicyOnce(iamReads, arn);
         policiesDone += 1;
         this.progress('managed-policies', policiesDone, missing.length);
         return read;
@@ -461,8 +468,9 @@ export class LiveAccountReader {
    */
   async readFunctions(functionNames: readonly string[]): Promise<LiveAccountData> {
     const readErrors: ReadError[] = [];
-    const roleReads = this.iamReads.roles;
-    const readPolicy = (arn: string): Promise<ManagedPolicyRead> => this.readPolicyOnce(arn);
+    const iamReads = this.iamReadsOfRun();
+    const roleReads = iamReads.roles;
+    const readPolicy = (arn: string): Promise<ManagedPolicyRead> => this.readPolicyOnce(iamReads, arn);
     const readRole = (arn: string): Promise<RoleRead> => {
       let read = roleReads.get(arn);
       if (!read) {

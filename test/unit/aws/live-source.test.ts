@@ -622,6 +622,19 @@ describe('live source: many named functions', () => {
   });
 });
 
+describe('live source: read twice', () => {
+  it('reads IAM again on a second read of the same source: a role may have changed in between', async () => {
+    const mocks = setup();
+    mockFunction(mocks, 'f', 'r');
+    mockRole(mocks, 'r', ['logs:PutLogEvents']);
+    const source = mocks.source();
+    await source.load({ functionNames: ['f'] });
+    await source.load({ functionNames: ['f'] });
+    expect(mocks.iamMock.commandCalls(GetRoleCommand)).toHaveLength(2);
+    expect(mocks.iamMock.commandCalls(GetRolePolicyCommand)).toHaveLength(2);
+  });
+});
+
 describe('live source: several regions', () => {
   it('asks a region only for the functions its ARNs name there, and nothing for an ARN of a region not read', async () => {
     expect(
