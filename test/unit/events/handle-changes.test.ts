@@ -222,6 +222,38 @@ describe('change handling', () => {
     expect(t.published).toHaveLength(0);
   });
 
+  it('audits a role’s functions in every audited region together, in one audit', async () => {
+    const west = FUNCTION_ARN.replace('us-east-1', 'eu-west-1');
+    const t = setup({ functions: [FUNCTION_ARN, west] });
+    const deps = { ...t.deps, auditRegions: ['us-east-1', 'eu-west-1'] };
+    const result = await handleChanges(records('iam-detach-role-policy'), deps);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(t.audits).toEqual([[FUNCTION_ARN, west]]);
+    expect(t.published).toHaveLength(2);
+  });
+
+  it('settles the published version a qualified mapping reaches under the version’s own ARN', async () => {
+    const t = setup();
+    const version = `${FUNCTION_ARN}:3`;
+    const deps = {
+      ...t.deps,
+      auditFunctions: async (arns: readonly string[]): Promise<Report> => {
+        const base = await t.deps.auditFunctions(arns);
+        const [latest] = base.functions;
+        if (!latest) return base;
+        return { ...base, functions: [latest, { ...latest, functionArn: version, version: '3' }] };
+      },
+    };
+    await handleChanges(records('lambda-publish-version'), deps);
+    expect(t.published.map((p) => (p.document as { function: { arn: string } }).function.arn).sort()).toEqual(
+      [FUNCTION_ARN, version].sort(),
+    );
+    expect((await t.state.get(version))?.findings.length).toBeGreaterThan(0);
+    // Quiet on a redelivery: both states are remembered.
+    await handleChanges(records('lambda-publish-version'), deps);
+    expect(t.published).toHaveLength(2);
+  });
+
   it('drops events that name nothing in an audited region', async () => {
     const t = setup({ functions: [] });
     const result = await handleChanges(records('iam-delete-role'), t.deps);
