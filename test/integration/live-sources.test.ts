@@ -28,6 +28,7 @@ import {
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteQueueCommand } from '@aws-sdk/client-sqs';
+import { createAuditorRuntime } from '../../functions/commons/auditor.js';
 import { loadActionCatalog } from '../../shared/adapters/action-catalog/load-action-catalog.js';
 import { ApiCallCounter, countApiCalls } from '../../shared/adapters/aws/call-counter.js';
 import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/clients.js';
@@ -426,6 +427,35 @@ describe('a role across regions', () => {
       [functionArn('jobs-west', WEST), functionArn('jobs-east')].sort(),
     );
     expect(snapshot.readErrors).toEqual([]);
+  }, 60_000);
+
+  it('judges the role across regions in the deployed handlers’ audits too (sweep and change batch)', async () => {
+    const runtime = createAuditorRuntime(
+      {
+        stateTableName: 'unused',
+        alertTopicArn: `arn:aws:sns:${EAST}:${ACCOUNT}:unused`,
+        minSeverity: 'low',
+        suppressions: [],
+        auditRegions: [EAST, WEST],
+        region: EAST,
+      },
+      { endpoint: server.endpoint, credentials: server.clientConfig.credentials, maxAttempts: 2 },
+    );
+    for (const clients of runtime.clientsByRegion.values()) patchMotoInvokeConfigTimestamps(clients.lambda);
+    const sweep = await runtime.auditRegions([EAST, WEST]);
+    expect(sweep.source.regions).toEqual([WEST, EAST]);
+    expect(result(sweep, functionArn('jobs-west', WEST))?.findings.map((f) => f.rule)).not.toContain(
+      'unused-source-permission',
+    );
+    const batch = runtime.newBatch();
+    const siblings = await batch.directory.functionsSharingRoleWith(functionArn('jobs-west', WEST));
+    expect([...siblings].sort()).toEqual([functionArn('jobs-east'), functionArn('jobs-west', WEST)].sort());
+    const changed = await batch.auditFunctions(siblings);
+    expect(changed.functions.map((f) => f.functionArn).sort()).toEqual([...siblings].sort());
+    expect(result(changed, functionArn('jobs-west', WEST))?.sharedWith).toEqual(['jobs-east']);
+    expect(result(changed, functionArn('jobs-west', WEST))?.findings.map((f) => f.rule)).not.toContain(
+      'unused-source-permission',
+    );
   }, 60_000);
 
   it('audits several regions from the command line, and every enabled region with --all-regions', async () => {
