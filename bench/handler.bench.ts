@@ -26,6 +26,7 @@ import { createAuditorRuntime } from '../functions/commons/auditor.js';
 import { createChangeHandler } from '../functions/commons/handlers.js';
 import { ApiCallCounter, countApiCalls } from '../shared/adapters/aws/call-counter.js';
 import { mapWithConcurrency } from '../shared/adapters/aws/live-account-reader.js';
+import { DEFAULT_TAG_SUPPRESSION } from '../shared/domain/suppressions.js';
 import {
   createStateTable,
   REGION,
@@ -75,6 +76,8 @@ export async function run(): Promise<void> {
         alertTopicArn: topic.TopicArn ?? '',
         minSeverity: 'low',
         suppressions: [],
+        tagSuppression: DEFAULT_TAG_SUPPRESSION,
+        account: '123456789012',
         auditRegions: [REGION],
         region: REGION,
       },

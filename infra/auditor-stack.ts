@@ -82,6 +82,8 @@ export class AuditorStack extends Stack {
   readonly sweep: AuditorFunction;
   readonly slackNotifier?: AuditorFunction;
   readonly forwardedBus?: events.EventBus;
+  /** Every rule that targets the change queue (its policy admits these and nothing else). */
+  private readonly changeRules: events.Rule[] = [];
 
   constructor(scope: Construct, id: string, props: AuditorStackProps) {
     super(scope, id, props);
@@ -89,8 +91,11 @@ export class AuditorStack extends Stack {
     const auditRegions = [config.region, ...config.extraRegions];
 
     // --- Alert topic, encrypted with a key of its own --------------------------------------------
+    // The stack's key: the alert topic and every queue (they hold policy documents: CloudTrail requests in
+    // the change queues, alerts with recommended policies in the failed-invocation queue). The logical id
+    // keeps its first name (STATEFUL_LOGICAL_IDS): renaming it would replace the key.
     this.alertKey = new kms.Key(this, 'AlertTopicKey', {
-      description: 'Encrypts the lambda-role-audit alert topic',
+      description: 'Encrypts the lambda-role-audit alert topic and queues',
       enableKeyRotation: true,
       pendingWindow: Duration.days(7),
       removalPolicy: RemovalPolicy.DESTROY,
@@ -109,6 +114,30 @@ export class AuditorStack extends Stack {
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
     );
+    // SNS sends undeliverable alerts to the failed-invocation queue as the SNS service, which needs the
+    // key. aws:SourceArn (the topic) cannot be named here: the topic is encrypted with this key, and the
+    // key policy naming it would be a circular reference; the account is the guard, as for CloudWatch.
+    this.alertKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSnsDeadLetterDelivery',
+        principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    // EventBridge delivers to the encrypted change queue (and to its dead-letter queue) as the events
+    // service. The rules cannot be named (each targets a queue encrypted with this key: a circular
+    // reference); the account is the guard, as CDK's own grant does for an encrypted queue target.
+    this.alertKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeToQueue',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
     fixLogicalId(this.alertKey, STATEFUL_LOGICAL_IDS.key);
 
     this.alertTopic = new sns.Topic(this, 'AlertTopic', {
@@ -120,7 +149,8 @@ export class AuditorStack extends Stack {
 
     // --- Queues --------------------------------------------------------------------------------------
     this.changeDeadLetterQueue = new sqs.Queue(this, 'ChangeEventDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.alertKey,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
       removalPolicy: RemovalPolicy.DESTROY,
@@ -128,7 +158,8 @@ export class AuditorStack extends Stack {
     fixLogicalId(this.changeDeadLetterQueue, STATEFUL_LOGICAL_IDS.deadLetterQueue);
 
     this.changeQueue = new sqs.Queue(this, 'ChangeEventQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.alertKey,
       enforceSSL: true,
       retentionPeriod: Duration.days(4),
       // AWS's advice for SQS event sources: at least six times the function timeout, plus the batching
@@ -142,7 +173,8 @@ export class AuditorStack extends Stack {
     fixLogicalId(this.changeQueue, STATEFUL_LOGICAL_IDS.queue);
 
     this.failedInvocationQueue = new sqs.Queue(this, 'FailedInvocationDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.alertKey,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
       removalPolicy: RemovalPolicy.DESTROY,
@@ -179,6 +211,9 @@ export class AuditorStack extends Stack {
       ALERT_TOPIC_ARN: this.alertTopic.topicArn,
       ALERT_MIN_SEVERITY: config.minSeverity,
       SUPPRESSIONS: suppressions,
+      TAG_SUPPRESS_MAX_SEVERITY: config.tagSuppression.maxSeverity,
+      TAG_SUPPRESS_RULES: config.tagSuppression.rules.join(','),
+      ACCOUNT_ID: this.account,
       AUDIT_REGIONS: auditRegions.join(','),
       POWERTOOLS_SERVICE_NAME,
     };
@@ -306,28 +341,31 @@ export class AuditorStack extends Stack {
     );
 
     // --- Rules: CloudTrail change events into the buffering queue --------------------------------------
-    const queueTarget = new eventsTargets.SqsQueue(this.changeQueue, {
+    const queueTarget = new ChangeQueueTarget(this.changeQueue, {
       deadLetterQueue: this.changeDeadLetterQueue,
       retryAttempts: 10,
       maxEventAge: Duration.hours(24),
     });
-    new events.Rule(this, 'LambdaChangeRule', {
+    const lambdaRule = new events.Rule(this, 'LambdaChangeRule', {
       description: 'lambda-role-audit: Lambda configuration changes in this region',
       eventPattern: toCdkEventPattern(lambdaChangeEventPattern),
       targets: [queueTarget],
     });
+    this.changeRules.push(lambdaRule);
     if (config.region === IAM_EVENTS_REGION) {
-      new events.Rule(this, 'IamChangeRule', {
+      const iamRule = new events.Rule(this, 'IamChangeRule', {
         description: 'lambda-role-audit: IAM role and policy changes (IAM events arrive in us-east-1 only)',
         eventPattern: toCdkEventPattern(iamChangeEventPattern),
         targets: [queueTarget],
       });
+      this.changeRules.push(iamRule);
     }
 
     const forwarded = props.forwardedFrom.filter((s) => s.events.length > 0);
     if (forwarded.length > 0) {
       this.forwardedBus = this.forwardedEventBus(config.stackName, forwarded, queueTarget);
     }
+    this.admitOnlyTheRules();
 
     // --- Alarms: whatever fails quietly notifies the same topic ---------------------------------------
     const alarmAction = new cloudwatchActions.SnsAction(this.alertTopic);
@@ -437,7 +475,7 @@ export class AuditorStack extends Stack {
         return [this.stateTable.tableArn];
       case 'alert-topic':
         return [this.alertTopic.topicArn];
-      case 'alert-key':
+      case 'stack-key':
         return [this.alertKey.keyArn];
       case 'slack-webhook-secret':
         return config.slackWebhookSecretArn !== undefined ? [config.slackWebhookSecretArn] : [];
@@ -495,22 +533,55 @@ export class AuditorStack extends Stack {
     cfnBus.policy = policy;
     const kinds = new Set(sources.flatMap((s) => s.events));
     if (kinds.has('iam')) {
-      new events.Rule(this, 'ForwardedIamChangeRule', {
+      const forwardedIam = new events.Rule(this, 'ForwardedIamChangeRule', {
         description: 'lambda-role-audit: IAM changes forwarded from us-east-1',
         eventBus: bus,
         eventPattern: toCdkEventPattern(iamChangeEventPattern),
         targets: [queueTarget],
       });
+      this.changeRules.push(forwardedIam);
     }
     if (kinds.has('lambda')) {
-      new events.Rule(this, 'ForwardedLambdaChangeRule', {
+      const forwardedLambda = new events.Rule(this, 'ForwardedLambdaChangeRule', {
         description: 'lambda-role-audit: Lambda changes forwarded from the other audited regions',
         eventBus: bus,
         eventPattern: toCdkEventPattern(lambdaChangeEventPattern),
         targets: [queueTarget],
       });
+      this.changeRules.push(forwardedLambda);
     }
     return bus;
+  }
+
+  /**
+   * The change queue takes messages from the stack's rules and from nobody else: EventBridge may send for
+   * those rules (`aws:SourceArn`), and a deny covers every sender whose `aws:SourceArn` is not one of them.
+   * A direct SendMessage carries no aws:SourceArn, so the negated operator is true and the deny holds for
+   * it too, whatever an identity policy in the account allows.
+   */
+  private admitOnlyTheRules(): void {
+    const rules = this.changeRules;
+    if (rules.length === 0) throw new Error('no rule targets the change queue');
+    const ruleArns = rules.map((rule) => rule.ruleArn);
+    this.changeQueue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'TheStackRulesSend',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.changeQueue.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': ruleArns } },
+      }),
+    );
+    this.changeQueue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyTheStackRulesSend',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sqs:SendMessage'],
+        resources: [this.changeQueue.queueArn],
+        conditions: { ArnNotEquals: { 'aws:SourceArn': ruleArns } },
+      }),
+    );
   }
 
   /** cdk-nag findings that are accepted on purpose, each with its reason (the functions' own are theirs). */
@@ -536,4 +607,27 @@ function fixLogicalId(construct: IConstruct, logicalId: string): void {
     throw new Error(`${construct.node.path} has no CloudFormation resource to pin to ${logicalId}`);
   }
   resource.overrideLogicalId(logicalId);
+}
+
+/**
+ * The change queue as the target of the stack's rules. CDK's `SqsQueue` target would also grant, for a
+ * queue with a KMS key, `sqs:SendMessage` and the key's use to EventBridge for any rule of any account,
+ * without a condition; this one grants nothing, and the stack writes narrower grants itself (the queue
+ * admits only its rules, the key admits EventBridge for this account only). The dead-letter queue's
+ * policy is CDK's: each rule by its ARN.
+ */
+class ChangeQueueTarget implements events.IRuleTarget {
+  constructor(
+    private readonly queue: sqs.IQueue,
+    private readonly props: eventsTargets.SqsQueueProps & { readonly deadLetterQueue: sqs.IQueue },
+  ) {}
+
+  bind(rule: events.IRuleRef): events.RuleTargetConfig {
+    eventsTargets.addToDeadLetterQueueResourcePolicy(rule, this.props.deadLetterQueue);
+    return {
+      ...eventsTargets.bindBaseTargetConfig(this.props),
+      arn: this.queue.queueArn,
+      targetResource: this.queue,
+    };
+  }
 }

@@ -8,7 +8,12 @@ import { z } from 'zod';
 import { loadSuppressionsFile } from '../shared/adapters/suppressions-file/load-suppressions-file.js';
 import { DeployConfigError } from '../shared/domain/errors.js';
 import { SEVERITIES, type Severity } from '../shared/domain/report.js';
-import type { Suppression } from '../shared/domain/suppressions.js';
+import {
+  DEFAULT_TAG_SUPPRESSION,
+  parseTagSuppressionPolicy,
+  type Suppression,
+  type TagSuppressionPolicy,
+} from '../shared/domain/suppressions.js';
 
 export interface DeployConfig {
   /** Name of the home stack; the forwarding stacks and the forwarded-events bus derive their names from it. */
@@ -25,6 +30,8 @@ export interface DeployConfig {
   readonly schedule: string;
   readonly minSeverity: Severity;
   readonly suppressions: readonly Suppression[];
+  /** What the suppress tag may suppress (`-c tagSuppressMaxSeverity`, `-c tagSuppressRules`). */
+  readonly tagSuppression: TagSuppressionPolicy;
   /** Regions besides the home region whose Lambda changes are forwarded to the home region. */
   readonly extraRegions: readonly string[];
   /** `false` when the deployer says the account has no CloudTrail trail logging (synth then warns). */
@@ -69,6 +76,8 @@ const contextSchema = z.object({
     .default('rate(1 day)'),
   minSeverity: z.enum(SEVERITIES).default('low'),
   suppressionsFile: z.string().min(1).optional(),
+  tagSuppressMaxSeverity: z.string().min(1).optional(),
+  tagSuppressRules: list.optional(),
   extraRegions: list.pipe(z.array(z.string().regex(REGION, 'an AWS region such as eu-west-1'))).default([]),
   trail: z
     .union([z.boolean(), z.enum(['true', 'false'])])
@@ -118,6 +127,16 @@ export async function parseDeployConfig(
       `No home region: pass -c region=eu-west-1 (or configure a region in your AWS profile); got ${JSON.stringify(region)}`,
     );
   }
+  let tagSuppression: TagSuppressionPolicy = DEFAULT_TAG_SUPPRESSION;
+  try {
+    tagSuppression = parseTagSuppressionPolicy(
+      { maxSeverity: c.tagSuppressMaxSeverity, rules: c.tagSuppressRules?.join(',') },
+      { maxSeverity: '-c tagSuppressMaxSeverity', rules: '-c tagSuppressRules' },
+    );
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new DeployConfigError(`Invalid deploy configuration:\n  ${message}`, { cause });
+  }
   const account = c.account ?? where.env.CDK_DEFAULT_ACCOUNT;
   const extraRegions = [...new Set(c.extraRegions)].filter((r) => r !== region);
   return {
@@ -133,6 +152,7 @@ export async function parseDeployConfig(
     minSeverity: c.minSeverity,
     suppressions:
       c.suppressionsFile === undefined ? [] : await readSuppressions(resolve(where.cwd, c.suppressionsFile)),
+    tagSuppression,
     extraRegions,
     ...(c.trail !== undefined ? { trail: c.trail } : {}),
   };

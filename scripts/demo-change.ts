@@ -21,6 +21,7 @@ import { createAuditorRuntime } from '../functions/commons/auditor.js';
 import { createChangeHandler, createSweepHandler } from '../functions/commons/handlers.js';
 import { renderSlackMessage } from '../shared/alerts/render-chat.js';
 import { ALERT_JSON_MARKER } from '../shared/alerts/sns-message.js';
+import { DEFAULT_TAG_SUPPRESSION } from '../shared/domain/suppressions.js';
 import {
   type CapturedAlert,
   createAlertCapture,
@@ -103,6 +104,8 @@ async function main(): Promise<void> {
         alertTopicArn: capture.topicArn,
         minSeverity: 'low',
         suppressions: [],
+        tagSuppression: DEFAULT_TAG_SUPPRESSION,
+        account: '123456789012',
         auditRegions: [REGION],
         region: REGION,
       },

@@ -1,7 +1,14 @@
 /**
- * The permissions the auditor's own functions need, as one list: the deployed roles are built from it
- * (infra/) and a test checks it against every AWS SDK command the code sends, so that a new call cannot
- * ship without its permission, and a permission nobody uses stands out.
+ * The permissions of the auditor's own functions, one role per function: the deployed roles are built
+ * from this list (infra/) and a test checks it against every AWS SDK command each function's bundle can
+ * send, so that a new call cannot ship without its permission, a permission nobody uses stands out, and a
+ * function never holds what only another one needs (the change handler cannot Scan the state table, the
+ * sweep cannot read roles one by one, neither may read the Slack webhook).
+ *
+ * Each statement names the functions that get it (`functions`): `AUDITORS` for both the change handler and
+ * the sweep, `CHANGE_HANDLER` or `SWEEP` for one of them. To add a read both auditors make (an attribute of
+ * a queue, a function's versions), add one statement with `functions: AUDITORS`; the test then asks that
+ * both bundles send it.
  *
  * Resources are named symbolically (`resource`): the stack turns each into the ARNs of what it deploys,
  * so that no statement reaches beyond the auditor's own queue, table, topic, key and secret. Only actions
@@ -9,7 +16,7 @@
  *
  * `origin` tells why the role needs the action: `sdk` for a call the code makes (covered by the SDK
  * command scan), `platform` for what Lambda itself does with the role (logs, tracing, polling the queue
- * of an event source mapping).
+ * of an event source mapping, sending to a dead-letter queue).
  */
 
 import type { Suppression } from './domain/suppressions.js';
@@ -27,6 +34,7 @@ export type AuditorFunction = (typeof AUDITOR_FUNCTIONS)[number];
  * - `sqs-queue`, `kinesis-stream`, `sns-topic`, `secretsmanager-secret`, `kms-key`: every queue, stream,
  *   topic, secret / KMS key of the account in the audited regions (the resources functions use, and the
  *   keys that encrypt them);
+ * - `stack-key`: the stack's KMS key, which encrypts the alert topic and the queues;
  * - the others: the one resource of that kind that the stack deploys or is given (the Slack webhook's
  *   secret or parameter; a deployment configures one of the two, and a kind that stands for nothing in a
  *   deployment grants nothing).
@@ -47,12 +55,12 @@ export type AuditorResource =
   | 'failed-invocation-queue'
   | 'state-table'
   | 'alert-topic'
-  | 'alert-key'
+  | 'stack-key'
   | 'slack-webhook-secret'
   | 'slack-webhook-parameter';
 
 export interface AuditorPermission {
-  /** Statement id in the deployed policy (alphanumeric). */
+  /** Statement id in the deployed policy (alphanumeric, unique in the list). */
   readonly sid: string;
   readonly actions: readonly string[];
   readonly resource: AuditorResource;
@@ -61,7 +69,12 @@ export interface AuditorPermission {
   readonly why: string;
 }
 
-const auditors: readonly AuditorFunction[] = ['change-handler', 'sweep'];
+/** Both auditing functions: what the two ways of reading have in common. */
+const AUDITORS: readonly AuditorFunction[] = ['change-handler', 'sweep'];
+/** The change handler alone: the per-function read, the resolution of a change, the remembered state by key. */
+const CHANGE_HANDLER: readonly AuditorFunction[] = ['change-handler'];
+/** The sweep alone: the whole-account read, the reconciliation of the whole state table. */
+const SWEEP: readonly AuditorFunction[] = ['sweep'];
 
 export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
   {
@@ -84,7 +97,7 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     sid: 'PollChangeQueue',
     actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
     resource: 'change-queue',
-    functions: ['change-handler'],
+    functions: CHANGE_HANDLER,
     origin: 'platform',
     why: 'The event source mapping polls the buffering queue with the execution role.',
   },
@@ -97,10 +110,18 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     why: 'Lambda sends an asynchronous invocation that failed every retry to the dead-letter queue.',
   },
   {
+    sid: 'UseStackKey',
+    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    resource: 'stack-key',
+    functions: AUDITOR_FUNCTIONS,
+    origin: 'platform',
+    why: 'The stack key encrypts the alert topic and the queues: SNS and SQS encrypt what the role publishes or sends (a dead-letter queue), and the poller decrypts what the change handler receives, on behalf of the role.',
+  },
+  {
     sid: 'ReadAccountAuthorizationDetails',
     actions: ['iam:GetAccountAuthorizationDetails'],
     resource: 'any',
-    functions: auditors,
+    functions: SWEEP,
     origin: 'sdk',
     why: 'The bulk read of roles and policies; the action has no resource type.',
   },
@@ -108,39 +129,55 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     sid: 'ReadRoles',
     actions: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'],
     resource: 'iam-role',
-    functions: auditors,
+    functions: CHANGE_HANDLER,
     origin: 'sdk',
     why: 'Reading the execution role of an affected function and its policies.',
   },
   {
     sid: 'ReadManagedPolicies',
-    actions: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListEntitiesForPolicy'],
+    actions: ['iam:GetPolicy', 'iam:GetPolicyVersion'],
     resource: 'iam-policy',
-    functions: auditors,
+    functions: AUDITORS,
     origin: 'sdk',
-    why: 'Reading attached managed policies (AWS managed ones live in account "aws") and the roles using one.',
+    why: 'Reading attached managed policies (AWS managed ones live in account "aws").',
+  },
+  {
+    sid: 'FindRolesOfPolicy',
+    actions: ['iam:ListEntitiesForPolicy'],
+    resource: 'iam-policy',
+    functions: CHANGE_HANDLER,
+    origin: 'sdk',
+    why: 'Resolving a managed policy change to the roles that attach it.',
   },
   {
     sid: 'ListLambdaConfiguration',
     actions: ['lambda:ListFunctions', 'lambda:ListEventSourceMappings'],
     resource: 'any',
-    functions: auditors,
+    functions: AUDITORS,
     origin: 'sdk',
     why: 'Listing functions and mappings; these actions have no resource type.',
   },
   {
     sid: 'ReadFunctions',
-    actions: ['lambda:GetFunctionConfiguration', 'lambda:ListFunctionEventInvokeConfigs'],
+    actions: ['lambda:ListFunctionEventInvokeConfigs', 'lambda:ListTags'],
     resource: 'lambda-function',
-    functions: auditors,
+    functions: AUDITORS,
     origin: 'sdk',
-    why: 'Reading the configuration and asynchronous destinations of a function in an audited region.',
+    why: 'Reading the asynchronous destinations and the tags (the suppress tag) of a function in an audited region.',
+  },
+  {
+    sid: 'ReadFunctionConfiguration',
+    actions: ['lambda:GetFunctionConfiguration'],
+    resource: 'lambda-function',
+    functions: AUDITORS,
+    origin: 'sdk',
+    why: 'Reading the configuration of a function a change names, and of the published versions qualified mappings and invoke configs name (both auditors).',
   },
   {
     sid: 'ReadEventSourceMappings',
     actions: ['lambda:GetEventSourceMapping'],
     resource: 'lambda-event-source-mapping',
-    functions: auditors,
+    functions: CHANGE_HANDLER,
     origin: 'sdk',
     why: 'Reading the mapping a CloudTrail event names.',
   },
@@ -148,7 +185,7 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     sid: 'ReadFunctionAliases',
     actions: ['lambda:ListAliases'],
     resource: 'lambda-function',
-    functions: auditors,
+    functions: AUDITORS,
     origin: 'sdk',
     why: 'The aliases that qualified mappings and event invoke configs name (which versions they reach).',
   },
@@ -156,7 +193,7 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     sid: 'ReadQueueEncryption',
     actions: ['sqs:GetQueueAttributes'],
     resource: 'sqs-queue',
-    functions: auditors,
+    functions: AUDITORS,
     origin: 'sdk',
     why: 'The KmsMasterKeyId of the queues functions read from or send to (customer managed key needs).',
   },
@@ -164,7 +201,7 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     sid: 'ReadStreamEncryption',
     actions: ['kinesis:DescribeStreamSummary'],
     resource: 'kinesis-stream',
-    functions: auditors,
+    functions: AUDITORS,
     origin: 'sdk',
     why: 'The EncryptionType and KeyId of the Kinesis streams mappings read.',
   },
@@ -172,7 +209,7 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     sid: 'ReadTopicEncryption',
     actions: ['sns:GetTopicAttributes'],
     resource: 'sns-topic',
-    functions: auditors,
+    functions: AUDITORS,
     origin: 'sdk',
     why: 'The KmsMasterKeyId of the topics functions publish to (dead-letter topics, destinations).',
   },
@@ -180,7 +217,7 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     sid: 'ReadSecretEncryption',
     actions: ['secretsmanager:DescribeSecret'],
     resource: 'secretsmanager-secret',
-    functions: auditors,
+    functions: AUDITORS,
     origin: 'sdk',
     why: 'The KmsKeyId of the secrets Kafka, Amazon MQ and DocumentDB mappings authenticate with (never their values).',
   },
@@ -188,39 +225,33 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     sid: 'DescribeSourceKeys',
     actions: ['kms:DescribeKey'],
     resource: 'kms-key',
-    functions: auditors,
+    functions: AUDITORS,
     origin: 'sdk',
     why: 'Whether the key of a queue, stream, topic or secret is customer managed, and its ARN (aliases resolved).',
   },
   {
     sid: 'ReadWriteFindingsState',
-    actions: [
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:PutItem',
-      'dynamodb:DeleteItem',
-      'dynamodb:Scan',
-    ],
+    actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
     resource: 'state-table',
-    functions: auditors,
+    functions: CHANGE_HANDLER,
     origin: 'sdk',
-    why: 'The fingerprints of the findings last reported per function (alert only on change).',
+    why: 'The fingerprints of the findings last reported for the functions of a batch (alert only on change).',
+  },
+  {
+    sid: 'ReconcileFindingsState',
+    actions: ['dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    resource: 'state-table',
+    functions: SWEEP,
+    origin: 'sdk',
+    why: 'The daily reconciliation of the whole state table with what the sweep found.',
   },
   {
     sid: 'PublishAlerts',
     actions: ['sns:Publish'],
     resource: 'alert-topic',
-    functions: auditors,
+    functions: AUDITORS,
     origin: 'sdk',
     why: 'Publishing alerts and the sweep digest.',
-  },
-  {
-    sid: 'UseAlertTopicKey',
-    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-    resource: 'alert-key',
-    functions: auditors,
-    origin: 'platform',
-    why: 'SNS encrypts a published message with the topic key on behalf of the publisher.',
   },
   {
     sid: 'ReadSlackWebhook',
@@ -265,3 +296,28 @@ export const SDK_COMMANDS_WITHOUT_PERMISSION: readonly string[] = ['sts:GetCalle
 export function permissionsOf(fn: AuditorFunction): readonly AuditorPermission[] {
   return AUDITOR_PERMISSIONS.filter((p) => p.functions.includes(fn));
 }
+
+/**
+ * SDK calls a function's bundle holds but its handler never sends, so its role does not grant them:
+ * shared/adapters/aws/live-account-reader.ts holds both ways of reading in one class, and esbuild keeps a
+ * class whole. Each entry is checked both ways: the bundle must hold the call (else the entry is stale),
+ * and the handler run against moto on every event fixture never sends it
+ * (test/integration/handler-permissions.test.ts). Splitting the reader by way of reading would empty this.
+ */
+export const NOT_SENT_BY: Readonly<Record<AuditorFunction, readonly { action: string; why: string }[]>> = {
+  'change-handler': [
+    {
+      action: 'iam:GetAccountAuthorizationDetails',
+      why: 'The whole-account read (readAccount): the change handler reads named functions only, and refuses an empty list.',
+    },
+  ],
+  sweep: [
+    ...['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'].map(
+      (action) => ({
+        action,
+        why: 'The per-function read of a role (readFunctions): the sweep reads roles with GetAccountAuthorizationDetails.',
+      }),
+    ),
+  ],
+  'slack-notifier': [],
+};

@@ -4,12 +4,12 @@
  * failures are reported per message (`batchItemFailures`; the mapping sets ReportBatchItemFailures).
  * The logic is in shared/app/handle-changes.ts.
  */
-import { createAuditorRuntime } from '../commons/auditor.js';
+import { createChangeRuntime } from '../commons/auditor.js';
 import { readAuditorConfig } from '../commons/config.js';
 import { createChangeHandler } from '../commons/handlers.js';
 import { createLogger } from '../commons/logger.js';
 
 export const handler = createChangeHandler(
-  createAuditorRuntime(readAuditorConfig(process.env)),
+  createChangeRuntime(readAuditorConfig(process.env)),
   createLogger('lambda-role-audit-change-handler'),
 );

@@ -1,7 +1,12 @@
 /**
  * Composition for the change and sweep handlers: SDK clients (one set per audited region, created once
- * per execution environment), the live source, the audit, the state table, the alert topic. The handlers
- * call `createAuditorRuntime` at module scope; tests call it with moto's endpoint.
+ * per execution environment), the live source, the audit, the state table, the alert topic.
+ *
+ * One runtime per handler: the change handler's (`createChangeRuntime`: named functions, the directory that
+ * resolves changes, the state by key) and the sweep's (`createSweepRuntime`: the whole account, the whole
+ * state table). Each handler imports only its own, so that its bundle, and the role built from what the
+ * bundle sends (shared/auditor-permissions.ts), holds nothing the other needs. `createAuditorRuntime`
+ * joins both over one set of clients, for tests and tools that drive both handlers.
  *
  * Every audit reads all the regions it needs in one snapshot (createMultiRegionLiveSource): a role is
  * judged with its functions in every audited region, by the change handler and by the sweep alike.
@@ -16,8 +21,12 @@ import { createMultiRegionLiveSource } from '../../shared/adapters/aws/live-sour
 import { type AwsDirectory, createAwsDirectory } from '../../shared/adapters/directory/aws-directory.js';
 import { type AlertPublisher, createSnsPublisher } from '../../shared/adapters/notifier/sns-notifier.js';
 import {
-  createDynamoDbStateStore,
-  type StateStore,
+  createStateLister,
+  createStateReader,
+  createStateWriter,
+  type StateLister,
+  type StateReader,
+  type StateWriter,
 } from '../../shared/adapters/state-store/dynamodb-state-store.js';
 import { auditAccount } from '../../shared/domain/audit/audit-account.js';
 import type { AccountScope, AccountSource } from '../../shared/domain/model.js';
@@ -34,16 +43,36 @@ export interface ClientSettings {
   readonly maxAttempts?: number;
 }
 
-export interface AuditorRuntime {
+export interface RuntimeOverrides {
+  readonly catalog?: () => Promise<ActionCatalog>;
+  readonly now?: () => Date;
+}
+
+/** What both runtimes hold: the configuration, the clients, the alert topic. */
+export interface RuntimeBase {
   readonly config: AuditorConfig;
   readonly clientsByRegion: ReadonlyMap<string, AwsClients>;
   readonly dynamodb: DynamoDBClient;
   readonly sns: SNSClient;
-  readonly stateStore: StateStore;
   readonly publisher: AlertPublisher;
+}
+
+export interface ChangeRuntime extends RuntimeBase {
+  readonly stateStore: StateReader & StateWriter;
   /** What one batch of changes uses: a directory and an audit sharing the batch's ListFunctions scans. */
   newBatch(): ChangeBatch;
-  /** The whole account in these audited regions, as one audit (the sweep). */
+}
+
+export interface SweepRuntime extends RuntimeBase {
+  readonly stateStore: StateLister & StateWriter;
+  /** The whole account in these audited regions, as one audit. */
+  auditRegions(regions: readonly string[]): Promise<Report>;
+}
+
+/** Both runtimes over one set of clients. */
+export interface AuditorRuntime extends RuntimeBase {
+  readonly stateStore: StateReader & StateWriter & StateLister;
+  newBatch(): ChangeBatch;
   auditRegions(regions: readonly string[]): Promise<Report>;
 }
 
@@ -53,11 +82,15 @@ export interface ChangeBatch {
   auditFunctions(functionArns: readonly string[]): Promise<Report>;
 }
 
-export function createAuditorRuntime(
-  config: AuditorConfig,
-  settings: ClientSettings = {},
-  overrides: { catalog?: () => Promise<ActionCatalog>; now?: () => Date } = {},
-): AuditorRuntime {
+/** The clients, the catalog (read once per execution environment, on first use) and the audit of a source. */
+interface Base extends RuntimeBase {
+  readonly lambdaByRegion: ReadonlyMap<string, LambdaClient>;
+  /** A source over these audited regions, listing functions and mappings through `listing` if given. */
+  sourceOf(regions: readonly string[], listing?: FunctionListing): AccountSource;
+  audit(source: AccountSource, functionNames?: readonly string[]): Promise<Report>;
+}
+
+function createBase(config: AuditorConfig, settings: ClientSettings, overrides: RuntimeOverrides): Base {
   const common = {
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
@@ -77,71 +110,129 @@ export function createAuditorRuntime(
   const dynamodb = new DynamoDBClient({ region: config.region, ...common, ...retry });
   const sns = new SNSClient({ region: config.region, ...common, ...retry });
   const lambdaByRegion = new Map<string, LambdaClient>([...clientsByRegion].map(([r, c]) => [r, c.lambda]));
-  /** A source over `regions` (all audited ones by default), listing functions through `listing` if given. */
-  const sourceOf = (regions: readonly string[], listing?: FunctionListing): AccountSource => {
-    const wanted = new Map<string, AwsClients>();
-    for (const region of regions) {
-      const clients = clientsByRegion.get(region);
-      if (!clients) throw new Error(`region ${region} is not audited`);
-      wanted.set(region, clients);
-    }
-    return createMultiRegionLiveSource({
-      clientsByRegion: wanted,
-      ...(listing
-        ? {
-            listFunctions: (region: string) => listing.list(region),
-            listEventSourceMappings: (region: string) => listing.listMappings(region),
-          }
-        : {}),
-    });
-  };
-  // The catalog is read once per execution environment, on first use.
   let catalog: Promise<ActionCatalog> | undefined;
   const getCatalog = () => {
     catalog ??= (overrides.catalog ?? loadActionCatalog)();
     return catalog;
   };
   const now = overrides.now ?? (() => new Date());
-
-  const audit = async (source: AccountSource, functionNames?: readonly string[]): Promise<Report> => {
-    // The change handler resolves every change to all functions of the roles concerned, in every audited
-    // region (resolve-affected.ts), so the read of those functions is not partial.
-    const scope: AccountScope = functionNames ? { functionNames, includesRoleSiblings: true } : {};
-    const snapshot = await source.load(scope);
-    // A function deleted since the event is absent from the snapshot: audit only those present, so that the
-    // use case sees it missing (and confirms the deletion) rather than an error for the whole batch.
-    const present = functionNames?.filter((arn) => snapshot.functions.some((fn) => fn.FunctionArn === arn));
-    return auditAccount(snapshot, {
-      catalog: await getCatalog(),
-      suppressions: config.suppressions,
-      generatedAt: now().toISOString(),
-      tool: TOOL,
-      ...(present ? { functionNames: present } : {}),
-    });
-  };
-
   return {
     config,
     clientsByRegion,
     dynamodb,
     sns,
-    stateStore: createDynamoDbStateStore({ client: dynamodb, tableName: config.stateTableName }),
     publisher: createSnsPublisher({ client: sns, topicArn: config.alertTopicArn }),
+    lambdaByRegion,
+    sourceOf(regions, listing) {
+      const wanted = new Map<string, AwsClients>();
+      for (const region of regions) {
+        const clients = clientsByRegion.get(region);
+        if (!clients) throw new Error(`region ${region} is not audited`);
+        wanted.set(region, clients);
+      }
+      return createMultiRegionLiveSource({
+        clientsByRegion: wanted,
+        ...(listing
+          ? {
+              listFunctions: (region: string) => listing.list(region),
+              listEventSourceMappings: (region: string) => listing.listMappings(region),
+            }
+          : {}),
+      });
+    },
+    async audit(source, functionNames) {
+      // The change handler resolves every change to all functions of the roles concerned, in every audited
+      // region (resolve-affected.ts), so the read of those functions is not partial.
+      const scope: AccountScope = functionNames ? { functionNames, includesRoleSiblings: true } : {};
+      const snapshot = await source.load(scope);
+      // A function deleted since the event is absent from the snapshot: audit only those present, so that the
+      // use case sees it missing (and confirms the deletion) rather than an error for the whole batch.
+      const present = functionNames?.filter((arn) => snapshot.functions.some((fn) => fn.FunctionArn === arn));
+      return auditAccount(snapshot, {
+        catalog: await getCatalog(),
+        suppressions: config.suppressions,
+        tagSuppression: config.tagSuppression,
+        generatedAt: now().toISOString(),
+        tool: TOOL,
+        ...(present ? { functionNames: present } : {}),
+      });
+    },
+  };
+}
+
+function view(base: Base): RuntimeBase {
+  const { config, clientsByRegion, dynamodb, sns, publisher } = base;
+  return { config, clientsByRegion, dynamodb, sns, publisher };
+}
+
+function changeParts(base: Base): Pick<ChangeRuntime, 'newBatch'> {
+  return {
     newBatch() {
-      const first = clientsByRegion.values().next().value;
+      const first = base.clientsByRegion.values().next().value;
       if (!first) throw new Error('no audited region');
       // One ListFunctions scan and one mapping listing per region serve both the resolution of changes
       // and the audit.
-      const listing = createFunctionListing(lambdaByRegion);
+      const listing = createFunctionListing(base.lambdaByRegion);
       return {
-        directory: createAwsDirectory({ iam: first.iam, lambdaByRegion, listing }),
+        directory: createAwsDirectory({ iam: first.iam, lambdaByRegion: base.lambdaByRegion, listing }),
         auditFunctions: (functionArns) => {
           if (functionArns.length === 0) return Promise.reject(new Error('no function to audit'));
           const regions = [...new Set(functionArns.map((arn) => arn.split(':')[3] ?? ''))];
-          return audit(sourceOf(regions, listing), functionArns);
+          return base.audit(base.sourceOf(regions, listing), functionArns);
         },
       };
     },
-    auditRegions: (regions) => audit(sourceOf(regions)),
+  };
+}
+
+function sweepParts(base: Base): Pick<SweepRuntime, 'auditRegions'> {
+  return { auditRegions: (regions) => base.audit(base.sourceOf(regions)) };
+}
+
+const tableOf = (base: Base) => ({ client: base.dynamodb, tableName: base.config.stateTableName });
+
+/** The change handler's runtime. */
+export function createChangeRuntime(
+  config: AuditorConfig,
+  settings: ClientSettings = {},
+  overrides: RuntimeOverrides = {},
+): ChangeRuntime {
+  const base = createBase(config, settings, overrides);
+  const table = tableOf(base);
+  return {
+    ...view(base),
+    stateStore: { ...createStateReader(table), ...createStateWriter(table) },
+    ...changeParts(base),
+  };
+}
+
+/** The sweep's runtime. */
+export function createSweepRuntime(
+  config: AuditorConfig,
+  settings: ClientSettings = {},
+  overrides: RuntimeOverrides = {},
+): SweepRuntime {
+  const base = createBase(config, settings, overrides);
+  const table = tableOf(base);
+  return {
+    ...view(base),
+    stateStore: { ...createStateLister(table), ...createStateWriter(table) },
+    ...sweepParts(base),
+  };
+}
+
+/** Both runtimes over one set of clients (tests, the bench, `npm run demo:change`). */
+export function createAuditorRuntime(
+  config: AuditorConfig,
+  settings: ClientSettings = {},
+  overrides: RuntimeOverrides = {},
+): AuditorRuntime {
+  const base = createBase(config, settings, overrides);
+  const table = tableOf(base);
+  return {
+    ...view(base),
+    stateStore: { ...createStateReader(table), ...createStateWriter(table), ...createStateLister(table) },
+    ...changeParts(base),
+    ...sweepParts(base),
   };
 }

@@ -4,15 +4,24 @@
  */
 import * as z from 'zod';
 import { parseSeverity } from '../../shared/alerts/alert-document.js';
-import { ConfigurationError } from '../../shared/domain/errors.js';
+import { ConfigurationError, InputError } from '../../shared/domain/errors.js';
 import type { Severity } from '../../shared/domain/report.js';
-import { parseSuppressions, type Suppression } from '../../shared/domain/suppressions.js';
+import {
+  parseSuppressions,
+  parseTagSuppressionPolicy,
+  type Suppression,
+  type TagSuppressionPolicy,
+} from '../../shared/domain/suppressions.js';
 
 export interface AuditorConfig {
   readonly stateTableName: string;
   readonly alertTopicArn: string;
   readonly minSeverity: Severity;
   readonly suppressions: readonly Suppression[];
+  /** What the suppress tag may suppress (TAG_SUPPRESS_MAX_SEVERITY, TAG_SUPPRESS_RULES). */
+  readonly tagSuppression: TagSuppressionPolicy;
+  /** This account (ACCOUNT_ID; else the alert topic's, which the stack creates here): events of others are dropped. */
+  readonly account: string;
   /** The regions whose functions are audited (IAM changes can affect functions in any of them). */
   readonly auditRegions: readonly string[];
   readonly region: string;
@@ -51,6 +60,13 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
     }
     suppressions = parseSuppressions(raw, 'the SUPPRESSIONS environment variable');
   }
+  const tagSuppression = readTagSuppression(env);
+  const account = env.ACCOUNT_ID?.trim() || parsed.data.ALERT_TOPIC_ARN.split(':')[4] || '';
+  if (!/^\d{12}$/.test(account)) {
+    throw new ConfigurationError(
+      env.ACCOUNT_ID ? 'ACCOUNT_ID is not a 12-digit account id' : 'ALERT_TOPIC_ARN names no account id',
+    );
+  }
   const regions = (env.AUDIT_REGIONS ?? '')
     .split(',')
     .map((r) => r.trim())
@@ -64,7 +80,30 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
     alertTopicArn: parsed.data.ALERT_TOPIC_ARN,
     minSeverity,
     suppressions,
+    tagSuppression,
+    account,
     auditRegions: regions.length > 0 ? [...new Set(regions)] : [parsed.data.AWS_REGION],
     region: parsed.data.AWS_REGION,
   };
+}
+
+/** TAG_SUPPRESS_MAX_SEVERITY and TAG_SUPPRESS_RULES; an error names the variable, not its value. */
+function readTagSuppression(env: Readonly<Record<string, string | undefined>>): TagSuppressionPolicy {
+  const origin = { maxSeverity: 'TAG_SUPPRESS_MAX_SEVERITY', rules: 'TAG_SUPPRESS_RULES' };
+  const expected = {
+    maxSeverity: 'TAG_SUPPRESS_MAX_SEVERITY must be none, critical, high, medium, low or info',
+    rules: 'TAG_SUPPRESS_RULES must be all or a comma list of rule names',
+  };
+  for (const key of ['maxSeverity', 'rules'] as const) {
+    try {
+      parseTagSuppressionPolicy({ [key]: env[origin[key]] }, origin);
+    } catch (error) {
+      if (error instanceof InputError) throw new ConfigurationError(expected[key], { cause: error });
+      throw error;
+    }
+  }
+  return parseTagSuppressionPolicy(
+    { maxSeverity: env.TAG_SUPPRESS_MAX_SEVERITY, rules: env.TAG_SUPPRESS_RULES },
+    origin,
+  );
 }

@@ -10,9 +10,9 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handleChanges } from '../../shared/app/handle-changes.js';
 import { runSweep } from '../../shared/app/sweep.js';
-import type { AuditorRuntime } from './auditor.js';
+import type { ChangeRuntime, SweepRuntime } from './auditor.js';
 
-export function createChangeHandler(runtime: AuditorRuntime, logger: Logger) {
+export function createChangeHandler(runtime: ChangeRuntime, logger: Logger) {
   async function processBatch(event: SQSEvent): Promise<SQSBatchResponse> {
     // New per batch: its ListFunctions scans serve this batch only.
     const batch = runtime.newBatch();
@@ -25,6 +25,7 @@ export function createChangeHandler(runtime: AuditorRuntime, logger: Logger) {
         publisher: runtime.publisher,
         minSeverity: runtime.config.minSeverity,
         auditRegions: runtime.config.auditRegions,
+        account: runtime.config.account,
         logger,
       },
     );
@@ -33,7 +34,7 @@ export function createChangeHandler(runtime: AuditorRuntime, logger: Logger) {
   return middy(processBatch).use(injectLambdaContext(logger));
 }
 
-export function createSweepHandler(runtime: AuditorRuntime, logger: Logger) {
+export function createSweepHandler(runtime: SweepRuntime, logger: Logger) {
   async function sweep(): Promise<{ published: boolean; openFindings: number; subject: string }> {
     const result = await runSweep({
       auditRegions: runtime.auditRegions,

@@ -3,12 +3,12 @@
  * the open findings. A failure throws, so that the schedule's retry runs it again.
  * The logic is in shared/app/sweep.ts.
  */
-import { createAuditorRuntime } from '../commons/auditor.js';
+import { createSweepRuntime } from '../commons/auditor.js';
 import { readAuditorConfig } from '../commons/config.js';
 import { createSweepHandler } from '../commons/handlers.js';
 import { createLogger } from '../commons/logger.js';
 
 export const handler = createSweepHandler(
-  createAuditorRuntime(readAuditorConfig(process.env)),
+  createSweepRuntime(readAuditorConfig(process.env)),
   createLogger('lambda-role-audit-sweep'),
 );

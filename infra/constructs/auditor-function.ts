@@ -41,7 +41,7 @@ const WILDCARD_REASONS: Readonly<Record<AuditorResource, string>> = {
   'failed-invocation-queue': '',
   'state-table': '',
   'alert-topic': '',
-  'alert-key': '',
+  'stack-key': '',
   'slack-webhook-secret': '',
   'slack-webhook-parameter': '',
 };

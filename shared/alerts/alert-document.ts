@@ -4,9 +4,9 @@
  * Pure: built from findings, the remembered state and the changes that triggered the audit.
  */
 import { createHash } from 'node:crypto';
-import type { Finding, FunctionResult, Report, Severity } from '../domain/report.js';
+import type { Finding, FunctionResult, Report, Severity, SuppressionSource } from '../domain/report.js';
 import { SEVERITIES } from '../domain/report.js';
-import type { Change } from '../events/change.js';
+import type { Change, SuppressTagChange } from '../events/change.js';
 
 /** Versioned name of the JSON shape below, so that machine subscribers can tell what they parse. */
 export const ALERT_SCHEMA = 'lambda-role-audit/alert@1';
@@ -28,6 +28,8 @@ export interface ChangeSummary {
   readonly eventTime: string;
   readonly summary: string;
   readonly eventId?: string;
+  /** For a change to the suppress tag: on what, set or removed, and the value set. */
+  readonly suppressTag?: SuppressTagChange;
 }
 
 /** Says how much of the alert was left out to stay within SNS's 256 KB. */
@@ -37,9 +39,21 @@ export interface Truncation {
   readonly recommendedPolicyOmitted: boolean;
 }
 
+/**
+ * What a change to the suppress tag did to one function (the `suppression` part of a notice). Who set or
+ * removed the tag, and when, are the document's `changes` (their `suppressTag`).
+ */
+export interface SuppressionNotice {
+  /** Findings a suppress tag hides now, each with its `suppressionReason` and `suppressionSource`. */
+  readonly hiddenFindings: readonly Finding[];
+  /** Findings a suppress tag names but may not hide (`suppressionRefused`): they stay open. */
+  readonly refusedFindings: readonly Finding[];
+}
+
 export interface FunctionAlertDocument {
   readonly schema: typeof ALERT_SCHEMA;
-  readonly type: 'change';
+  /** `change`: findings appeared or were resolved; `suppression`: the suppress tag changed (a notice). */
+  readonly type: 'change' | 'suppression';
   /** Deterministic: the same function, new and resolved findings give the same id on every retry. */
   readonly alertId: string;
   readonly function: { readonly name: string; readonly arn: string; readonly roleArn: string };
@@ -51,6 +65,16 @@ export interface FunctionAlertDocument {
   /** The function's report (report schema, version 1), restricted to this function and to alerting findings. */
   readonly report: Report;
   readonly truncated?: Truncation;
+  /** Set on `suppression` notices. */
+  readonly suppression?: SuppressionNotice;
+}
+
+/** A suppressed finding as the digest lists it: what, where, why, and whether a file or a tag says so. */
+export interface SuppressedFindingSummary extends FindingSummary {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly reason: string;
+  readonly source: SuppressionSource;
 }
 
 export interface DigestAlertDocument {
@@ -62,6 +86,8 @@ export interface DigestAlertDocument {
   readonly report: Report;
   /** Functions audited in all, and how many carry open findings. */
   readonly audited: number;
+  /** Every suppressed finding of the audit (any severity), with its reason and source. */
+  readonly suppressed?: readonly SuppressedFindingSummary[];
   readonly truncated?: Truncation;
 }
 
@@ -109,6 +135,7 @@ export function summariseChange(change: Change): ChangeSummary {
     eventTime: change.eventTime,
     summary: change.summary,
     ...(change.eventId === undefined ? {} : { eventId: change.eventId }),
+    ...(change.suppressTag === undefined ? {} : { suppressTag: change.suppressTag }),
   };
 }
 
@@ -169,6 +196,63 @@ export function buildFunctionAlert(input: {
   };
 }
 
+/**
+ * A suppression notice: the change alert of a function whose suppress tag changed, saying which findings
+ * the tag hides now and which it named but may not hide. Findings that disappeared from the alerting set
+ * because a tag hides them are listed as hidden, never as fixed. The id is the same on every retry of the
+ * same tag events (it does not depend on the remembered state), so the handler can tell it was sent.
+ */
+export function buildSuppressionNotice(input: {
+  readonly report: Report;
+  readonly result: FunctionResult;
+  readonly diff: FindingDiff;
+  readonly changes: readonly Change[];
+}): FunctionAlertDocument {
+  const { result, diff } = input;
+  const hiddenFindings = result.findings.filter(
+    (f) => f.suppressed === true && f.suppressionSource?.kind === 'tag',
+  );
+  const refusedFindings = result.findings.filter((f) => f.suppressionRefused !== undefined);
+  const hiddenIds = new Set(hiddenFindings.map((f) => f.id));
+  const alert = buildFunctionAlert({
+    ...input,
+    diff: { ...diff, resolved: diff.resolved.filter((f) => !hiddenIds.has(f.id)) },
+  });
+  const tagEvents = input.changes
+    .filter((c) => c.suppressTag !== undefined)
+    .map((c) => c.eventId ?? `${c.eventName}@${c.eventTime}`)
+    .sort();
+  return {
+    ...alert,
+    type: 'suppression',
+    alertId: digestOf([
+      result.functionArn,
+      'suppression',
+      ...tagEvents,
+      'hidden',
+      ...[...hiddenIds].sort(),
+      'refused',
+      ...refusedFindings.map((f) => f.id).sort(),
+    ]),
+    suppression: { hiddenFindings, refusedFindings },
+  };
+}
+
+/** Every suppressed finding of a report, function by function, with its reason and source. */
+export function suppressedFindingsOf(report: Report): SuppressedFindingSummary[] {
+  return report.functions.flatMap((fn) =>
+    fn.findings
+      .filter((f) => f.suppressed === true)
+      .map((f) => ({
+        ...summariseFinding(f),
+        functionName: fn.functionName,
+        functionArn: fn.functionArn,
+        reason: f.suppressionReason ?? '(no reason recorded)',
+        source: f.suppressionSource ?? { kind: 'file' },
+      })),
+  );
+}
+
 export function buildDigestAlert(input: {
   readonly report: Report;
   readonly regions: readonly string[];
@@ -182,12 +266,14 @@ export function buildDigestAlert(input: {
   for (const fn of functions)
     for (const f of fn.findings) findings[f.severity] = (findings[f.severity] ?? 0) + 1;
   const ids = functions.flatMap((fn) => fn.findings.map((f) => f.id)).sort();
+  const suppressed = suppressedFindingsOf(input.report);
   return {
     schema: ALERT_SCHEMA,
     type: 'digest',
     alertId: digestOf(['digest', input.report.generatedAt, ...ids]),
     regions: input.regions,
     audited: input.report.functions.length,
+    ...(suppressed.length > 0 ? { suppressed } : {}),
     report: {
       ...input.report,
       summary: { ...input.report.summary, findings },

@@ -8,7 +8,7 @@
  * "1.0", `source` "custom", `content.textType` "client-markdown").
  */
 import type { Finding } from '../domain/report.js';
-import { type AlertDocument, openFindingsOf } from './alert-document.js';
+import { type AlertDocument, type FunctionAlertDocument, openFindingsOf } from './alert-document.js';
 import { describeCause, renderSubject, SUBJECT_PREFIX } from './render-text.js';
 
 export interface SlackMessage {
@@ -46,6 +46,48 @@ function findingText(f: Finding, isNew: boolean): string {
 
 const MAX_FINDING_BLOCKS = 30;
 
+const CHATBOT_EVENT_TYPE: Readonly<Record<AlertDocument['type'], string>> = {
+  change: 'LambdaRoleAuditChange',
+  suppression: 'LambdaRoleAuditSuppression',
+  digest: 'LambdaRoleAuditDigest',
+};
+
+/** A notice's own blocks: the findings the suppress tag hides now, and those it may not hide. */
+function suppressionBlocks(document: FunctionAlertDocument): Record<string, unknown>[] {
+  const notice = document.suppression;
+  if (!notice) return [];
+  const hidden = notice.hiddenFindings.slice(0, 10).map((f) => findingText(f, false));
+  const refused = notice.refusedFindings.slice(0, 10).map((f) => findingText(f, false));
+  return [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: cut(
+          hidden.length === 0
+            ? '*Hidden by the suppress tag*\nnothing'
+            : `*Hidden by the suppress tag (${notice.hiddenFindings.length})*: not fixed, only not alerted\n${hidden.join('\n')}`,
+          3000,
+        ),
+      },
+    },
+    ...(refused.length === 0
+      ? []
+      : [
+          {
+            type: 'section',
+            text: {
+              type: 'mrkdwn',
+              text: cut(
+                `*Named by the tag, still open (${notice.refusedFindings.length})*: tags may not suppress these\n${refused.join('\n')}`,
+                3000,
+              ),
+            },
+          },
+        ]),
+  ];
+}
+
 export function renderSlackMessage(document: AlertDocument): SlackMessage {
   const subject = renderSubject(document);
   const title = subject.startsWith(SUBJECT_PREFIX) ? subject.slice(SUBJECT_PREFIX.length).trim() : subject;
@@ -56,7 +98,7 @@ export function renderSlackMessage(document: AlertDocument): SlackMessage {
     },
   ];
   const open = openFindingsOf(document);
-  if (document.type === 'change') {
+  if (document.type !== 'digest') {
     blocks.push({
       type: 'section',
       fields: [
@@ -74,6 +116,7 @@ export function renderSlackMessage(document: AlertDocument): SlackMessage {
         text: { type: 'mrkdwn', text: cut(`*What changed*\n${changes}`, 3000) },
       });
     }
+    blocks.push(...suppressionBlocks(document));
     const newIds = new Set(document.newFindingIds);
     for (const { finding } of open.slice(0, MAX_FINDING_BLOCKS)) {
       blocks.push({
@@ -99,6 +142,18 @@ export function renderSlackMessage(document: AlertDocument): SlackMessage {
       });
     }
   } else {
+    const suppressed = document.suppressed?.length ?? 0;
+    if (suppressed > 0) {
+      blocks.push({
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `${suppressed} suppressed finding${suppressed === 1 ? '' : 's'}: see the email or JSON for each reason and source`,
+          },
+        ],
+      });
+    }
     for (const fn of document.report.functions.slice(0, MAX_FINDING_BLOCKS)) {
       const lines = fn.findings.map(
         (f) => `${SEVERITY_EMOJI[f.severity] ?? ''} ${f.rule}${f.action ? ` \`${f.action}\`` : ''}`,
@@ -109,7 +164,7 @@ export function renderSlackMessage(document: AlertDocument): SlackMessage {
       });
     }
   }
-  const shown = document.type === 'change' ? Math.min(open.length, MAX_FINDING_BLOCKS) : undefined;
+  const shown = document.type !== 'digest' ? Math.min(open.length, MAX_FINDING_BLOCKS) : undefined;
   const omitted =
     (document.truncated?.omittedFindings ?? 0) +
     (shown === undefined
@@ -131,8 +186,11 @@ export function renderChatbotNotification(document: AlertDocument): Record<strin
   const open = openFindingsOf(document);
   const subject = renderSubject(document);
   const description =
-    document.type === 'change'
+    document.type !== 'digest'
       ? [
+          ...(document.suppression?.hiddenFindings ?? [])
+            .slice(0, 10)
+            .map((f) => `• hidden by the suppress tag: *${f.rule}* ${f.action ?? ''}`),
           ...document.changes.slice(0, 3).map((c) => `${c.summary} — by \`${c.actor}\` at ${c.eventTime}`),
           ...open
             .slice(0, 10)
@@ -158,11 +216,11 @@ export function renderChatbotNotification(document: AlertDocument): Record<strin
       keywords: [...new Set(open.map(({ finding }) => finding.rule))].slice(0, 10),
     },
     metadata: {
-      threadId: document.type === 'change' ? document.function.arn : 'lambda-role-audit-digest',
+      threadId: document.type !== 'digest' ? document.function.arn : 'lambda-role-audit-digest',
       summary: subject,
-      eventType: document.type === 'change' ? 'LambdaRoleAuditChange' : 'LambdaRoleAuditDigest',
+      eventType: CHATBOT_EVENT_TYPE[document.type],
       relatedResources:
-        document.type === 'change'
+        document.type !== 'digest'
           ? [document.function.arn, document.function.roleArn]
           : document.report.functions.slice(0, 20).map((fn) => fn.functionArn),
     },

@@ -8,6 +8,7 @@ import type {
   DigestAlertDocument,
   FindingSummary,
   FunctionAlertDocument,
+  SuppressedFindingSummary,
 } from './alert-document.js';
 
 export const SUBJECT_PREFIX = '[lambda-role-audit]';
@@ -56,6 +57,10 @@ export function renderSubject(document: AlertDocument): string {
         : `${SUBJECT_PREFIX} digest: ${open} open in ${document.report.functions.length} of ${document.audited} functions`;
     // Never let an incomplete sweep read as a clean one.
     if (unaudited > 0) subject += `, ${unaudited} not audited`;
+    if (document.suppressed && document.suppressed.length > 0)
+      subject += `, ${document.suppressed.length} suppressed`;
+  } else if (document.type === 'suppression') {
+    subject = `${SUBJECT_PREFIX} ${shorten(document.function.name, 50)}: ${suppressionHeadline(document)}`;
   } else {
     const open = document.report.functions[0]?.findings ?? [];
     const fixed = document.resolvedFindings.length;
@@ -101,7 +106,57 @@ function findingLines(f: Finding, isNew: boolean): string[] {
   if (cause) lines.push(`    ${f.rule === 'missing-permission' ? 'Needed by' : 'Source'}: ${cause}`);
   if (f.decision) lines.push(`    Decision: ${f.decision}`);
   if (f.remediation) lines.push(`    Fix: ${f.remediation}`);
+  if (f.suppressionRefused) lines.push(`    Note: ${f.suppressionRefused}`);
   return lines;
+}
+
+/** "hides 3 findings, 1 refused": what a suppression notice counts. */
+function suppressionCounts(document: FunctionAlertDocument): string {
+  const hidden = document.suppression?.hiddenFindings.length ?? 0;
+  const refused = document.suppression?.refusedFindings.length ?? 0;
+  return [
+    `hides ${hidden} finding${hidden === 1 ? '' : 's'}`,
+    ...(refused > 0 ? [`${refused} refused`] : []),
+  ].join(', ');
+}
+
+/** "suppress tag changed: hides 3 findings, 1 refused": what a notice says first (the subject). */
+function suppressionHeadline(document: FunctionAlertDocument): string {
+  const removed = document.changes.some((c) => c.suppressTag?.action === 'removed');
+  const hidden = document.suppression?.hiddenFindings.length ?? 0;
+  return `suppress tag ${removed && hidden === 0 ? 'removed' : 'changed'}: ${suppressionCounts(document)}`;
+}
+
+/** The notice's own part: what the suppress tag hides now, and what it named but may not hide. */
+function suppressionLines(document: FunctionAlertDocument): string[] {
+  const notice = document.suppression;
+  if (!notice) return [];
+  const lines: string[] = [];
+  if (notice.hiddenFindings.length === 0)
+    lines.push('', 'The suppress tag hides no finding of this function now.');
+  else {
+    lines.push(
+      '',
+      `Hidden by the suppress tag (${notice.hiddenFindings.length}): not fixed, only not alerted`,
+    );
+    for (const f of notice.hiddenFindings) {
+      lines.push(...findingLines(f, false));
+      if (f.suppressionReason) lines.push(`    Suppressed: ${f.suppressionReason}`);
+    }
+  }
+  if (notice.refusedFindings.length > 0) {
+    lines.push(
+      '',
+      `Named by the tag, still open (${notice.refusedFindings.length}): tags may not suppress these`,
+    );
+    for (const f of notice.refusedFindings) lines.push(...findingLines(f, false));
+  }
+  return lines;
+}
+
+/** "the suppressions file", "the tag on role arn:…": where a suppression comes from. */
+export function describeSuppressionSource(f: SuppressedFindingSummary): string {
+  return f.source.kind === 'file' ? 'the suppressions file' : `the tag on ${f.source.on} ${f.source.arn}`;
 }
 
 function resolvedLines(f: FindingSummary): string[] {
@@ -129,9 +184,11 @@ function renderFunctionBody(document: FunctionAlertDocument): string {
   const newIds = new Set(document.newFindingIds);
   const lines: string[] = [];
   const headline =
-    open.length === 0
-      ? `All findings on ${document.function.name} are resolved.`
-      : `${open.length} open finding${open.length === 1 ? '' : 's'} on ${document.function.name}: ${newIds.size} new, ${document.resolvedFindings.length} fixed.`;
+    document.type === 'suppression'
+      ? `The suppress tag of ${document.function.name} changed: it ${suppressionCounts(document)}.`
+      : open.length === 0
+        ? `All findings on ${document.function.name} are resolved.`
+        : `${open.length} open finding${open.length === 1 ? '' : 's'} on ${document.function.name}: ${newIds.size} new, ${document.resolvedFindings.length} fixed.`;
   lines.push(headline, '');
   lines.push(`Function: ${document.function.name}`, `          ${document.function.arn}`);
   lines.push(`Role:     ${document.function.roleArn}`);
@@ -145,6 +202,7 @@ function renderFunctionBody(document: FunctionAlertDocument): string {
       `    by ${change.actor} (${change.eventName}${change.eventId ? `, event ${change.eventId}` : ''})`,
     );
   }
+  lines.push(...suppressionLines(document));
   const added = open.filter((f) => newIds.has(f.id));
   const still = open.filter((f) => !newIds.has(f.id));
   if (added.length > 0) {
@@ -191,6 +249,14 @@ function renderDigestBody(document: DigestAlertDocument): string {
     lines.push('', `Could not audit (${document.report.errors.length})`);
     for (const e of document.report.errors)
       lines.push(`  ${e.functionName ?? e.resource ?? '?'}: ${e.message}`);
+  }
+  const suppressed = document.suppressed ?? [];
+  if (suppressed.length > 0) {
+    lines.push('', `Suppressed (${suppressed.length}): accepted, not fixed; each with its reason and source`);
+    for (const f of suppressed) {
+      lines.push(`  ${f.functionName}  [${f.severity.toUpperCase()}] ${f.rule}${findingTarget(f)}`);
+      lines.push(`    ${f.reason} (source: ${describeSuppressionSource(f)})`);
+    }
   }
   lines.push(...truncationNote(document));
   return lines.join('\n');

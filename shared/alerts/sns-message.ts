@@ -41,15 +41,19 @@ export interface SnsAlertMessage {
 
 /**
  * Attributes for subscription filters (at most 10, the limit for raw delivery to SQS):
- * `severity` (highest among the findings concerned), `severity_rank` (1 info … 5 critical, for numeric
- * filters), `function`, `rules` (String.Array), `alert_type` (`change` | `digest`), `outcome` (`new`,
- * `fixed`, `new-and-fixed`, `open`), `alert_id` (the same on a retry, for de-duplication downstream).
+ * `severity` (highest among the findings concerned, those a suppress tag now hides included),
+ * `severity_rank` (1 info … 5 critical, for numeric filters), `function`, `rules` (String.Array),
+ * `alert_type` (`change` | `suppression` | `digest`), `outcome` (`new`, `fixed`, `new-and-fixed`, `open`,
+ * `suppression`), `alert_id` (the same on a retry, for de-duplication downstream).
  */
 export function alertMessageAttributes(document: AlertDocument): Record<string, MessageAttributeValue> {
   const open = openFindingsOf(document).map((o) => o.finding);
-  const resolved = document.type === 'change' ? document.resolvedFindings : [];
-  const severity: Severity = highestSeverity([...open, ...resolved].map((f) => f.severity)) ?? 'info';
-  const rules = [...new Set([...open, ...resolved].map((f) => f.rule))].sort();
+  const resolved = document.type !== 'digest' ? document.resolvedFindings : [];
+  // A notice is as severe as what the tag hides: a filter on "high or worse" must see a tag hiding a high.
+  const hidden = document.type !== 'digest' ? (document.suppression?.hiddenFindings ?? []) : [];
+  const concerned = [...open, ...resolved, ...hidden];
+  const severity: Severity = highestSeverity(concerned.map((f) => f.severity)) ?? 'info';
+  const rules = [...new Set(concerned.map((f) => f.rule))].sort();
   const attributes: Record<string, MessageAttributeValue> = {
     severity: { DataType: 'String', StringValue: severity },
     severity_rank: { DataType: 'Number', StringValue: String(severityRank(severity)) },
@@ -61,11 +65,20 @@ export function alertMessageAttributes(document: AlertDocument): Record<string, 
     DataType: 'String.Array',
     StringValue: JSON.stringify(rules.length > 0 ? rules : ['none']),
   };
-  if (document.type === 'change') {
+  if (document.type !== 'digest') {
     attributes.function = { DataType: 'String', StringValue: document.function.name };
     const added = document.newFindingIds.length > 0;
     const fixed = document.resolvedFindings.length > 0;
-    const outcome = added && fixed ? 'new-and-fixed' : added ? 'new' : fixed ? 'fixed' : 'open';
+    const outcome =
+      document.type === 'suppression'
+        ? 'suppression'
+        : added && fixed
+          ? 'new-and-fixed'
+          : added
+            ? 'new'
+            : fixed
+              ? 'fixed'
+              : 'open';
     attributes.outcome = { DataType: 'String', StringValue: outcome };
   }
   return attributes;
@@ -103,7 +116,7 @@ function truncateDocument(
     return dropPolicy ? { ...fn, findings: kept, recommendedPolicy: null } : { ...fn, findings: kept };
   });
   const report: Report = { ...document.report, functions };
-  if (document.type === 'change') {
+  if (document.type !== 'digest') {
     const resolvedKept = document.resolvedFindings.slice(0, Math.max(0, remaining));
     omitted += document.resolvedFindings.length - resolvedKept.length;
     const changes = document.changes.slice(0, keepChanges);
@@ -114,16 +127,21 @@ function truncateDocument(
     };
     return { ...document, report, resolvedFindings: resolvedKept, changes, truncated };
   }
+  // The digest's suppressed list goes after its open findings.
+  const suppressed = document.suppressed?.slice(0, Math.max(0, remaining));
+  omitted += (document.suppressed?.length ?? 0) - (suppressed?.length ?? 0);
   return {
     ...document,
     report,
+    ...(suppressed === undefined ? {} : { suppressed }),
     truncated: { omittedFindings: omitted, omittedChanges: 0, recommendedPolicyOmitted: dropPolicy },
   };
 }
 
 function countFindings(document: AlertDocument): number {
   return (
-    openFindingsOf(document).length + (document.type === 'change' ? document.resolvedFindings.length : 0)
+    openFindingsOf(document).length +
+    (document.type !== 'digest' ? document.resolvedFindings.length : (document.suppressed?.length ?? 0))
   );
 }
 
@@ -164,7 +182,7 @@ export function renderSnsAlert(document: AlertDocument, maxBytes = SNS_MAX_BYTES
 
 const alertDocumentSchema = z.looseObject({
   schema: z.literal(ALERT_SCHEMA),
-  type: z.enum(['change', 'digest']),
+  type: z.enum(['change', 'suppression', 'digest']),
   alertId: z.string(),
   report: z.looseObject({ functions: z.array(z.looseObject({ functionName: z.string() })) }),
 });

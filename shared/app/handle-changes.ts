@@ -5,7 +5,8 @@
  * 1. Parse and classify each message. A malformed message fails (it returns to the queue and, after
  *    maxReceiveCount, lands in the dead-letter queue where someone can read it). A failed API call, an
  *    event we do not act on, or one naming nothing that still exists is logged and dropped: retrying it
- *    would never help.
+ *    would never help. So is an event that is not an audited event of this account, or that names
+ *    another account's function (event-origin.ts), before any API call.
  * 2. Resolve each change to functions, then coalesce: twenty events on one role in a batch give one audit
  *    per region and at most one alert per function.
  * 3. Audit the affected functions together, whatever their regions (a role is judged with its functions in
@@ -29,10 +30,15 @@
  */
 
 import type { AlertPublisher } from '../adapters/notifier/sns-notifier.js';
-import type { FunctionState, StateStore } from '../adapters/state-store/dynamodb-state-store.js';
+import type {
+  FunctionState,
+  StateReader,
+  StateWriter,
+} from '../adapters/state-store/dynamodb-state-store.js';
 import {
   type AlertDocument,
   buildFunctionAlert,
+  buildSuppressionNotice,
   diffFindings,
   isAlerting,
   summariseFinding,
@@ -41,6 +47,7 @@ import { renderSnsAlert } from '../alerts/sns-message.js';
 import type { Report, Severity } from '../domain/report.js';
 import { type Change, classifyEvent, functionNameOf } from '../events/change.js';
 import { parseCloudTrailEvent } from '../events/cloudtrail-event.js';
+import { foreignChangeReason, foreignEventReason } from '../events/event-origin.js';
 import { type Directory, resolveAffectedFunctions } from '../events/resolve-affected.js';
 
 /** The part of an SQS record the use case reads. */
@@ -61,11 +68,13 @@ export interface HandleChangesDeps {
   readonly directory: Directory & { functionExists(functionArn: string): Promise<boolean> };
   /** Audits these functions (unqualified ARNs, in any audited regions) together, per-function read path. */
   readonly auditFunctions: (functionArns: readonly string[]) => Promise<Report>;
-  readonly stateStore: StateStore;
+  readonly stateStore: StateReader & StateWriter;
   readonly publisher: AlertPublisher;
   readonly minSeverity: Severity;
   /** Regions whose functions are audited; changes to functions elsewhere are dropped. */
   readonly auditRegions: readonly string[];
+  /** This account: events of another account, or naming another account's resources, are dropped. */
+  readonly account: string;
   readonly logger: LogSink;
 }
 
@@ -130,9 +139,18 @@ export async function handleChanges(
         failed.add(message.messageId);
         return;
       }
-      const classified = classifyEvent(parsed.event);
       const eventName = parsed.event.detail.eventName;
       const eventId = parsed.event.detail.eventID;
+      const foreign = foreignEventReason(parsed.event, deps.account);
+      if (foreign !== undefined) {
+        logger.warn('event ignored: not an audited event of this account', {
+          messageId: message.messageId,
+          eventId,
+          reason: foreign,
+        });
+        return;
+      }
+      const classified = classifyEvent(parsed.event);
       if (classified.kind === 'ignored') {
         logger.info('event ignored', {
           messageId: message.messageId,
@@ -143,6 +161,16 @@ export async function handleChanges(
         return;
       }
       const change = classified.change;
+      const outside = foreignChangeReason(change, deps.account);
+      if (outside !== undefined) {
+        logger.warn('event ignored: it names a resource of another account', {
+          messageId: message.messageId,
+          eventName,
+          eventId,
+          reason: outside,
+        });
+        return;
+      }
       const key = JSON.stringify(change.target);
       let resolution = resolutions.get(key);
       if (!resolution) {
@@ -290,12 +318,20 @@ async function settleFunction(
 
   const open = result.findings.filter((f) => isAlerting(f, deps.minSeverity));
   const diff = diffFindings(state?.findings ?? [], open);
-  if (diff.added.length === 0 && diff.resolved.length === 0) {
+  // A change to the suppress tag is news even when no alerting finding moved: what it hides now, or tried to.
+  const tagChanged = entry.changes.some((change) => change.suppressTag !== undefined);
+  if (diff.added.length === 0 && diff.resolved.length === 0 && !tagChanged) {
     deps.logger.info('findings unchanged: no alert', { functionArn, open: open.length });
     return { functionArn, outcome: 'unchanged' };
   }
 
-  const document = buildFunctionAlert({ report, result, diff, changes: distinctChanges(entry.changes) });
+  const input = { report, result, diff, changes: distinctChanges(entry.changes) };
+  const document = tagChanged ? buildSuppressionNotice(input) : buildFunctionAlert(input);
+  if (tagChanged && state?.alertId === document.alertId) {
+    // A retried message (another function of it failed): this notice is out already.
+    deps.logger.info('suppression notice already sent', { functionArn, alertId: document.alertId });
+    return { functionArn, outcome: 'unchanged' };
+  }
   const message = renderSnsAlert(document);
   const messageId = await deps.publisher.publish(message);
   let written: boolean | 'failed';

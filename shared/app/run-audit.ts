@@ -10,12 +10,14 @@ import { InputError } from '../domain/errors.js';
 import type { AccountScope, AccountSnapshot, AccountSource } from '../domain/model.js';
 import type { ActionCatalog } from '../domain/policy/action-catalog.js';
 import type { Report } from '../domain/report.js';
-import type { Suppression } from '../domain/suppressions.js';
+import type { Suppression, TagSuppressionPolicy } from '../domain/suppressions.js';
 
 export interface RunAuditOptions {
   readonly scope: AccountScope;
   readonly catalog: ActionCatalog;
   readonly suppressions?: readonly Suppression[];
+  /** What the suppress tag may suppress (default: nothing critical, high or trust-policy). */
+  readonly tagSuppression?: TagSuppressionPolicy;
   /** The report's `generatedAt`; injected so that tests get a fixed date. */
   readonly now?: () => Date;
   readonly tool?: { readonly name: string; readonly version: string };
@@ -33,6 +35,7 @@ export async function runAudit(source: AccountSource, options: RunAuditOptions):
     catalog: options.catalog,
     generatedAt: (options.now ?? (() => new Date()))().toISOString(),
     ...(options.suppressions ? { suppressions: options.suppressions } : {}),
+    ...(options.tagSuppression ? { tagSuppression: options.tagSuppression } : {}),
     ...(options.tool ? { tool: options.tool } : {}),
     ...(functionNames && functionNames.length > 0 ? { functionNames } : {}),
   };

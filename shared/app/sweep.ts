@@ -1,6 +1,8 @@
 /**
  * The scheduled sweep: audit every function of every audited region through the bulk read path, as one
- * audit (a role is judged with its functions in every region), publish a digest of the open findings, and bring the state table in line with what is true now. Events can be
+ * audit (a role is judged with its functions in every region), publish a digest of the open findings (and
+ * of every suppressed one, with its reason and source), and bring the state table in line with what is true
+ * now. Events can be
  * lost (CloudTrail delivers to EventBridge on a best-effort basis, a rule can be disabled): with a daily
  * sweep, a lost event costs a day at most.
  *
@@ -11,7 +13,11 @@
  */
 
 import type { AlertPublisher } from '../adapters/notifier/sns-notifier.js';
-import type { FunctionState, StateStore } from '../adapters/state-store/dynamodb-state-store.js';
+import type {
+  FunctionState,
+  StateLister,
+  StateWriter,
+} from '../adapters/state-store/dynamodb-state-store.js';
 import {
   buildDigestAlert,
   type DigestAlertDocument,
@@ -26,7 +32,7 @@ export interface SweepDeps {
   /** Audits the whole account in these regions, as one audit (bulk path). */
   readonly auditRegions: (regions: readonly string[]) => Promise<Report>;
   readonly regions: readonly string[];
-  readonly stateStore: StateStore;
+  readonly stateStore: StateLister & StateWriter;
   readonly publisher: AlertPublisher;
   readonly minSeverity: Severity;
   readonly logger: LogSink;
@@ -77,7 +83,8 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
   const digest = buildDigestAlert({ report, regions: deps.regions, minSeverity: deps.minSeverity });
   const message = renderSnsAlert(digest);
   const open = digest.report.functions.reduce((n, fn) => n + fn.findings.length, 0);
-  const published = open > 0 || (report.errors?.length ?? 0) > 0;
+  // Suppressed findings are listed too: an accepted risk (or a tag hiding one) is read about every day.
+  const published = open > 0 || (report.errors?.length ?? 0) > 0 || (digest.suppressed?.length ?? 0) > 0;
   if (published) await deps.publisher.publish(message);
 
   // Reconcile after the publish, for the reason handle-changes.ts gives: state never runs ahead of what

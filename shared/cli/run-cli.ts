@@ -11,7 +11,7 @@ import { InputError } from '../domain/errors.js';
 import type { AccountSource } from '../domain/model.js';
 import type { ActionCatalog } from '../domain/policy/action-catalog.js';
 import type { Report } from '../domain/report.js';
-import type { Suppression } from '../domain/suppressions.js';
+import { parseTagSuppressionPolicy, type Suppression } from '../domain/suppressions.js';
 import { EXIT, exitStatus, type FailOn, parseFailOn } from './exit-status.js';
 import { formatMarkdown } from './format/format-markdown.js';
 import { formatTable } from './format/format-table.js';
@@ -47,6 +47,8 @@ const AUDIT_OPTIONS = {
   format: { type: 'string' },
   'fail-on': { type: 'string' },
   suppressions: { type: 'string' },
+  'tag-suppress-max-severity': { type: 'string' },
+  'tag-suppress-rules': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -115,6 +117,10 @@ async function auditCommand(
   const functionNames = collectFunctionNames(tokens);
   const format = parseFormat(values.format, environment.stdout.isTTY === true);
   const failOn: FailOn = parseFailOn(values['fail-on']);
+  const tagSuppression = parseTagSuppressionPolicy(
+    { maxSeverity: values['tag-suppress-max-severity'], rules: values['tag-suppress-rules'] },
+    { maxSeverity: '--tag-suppress-max-severity', rules: '--tag-suppress-rules' },
+  );
 
   const source = await chooseSource(
     { ...values, regions: await regionsOf(values, environment) },
@@ -131,6 +137,7 @@ async function auditCommand(
     scope: functionNames.length > 0 ? { functionNames } : {},
     catalog,
     ...(suppressions ? { suppressions: suppressions as readonly Suppression[] } : {}),
+    tagSuppression,
     ...(environment.now ? { now: environment.now } : {}),
     tool: { name: TOOL_NAME, version: environment.version },
   });

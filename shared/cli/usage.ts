@@ -4,7 +4,8 @@ export const USAGE = `lambda-role-audit: least-privilege audit of AWS Lambda exe
 Usage:
   lambda-role-audit audit [--from DIR] [--region R[,R...] | --all-regions] [--profile P]
                           [--function NAME ...] [--format table|json|markdown] [--fail-on SEVERITY]
-                          [--suppressions FILE]
+                          [--suppressions FILE] [--tag-suppress-max-severity SEVERITY]
+                          [--tag-suppress-rules RULES]
   lambda-role-audit export --to DIR [--region R[,R...] | --all-regions] [--profile P]
   lambda-role-audit --help | --version
 
@@ -26,6 +27,13 @@ audit: what each function's execution role is missing, and what it grants in exc
   --fail-on SEVERITY   exit 1 when an unsuppressed finding is at or above SEVERITY:
                        critical, high (default), medium, low, info; or none to never exit 1
   --suppressions FILE  YAML or JSON list of { rule, function?, role?, action?, resource?, reason }
+  --tag-suppress-max-severity SEVERITY
+                       the highest severity the lambda-role-audit:suppress tag may suppress: critical,
+                       high, medium (default), low, info, or none (tags suppress nothing). The
+                       suppressions file is not limited; a tag that names more stays open, with a note
+  --tag-suppress-rules RULES
+                       the rules that tag may suppress: a comma list, or all (default: every rule but
+                       trust-policy-not-lambda and trust-policy-too-broad)
 
 export: write an export folder from the live account, to audit later with --from.
   --to DIR             the folder to write (--region, --all-regions and --profile as for audit)

@@ -31,6 +31,11 @@ export type FindingCause =
   | { readonly kind: 'function-configuration'; readonly setting: string }
   | { readonly kind: 'policy' | 'trust-policy'; readonly policy?: string; readonly statement?: string };
 
+/** Where a suppression comes from: the deployment's suppressions file, or the suppress tag on the function or its role. */
+export type SuppressionSource =
+  | { readonly kind: 'file' }
+  | { readonly kind: 'tag'; readonly on: 'function' | 'role'; readonly arn: string };
+
 export interface Finding {
   readonly id: string;
   readonly rule: RuleId;
@@ -42,6 +47,13 @@ export interface Finding {
   readonly cause?: FindingCause;
   readonly suppressed?: boolean;
   readonly suppressionReason?: string;
+  /** Set with `suppressed`: the file or the tag that suppressed it. */
+  readonly suppressionSource?: SuppressionSource;
+  /**
+   * The suppress tag names this finding's rule but may not suppress it (critical, high, or a trust-policy
+   * rule by default): why. The finding stays open.
+   */
+  readonly suppressionRefused?: string;
   readonly remediation?: string;
 }
 

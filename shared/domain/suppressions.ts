@@ -2,8 +2,14 @@
  * Suppressions: a person's decision that a finding is accepted, with the reason (contract README,
  * "Suppressions"). Two sources: a file of `{ rule, function?, role?, action?, resource?, reason }`
  * entries, and the tag `lambda-role-audit:suppress` = `rule[,rule…]` on the role or the function.
- * A suppressed finding stays in the report (`suppressed: true`, `suppressionReason`); it counts neither
- * for `compliant` nor in the summary, nor for alerts and the exit status.
+ * A suppressed finding stays in the report (`suppressed: true`, `suppressionReason`, `suppressionSource`);
+ * it counts neither for `compliant` nor in the summary, nor for alerts and the exit status.
+ *
+ * The two sources are not equally trusted. The file belongs to the deployment (reviewed, with a reason
+ * per entry); a tag can be set by anyone who may tag a role or a function, which includes the people the
+ * auditor watches. So what a tag may suppress is a setting (`TagSuppressionPolicy`): by default a tag
+ * cannot suppress a critical or high finding, nor the trust-policy rules, whatever it names. A tag that
+ * names such a finding leaves it open and says so (`suppressionRefused`): that attempt is news too.
  *
  * Matching: every field given must match. `function` and `role` accept a name or an ARN, `action` is
  * compared case-insensitively (as IAM does) and `resource` case-sensitively; all accept `*` and `?`.
@@ -12,7 +18,7 @@ import * as z from 'zod';
 import { InputError } from './errors.js';
 import type { Tag } from './model.js';
 import { textMatches } from './policy/match.js';
-import { RULE_IDS, type RuleId } from './report.js';
+import { RULE_IDS, type RuleId, SEVERITIES, type Severity, type SuppressionSource } from './report.js';
 
 export interface Suppression {
   readonly rule: RuleId;
@@ -79,6 +85,7 @@ export function parseSuppressions(raw: unknown, origin: string): Suppression[] {
 /** What a suppression is matched against. */
 export interface SuppressionTarget {
   readonly rule: RuleId;
+  readonly severity: Severity;
   readonly functionName: string;
   readonly functionArn: string;
   readonly roleArn: string;
@@ -88,6 +95,72 @@ export interface SuppressionTarget {
   readonly functionTags?: readonly Tag[];
   readonly roleTags?: readonly Tag[];
 }
+
+/** What a tag may suppress: a deployment setting (`-c tagSuppress…`) and a CLI option (`--tag-suppress-…`). */
+export interface TagSuppressionPolicy {
+  /** The highest severity a tag may suppress; `none`: tags suppress nothing. */
+  readonly maxSeverity: Severity | 'none';
+  /** The rules a tag may suppress. */
+  readonly rules: readonly RuleId[];
+}
+
+/** The rules that say who may assume the role: taking it over is the attack, so a tag never hides them by default. */
+export const TRUST_POLICY_RULES: readonly RuleId[] = ['trust-policy-not-lambda', 'trust-policy-too-broad'];
+
+/** Tags suppress medium, low and info findings of every rule but the trust-policy ones. */
+export const DEFAULT_TAG_SUPPRESSION: TagSuppressionPolicy = {
+  maxSeverity: 'medium',
+  rules: RULE_IDS.filter((rule) => !TRUST_POLICY_RULES.includes(rule)),
+};
+
+/**
+ * Reads the two settings of a `TagSuppressionPolicy` as given on a command line or in an environment:
+ * `maxSeverity` a severity or `none` (default `medium`); `rules` a comma list of rule names, or `all`
+ * (default: every rule but the trust-policy ones). Throws `InputError` naming `origin` and the value.
+ */
+export function parseTagSuppressionPolicy(
+  input: { readonly maxSeverity?: string | undefined; readonly rules?: string | undefined },
+  origin: { readonly maxSeverity: string; readonly rules: string },
+): TagSuppressionPolicy {
+  let maxSeverity = DEFAULT_TAG_SUPPRESSION.maxSeverity;
+  const severity = input.maxSeverity?.trim().toLowerCase();
+  if (severity !== undefined && severity !== '') {
+    const known = ['none', ...SEVERITIES] as const;
+    const found = known.find((candidate) => candidate === severity);
+    if (found === undefined) {
+      throw new InputError(`${origin.maxSeverity}: "${input.maxSeverity}" is not one of ${known.join(', ')}`);
+    }
+    maxSeverity = found;
+  }
+  let rules = DEFAULT_TAG_SUPPRESSION.rules;
+  const list = input.rules?.trim();
+  if (list !== undefined && list !== '') {
+    if (list.toLowerCase() === 'all') rules = RULE_IDS;
+    else {
+      const names = list
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== '');
+      const unknown = names.filter((name) => !(RULE_IDS as readonly string[]).includes(name));
+      if (unknown.length > 0) {
+        throw new InputError(
+          `${origin.rules}: ${unknown.map((name) => `"${name}"`).join(', ')} is not a rule (expected all, or a comma list of ${RULE_IDS.join(', ')})`,
+        );
+      }
+      rules = RULE_IDS.filter((rule) => names.includes(rule));
+    }
+  }
+  return { maxSeverity, rules };
+}
+
+/** What the suppressions make of one finding. */
+export type SuppressionOutcome =
+  | { readonly suppressed: true; readonly reason: string; readonly source: SuppressionSource }
+  | {
+      readonly suppressed: false;
+      /** A tag names the finding's rule but may not suppress it: why, for the finding's note. */
+      readonly refused?: string;
+    };
 
 function rulesOfTag(tags: readonly Tag[] | undefined): string[] {
   const tag = (tags ?? []).find((candidate) => candidate.Key === SUPPRESS_TAG);
@@ -120,18 +193,63 @@ function matchesEntry(entry: Suppression, target: SuppressionTarget): boolean {
   return true;
 }
 
-/** The reason a finding is suppressed, or `undefined` when it is not. File entries win over tags. */
+/** Why the policy keeps a tag from suppressing this finding, or `undefined` when it may. */
+function tagMayNot(target: SuppressionTarget, policy: TagSuppressionPolicy): string | undefined {
+  if (policy.maxSeverity === 'none') return 'tags suppress nothing in this deployment';
+  if (!policy.rules.includes(target.rule)) {
+    return TRUST_POLICY_RULES.includes(target.rule)
+      ? `tags may not suppress the trust-policy rules (${target.rule})`
+      : `tags may not suppress ${target.rule} here`;
+  }
+  if (SEVERITIES.indexOf(target.severity) < SEVERITIES.indexOf(policy.maxSeverity)) {
+    return `tags may not suppress ${target.severity} findings (at most ${policy.maxSeverity})`;
+  }
+  return undefined;
+}
+
+/**
+ * What the suppressions make of a finding: suppressed by a file entry (which wins, with its reason), else
+ * by the suppress tag on the function, else on the role — where the policy lets a tag suppress it. A tag
+ * that names the rule but may not suppress the finding leaves it open with a note (`refused`).
+ */
+export function suppressionOf(
+  target: SuppressionTarget,
+  suppressions: readonly Suppression[],
+  policy: TagSuppressionPolicy = DEFAULT_TAG_SUPPRESSION,
+): SuppressionOutcome {
+  const entry = suppressions.find((candidate) => matchesEntry(candidate, target));
+  if (entry !== undefined) return { suppressed: true, reason: entry.reason, source: { kind: 'file' } };
+  const tagged = [
+    {
+      on: 'function',
+      name: `function ${target.functionName}`,
+      arn: target.functionArn,
+      tags: target.functionTags,
+    },
+    { on: 'role', name: `role ${target.roleArn}`, arn: target.roleArn, tags: target.roleTags },
+  ] as const;
+  let refused: string | undefined;
+  for (const { on, name, arn, tags } of tagged) {
+    if (!rulesOfTag(tags).includes(target.rule)) continue;
+    const why = tagMayNot(target, policy);
+    if (why === undefined) {
+      return {
+        suppressed: true,
+        reason: `suppressed by the tag ${SUPPRESS_TAG} on ${name}`,
+        source: { kind: 'tag', on, arn },
+      };
+    }
+    refused ??= `the tag ${SUPPRESS_TAG} on ${name} names ${target.rule}, but ${why}: the finding stays open (a suppressions file entry with a reason can suppress it)`;
+  }
+  return refused === undefined ? { suppressed: false } : { suppressed: false, refused };
+}
+
+/** The reason a finding is suppressed, or `undefined` when it is not (`suppressionOf`, default policy). */
 export function suppressionReason(
   target: SuppressionTarget,
   suppressions: readonly Suppression[],
+  policy: TagSuppressionPolicy = DEFAULT_TAG_SUPPRESSION,
 ): string | undefined {
-  const entry = suppressions.find((candidate) => matchesEntry(candidate, target));
-  if (entry !== undefined) return entry.reason;
-  if (rulesOfTag(target.functionTags).includes(target.rule)) {
-    return `suppressed by the tag ${SUPPRESS_TAG} on function ${target.functionName}`;
-  }
-  if (rulesOfTag(target.roleTags).includes(target.rule)) {
-    return `suppressed by the tag ${SUPPRESS_TAG} on role ${target.roleArn}`;
-  }
-  return undefined;
+  const outcome = suppressionOf(target, suppressions, policy);
+  return outcome.suppressed ? outcome.reason : undefined;
 }

@@ -8,6 +8,7 @@
  * keeps the odd key casing `uUID` and `kMSKeyArn`).
  */
 import * as z from 'zod';
+import { SUPPRESS_TAG } from '../domain/suppressions.js';
 import { actorOf, type CloudTrailEvent } from './cloudtrail-event.js';
 import { classifyEncryptionEvent, type EncryptionChangeTarget } from './encryption-change.js';
 
@@ -17,6 +18,19 @@ export type ChangeTarget =
   | { readonly kind: 'function'; readonly functionArn: string }
   | { readonly kind: 'event-source-mapping'; readonly uuid: string; readonly region: string }
   | EncryptionChangeTarget;
+
+/**
+ * A change to the suppress tag (`lambda-role-audit:suppress`) on a role or a function: what the tag now
+ * hides, and who set it when, is news of its own (the alert is a suppression notice).
+ */
+export interface SuppressTagChange {
+  readonly on: 'role' | 'function';
+  /** The role name, or the function ARN. */
+  readonly resource: string;
+  readonly action: 'set' | 'removed';
+  /** The value set (rule names), for `set`. */
+  readonly value?: string;
+}
 
 /** One change, reduced to what an alert says about it and what must be re-audited. */
 export interface Change {
@@ -33,6 +47,8 @@ export interface Change {
   /** One line for people: "DetachRolePolicy arn:aws:iam::aws:policy/… from role orders-consumer-role". */
   readonly summary: string;
   readonly target: ChangeTarget;
+  /** Set when the change is to the suppress tag. */
+  readonly suppressTag?: SuppressTagChange;
 }
 
 export type Classification =
@@ -72,7 +88,14 @@ const LAMBDA_MAPPING_ACTIONS = new Set([
   'DeleteEventSourceMapping',
 ]);
 
-/** The IAM event names the handler acts on (also the IAM rule's `eventName` list). */
+/**
+ * Tag changes: only those of the suppress tag matter (other tags change nothing the audit sees, unless
+ * policies test `aws:PrincipalTag`, which the evaluator does not decide anyway).
+ */
+export const IAM_TAG_ACTIONS: readonly string[] = ['TagRole', 'UntagRole'];
+export const LAMBDA_TAG_ACTIONS: readonly string[] = ['TagResource', 'UntagResource'];
+
+/** The IAM event names the handler acts on (also the IAM rule's `eventName` list), tag events aside. */
 export const IAM_EVENT_NAMES: readonly string[] = [...IAM_ROLE_ACTIONS, ...IAM_POLICY_ACTIONS];
 /** Lambda API actions the handler acts on; their event names start with these (dated suffixes follow). */
 export const LAMBDA_EVENT_NAME_PREFIXES: readonly string[] = [
@@ -101,6 +124,18 @@ const mappingResponse = z.looseObject({
   uUID: z.string().min(1).optional(),
   functionArn: z.string().min(1).optional(),
 });
+// TagRole: `tags` is a list of `{key, value}`; Lambda's TagResource: `tags` is a map. Untag: `tagKeys`.
+const tagRoleRequest = z.looseObject({
+  roleName: z.string().min(1),
+  tags: z.array(z.looseObject({ key: z.string(), value: z.string().optional() })),
+});
+const tagKeys = z.union([z.array(z.string()), z.string().transform((key) => [key])]);
+const untagRoleRequest = z.looseObject({ roleName: z.string().min(1), tagKeys });
+const tagResourceRequest = z.looseObject({
+  resource: z.string().min(1),
+  tags: z.record(z.string(), z.string()),
+});
+const untagResourceRequest = z.looseObject({ resource: z.string().min(1), tagKeys });
 
 function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';
@@ -165,6 +200,11 @@ export function classifyEvent(event: CloudTrailEvent): Classification {
   });
 
   if (detail.eventSource === 'iam.amazonaws.com') {
+    if (IAM_TAG_ACTIONS.includes(action)) {
+      const tag = suppressTagOfRole(action, request);
+      if (typeof tag === 'string') return { kind: 'ignored', reason: tag };
+      return { kind: 'change', change: { ...base, ...tag } };
+    }
     if (IAM_ROLE_ACTIONS.has(action)) {
       const parsed = roleRequest.safeParse(request);
       if (!parsed.success) return { kind: 'ignored', reason: `${action} without requestParameters.roleName` };
@@ -194,6 +234,11 @@ export function classifyEvent(event: CloudTrailEvent): Classification {
   }
 
   if (detail.eventSource === 'lambda.amazonaws.com') {
+    if (LAMBDA_TAG_ACTIONS.includes(action)) {
+      const tag = suppressTagOfFunction(action, request, region, account);
+      if (typeof tag === 'string') return { kind: 'ignored', reason: tag };
+      return { kind: 'change', change: { ...base, ...tag } };
+    }
     if (LAMBDA_FUNCTION_ACTIONS.has(action)) {
       const fromResponse = functionResponse.safeParse(response);
       const fromRequest = functionRequest.safeParse(request);
@@ -256,4 +301,72 @@ function describeRoleChange(action: string, request: Record<string, unknown>): s
     default:
       return 'on';
   }
+}
+
+type TagChangeParts = Pick<Change, 'target' | 'summary' | 'suppressTag'>;
+
+const NOT_THE_SUPPRESS_TAG = `changes tags other than ${SUPPRESS_TAG}, which change nothing the audit sees`;
+
+/** TagRole / UntagRole: the change, or why it is ignored. */
+function suppressTagOfRole(action: string, request: Record<string, unknown>): TagChangeParts | string {
+  if (action === 'TagRole') {
+    const parsed = tagRoleRequest.safeParse(request);
+    if (!parsed.success) return 'TagRole without requestParameters.roleName and tags';
+    const tag = parsed.data.tags.find((candidate) => candidate.key === SUPPRESS_TAG);
+    if (tag === undefined) return `TagRole ${NOT_THE_SUPPRESS_TAG}`;
+    const roleName = parsed.data.roleName;
+    return {
+      target: { kind: 'role', roleName },
+      summary: `TagRole ${SUPPRESS_TAG} = "${tag.value ?? ''}" on role ${roleName}`,
+      suppressTag: { on: 'role', resource: roleName, action: 'set', value: tag.value ?? '' },
+    };
+  }
+  const parsed = untagRoleRequest.safeParse(request);
+  if (!parsed.success) return 'UntagRole without requestParameters.roleName and tagKeys';
+  if (!parsed.data.tagKeys.includes(SUPPRESS_TAG)) return `UntagRole ${NOT_THE_SUPPRESS_TAG}`;
+  const roleName = parsed.data.roleName;
+  return {
+    target: { kind: 'role', roleName },
+    summary: `UntagRole ${SUPPRESS_TAG} from role ${roleName}`,
+    suppressTag: { on: 'role', resource: roleName, action: 'removed' },
+  };
+}
+
+/** Lambda TagResource / UntagResource on a function: the change, or why it is ignored. */
+function suppressTagOfFunction(
+  action: string,
+  request: Record<string, unknown>,
+  region: string,
+  account: string | undefined,
+): TagChangeParts | string {
+  const tagging = action === 'TagResource';
+  let resource: string;
+  let value: string | undefined;
+  if (tagging) {
+    const parsed = tagResourceRequest.safeParse(request);
+    if (!parsed.success) return 'TagResource without requestParameters.resource and tags';
+    resource = parsed.data.resource;
+    value = parsed.data.tags[SUPPRESS_TAG];
+    if (value === undefined) return `TagResource ${NOT_THE_SUPPRESS_TAG}`;
+  } else {
+    const parsed = untagResourceRequest.safeParse(request);
+    if (!parsed.success) return 'UntagResource without requestParameters.resource and tagKeys';
+    resource = parsed.data.resource;
+    if (!parsed.data.tagKeys.includes(SUPPRESS_TAG)) return `UntagResource ${NOT_THE_SUPPRESS_TAG}`;
+  }
+  // Event source mappings and code signing configurations take tags too: only a function's count.
+  const functionArn = resource.includes(':function:') ? functionArnOf(resource, region, account) : undefined;
+  if (functionArn === undefined) return `${action} on ${SUPPRESS_TAG} of something that is not a function`;
+  const name = functionNameOf(functionArn);
+  return tagging
+    ? {
+        target: { kind: 'function', functionArn },
+        summary: `TagResource ${SUPPRESS_TAG} = "${value ?? ''}" on function ${name}`,
+        suppressTag: { on: 'function', resource: functionArn, action: 'set', value: value ?? '' },
+      }
+    : {
+        target: { kind: 'function', functionArn },
+        summary: `UntagResource ${SUPPRESS_TAG} from function ${name}`,
+        suppressTag: { on: 'function', resource: functionArn, action: 'removed' },
+      };
 }

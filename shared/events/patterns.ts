@@ -14,9 +14,16 @@
  *   (encryption-change.ts). Those are regional like Lambda's, so they travel the same way (the home
  *   region's rule, or the forwarding rule of another audited region). Their names carry no date suffix;
  *   the handler further drops such calls that changed no key (a visibility timeout, a secret's value).
+ * - Tag changes matter only for the suppress tag. Where the request shows the key as a field or in a list
+ *   of strings (Lambda's `tags` map, the `tagKeys` of both untag calls), the pattern keeps only those.
+ *   IAM's TagRole lists `{key, value}` objects: EventBridge matches inside arrays of objects, but the
+ *   emulator these patterns are tested against does not (moto-notes), and a pattern that silently misses
+ *   would hide exactly the change that matters; so every TagRole comes, and the handler drops the others
+ *   before any API call.
  *
  * Pattern syntax: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
  */
+import { SUPPRESS_TAG } from '../domain/suppressions.js';
 import { IAM_EVENT_NAMES, LAMBDA_EVENT_NAME_PREFIXES } from './change.js';
 import { CLOUDTRAIL_API_CALL } from './cloudtrail-event.js';
 import { ENCRYPTION_EVENT_NAMES } from './encryption-change.js';
@@ -26,8 +33,11 @@ export const iamChangeEventPattern = {
   'detail-type': [CLOUDTRAIL_API_CALL],
   detail: {
     eventSource: ['iam.amazonaws.com'],
-    eventName: [...IAM_EVENT_NAMES],
     errorCode: [{ exists: false }],
+    $or: [
+      { eventName: [...IAM_EVENT_NAMES, 'TagRole'] },
+      { eventName: ['UntagRole'], requestParameters: { tagKeys: [SUPPRESS_TAG] } },
+    ],
   },
 };
 
@@ -38,12 +48,23 @@ export const lambdaChangeEventPattern = {
   'detail-type': [CLOUDTRAIL_API_CALL],
   detail: {
     eventSource: ['lambda.amazonaws.com', ...ENCRYPTION_SOURCES],
-    // The bare name, or the name followed by a date (`20150331`, `20150331v2`, `20171031`...): a plain
-    // prefix would also catch `CreateFunctionUrlConfig`, which changes nothing the role needs.
-    eventName: [
-      ...LAMBDA_EVENT_NAME_PREFIXES.flatMap((name) => [name, { prefix: `${name}20` }]),
-      ...Object.values(ENCRYPTION_EVENT_NAMES).flat(),
-    ],
     errorCode: [{ exists: false }],
+    $or: [
+      // The bare name, or the name followed by a date (`20150331`, `20150331v2`, `20171031`...): a plain
+      // prefix would also catch `CreateFunctionUrlConfig`, which changes nothing the role needs.
+      { eventName: LAMBDA_EVENT_NAME_PREFIXES.flatMap(dated) },
+      {
+        eventName: dated('TagResource'),
+        requestParameters: { tags: { [SUPPRESS_TAG]: [{ exists: true }] } },
+      },
+      { eventName: dated('UntagResource'), requestParameters: { tagKeys: [SUPPRESS_TAG] } },
+      // The key changes of sources and destinations carry no date.
+      { eventName: Object.values(ENCRYPTION_EVENT_NAMES).flat() },
+    ],
   },
 };
+
+/** `name` bare or followed by an API-version date. */
+function dated(name: string): (string | { prefix: string })[] {
+  return [name, { prefix: `${name}20` }];
+}

@@ -4,6 +4,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { STATEFUL_LOGICAL_IDS } from '../../infra/auditor-stack.js';
 import { AUDITOR_PERMISSIONS, permissionsOf } from '../../shared/auditor-permissions.js';
+import { DEFAULT_TAG_SUPPRESSION } from '../../shared/domain/suppressions.js';
 import { iamChangeEventPattern, lambdaChangeEventPattern } from '../../shared/events/patterns.js';
 import { buildApp, homeTemplate } from './support/synth.js';
 
@@ -105,9 +106,9 @@ describe('the auditor stack', () => {
     });
   });
 
-  it('buffers change events in an encrypted queue that redrives to its dead-letter queue', () => {
+  it('buffers change events in a queue encrypted with the stack key that redrives to its dead-letter queue', () => {
     template.hasResourceProperties('AWS::SQS::Queue', {
-      SqsManagedSseEnabled: true,
+      KmsMasterKeyId: { 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.key, 'Arn'] },
       VisibilityTimeout: 390,
       RedrivePolicy: {
         deadLetterTargetArn: { 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.deadLetterQueue, 'Arn'] },
@@ -146,6 +147,9 @@ describe('the auditor stack', () => {
             ALERT_TOPIC_ARN: { Ref: STATEFUL_LOGICAL_IDS.topic },
             ALERT_MIN_SEVERITY: 'low',
             SUPPRESSIONS: '[]',
+            TAG_SUPPRESS_MAX_SEVERITY: 'medium',
+            TAG_SUPPRESS_RULES: DEFAULT_TAG_SUPPRESSION.rules.join(','),
+            ACCOUNT_ID: { Ref: 'AWS::AccountId' },
             AUDIT_REGIONS: 'eu-west-1',
             POWERTOOLS_SERVICE_NAME: 'lambda-role-audit',
           },
@@ -217,7 +221,7 @@ describe('the auditor stack', () => {
     expect(bySid('PollChangeQueue')).toEqual({ 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.queue, 'Arn'] });
     expect(bySid('ReadWriteFindingsState')).toEqual({ 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.table, 'Arn'] });
     expect(bySid('PublishAlerts')).toEqual({ Ref: STATEFUL_LOGICAL_IDS.topic });
-    expect(bySid('UseAlertTopicKey')).toEqual({ 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.key, 'Arn'] });
+    expect(bySid('UseStackKey')).toEqual({ 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.key, 'Arn'] });
     expect(bySid('WriteOwnLogs')).toEqual({
       'Fn::GetAtt': [expect.stringMatching(/^ChangeHandlerLogGroup/), 'Arn'],
     });
@@ -267,16 +271,118 @@ describe('the auditor stack', () => {
     });
   });
 
-  it('lets CloudWatch alarms of this account use the topic key, and IAM policies grant the rest', () => {
-    const key = onlyResource(template, 'AWS::KMS::Key').properties.KeyPolicy as { Statement: Statement[] };
+  it('lets the services that write to the topic and queues use the stack key, for this account only', () => {
+    const key = onlyResource(template, 'AWS::KMS::Key').properties.KeyPolicy as {
+      Statement: (Statement & { Principal: unknown })[];
+    };
+    const thisAccount = { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } };
     expect(key.Statement).toEqual([
       expect.objectContaining({ Action: 'kms:*', Effect: 'Allow' }),
       expect.objectContaining({
         Sid: 'AllowCloudWatchAlarmsToPublish',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        Condition: thisAccount,
+      }),
+      expect.objectContaining({
+        Sid: 'AllowSnsDeadLetterDelivery',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: thisAccount,
+      }),
+      expect.objectContaining({
+        Sid: 'AllowEventBridgeToQueue',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Condition: thisAccount,
       }),
     ]);
+    // Every statement for a service is bound to this account: no other account's rule or topic may use it.
+    for (const statement of key.Statement.slice(1)) expect(statement.Condition).toEqual(thisAccount);
+  });
+
+  it('encrypts every queue with the stack key: they hold policy documents', () => {
+    const queues = resourcesOf(template, 'AWS::SQS::Queue');
+    expect(Object.keys(queues).sort()).toEqual(
+      [
+        STATEFUL_LOGICAL_IDS.queue,
+        STATEFUL_LOGICAL_IDS.deadLetterQueue,
+        STATEFUL_LOGICAL_IDS.failedInvocationQueue,
+      ].sort(),
+    );
+    for (const queue of Object.values(queues)) {
+      expect(queue.Properties?.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.key, 'Arn'] });
+      expect(queue.Properties?.SqsManagedSseEnabled).toBeUndefined();
+    }
+  });
+
+  it.each([
+    ['a home elsewhere than us-east-1, with an extra region', { extraRegions: ['us-west-2'] }, 3],
+    ['a home in us-east-1', { region: 'us-east-1' }, 2],
+  ])('admits messages into the change queue from the stack rules only (%s)', (_, overrides, ruleCount) => {
+    const t = homeTemplate(overrides);
+    const rules = Object.entries(resourcesOf(t, 'AWS::Events::Rule')).filter(([, rule]) =>
+      JSON.stringify(rule.Properties?.Targets).includes(`"${STATEFUL_LOGICAL_IDS.queue}"`),
+    );
+    expect(rules).toHaveLength(ruleCount);
+    const ruleArns = rules.map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }));
+    const policies = Object.values(resourcesOf(t, 'AWS::SQS::QueuePolicy')).filter(
+      (p) => JSON.stringify(p.Properties?.Queues) === JSON.stringify([{ Ref: STATEFUL_LOGICAL_IDS.queue }]),
+    );
+    expect(policies).toHaveLength(1);
+    const document = policies[0]?.Properties?.PolicyDocument as
+      | { Statement: (Statement & { Principal: unknown })[] }
+      | undefined;
+    const statements = document?.Statement ?? [];
+    const queueArn = { 'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.queue, 'Arn'] };
+    expect(
+      statements.filter((st) => actionsOf(st).some((a) => a === 'sqs:SendMessage' || a === 'sqs:*')),
+    ).toEqual([
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      {
+        Sid: 'TheStackRulesSend',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': ruleArns } },
+      },
+      {
+        Sid: 'OnlyTheStackRulesSend',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnNotEquals: { 'aws:SourceArn': ruleArns } },
+      },
+    ]);
+    // Nothing else in the queue policy allows anything.
+    expect(statements.filter((st) => st.Effect === 'Allow').map((st) => st.Sid)).toEqual([
+      'TheStackRulesSend',
+    ]);
+  });
+
+  it('gives each handler its own role: the change handler cannot Scan, the sweep cannot read roles one by one', () => {
+    const actions = (prefix: string) => roleStatements(template, prefix).flatMap(actionsOf);
+    const change = actions('ChangeHandlerFunction');
+    const sweep = actions('SweepFunction');
+    expect(change).not.toContain('dynamodb:Scan');
+    expect(change).not.toContain('iam:GetAccountAuthorizationDetails');
+    expect(change).toEqual(
+      expect.arrayContaining(['dynamodb:BatchGetItem', 'iam:GetRole', 'iam:ListEntitiesForPolicy']),
+    );
+    expect(sweep).toEqual(expect.arrayContaining(['dynamodb:Scan', 'iam:GetAccountAuthorizationDetails']));
+    for (const action of [
+      'iam:GetRole',
+      'iam:ListEntitiesForPolicy',
+      'lambda:GetEventSourceMapping',
+      'dynamodb:BatchGetItem',
+    ])
+      expect(sweep).not.toContain(action);
+    const roles = Object.keys(resourcesOf(template, 'AWS::IAM::Role')).filter((id) =>
+      /^(ChangeHandler|Sweep)ExecutionRole/.test(id),
+    );
+    expect(new Set(roles).size).toBe(2);
   });
 
   it('subscribes each alert email, with a dead-letter queue for undeliverable alerts', () => {
@@ -349,11 +455,14 @@ describe('the auditor stack', () => {
       minSeverity: 'high',
       extraRegions: ['us-west-2'],
       suppressions: [{ rule: 'overbroad-resource', function: 'legacy', reason: 'migrating' }],
+      tagSuppression: { maxSeverity: 'none', rules: ['overbroad-resource'] },
     });
     t.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
           ALERT_MIN_SEVERITY: 'high',
+          TAG_SUPPRESS_MAX_SEVERITY: 'none',
+          TAG_SUPPRESS_RULES: 'overbroad-resource',
           AUDIT_REGIONS: 'eu-west-1,us-west-2',
           SUPPRESSIONS: JSON.stringify([
             { rule: 'overbroad-resource', function: 'legacy', reason: 'migrating' },

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { parseDeployConfig } from '../../infra/config.js';
 import { DeployConfigError } from '../../shared/domain/errors.js';
+import { DEFAULT_TAG_SUPPRESSION } from '../../shared/domain/suppressions.js';
 import { buildApp } from './support/synth.js';
 
 /** tsx's CLI, run with this node: the app as `npx tsx infra/app.ts` runs it, without npx's start-up. */
@@ -25,8 +26,24 @@ describe('deploy configuration', () => {
       schedule: 'rate(1 day)',
       minSeverity: 'low',
       suppressions: [],
+      tagSuppression: DEFAULT_TAG_SUPPRESSION,
       extraRegions: [],
     });
+  });
+
+  it('reads what the suppress tag may suppress, and names a bad value', async () => {
+    await expect(
+      parseDeployConfig({ tagSuppressMaxSeverity: 'low', tagSuppressRules: 'overbroad-resource' }, where),
+    ).resolves.toMatchObject({ tagSuppression: { maxSeverity: 'low', rules: ['overbroad-resource'] } });
+    await expect(
+      parseDeployConfig({ tagSuppressRules: ['trust-policy-too-broad', 'wildcard-action'] }, where),
+    ).resolves.toMatchObject({ tagSuppression: { rules: ['wildcard-action', 'trust-policy-too-broad'] } });
+    await expect(parseDeployConfig({ tagSuppressMaxSeverity: 'urgent' }, where)).rejects.toThrow(
+      /-c tagSuppressMaxSeverity: "urgent" is not one of none, critical, high, medium, low, info/,
+    );
+    await expect(parseDeployConfig({ tagSuppressRules: 'all,typo' }, where)).rejects.toThrow(
+      /-c tagSuppressRules: "all", "typo" is not a rule/,
+    );
   });
 
   it('reads comma lists from the command line and arrays from cdk.json', async () => {

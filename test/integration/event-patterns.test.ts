@@ -136,9 +136,24 @@ function allEvents() {
         detail: { ...update.detail, eventName: 'UpdateFunctionCode20150331v2', eventID: 'variant-3' },
       },
     },
+    // Every TagRole reaches the queue (patterns.ts says why); the handler drops those of other keys.
+    {
+      file: TAG_ROLE_OTHER_KEY,
+      event: {
+        ...tagRole,
+        detail: {
+          ...tagRole.detail,
+          requestParameters: { roleName: 'orders-consumer-role', tags: [{ key: 'team', value: 'orders' }] },
+          eventID: 'variant-4',
+        },
+      },
+    },
   ];
   return [...events, ...extra];
 }
+
+const TAG_ROLE_OTHER_KEY = 'iam-tag-role-other-key (variant, delivered, dropped by the handler)';
+const tagRole = events.find((e) => e.file === 'iam-tag-role-suppress.json')?.event;
 
 describe('EventBridge rule patterns (through moto)', () => {
   it.each(events.filter((e) => e.file.startsWith('iam-') && !ignored(e.file)).map((e) => e.file))(
@@ -181,6 +196,26 @@ describe('EventBridge rule patterns (through moto)', () => {
   it('delivers each handled event exactly once', () => {
     const all = [...(delivered.get('iam') ?? []), ...(delivered.get('lambda') ?? [])];
     expect(new Set(all).size).toBe(all.length);
-    expect(all.length).toBe(events.filter((e) => !ignored(e.file)).length);
+    expect(all.length).toBe(events.filter((e) => !ignored(e.file)).length + 1);
+  });
+
+  it('delivers suppress-tag changes, and untagging of other keys on neither side', () => {
+    expect(delivered.get('iam')).toEqual(
+      expect.arrayContaining([
+        'iam-tag-role-suppress.json',
+        'iam-untag-role-suppress.json',
+        TAG_ROLE_OTHER_KEY,
+      ]),
+    );
+    expect(delivered.get('lambda')).toEqual(
+      expect.arrayContaining(['lambda-tag-resource-suppress.json', 'lambda-untag-resource-suppress.json']),
+    );
+    for (const file of [
+      'lambda-tag-resource-unrelated.json',
+      'lambda-untag-resource-unrelated.json',
+      'iam-untag-role-unrelated.json',
+    ]) {
+      expect([...(delivered.get('iam') ?? []), ...(delivered.get('lambda') ?? [])]).not.toContain(file);
+    }
   });
 });

@@ -60,11 +60,13 @@ function isChange(file: string): boolean {
 }
 
 // The demo account's function reads orders-queue: the key changes of the stream, topic and secret the
-// fixtures name are tested below, on an account that uses them.
+// fixtures name are tested below, on an account that uses them. Suppress-tag changes give a suppression
+// notice of their own (handler-suppress-tag.test.ts).
 const handled = eventFixtureNames().filter(
   (f) =>
     !f.includes('-unrelated') &&
     !f.includes('-failed') &&
+    !f.endsWith('-suppress.json') &&
     isChange(f) &&
     !/^(kinesis|sns|secretsmanager)-/.test(f),
 );

@@ -35,6 +35,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { type AuditorRuntime, createAuditorRuntime } from '../../functions/commons/auditor.js';
 import type { AlertDocument } from '../../shared/alerts/alert-document.js';
 import { extractAlertDocument } from '../../shared/alerts/sns-message.js';
+import { DEFAULT_TAG_SUPPRESSION } from '../../shared/domain/suppressions.js';
 import { type MotoServer, startMotoServer } from '../support/moto.js';
 import { type MotoClients, motoClients, tinyZip } from '../support/moto-account.js';
 
@@ -406,6 +407,8 @@ export async function startHandlerEnvironment(): Promise<HandlerEnvironment> {
           alertTopicArn: capture.topicArn,
           minSeverity: 'low',
           suppressions: [],
+          tagSuppression: DEFAULT_TAG_SUPPRESSION,
+          account: ACCOUNT,
           auditRegions: [REGION],
           region: REGION,
         },

@@ -69,9 +69,10 @@ describe('whole-account audit of a 500-function burst', () => {
     expect(report.summary.functions).toBe(FUNCTIONS);
 
     const calls = counter.byOperation();
-    // moto answers each list call in one page; the only per-function call is the invoke-config listing.
-    // The keys: one read per distinct queue (10) and stream (5) the mappings and destinations use; no
-    // DescribeKey, since none is encrypted with a KMS key; no version read, since no target is qualified.
+    // moto answers each list call in one page; the per-function calls are the invoke-config listing and
+    // the tags (ListTags: the suppress tag on a function). The keys: one read per distinct queue (10) and
+    // stream (5) the mappings and destinations use; no DescribeKey, since none is encrypted with a KMS key;
+    // no version read, since no target is qualified.
     expect(calls).toEqual({
       'IAM:GetAccountAuthorizationDetails': 1,
       'IAM:GetPolicy': 1,
@@ -80,6 +81,7 @@ describe('whole-account audit of a 500-function burst', () => {
       'Lambda:ListEventSourceMappings': 1,
       'Lambda:ListFunctionEventInvokeConfigs': FUNCTIONS,
       'Lambda:ListFunctions': 1,
+      'Lambda:ListTags': FUNCTIONS,
       'SQS:GetQueueAttributes': 10,
     });
     expect(report.functions.filter((fn) => fn.unverified !== undefined)).toEqual([]);
@@ -104,6 +106,7 @@ describe('whole-account audit of a 500-function burst', () => {
         'event-source-mappings',
         'managed-policies',
         'event-invoke-configs',
+        'function-tags',
         'encryption',
       ]),
     );

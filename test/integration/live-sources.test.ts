@@ -43,6 +43,7 @@ import { auditAccount } from '../../shared/domain/audit/audit-account.js';
 import type { AccountSnapshot } from '../../shared/domain/model.js';
 import type { ActionCatalog } from '../../shared/domain/policy/action-catalog.js';
 import type { FunctionResult, Report } from '../../shared/domain/report.js';
+import { DEFAULT_TAG_SUPPRESSION } from '../../shared/domain/suppressions.js';
 import { type MotoServer, startMotoServer } from '../support/moto.js';
 import { patchMotoInvokeConfigTimestamps, tinyZip } from '../support/moto-account.js';
 import { runCli } from '../support/run-cli.js';
@@ -436,6 +437,8 @@ describe('a role across regions', () => {
         alertTopicArn: `arn:aws:sns:${EAST}:${ACCOUNT}:unused`,
         minSeverity: 'low',
         suppressions: [],
+        tagSuppression: DEFAULT_TAG_SUPPRESSION,
+        account: ACCOUNT,
         auditRegions: [EAST, WEST],
         region: EAST,
       },

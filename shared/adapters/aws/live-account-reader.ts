@@ -97,6 +97,7 @@ export type LiveReadPhase =
   | 'event-source-mappings'
   | 'managed-policies'
   | 'event-invoke-configs'
+  | 'function-tags'
   | 'encryption';
 
 /** `total` is known once a phase knows its size (list calls learn it page by page). */

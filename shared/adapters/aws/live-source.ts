@@ -15,7 +15,9 @@ import { parseArn } from '../../domain/arn.js';
 import { mergeSnapshots } from '../../domain/merge-snapshots.js';
 import type { AccountScope, AccountSnapshot, AccountSource } from '../../domain/model.js';
 import type { AwsClients } from './clients.js';
+import { withFunctionTags } from './function-tags.js';
 import {
+  DEFAULT_READ_CONCURRENCY,
   IamReads,
   type LiveAccountData,
   LiveAccountReader,
@@ -90,10 +92,18 @@ export function createLiveSource(options: LiveSourceOptions): LiveSource {
     ...(options.listEventSourceMappings ? { listEventSourceMappings: options.listEventSourceMappings } : {}),
     ...(options.iamReads ? { iamReads: options.iamReads } : {}),
   });
-  const readOne = (scope: AccountScope): Promise<LiveAccountData> =>
-    scope.functionNames && scope.functionNames.length > 0
-      ? reader.readFunctions(scope.functionNames)
-      : reader.readAccount();
+  // Function tags come from a call of their own (function-tags.ts says which and why).
+  const readOne = async (scope: AccountScope): Promise<LiveAccountData> =>
+    withFunctionTags(
+      scope.functionNames && scope.functionNames.length > 0
+        ? await reader.readFunctions(scope.functionNames)
+        : await reader.readAccount(),
+      {
+        lambda: options.clients.lambda,
+        concurrency: options.concurrency ?? DEFAULT_READ_CONCURRENCY,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      },
+    );
   return {
     read: readOne,
     async load(scope: AccountScope): Promise<AccountSnapshot> {

@@ -14,6 +14,7 @@ const LABELS: Record<LiveReadPhase, string> = {
   'event-source-mappings': 'mappings',
   'managed-policies': 'managed policies',
   'event-invoke-configs': 'invoke configs',
+  'function-tags': 'tags',
   encryption: 'queue, stream, topic and secret keys',
 };
 

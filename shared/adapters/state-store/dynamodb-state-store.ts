@@ -6,6 +6,11 @@
  * Writes are conditional on `auditedAt`: two handlers auditing the same function concurrently (two
  * batches) must not let the older audit overwrite the newer state. A write that loses that race is not
  * an error: newer state is already there.
+ *
+ * One factory per use, so that each handler's bundle (and so its role) holds only the calls it makes: the
+ * change handler reads by key and writes (`createStateReader`, `createStateWriter`), the sweep scans the
+ * table and writes (`createStateLister`, `createStateWriter`). `createDynamoDbStateStore` joins the three
+ * for tests and tools.
  */
 
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -14,7 +19,6 @@ import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
-  GetItemCommand,
   PutItemCommand,
   paginateScan,
 } from '@aws-sdk/client-dynamodb';
@@ -29,15 +33,28 @@ export interface FunctionState {
   readonly alertId?: string;
 }
 
-export interface StateStore {
+export interface StateReader {
   get(functionArn: string): Promise<FunctionState | undefined>;
   /** The states of many functions at once (BatchGetItem, 100 keys a call); absent functions are left out. */
   getMany(functionArns: readonly string[]): Promise<Map<string, FunctionState>>;
+}
+
+export interface StateWriter {
   /** Returns false when newer state was already there (the write was skipped). */
   put(state: FunctionState): Promise<boolean>;
   delete(functionArn: string): Promise<void>;
+}
+
+export interface StateLister {
   /** Every remembered function (a paginated Scan: the sweep reconciles the whole table once a day). */
   list(): AsyncIterable<FunctionState>;
+}
+
+export interface StateStore extends StateReader, StateWriter, StateLister {}
+
+export interface StateTableOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
 }
 
 const findingSummaries = z.array(
@@ -73,44 +90,45 @@ function fromItem(item: Record<string, AttributeValue>): FunctionState {
   };
 }
 
-export function createDynamoDbStateStore(options: { client: DynamoDBClient; tableName: string }): StateStore {
+/** Reads by key (BatchGetItem). */
+export function createStateReader(options: StateTableOptions): StateReader {
+  const { client, tableName } = options;
+  const getMany = async (functionArns: readonly string[]): Promise<Map<string, FunctionState>> => {
+    const states = new Map<string, FunctionState>();
+    const unique = [...new Set(functionArns)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, AttributeValue>[] = unique
+        .slice(i, i + 100)
+        .map((arn) => ({ functionArn: { S: arn } }));
+      // BatchGetItem may return some keys unprocessed under load: ask again for those, with a short back-off,
+      // and give up (throw) rather than treat an unread state as "nothing reported yet".
+      for (let attempt = 0; keys.length > 0; attempt += 1) {
+        if (attempt >= 5)
+          throw new Error(`BatchGetItem left ${keys.length} keys unprocessed after ${attempt} attempts`);
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        const output = await client.send(
+          new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of output.Responses?.[tableName] ?? []) {
+          const state = fromItem(item);
+          states.set(state.functionArn, state);
+        }
+        keys = output.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      }
+    }
+    return states;
+  };
+  return {
+    // One key through the same call: one permission (BatchGetItem) serves both.
+    get: async (functionArn) => (await getMany([functionArn])).get(functionArn),
+    getMany,
+  };
+}
+
+/** Conditional writes and deletes (PutItem, DeleteItem). */
+export function createStateWriter(options: StateTableOptions): StateWriter {
   const { client, tableName } = options;
   return {
-    async get(functionArn) {
-      const { Item } = await client.send(
-        new GetItemCommand({
-          TableName: tableName,
-          Key: { functionArn: { S: functionArn } },
-          ConsistentRead: true,
-        }),
-      );
-      return Item ? fromItem(Item) : undefined;
-    },
-    async getMany(functionArns) {
-      const states = new Map<string, FunctionState>();
-      const unique = [...new Set(functionArns)];
-      for (let i = 0; i < unique.length; i += 100) {
-        let keys: Record<string, AttributeValue>[] = unique
-          .slice(i, i + 100)
-          .map((arn) => ({ functionArn: { S: arn } }));
-        // BatchGetItem may return some keys unprocessed under load: ask again for those, with a short back-off,
-        // and give up (throw) rather than treat an unread state as "nothing reported yet".
-        for (let attempt = 0; keys.length > 0; attempt += 1) {
-          if (attempt >= 5)
-            throw new Error(`BatchGetItem left ${keys.length} keys unprocessed after ${attempt} attempts`);
-          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-          const output = await client.send(
-            new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-          );
-          for (const item of output.Responses?.[tableName] ?? []) {
-            const state = fromItem(item);
-            states.set(state.functionArn, state);
-          }
-          keys = output.UnprocessedKeys?.[tableName]?.Keys ?? [];
-        }
-      }
-      return states;
-    },
     async put(state) {
       try {
         await client.send(
@@ -137,10 +155,22 @@ export function createDynamoDbStateStore(options: { client: DynamoDBClient; tabl
         new DeleteItemCommand({ TableName: tableName, Key: { functionArn: { S: functionArn } } }),
       );
     },
+  };
+}
+
+/** The whole table (a paginated Scan). */
+export function createStateLister(options: StateTableOptions): StateLister {
+  const { client, tableName } = options;
+  return {
     async *list() {
       for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true })) {
         for (const item of page.Items ?? []) if (item.functionArn?.S) yield fromItem(item);
       }
     },
   };
+}
+
+/** Reader, writer and lister together. */
+export function createDynamoDbStateStore(options: StateTableOptions): StateStore {
+  return { ...createStateReader(options), ...createStateWriter(options), ...createStateLister(options) };
 }

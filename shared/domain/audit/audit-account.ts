@@ -46,7 +46,7 @@ import { deriveEncryptionNeeds, encryptedResourceUses } from '../requirements/en
 import { ROLE_UNAVAILABLE_RULES, RULES } from '../rules/index.js';
 import type { RawFinding, Rule, RuleContext } from '../rules/types.js';
 import { sortSmall } from '../small-sort.js';
-import { type Suppression, suppressionReason } from '../suppressions.js';
+import { type Suppression, suppressionOf, type TagSuppressionPolicy } from '../suppressions.js';
 import { type AuditTarget, auditTargets } from './audit-targets.js';
 import { evaluateRelevant } from './relevant-policies.js';
 import { policyArnsOf, type ResolvedRole, resolveRole } from './role-policies.js';
@@ -54,6 +54,8 @@ import { policyArnsOf, type ResolvedRole, resolveRole } from './role-policies.js
 export interface AuditOptions {
   readonly catalog: ActionCatalog;
   readonly suppressions?: readonly Suppression[];
+  /** What the suppress tag may suppress (default: `DEFAULT_TAG_SUPPRESSION`, nothing critical, high or trust-policy). */
+  readonly tagSuppression?: TagSuppressionPolicy;
   /** ISO date-time, injected so that the domain stays pure. */
   readonly generatedAt: string;
   readonly tool?: { readonly name: string; readonly version: string };
@@ -342,6 +344,7 @@ function finalise(
   fn: FunctionConfiguration,
   role: Role | undefined,
   suppressions: readonly Suppression[],
+  tagSuppression: TagSuppressionPolicy | undefined,
 ): Finding[] {
   // Most functions of an account have nothing to report.
   if (raw.length === 0) return [];
@@ -355,9 +358,10 @@ function finalise(
       ...(finding.cause === undefined ? {} : { cause: finding.cause }),
     });
     if (byId.has(id)) continue;
-    const reason = suppressionReason(
+    const outcome = suppressionOf(
       {
         rule: finding.rule,
+        severity: finding.severity,
         functionName: fn.FunctionName,
         functionArn: fn.FunctionArn,
         roleArn: fn.Role,
@@ -367,11 +371,16 @@ function finalise(
         ...(role?.Tags === undefined ? {} : { roleTags: role.Tags }),
       },
       suppressions,
+      tagSuppression,
     );
     byId.set(id, {
       id,
       ...finding,
-      ...(reason === undefined ? {} : { suppressed: true, suppressionReason: reason }),
+      ...(outcome.suppressed
+        ? { suppressed: true, suppressionReason: outcome.reason, suppressionSource: outcome.source }
+        : outcome.refused === undefined
+          ? {}
+          : { suppressionRefused: outcome.refused }),
     });
   }
   return sortSmall([...byId.values()], compareFindings);
@@ -481,7 +490,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
         errors.push({ functionName: fn.FunctionName, message: failure.message });
       } else raw.push(...outcome.findings);
     }
-    const findings = finalise(raw, fn, role, suppressions);
+    const findings = finalise(raw, fn, role, suppressions, options.tagSuppression);
     functions.push({
       functionName: fn.FunctionName,
       functionArn: fn.FunctionArn,

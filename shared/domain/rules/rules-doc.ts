@@ -18,6 +18,7 @@ export function renderRulesDoc(): string {
     'Every finding names one of the rules below. Severities are the defaults; the note under each rule says when a finding is graded differently.',
     'Suppress a finding with a suppressions file entry `{ rule, function?, role?, action?, resource?, reason }` or with the tag',
     '`lambda-role-audit:suppress` = `rule[,rule…]` on the function or its role; it stays in the JSON report, marked `suppressed`.',
+    'By default a tag cannot suppress a critical or high finding nor the trust-policy rules (a setting; see docs/suppressions.md).',
     '',
     'What the audit evaluates: the role’s inline policies, the default version of each attached managed policy and its permissions',
     'boundary. Out of scope in version 1: service control policies, resource control policies, resource-based policies (queue, topic,',

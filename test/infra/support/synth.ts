@@ -12,6 +12,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type AuditorApp, addAuditorStacks } from '../../../infra/auditor-app.js';
 import type { DeployConfig } from '../../../infra/config.js';
 import { AUDITOR_FUNCTIONS } from '../../../shared/auditor-permissions.js';
+import { DEFAULT_TAG_SUPPRESSION } from '../../../shared/domain/suppressions.js';
 
 export const TEST_CONFIG: DeployConfig = {
   stackName: 'LambdaRoleAudit',
@@ -20,6 +21,7 @@ export const TEST_CONFIG: DeployConfig = {
   schedule: 'rate(1 day)',
   minSeverity: 'low',
   suppressions: [],
+  tagSuppression: DEFAULT_TAG_SUPPRESSION,
   extraRegions: [],
 };
 

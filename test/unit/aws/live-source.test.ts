@@ -23,6 +23,7 @@ import {
   ListEventSourceMappingsCommand,
   ListFunctionEventInvokeConfigsCommand,
   ListFunctionsCommand,
+  ListTagsCommand,
 } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadActionCatalog } from '../../../shared/adapters/action-catalog/load-action-catalog.js';
@@ -74,6 +75,8 @@ function setup() {
   });
   const iamMock = mockClient(iam);
   const lambdaMock = mockClient(lambda);
+  // Untagged functions, unless a test says otherwise.
+  lambdaMock.on(ListTagsCommand).resolves({ Tags: {} });
   const source = (cache = new PolicyVersionCache()) =>
     createLiveSource({ clients: { iam, lambda }, lambdaRequestsPerSecond: 1000, policyCache: cache });
   return { iam, lambda, iamMock, lambdaMock, source };
@@ -440,6 +443,66 @@ describe('live source: whole account', () => {
   });
 });
 
+describe('live source: function tags (ListTags, one call per function)', () => {
+  it('gives each function the tags ListTags returns, on both ways of reading', async () => {
+    const mocks = setup();
+    mockFunction(mocks, 'f', 'r');
+    mockRole(mocks, 'r', ['sqs:ReceiveMessage']);
+    mocks.lambdaMock
+      .on(ListTagsCommand, { Resource: functionArn('f') })
+      .resolves({ Tags: { 'lambda-role-audit:suppress': 'overbroad-resource', team: 'orders' } });
+    const named = await mocks.source().load({ functionNames: ['f'] });
+    expect(named.functions[0]?.Tags).toEqual([
+      { Key: 'lambda-role-audit:suppress', Value: 'overbroad-resource' },
+      { Key: 'team', Value: 'orders' },
+    ]);
+    expect(mocks.lambdaMock.commandCalls(ListTagsCommand)).toHaveLength(1);
+
+    mocks.iamMock
+      .on(GetAccountAuthorizationDetailsCommand)
+      .resolves({ RoleDetailList: [], Policies: [], IsTruncated: false });
+    mocks.lambdaMock.on(ListFunctionsCommand).resolves({ Functions: [fn('f', 'r'), fn('g', 'r')] });
+    mocks.lambdaMock.on(ListEventSourceMappingsCommand).resolves({ EventSourceMappings: [] });
+    mocks.lambdaMock.on(ListFunctionEventInvokeConfigsCommand).resolves({ FunctionEventInvokeConfigs: [] });
+    mocks.lambdaMock.resetHistory();
+    const whole = await mocks.source().load({});
+    expect(whole.functions.map((f) => [f.FunctionName, f.Tags?.length ?? 0])).toEqual([
+      ['f', 2],
+      ['g', 0],
+    ]);
+    expect(mocks.lambdaMock.commandCalls(ListTagsCommand).map((call) => call.args[0].input)).toEqual([
+      { Resource: functionArn('f') },
+      { Resource: functionArn('g') },
+    ]);
+  });
+
+  it('makes a function whose tags cannot be read incomplete, and ignores one deleted meanwhile', async () => {
+    const mocks = setup();
+    for (const name of ['denied', 'gone', 'fine']) mockFunction(mocks, name, 'r');
+    mockRole(mocks, 'r', ['sqs:ReceiveMessage']);
+    mocks.lambdaMock
+      .on(ListTagsCommand, { Resource: functionArn('denied') })
+      .rejects(sdkError('AccessDeniedException', 'not authorized to perform: lambda:ListTags', 403));
+    mocks.lambdaMock
+      .on(ListTagsCommand, { Resource: functionArn('gone') })
+      .rejects(sdkError('ResourceNotFoundException', 'Function not found', 404));
+    const snapshot = await mocks.source().load({ functionNames: ['denied', 'gone', 'fine'] });
+    expect(snapshot.readErrors).toEqual([
+      {
+        functionName: 'denied',
+        resource: functionArn('denied'),
+        message: expect.stringContaining("the function's tags could not be read: ListTags"),
+      },
+    ]);
+    const report = auditAccount(snapshot, {
+      catalog: await loadActionCatalog(),
+      generatedAt: '2026-01-01T00:00:00Z',
+    });
+    expect(report.errors?.map((e) => e.functionName)).toEqual(['denied']);
+    expect(report.functions.map((f) => f.functionName).sort()).toEqual(['fine', 'gone']);
+  });
+});
+
 describe('live source: one function’s call budget', () => {
   const k = 2;
   const managed = [
@@ -496,11 +559,12 @@ describe('live source: one function’s call budget', () => {
     return mocks.iamMock.calls().length + mocks.lambdaMock.calls().length;
   }
 
+  // 6 calls of the reader, and ListTags for the function's tags.
   it.each([
-    [false, 6 + k + 2 * managed.length, 6 + k + managed.length],
-    [true, 6 + k + 2 * managed.length + 2, 6 + k + managed.length + 1],
+    [false, 7 + k + 2 * managed.length, 7 + k + managed.length],
+    [true, 7 + k + 2 * managed.length + 2, 7 + k + managed.length + 1],
   ])(
-    'with boundary %s: within 5 + k + 2m calls cold and 5 + k + m warm (+2/+1 for a boundary) plus one mapping listing, ListRolePolicies paging aside',
+    'with boundary %s: within 7 + k + 2m calls cold and 7 + k + m warm (+2/+1 for a boundary): 5 reads of the function and its role, ListTags and one mapping listing, ListRolePolicies paging aside',
     async (withBoundary, cold, warm) => {
       const mocks = setup();
       rolePolicyMarkers = [];

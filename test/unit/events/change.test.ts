@@ -246,3 +246,82 @@ describe('Lambda event names and function names', () => {
     expect(functionArnOf('orders-consumer', 'us-east-1', undefined)).toBeUndefined();
   });
 });
+
+describe('suppress tag changes', () => {
+  it.each<[string, ChangeTarget, 'set' | 'removed', string]>([
+    [
+      'iam-tag-role-suppress',
+      ROLE,
+      'set',
+      'TagRole lambda-role-audit:suppress = "wildcard-action,overbroad-resource,trust-policy-too-broad" on role orders-consumer-role',
+    ],
+    [
+      'iam-untag-role-suppress',
+      ROLE,
+      'removed',
+      'UntagRole lambda-role-audit:suppress from role orders-consumer-role',
+    ],
+    [
+      'lambda-tag-resource-suppress',
+      { kind: 'function', functionArn: FN },
+      'set',
+      'TagResource lambda-role-audit:suppress = "overbroad-resource,unused-source-permission" on function orders-consumer',
+    ],
+    [
+      'lambda-untag-resource-suppress',
+      { kind: 'function', functionArn: FN },
+      'removed',
+      'UntagResource lambda-role-audit:suppress from function orders-consumer',
+    ],
+  ])('makes %s a change of what the tag is on, saying who and what', (name, target, action, summary) => {
+    const result = classify(name);
+    if (result.kind !== 'change') throw new Error(`${name} should be a change`);
+    expect(result.change.target).toEqual(target);
+    expect(result.change.summary).toBe(summary);
+    expect(result.change.suppressTag).toMatchObject({
+      on: target.kind === 'role' ? 'role' : 'function',
+      action,
+      resource: target.kind === 'role' ? 'orders-consumer-role' : FN,
+    });
+    expect(result.change.actor).toBe('arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jane');
+    expect(result.change.eventTime).toBe('2026-11-26T14:02:11Z');
+  });
+
+  it.each(['lambda-tag-resource-unrelated', 'lambda-untag-resource-unrelated', 'iam-untag-role-unrelated'])(
+    'ignores %s: other tags change nothing the audit sees',
+    (name) => {
+      const result = classify(name);
+      expect(result.kind).toBe('ignored');
+      if (result.kind === 'ignored') expect(result.reason).toContain('other than lambda-role-audit:suppress');
+    },
+  );
+
+  it('ignores a TagRole of other keys (the rule delivers every TagRole) and the suppress tag on a mapping', () => {
+    const tagRole = JSON.parse(read('iam-tag-role-suppress'));
+    tagRole.detail.requestParameters.tags = [{ key: 'team', value: 'orders' }];
+    const parsed = parseCloudTrailEvent(JSON.stringify(tagRole));
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(classifyEvent(parsed.event).kind).toBe('ignored');
+
+    const mapping = JSON.parse(read('lambda-tag-resource-suppress'));
+    mapping.detail.requestParameters.resource =
+      'arn:aws:lambda:us-east-1:123456789012:event-source-mapping:a1b2c3d4-5678-90ab-cdef-EXAMPLEaaaaa';
+    const parsedMapping = parseCloudTrailEvent(JSON.stringify(mapping));
+    if (!parsedMapping.ok) throw new Error(parsedMapping.error);
+    expect(classifyEvent(parsedMapping.event)).toEqual({
+      kind: 'ignored',
+      reason: 'TagResource on lambda-role-audit:suppress of something that is not a function',
+    });
+  });
+
+  it('accepts a single untagged key given as a string', () => {
+    const untag = JSON.parse(read('lambda-untag-resource-suppress'));
+    untag.detail.requestParameters.tagKeys = 'lambda-role-audit:suppress';
+    const parsed = parseCloudTrailEvent(JSON.stringify(untag));
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(classifyEvent(parsed.event)).toMatchObject({
+      kind: 'change',
+      change: { suppressTag: { action: 'removed' } },
+    });
+  });
+});

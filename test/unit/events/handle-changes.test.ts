@@ -6,7 +6,15 @@ import type { FunctionState, StateStore } from '../../../shared/adapters/state-s
 import type { SnsAlertMessage } from '../../../shared/alerts/sns-message.js';
 import { type HandleChangesDeps, handleChanges, type LogSink } from '../../../shared/app/handle-changes.js';
 import type { Finding, Report } from '../../../shared/domain/report.js';
-import { FUNCTION_ARN, functionResult, missingDelete, report, wildcard } from '../alerts/alert-factory.js';
+import {
+  FUNCTION_ARN,
+  functionResult,
+  missingDelete,
+  overbroad,
+  ROLE_ARN,
+  report,
+  wildcard,
+} from '../alerts/alert-factory.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/events');
 const event = (name: string) => readFileSync(join(fixtures, `${name}.json`), 'utf8');
@@ -65,6 +73,7 @@ function setup(options: { findings?: () => Finding[]; functions?: string[] } = {
   const state = new MemoryState();
   const functions = options.functions ?? [FUNCTION_ARN];
   const deps: HandleChangesDeps = {
+    account: '123456789012',
     directory: {
       rolesAttachingPolicy: async () => ['orders-consumer-role'],
       functionsOfRoles: async () => functions,
@@ -259,5 +268,177 @@ describe('change handling', () => {
     const result = await handleChanges(records('iam-delete-role'), t.deps);
     expect(result.batchItemFailures).toEqual([]);
     expect(t.audits).toEqual([]);
+  });
+});
+
+/** A fixture event with some of its fields replaced (dotted paths), as a queue message. */
+function variant(name: string, edits: Record<string, unknown>) {
+  const parsed = JSON.parse(event(name));
+  for (const [path, value] of Object.entries(edits)) {
+    const keys = path.split('.');
+    let target = parsed;
+    for (const key of keys.slice(0, -1)) target = target[key];
+    const last = keys.at(-1) ?? '';
+    if (value === undefined) delete target[last];
+    else target[last] = value;
+  }
+  return { messageId: `variant-${name}`, body: JSON.stringify(parsed) };
+}
+
+describe('events that are not this account’s IAM or Lambda changes', () => {
+  function capturing() {
+    const warnings: { message: string; attributes: Record<string, unknown> }[] = [];
+    const logger: LogSink = {
+      ...silent,
+      warn: (message, ...attributes) =>
+        warnings.push({ message, attributes: Object.assign({}, ...attributes) }),
+    };
+    return { warnings, logger };
+  }
+
+  it.each<[string, string, Record<string, unknown>, string]>([
+    [
+      'another account in the envelope',
+      'iam-detach-role-policy',
+      { account: '999999999999' },
+      'account 999999999999 is not this account',
+    ],
+    [
+      'another recipient account',
+      'lambda-update-function-configuration',
+      { account: undefined, 'detail.recipientAccountId': '999999999999' },
+      'detail.recipientAccountId 999999999999 is not this account',
+    ],
+    [
+      'no account at all',
+      'iam-detach-role-policy',
+      { account: undefined, 'detail.recipientAccountId': undefined },
+      'the event names no account',
+    ],
+    [
+      'a source other than aws.iam and aws.lambda',
+      'iam-detach-role-policy',
+      { source: 'custom.forged' },
+      'source custom.forged is not an audited source (aws.iam, aws.lambda, aws.sqs, aws.kinesis, aws.sns, aws.secretsmanager)',
+    ],
+    [
+      'an eventSource that does not go with its source',
+      'iam-detach-role-policy',
+      { source: 'aws.lambda' },
+      'source aws.lambda carries eventSource iam.amazonaws.com, not lambda.amazonaws.com',
+    ],
+    [
+      'a function ARN of another account',
+      'lambda-update-function-configuration',
+      {
+        'detail.responseElements.functionArn':
+          'arn:aws:lambda:us-east-1:999999999999:function:orders-consumer',
+      },
+      'the function ARN belongs to account 999999999999',
+    ],
+    [
+      'a managed policy of another account',
+      'iam-create-policy-version',
+      { 'detail.requestParameters.policyArn': 'arn:aws:iam::999999999999:policy/orders-queue-access' },
+      'the managed policy belongs to account 999999999999',
+    ],
+  ])('ignores %s with a log line, before any lookup or audit', async (_label, name, edits, reason) => {
+    const t = setup();
+    const { warnings, logger } = capturing();
+    const result = await handleChanges([variant(name, edits)], { ...t.deps, logger });
+    expect(result.batchItemFailures).toEqual([]);
+    expect(t.audits).toEqual([]);
+    expect(t.published).toEqual([]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toMatch(/^event ignored: /);
+    expect(warnings[0]?.attributes.reason).toBe(reason);
+  });
+
+  it('does not log what a forged account field holds', async () => {
+    const t = setup();
+    const { warnings, logger } = capturing();
+    await handleChanges([variant('iam-detach-role-policy', { account: '<!channel> hunter2' })], {
+      ...t.deps,
+      logger,
+    });
+    expect(warnings[0]?.attributes.reason).toBe(
+      'account (not an account id, 18 characters) is not this account',
+    );
+    expect(JSON.stringify(warnings)).not.toContain('hunter2');
+  });
+});
+
+describe('suppress tag changes', () => {
+  const tagged = (finding: Finding): Finding => ({
+    ...finding,
+    suppressed: true,
+    suppressionReason: `suppressed by the tag lambda-role-audit:suppress on role ${ROLE_ARN}`,
+    suppressionSource: { kind: 'tag', on: 'role', arn: ROLE_ARN },
+  });
+  const refused = (finding: Finding): Finding => ({
+    ...finding,
+    suppressionRefused:
+      'the tag lambda-role-audit:suppress on role … names it, but tags may not suppress high findings',
+  });
+
+  it('sends a notice of what the tag hides now: hidden, not fixed; and the tag refused for a high finding', async () => {
+    let findings: Finding[] = [missingDelete, wildcard, overbroad];
+    const t = setup({ findings: () => findings });
+    await handleChanges(records('iam-detach-role-policy'), t.deps);
+    findings = [refused(missingDelete), tagged(wildcard), tagged(overbroad)];
+    await handleChanges(records('iam-tag-role-suppress'), t.deps);
+
+    expect(t.published).toHaveLength(2);
+    const notice = t.published[1];
+    expect(notice?.document.type).toBe('suppression');
+    expect(notice?.subject).toBe(
+      '[lambda-role-audit] orders-consumer: suppress tag changed: hides 2 findings, 1 refused',
+    );
+    expect(notice?.messageAttributes.alert_type?.StringValue).toBe('suppression');
+    expect(notice?.messageAttributes.outcome?.StringValue).toBe('suppression');
+    if (notice?.document.type !== 'suppression') throw new Error('expected a notice');
+    expect(notice.document.suppression?.hiddenFindings.map((f) => f.id)).toEqual([
+      'f-wildcard',
+      'f-overbroad',
+    ]);
+    expect(notice.document.suppression?.refusedFindings.map((f) => f.id)).toEqual(['f-missing-delete']);
+    // What the tag hides is not "fixed".
+    expect(notice.document.resolvedFindings).toEqual([]);
+    expect(notice.message).toContain('Hidden by the suppress tag (2): not fixed, only not alerted');
+    expect(notice.message).toContain(
+      `Suppressed: suppressed by the tag lambda-role-audit:suppress on role ${ROLE_ARN}`,
+    );
+    expect(notice.message).toContain('Named by the tag, still open (1)');
+    expect(notice.message).toContain(
+      'TagRole lambda-role-audit:suppress = "wildcard-action,overbroad-resource,trust-policy-too-broad" on role orders-consumer-role',
+    );
+    expect(notice.message).toContain('by arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jane');
+    expect(notice.message).toContain('2026-11-26T14:02:11Z');
+    expect(notice.document.changes[0]?.suppressTag).toMatchObject({ on: 'role', action: 'set' });
+  });
+
+  it('sends a notice even when no alerting finding moved, once: a retry finds it sent', async () => {
+    const t = setup({ findings: () => [refused(missingDelete)] });
+    await handleChanges(records('iam-tag-role-suppress'), t.deps);
+    await handleChanges(records('iam-tag-role-suppress'), t.deps);
+    expect(t.published.map((p) => p.subject)).toEqual([
+      '[lambda-role-audit] orders-consumer: suppress tag changed: hides 0 findings, 1 refused',
+    ]);
+  });
+
+  it('says when the tag is removed and the findings are open again', async () => {
+    let findings: Finding[] = [tagged(wildcard)];
+    const t = setup({ findings: () => findings });
+    await handleChanges(records('lambda-tag-resource-suppress'), t.deps);
+    findings = [wildcard];
+    await handleChanges(records('lambda-untag-resource-suppress'), t.deps);
+    expect(t.published.map((p) => p.subject)).toEqual([
+      '[lambda-role-audit] orders-consumer: suppress tag changed: hides 1 finding',
+      '[lambda-role-audit] orders-consumer: suppress tag removed: hides 0 findings',
+    ]);
+    const removed = t.published[1];
+    if (removed?.document.type !== 'suppression') throw new Error('expected a notice');
+    expect(removed.document.newFindingIds).toEqual(['f-wildcard']);
+    expect(removed.message).toContain('The suppress tag hides no finding of this function now.');
   });
 });

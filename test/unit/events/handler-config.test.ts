@@ -1,5 +1,6 @@
 import { readAuditorConfig } from '../../../functions/commons/config.js';
 import { ConfigurationError } from '../../../shared/domain/errors.js';
+import { DEFAULT_TAG_SUPPRESSION } from '../../../shared/domain/suppressions.js';
 
 const base = {
   STATE_TABLE_NAME: 'state',
@@ -14,8 +15,25 @@ describe('handler configuration', () => {
       alertTopicArn: 'arn:aws:sns:eu-west-1:123456789012:alerts',
       minSeverity: 'low',
       suppressions: [],
+      tagSuppression: DEFAULT_TAG_SUPPRESSION,
+      // The account the stack's own topic lives in, when ACCOUNT_ID is not set.
+      account: '123456789012',
       auditRegions: ['eu-west-1'],
       region: 'eu-west-1',
+    });
+  });
+
+  it('reads the account and what the suppress tag may suppress', () => {
+    const config = readAuditorConfig({
+      ...base,
+      ACCOUNT_ID: '210987654321',
+      TAG_SUPPRESS_MAX_SEVERITY: 'low',
+      TAG_SUPPRESS_RULES: 'overbroad-resource,unused-source-permission',
+    });
+    expect(config.account).toBe('210987654321');
+    expect(config.tagSuppression).toEqual({
+      maxSeverity: 'low',
+      rules: ['unused-source-permission', 'overbroad-resource'],
     });
   });
 
@@ -39,14 +57,22 @@ describe('handler configuration', () => {
     [{ ALERT_MIN_SEVERITY: 'urgent' }, 'ALERT_MIN_SEVERITY must be one of'],
     [{ AUDIT_REGIONS: 'eu-west-1,europe' }, 'AUDIT_REGIONS holds "europe"'],
     [{ SUPPRESSIONS: '[{' }, 'SUPPRESSIONS is not JSON'],
+    [{ ACCOUNT_ID: '1234' }, 'ACCOUNT_ID is not a 12-digit account id'],
+    [{ TAG_SUPPRESS_MAX_SEVERITY: 'severe' }, 'TAG_SUPPRESS_MAX_SEVERITY must be none, critical'],
+    [{ TAG_SUPPRESS_RULES: 'wildcard-action,secret-looking' }, 'TAG_SUPPRESS_RULES must be all or'],
   ])('rejects %j naming the variable', (override, message) => {
     expect(() => readAuditorConfig({ ...base, ...override })).toThrow(ConfigurationError);
     expect(() => readAuditorConfig({ ...base, ...override })).toThrow(message);
   });
 
-  it('never puts a value of the environment into its messages', () => {
+  it.each([
+    { ALERT_TOPIC_ARN: 'secret-looking-value' },
+    { TAG_SUPPRESS_MAX_SEVERITY: 'secret-looking-value' },
+    { TAG_SUPPRESS_RULES: 'secret-looking-value' },
+    { ACCOUNT_ID: 'secret-looking-value' },
+  ])('never puts a value of the environment into its messages (%j)', (override) => {
     try {
-      readAuditorConfig({ ...base, ALERT_TOPIC_ARN: 'secret-looking-value' });
+      readAuditorConfig({ ...base, ...override });
     } catch (error) {
       expect(String(error)).not.toContain('secret-looking-value');
     }
