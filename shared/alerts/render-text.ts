@@ -23,8 +23,9 @@ const RULE_GROUP: Readonly<Record<RuleId, string>> = {
   'trust-policy-not-lambda': 'trust',
   'trust-policy-too-broad': 'trust',
   'role-unavailable': 'role unavailable',
+  'invalid-policy': 'invalid policy',
 };
-const GROUP_ORDER = ['role unavailable', 'missing', 'excess', 'trust', 'unknown action'];
+const GROUP_ORDER = ['role unavailable', 'missing', 'excess', 'trust', 'unknown action', 'invalid policy'];
 
 function groupCounts(findings: readonly { rule: string }[]): string {
   const counts = new Map<string, number>();

@@ -6,6 +6,8 @@
 
 import { functionNameOf } from '../domain/arn.js';
 import { type AuditOptions, auditAccount } from '../domain/audit/audit-account.js';
+import { type AwsManagedPolicyLookup, policyArnsOf } from '../domain/audit/role-policies.js';
+import { awsManagedPolicy } from '../domain/aws-managed-policies.js';
 import { InputError } from '../domain/errors.js';
 import type { AccountScope, AccountSnapshot, AccountSource } from '../domain/model.js';
 import type { ActionCatalog } from '../domain/policy/action-catalog.js';
@@ -21,6 +23,11 @@ export interface RunAuditOptions {
   /** The report's `generatedAt`; injected so that tests get a fixed date. */
   readonly now?: () => Date;
   readonly tool?: { readonly name: string; readonly version: string };
+  /**
+   * Loads every AWS managed policy (the shipped asset). Called only when a role uses one that neither the
+   * source nor the short built-in list has, so that most audits never read it.
+   */
+  readonly loadAwsManagedPolicies?: () => Promise<AwsManagedPolicyLookup>;
 }
 
 /**
@@ -31,8 +38,13 @@ export async function runAudit(source: AccountSource, options: RunAuditOptions):
   const snapshot = await source.load(options.scope);
   const functionNames = options.scope.functionNames;
   if (functionNames && functionNames.length > 0) assertFunctionsExist(snapshot, functionNames);
+  const awsManagedPolicies =
+    options.loadAwsManagedPolicies !== undefined && lacksAwsManagedPolicy(snapshot)
+      ? await options.loadAwsManagedPolicies()
+      : undefined;
   const auditOptions: AuditOptions = {
     catalog: options.catalog,
+    ...(awsManagedPolicies ? { awsManagedPolicies } : {}),
     generatedAt: (options.now ?? (() => new Date()))().toISOString(),
     ...(options.suppressions ? { suppressions: options.suppressions } : {}),
     ...(options.tagSuppression ? { tagSuppression: options.tagSuppression } : {}),
@@ -40,6 +52,17 @@ export async function runAudit(source: AccountSource, options: RunAuditOptions):
     ...(functionNames && functionNames.length > 0 ? { functionNames } : {}),
   };
   return auditAccount(snapshot, auditOptions);
+}
+
+/** Whether a role uses an AWS managed policy that neither the snapshot nor the built-in short list has. */
+export function lacksAwsManagedPolicy(snapshot: AccountSnapshot): boolean {
+  for (const role of snapshot.roles.values()) {
+    for (const arn of policyArnsOf(role)) {
+      if (arn.includes(':iam::aws:policy/') && !snapshot.managedPolicies.has(arn) && !awsManagedPolicy(arn))
+        return true;
+    }
+  }
+  return false;
 }
 
 function assertFunctionsExist(snapshot: AccountSnapshot, functionNames: readonly string[]): void {

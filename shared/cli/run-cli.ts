@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadActionCatalog } from '../adapters/action-catalog/load-action-catalog.js';
+import { loadAwsManagedPolicies } from '../adapters/aws-managed-policies/load-aws-managed-policies.js';
 import { ExportFolderSource } from '../adapters/export-folder/export-folder-source.js';
 import { runAudit } from '../app/run-audit.js';
 import { InputError } from '../domain/errors.js';
@@ -14,6 +15,7 @@ import type { Report } from '../domain/report.js';
 import { parseTagSuppressionPolicy, type Suppression } from '../domain/suppressions.js';
 import { EXIT, exitStatus, type FailOn, parseFailOn } from './exit-status.js';
 import { formatMarkdown } from './format/format-markdown.js';
+import { formatSarif } from './format/format-sarif.js';
 import { formatTable } from './format/format-table.js';
 import { createPaint, wantsColour } from './format/terminal-colour.js';
 import { type LiveAdapters, liveAdapters } from './live-adapters.js';
@@ -35,7 +37,7 @@ export interface CliEnvironment {
 }
 
 const TOOL_NAME = 'lambda-role-audit';
-const FORMATS = ['table', 'json', 'markdown'] as const;
+const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
 const AUDIT_OPTIONS = {
@@ -50,6 +52,11 @@ const AUDIT_OPTIONS = {
   'tag-suppress-max-severity': { type: 'string' },
   'tag-suppress-rules': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  // Template mode (template-mode.ts).
+  template: { type: 'string', multiple: true },
+  'cdk-out': { type: 'string' },
+  parameter: { type: 'string', multiple: true },
+  account: { type: 'string' },
 } as const;
 
 const EXPORT_OPTIONS = {
@@ -122,25 +129,44 @@ async function auditCommand(
     { maxSeverity: '--tag-suppress-max-severity', rules: '--tag-suppress-rules' },
   );
 
-  const source = await chooseSource(
-    { ...values, regions: await regionsOf(values, environment) },
-    environment,
-    log,
-    format !== 'json' && environment.stderr.isTTY === true,
-  );
+  const templateMode =
+    values.template !== undefined || values['cdk-out'] !== undefined
+      ? await import('./template-mode.js').then((m) =>
+          m.createTemplateMode(
+            { ...withoutRegion(values), ...templateRegion(values.region) },
+            environment.live ?? liveAdapters,
+            log,
+          ),
+        )
+      : undefined;
+  if (templateMode === undefined && (values.parameter !== undefined || values.account !== undefined)) {
+    throw new UsageProblem(
+      '--parameter and --account apply to template mode (--template FILE or --cdk-out DIR)',
+    );
+  }
+  const source =
+    templateMode?.source ??
+    (await chooseSource(
+      { ...values, regions: await regionsOf(values, environment) },
+      environment,
+      log,
+      format !== 'json' && environment.stderr.isTTY === true,
+    ));
   const loadCatalog = environment.loadCatalog ?? loadActionCatalog;
   const [catalog, suppressions] = await Promise.all([
     loadCatalog(),
     values.suppressions ? loadSuppressions(values.suppressions) : Promise.resolve(undefined),
   ]);
-  const report = await runAudit(source, {
+  const audited = await runAudit(source, {
     scope: functionNames.length > 0 ? { functionNames } : {},
     catalog,
     ...(suppressions ? { suppressions: suppressions as readonly Suppression[] } : {}),
     tagSuppression,
     ...(environment.now ? { now: environment.now } : {}),
     tool: { name: TOOL_NAME, version: environment.version },
+    loadAwsManagedPolicies,
   });
+  const report = templateMode ? templateMode.annotate(audited) : audited;
 
   for (const error of report.errors ?? []) {
     const who =
@@ -179,6 +205,18 @@ async function regionsOf(
       throw new UsageProblem(`--region "${region}" is not a region name (such as eu-west-1)`);
   }
   return listed.length > 0 ? listed : undefined;
+}
+
+function withoutRegion<T extends { region?: unknown }>(values: T): Omit<T, 'region'> {
+  const { region: _region, ...rest } = values;
+  return rest;
+}
+
+/** Template mode is meant for one region: `--region R` once (the template's region), never a list. */
+function templateRegion(region: readonly string[] | undefined): { region?: string } {
+  const listed = [...new Set((region ?? []).flatMap(splitNames))];
+  if (listed.length > 1) throw new UsageProblem('--region names one region in template mode');
+  return listed.length === 1 ? { region: listed[0] as string } : {};
 }
 
 /** One region as `region` (what the adapters always took), several as `regions`. */
@@ -257,6 +295,8 @@ function render(report: Report, format: Format, environment: CliEnvironment): st
       return `${environment.stdout.isTTY === true ? JSON.stringify(report, null, 2) : JSON.stringify(report)}\n`;
     case 'markdown':
       return formatMarkdown(report);
+    case 'sarif':
+      return `${JSON.stringify(formatSarif(report))}\n`;
     case 'table':
       return formatTable(
         report,

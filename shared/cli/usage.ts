@@ -3,9 +3,12 @@ export const USAGE = `lambda-role-audit: least-privilege audit of AWS Lambda exe
 
 Usage:
   lambda-role-audit audit [--from DIR] [--region R[,R...] | --all-regions] [--profile P]
-                          [--function NAME ...] [--format table|json|markdown] [--fail-on SEVERITY]
+                          [--function NAME ...] [--format table|json|markdown|sarif] [--fail-on SEVERITY]
                           [--suppressions FILE] [--tag-suppress-max-severity SEVERITY]
                           [--tag-suppress-rules RULES]
+  lambda-role-audit audit --template FILE [--template FILE ...] [--cdk-out DIR]
+                          [--parameter KEY=VALUE ...] [--account ID] [--region R]
+                          [--from DIR | --profile P] [same output options]
   lambda-role-audit export --to DIR [--region R[,R...] | --all-regions] [--profile P]
   lambda-role-audit --help | --version
 
@@ -24,6 +27,7 @@ audit: what each function's execution role is missing, and what it grants in exc
                        json: exactly one report on stdout (the default when stdout is not a terminal;
                        indented on a terminal, compact otherwise)
                        markdown: for a pull request or a ticket
+                       sarif: SARIF 2.1.0 for code scanning (one result per unsuppressed finding)
   --fail-on SEVERITY   exit 1 when an unsuppressed finding is at or above SEVERITY:
                        critical, high (default), medium, low, info; or none to never exit 1
   --suppressions FILE  YAML or JSON list of { rule, function?, role?, action?, resource?, reason }
@@ -34,6 +38,16 @@ audit: what each function's execution role is missing, and what it grants in exc
   --tag-suppress-rules RULES
                        the rules that tag may suppress: a comma list, or all (default: every rule but
                        trust-policy-not-lambda and trust-policy-too-broad)
+
+Template mode: audit CloudFormation and AWS SAM templates (JSON or YAML) before they are deployed.
+  --template FILE      a template; repeat for several (a role in one may serve a function in another)
+  --cdk-out DIR        every stack of a CDK cloud assembly (cdk synth's output), nested stacks included
+  --parameter K=V      a template parameter's value (else its Default); repeat for several
+  --account ID         the account the template is meant for (default 123456789012)
+  --region R           the region (default us-east-1)
+  --from DIR           read the roles and managed policies the templates do not define from an export
+  --profile P          ... or from the live account of that profile; without either, no network and
+                       the verdicts that depend on them are "unverifiable"
 
 export: write an export folder from the live account, to audit later with --from.
   --to DIR             the folder to write (--region, --all-regions and --profile as for audit)

@@ -133,6 +133,41 @@ export interface Role {
     readonly PermissionsBoundaryType?: string;
   };
   readonly Tags?: readonly Tag[];
+  /**
+   * Parts of the role's permissions that exist but cannot be known (template mode: a statement whose
+   * values only a deployment knows). The verdicts that depend on them are `unverifiable`.
+   */
+  readonly unresolvedPolicies?: readonly UnknownGrant[];
+}
+
+/**
+ * Something that takes part in a role's permissions but whose content is unknown: a role or managed
+ * policy defined outside the template, a statement with a value that cannot be resolved.
+ * - `identity`: it may allow what the known policies do not (an unknown policy, an Allow statement);
+ * - `deny`: it may deny what the known policies allow (a Deny statement);
+ * - `boundary`: the permissions boundary, which may not allow what the identity policies allow.
+ */
+export interface UnknownGrant {
+  /** In the report's vocabulary: a role or policy ARN, `inline:NAME`, `boundary:ARN`. */
+  readonly source: string;
+  readonly kind: 'identity' | 'deny' | 'boundary';
+  /** Why it is unknown, for a person: "defined outside the template". */
+  readonly reason: string;
+}
+
+/**
+ * A policy IAM or CloudFormation would reject that the source found before any document could be read
+ * from it (template mode: a `PolicyDocument` that is not a document, a statement of the wrong shape, a
+ * malformed intrinsic). Reported as `invalid-policy` for the functions of the roles it belongs to.
+ */
+export interface PolicyProblem {
+  /** In the report's vocabulary: `inline:NAME` (of `roleArn`) or a managed policy ARN. */
+  readonly policy: string;
+  /** Set for inline policies: the role they belong to. */
+  readonly roleArn?: string;
+  /** The statement's Sid or index, when the problem is in one statement. */
+  readonly statement?: string;
+  readonly message: string;
 }
 
 /** A managed policy with only what the audit uses: its default version, decoded. */
@@ -156,7 +191,7 @@ export interface ReadError {
 
 export interface AccountSnapshot {
   readonly source: {
-    readonly kind: 'live' | 'export';
+    readonly kind: 'live' | 'export' | 'template';
     readonly account?: string;
     readonly region?: string;
     /** Every region read, when there are several (then `region` is absent). */
@@ -185,6 +220,14 @@ export interface AccountSnapshot {
    * without `resource-encryption.json`): customer managed key needs are then unverified, with the reason.
    */
   readonly encryption?: EncryptionFacts;
+  /**
+   * Roles and managed policies that exist but whose content the source cannot know, by ARN, with the
+   * reason (template mode: defined outside the template). Unlike a read error, they do not stop the audit
+   * of the functions they touch: the verdicts that depend on them are `unverifiable`.
+   */
+  readonly unresolved?: ReadonlyMap<string, string>;
+  /** Policies found invalid before they could be read (see `PolicyProblem`). */
+  readonly policyProblems?: readonly PolicyProblem[];
   /**
    * `true` when only some functions were read and other functions of their roles may exist unread (a live
    * read of named functions). Judgements that depend on a role's other functions (`sharedWith`,

@@ -15,6 +15,7 @@ export const RULE_IDS = [
   'trust-policy-too-broad',
   'role-unavailable',
   'unknown-action',
+  'invalid-policy',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -30,6 +31,18 @@ export type FindingCause =
     }
   | { readonly kind: 'function-configuration'; readonly setting: string }
   | { readonly kind: 'policy' | 'trust-policy'; readonly policy?: string; readonly statement?: string };
+
+/** Where something is defined in a template (template mode): the file, the resource and its line. */
+export interface TemplateLocation {
+  readonly file: string;
+  readonly logicalId: string;
+  /** 1-based line of the resource, or of the policy statement for findings that come from one. */
+  readonly line?: number;
+  /** The CDK stack (`--cdk-out`). */
+  readonly stack?: string;
+  /** The CDK construct path, where the template has it. */
+  readonly constructPath?: string;
+}
 
 /** Where a suppression comes from: the deployment's suppressions file, or the suppress tag on the function or its role. */
 export type SuppressionSource =
@@ -55,6 +68,8 @@ export interface Finding {
    */
   readonly suppressionRefused?: string;
   readonly remediation?: string;
+  /** Template mode: the resource (and line) the finding comes from: a statement, a mapping, the function. */
+  readonly template?: TemplateLocation;
 }
 
 /**
@@ -85,6 +100,8 @@ export interface FunctionResult {
   readonly aliases?: readonly string[];
   /** Needs whose resource's encryption key is not known, each with the reason. */
   readonly unverified?: readonly UnverifiedNeed[];
+  /** Template mode: where the function is defined. */
+  readonly template?: TemplateLocation;
 }
 
 export interface RecommendedStatement {
@@ -110,7 +127,7 @@ export interface Report {
   readonly generatedAt: string;
   readonly tool?: { readonly name: string; readonly version: string };
   readonly source: {
-    readonly kind: 'live' | 'export';
+    readonly kind: 'live' | 'export' | 'template';
     readonly account?: string;
     readonly region?: string;
     /** Every region audited, when there are several (`region` is then absent). */

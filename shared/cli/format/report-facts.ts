@@ -35,7 +35,13 @@ export function roleName(roleArn: string): string {
 /** "export folder examples/demo-account · account 123456789012 · eu-west-1" */
 export function describeSource(report: Report): string {
   const { source } = report;
-  const parts = [source.kind === 'export' ? `export folder ${source.path ?? ''}`.trim() : 'live account'];
+  const parts = [
+    source.kind === 'export'
+      ? `export folder ${source.path ?? ''}`.trim()
+      : source.kind === 'template'
+        ? `template ${source.path ?? ''}`.trim()
+        : 'live account',
+  ];
   if (source.account) parts.push(`account ${source.account}`);
   if (source.region) parts.push(source.region);
   return parts.join(' · ');

@@ -26,7 +26,14 @@
 import { functionNameOf } from '../arn.js';
 import { RuleFailedError } from '../errors.js';
 import { findingId } from '../fingerprint.js';
-import type { AccountSnapshot, FunctionConfiguration, ReadError, Role } from '../model.js';
+import type {
+  AccountSnapshot,
+  FunctionConfiguration,
+  PolicyProblem,
+  ReadError,
+  Role,
+  UnknownGrant,
+} from '../model.js';
 import type { ActionCatalog } from '../policy/action-catalog.js';
 import { conditionContext } from '../policy/evaluate.js';
 import type { ConditionContext, EvaluationResult, RolePolicies } from '../policy/evaluation-types.js';
@@ -43,13 +50,18 @@ import {
 import { FAMILY_OF_SOURCE, type SourceFamily } from '../requirements/catalog.js';
 import { deriveRequirements, eventSourceKind } from '../requirements/derive.js';
 import { deriveEncryptionNeeds, encryptedResourceUses } from '../requirements/encryption.js';
-import { ROLE_UNAVAILABLE_RULES, RULES } from '../rules/index.js';
+import { ROLE_UNAVAILABLE_RULES, ROLE_UNRESOLVED_RULES, RULES } from '../rules/index.js';
 import type { RawFinding, Rule, RuleContext } from '../rules/types.js';
 import { sortSmall } from '../small-sort.js';
 import { type Suppression, suppressionOf, type TagSuppressionPolicy } from '../suppressions.js';
 import { type AuditTarget, auditTargets } from './audit-targets.js';
 import { evaluateRelevant } from './relevant-policies.js';
-import { policyArnsOf, type ResolvedRole, resolveRole } from './role-policies.js';
+import {
+  type AwsManagedPolicyLookup,
+  policyArnsOf,
+  type ResolvedRole,
+  resolveRole,
+} from './role-policies.js';
 
 export interface AuditOptions {
   readonly catalog: ActionCatalog;
@@ -61,6 +73,11 @@ export interface AuditOptions {
   readonly tool?: { readonly name: string; readonly version: string };
   /** Restrict the report to these functions (names or ARNs, qualified ARNs included). */
   readonly functionNames?: readonly string[];
+  /**
+   * The AWS managed policies known without an account (the shipped asset), used when the snapshot lacks
+   * one; by default the short list in aws-managed-policies.ts.
+   */
+  readonly awsManagedPolicies?: AwsManagedPolicyLookup;
 }
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
@@ -168,7 +185,10 @@ class AccountIndex {
   private readonly familiesByFunction = new Map<string, Set<SourceFamily>>();
   private readonly sortedNamesByRole = new Map<string, string[]>();
 
-  constructor(readonly snapshot: AccountSnapshot) {
+  constructor(
+    readonly snapshot: AccountSnapshot,
+    private readonly lookupAwsManaged?: AwsManagedPolicyLookup,
+  ) {
     const { targets, notes } = auditTargets(snapshot);
     this.targets = targets;
     this.targetNotes = notes;
@@ -191,7 +211,7 @@ class AccountIndex {
   resolve(role: Role): ResolvedRole {
     let resolved = this.resolvedRoles.get(role.Arn);
     if (resolved === undefined) {
-      resolved = resolveRole(this.snapshot, role);
+      resolved = resolveRole(this.snapshot, role, this.lookupAwsManaged);
       this.resolvedRoles.set(role.Arn, resolved);
     }
     return resolved;
@@ -386,9 +406,20 @@ function finalise(
   return sortSmall([...byId.values()], compareFindings);
 }
 
+/** The policy problems the source recorded for a role's inline and attached policies, if any. */
+function problemsOf(snapshot: AccountSnapshot, role: Role): { policyProblems?: readonly PolicyProblem[] } {
+  const all = snapshot.policyProblems;
+  if (all === undefined || all.length === 0) return {};
+  const attached = new Set(policyArnsOf(role));
+  const mine = all.filter((problem) =>
+    problem.roleArn === undefined ? attached.has(problem.policy) : problem.roleArn === role.Arn,
+  );
+  return mine.length === 0 ? {} : { policyProblems: mine };
+}
+
 /** Audits every function of the snapshot (or those named in `options.functionNames`). */
 export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): Report {
-  const index = new AccountIndex(snapshot);
+  const index = new AccountIndex(snapshot, options.awsManagedPolicies);
   const suppressions = options.suppressions ?? [];
   const functions: FunctionResult[] = [];
   const errors: ReportError[] = [];
@@ -456,6 +487,14 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
     const policies = resolved?.ok === true ? resolved.policies : NO_POLICIES;
     const state = index.roleState(fn.Role, region, policies);
     const evaluator = functionEvaluator(state);
+    // A role the source knows exists but cannot read (defined outside a template): every need is unverifiable.
+    const unresolvedRole = role === undefined ? snapshot.unresolved?.get(fn.Role) : undefined;
+    const unknownGrants: readonly UnknownGrant[] =
+      unresolvedRole !== undefined
+        ? [{ source: fn.Role, kind: 'identity', reason: unresolvedRole }]
+        : resolved?.ok === true
+          ? resolved.unknown
+          : [];
     const context: RuleContext = {
       fn,
       region,
@@ -470,11 +509,19 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
       familiesOfOthers,
       evaluate: evaluator.evaluate,
       requestContext: evaluator.requestContext,
+      ...(unknownGrants.length > 0 ? { unknownGrants } : {}),
+      ...(role === undefined ? {} : problemsOf(snapshot, role)),
     };
 
     const raw: RawFinding[] = [];
     let ruleFailed = false;
-    for (const rule of role === undefined ? ROLE_UNAVAILABLE_RULES : RULES) {
+    const rules =
+      role !== undefined
+        ? RULES
+        : unresolvedRole !== undefined
+          ? ROLE_UNRESOLVED_RULES
+          : ROLE_UNAVAILABLE_RULES;
+    for (const rule of rules) {
       let outcome: RuleOutcome | undefined;
       if (rule.scope === 'role') {
         outcome = state.outcomes.get(rule);

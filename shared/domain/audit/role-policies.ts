@@ -5,7 +5,7 @@
  * the role's functions is incomplete and reported so.
  */
 import { awsManagedPolicy } from '../aws-managed-policies.js';
-import type { AccountSnapshot, ManagedPolicy, Role } from '../model.js';
+import type { AccountSnapshot, ManagedPolicy, Role, UnknownGrant } from '../model.js';
 import type { PolicyDocument, SourcedDocument } from '../policy/document.js';
 import type { RolePolicies } from '../policy/evaluation-types.js';
 
@@ -15,12 +15,17 @@ export interface RoleProblem {
 }
 
 export type ResolvedRole =
-  | { readonly ok: true; readonly policies: RolePolicies; readonly trustPolicy: PolicyDocument }
+  | {
+      readonly ok: true;
+      readonly policies: RolePolicies;
+      readonly trustPolicy: PolicyDocument;
+      /** What takes part in the role's permissions but is unknown (see `UnknownGrant`). */
+      readonly unknown: readonly UnknownGrant[];
+    }
   | { readonly ok: false; readonly problems: readonly RoleProblem[] };
 
-function managed(snapshot: AccountSnapshot, arn: string): ManagedPolicy | undefined {
-  return snapshot.managedPolicies.get(arn) ?? awsManagedPolicy(arn);
-}
+/** The copy of an AWS managed policy the tool knows without an account, by ARN. */
+export type AwsManagedPolicyLookup = (policyArn: string) => ManagedPolicy | undefined;
 
 /** The ARNs of every managed policy a role uses: attached ones and its boundary. */
 export function policyArnsOf(role: Role): string[] {
@@ -29,9 +34,14 @@ export function policyArnsOf(role: Role): string[] {
   return arns;
 }
 
-export function resolveRole(snapshot: AccountSnapshot, role: Role): ResolvedRole {
+export function resolveRole(
+  snapshot: AccountSnapshot,
+  role: Role,
+  lookupAwsManaged: AwsManagedPolicyLookup = awsManagedPolicy,
+): ResolvedRole {
   const problems: RoleProblem[] = [];
   const identity: SourcedDocument[] = [];
+  const unknown: UnknownGrant[] = [...(role.unresolvedPolicies ?? [])];
 
   const trust = role.AssumeRolePolicyDocument;
   if (!trust.ok)
@@ -52,7 +62,17 @@ export function resolveRole(snapshot: AccountSnapshot, role: Role): ResolvedRole
   }
 
   const load = (arn: string, what: string): PolicyDocument | undefined => {
-    const policy = managed(snapshot, arn);
+    const policy = snapshot.managedPolicies.get(arn) ?? lookupAwsManaged(arn);
+    const unresolved = policy === undefined ? snapshot.unresolved?.get(arn) : undefined;
+    if (unresolved !== undefined) {
+      const boundary = what === 'permissions boundary';
+      unknown.push({
+        source: boundary ? `boundary:${arn}` : arn,
+        kind: boundary ? 'boundary' : 'identity',
+        reason: unresolved,
+      });
+      return undefined;
+    }
     if (policy === undefined) {
       problems.push({
         resource: arn,
@@ -86,5 +106,6 @@ export function resolveRole(snapshot: AccountSnapshot, role: Role): ResolvedRole
     ok: true,
     policies: boundary === undefined ? { identity } : { identity, boundary },
     trustPolicy: trust.document,
+    unknown,
   };
 }

@@ -3,6 +3,7 @@
  * execution role. The decision comes from the policy evaluator; this rule only says what breaks.
  * https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
  */
+import type { UnknownGrant } from '../model.js';
 import type { EvaluationResult, RolePolicies } from '../policy/evaluation-types.js';
 import { actionMatches } from '../policy/match.js';
 import type { DenyDecision } from '../report.js';
@@ -43,9 +44,42 @@ function explain(result: Exclude<EvaluationResult, { decision: 'allowed' }>): st
   }
 }
 
+/** Names unknown grants for a message: `role X (defined outside the template)`. */
+function describeUnknown(grants: readonly UnknownGrant[]): string {
+  return grants.map((grant) => `${grant.source} (${grant.reason})`).join('; ');
+}
+
+/**
+ * What unknown grants (template mode) make of a decision: an allow that an unknown boundary or Deny may
+ * take back, and an implicit deny that an unknown policy may lift, are `unverifiable`.
+ */
+function unknownVerdict(result: EvaluationResult, action: string, context: RuleContext): Verdict | undefined {
+  const unknown = context.unknownGrants;
+  if (unknown === undefined || unknown.length === 0) return undefined;
+  if (result.decision === 'allowed') {
+    const limits = unknown.filter((grant) => grant.kind !== 'identity');
+    if (limits.length === 0) return undefined;
+    return {
+      decision: 'unverifiable',
+      action,
+      why: `the known policies allow it, but what it also depends on cannot be known: ${describeUnknown(limits)}`,
+    };
+  }
+  if (result.decision !== 'implicit-deny') return undefined;
+  const grants = unknown.filter((grant) => grant.kind === 'identity');
+  if (grants.length === 0) return undefined;
+  return {
+    decision: 'unverifiable',
+    action,
+    why: `no known statement allows it, and what may allow it cannot be known: ${describeUnknown(grants)}`,
+  };
+}
+
 /** The evaluation of one action of a requirement, or `undefined` when it is allowed. */
 function verdictFor(requirement: Requirement, action: string, context: RuleContext): Verdict | undefined {
   const result = context.evaluate(action, requirement.resource);
+  const unknown = unknownVerdict(result, action, context);
+  if (unknown !== undefined) return unknown;
   if (result.decision === 'allowed') return undefined;
   if (
     requirement.mode === 'any-grant' &&

@@ -109,6 +109,17 @@ export const RULE_METADATA: readonly RuleMetadata[] = [
     docsUrl:
       'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html',
   },
+  {
+    id: 'invalid-policy',
+    title: 'A policy IAM or CloudFormation would reject',
+    defaultSeverity: 'medium',
+    severityNote: 'medium.',
+    rationale:
+      'A policy that is not a valid document (no Statement, a statement of the wrong shape, an Effect other than Allow or Deny, a malformed intrinsic function) fails the deployment or the IAM call that sets it, so the permissions it was meant to give or take are not what the author thinks. The verdicts that depend on it are unverifiable until it is fixed.',
+    remediation:
+      'Correct the document so that IAM accepts it: a Version of 2012-10-17, Statement entries with Effect Allow or Deny, Action or NotAction, Resource or NotResource; in templates, intrinsic functions of the form CloudFormation expects.',
+    docsUrl: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html',
+  },
 ];
 
 export function ruleMetadata(id: RuleId): RuleMetadata {

@@ -4,7 +4,7 @@
  * against the function (fail closed).
  */
 
-import type { FunctionConfiguration, Role } from '../model.js';
+import type { FunctionConfiguration, PolicyProblem, Role, UnknownGrant } from '../model.js';
 import type { ActionCatalog } from '../policy/action-catalog.js';
 import type { PolicyDocument } from '../policy/document.js';
 import type { ConditionContext, EvaluationResult, RolePolicies } from '../policy/evaluation-types.js';
@@ -32,6 +32,13 @@ export interface RuleContext {
   evaluate(action: string, resource: string): EvaluationResult;
   /** The condition keys known for a request on `resource` (see `conditionContext`), memoised. */
   requestContext(resource: string): ConditionContext;
+  /**
+   * What takes part in the role's permissions but is unknown (template mode: a role or policy defined
+   * outside the template, an unresolvable statement): the verdicts that depend on it are `unverifiable`.
+   */
+  readonly unknownGrants?: readonly UnknownGrant[];
+  /** Policies of the role found invalid before they could be read (template mode). */
+  readonly policyProblems?: readonly PolicyProblem[];
 }
 
 /** A finding before the engine gives it its id and applies suppressions. */
