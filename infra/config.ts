@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { loadSuppressionsFile } from '../shared/adapters/suppressions-file/load-suppressions-file.js';
 import { DeployConfigError } from '../shared/domain/errors.js';
 import { SEVERITIES, type Severity } from '../shared/domain/report.js';
+import { BASELINE_SEVERITIES, type BaselineSeverity } from '../shared/domain/rules/managed-baseline.js';
 import {
   DEFAULT_TAG_SUPPRESSION,
   parseTagSuppressionPolicy,
@@ -26,9 +27,20 @@ export interface DeployConfig {
   /** Where the Slack incoming-webhook URL is kept: a Secrets Manager secret or an SSM parameter (one of the two). */
   readonly slackWebhookSecretArn?: string;
   readonly slackWebhookParameterName?: string;
+  /** Webhook hosts allowed besides hooks.slack.com (the Slack notifier refuses any other host). */
+  readonly slackWebhookAllowedHosts?: readonly string[];
+  /** Create an SNS topic for AWS Chatbot and a notifier that republishes alerts on it as custom notifications. */
+  readonly chatbotTopic?: boolean;
+  /** More functions than this with news from one change give one grouped alert (the handler's default: 10). */
+  readonly bigChangeThreshold?: number;
   /** An EventBridge Scheduler expression for the sweep. */
   readonly schedule: string;
   readonly minSeverity: Severity;
+  /**
+   * The severity of excess findings that only AWS managed policies AWS recommends for the function cause
+   * (`info` by default: not alerted; `low` to be alerted at the default threshold).
+   */
+  readonly awsManagedBaselineSeverity?: BaselineSeverity;
   readonly suppressions: readonly Suppression[];
   /** What the suppress tag may suppress (`-c tagSuppressMaxSeverity`, `-c tagSuppressRules`). */
   readonly tagSuppression: TagSuppressionPolicy;
@@ -67,6 +79,27 @@ const contextSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9/_.-]{1,1011}$/, 'an SSM parameter name such as /lambda-role-audit/slack-webhook')
     .optional(),
+  slackWebhookAllowedHosts: list
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/,
+            'a host name in lower case, such as hooks.example.com (no scheme, no path)',
+          ),
+      ),
+    )
+    .optional(),
+  chatbotTopic: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .transform((v) => v === true || v === 'true')
+    .optional(),
+  bigChangeThreshold: z
+    .union([z.number(), z.string().regex(/^\d+$/, 'a whole number of functions')])
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'at least 1').max(100_000, 'at most 100000'))
+    .optional(),
   schedule: z
     .string()
     .regex(
@@ -75,6 +108,7 @@ const contextSchema = z.object({
     )
     .default('rate(1 day)'),
   minSeverity: z.enum(SEVERITIES).default('low'),
+  awsManagedBaselineSeverity: z.enum(BASELINE_SEVERITIES).optional(),
   suppressionsFile: z.string().min(1).optional(),
   tagSuppressMaxSeverity: z.string().min(1).optional(),
   tagSuppressRules: list.optional(),
@@ -148,8 +182,16 @@ export async function parseDeployConfig(
     ...(c.slackWebhookParameterName !== undefined
       ? { slackWebhookParameterName: c.slackWebhookParameterName }
       : {}),
+    ...(c.slackWebhookAllowedHosts !== undefined && c.slackWebhookAllowedHosts.length > 0
+      ? { slackWebhookAllowedHosts: [...new Set(c.slackWebhookAllowedHosts)] }
+      : {}),
+    ...(c.chatbotTopic !== undefined ? { chatbotTopic: c.chatbotTopic } : {}),
+    ...(c.bigChangeThreshold !== undefined ? { bigChangeThreshold: c.bigChangeThreshold } : {}),
     schedule: c.schedule,
     minSeverity: c.minSeverity,
+    ...(c.awsManagedBaselineSeverity !== undefined
+      ? { awsManagedBaselineSeverity: c.awsManagedBaselineSeverity }
+      : {}),
     suppressions:
       c.suppressionsFile === undefined ? [] : await readSuppressions(resolve(where.cwd, c.suppressionsFile)),
     tagSuppression,

@@ -29,6 +29,7 @@ import {
   type StateReader,
   type StateWriter,
 } from '../../shared/adapters/state-store/dynamodb-state-store.js';
+import type { Deadline } from '../../shared/app/deadline.js';
 import { lacksAwsManagedPolicy } from '../../shared/app/run-audit.js';
 import { auditAccount } from '../../shared/domain/audit/audit-account.js';
 import type { AccountScope, AccountSource } from '../../shared/domain/model.js';
@@ -45,9 +46,14 @@ export interface ClientSettings {
   readonly maxAttempts?: number;
 }
 
+/** What tests replace: the catalog, the report's date, the clock that times audits, the per-function budget. */
 export interface RuntimeOverrides {
   readonly catalog?: () => Promise<ActionCatalog>;
   readonly now?: () => Date;
+  /** Monotonic milliseconds (default `performance.now`). */
+  readonly clock?: () => number;
+  /** The most time one function's audit may take (default: the engine's, 10 s). */
+  readonly functionBudgetMs?: number;
 }
 
 /** What both runtimes hold: the configuration, the clients, the alert topic. */
@@ -67,21 +73,25 @@ export interface ChangeRuntime extends RuntimeBase {
 
 export interface SweepRuntime extends RuntimeBase {
   readonly stateStore: StateLister & StateWriter;
-  /** The whole account in these audited regions, as one audit. */
-  auditRegions(regions: readonly string[]): Promise<Report>;
+  /** The whole account in these audited regions, as one audit; functions not finished before `deadline` are
+   * listed under the report's `errors`. */
+  auditRegions(regions: readonly string[], deadline?: Deadline): Promise<Report>;
 }
 
 /** Both runtimes over one set of clients. */
 export interface AuditorRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter & StateLister;
   newBatch(): ChangeBatch;
-  auditRegions(regions: readonly string[]): Promise<Report>;
+  auditRegions(regions: readonly string[], deadline?: Deadline): Promise<Report>;
 }
 
 export interface ChangeBatch {
   readonly directory: AwsDirectory;
-  /** These functions (unqualified ARNs, in any audited regions), audited together. */
-  auditFunctions(functionArns: readonly string[]): Promise<Report>;
+  /**
+   * These functions (unqualified ARNs, in any audited regions), audited together; functions not finished
+   * before `deadline` are listed under the report's `errors`.
+   */
+  auditFunctions(functionArns: readonly string[], deadline?: Deadline): Promise<Report>;
 }
 
 /** The clients, the catalog (read once per execution environment, on first use) and the audit of a source. */
@@ -89,7 +99,7 @@ interface Base extends RuntimeBase {
   readonly lambdaByRegion: ReadonlyMap<string, LambdaClient>;
   /** A source over these audited regions, listing functions and mappings through `listing` if given. */
   sourceOf(regions: readonly string[], listing?: FunctionListing): AccountSource;
-  audit(source: AccountSource, functionNames?: readonly string[]): Promise<Report>;
+  audit(source: AccountSource, functionNames?: readonly string[], deadline?: Deadline): Promise<Report>;
 }
 
 function createBase(config: AuditorConfig, settings: ClientSettings, overrides: RuntimeOverrides): Base {
@@ -118,6 +128,7 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
     return catalog;
   };
   const now = overrides.now ?? (() => new Date());
+  const clock = overrides.clock ?? (() => performance.now());
   return {
     config,
     clientsByRegion,
@@ -142,7 +153,7 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
           : {}),
       });
     },
-    async audit(source, functionNames) {
+    async audit(source, functionNames, deadline) {
       // The change handler resolves every change to all functions of the roles concerned, in every audited
       // region (resolve-affected.ts), so the read of those functions is not partial.
       const scope: AccountScope = functionNames ? { functionNames, includesRoleSiblings: true } : {};
@@ -150,15 +161,23 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
       // A function deleted since the event is absent from the snapshot: audit only those present, so that the
       // use case sees it missing (and confirms the deletion) rather than an error for the whole batch.
       const present = functionNames?.filter((arn) => snapshot.functions.some((fn) => fn.FunctionArn === arn));
+      const catalog = await getCatalog();
+      // AWS managed policies the read lacks resolve from the shipped copy (read only when needed).
+      const awsManagedPolicies = lacksAwsManagedPolicy(snapshot) ? await loadAwsManagedPolicies() : undefined;
+      // The deadline as a moment on the audit's clock, taken after the reads: what is left of the time now.
+      const remaining = deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
       return auditAccount(snapshot, {
-        catalog: await getCatalog(),
-        // AWS managed policies the read lacks resolve from the shipped copy (read only when needed).
-        ...(lacksAwsManagedPolicy(snapshot) ? { awsManagedPolicies: await loadAwsManagedPolicies() } : {}),
+        catalog,
+        ...(awsManagedPolicies ? { awsManagedPolicies } : {}),
         suppressions: config.suppressions,
         tagSuppression: config.tagSuppression,
+        ...(config.awsManagedBaseline ? { awsManagedBaseline: config.awsManagedBaseline } : {}),
         generatedAt: now().toISOString(),
         tool: TOOL,
         ...(present ? { functionNames: present } : {}),
+        clock,
+        ...(overrides.functionBudgetMs === undefined ? {} : { functionBudgetMs: overrides.functionBudgetMs }),
+        ...(Number.isFinite(remaining) ? { deadline: clock() + remaining } : {}),
       });
     },
   };
@@ -179,10 +198,10 @@ function changeParts(base: Base): Pick<ChangeRuntime, 'newBatch'> {
       const listing = createFunctionListing(base.lambdaByRegion);
       return {
         directory: createAwsDirectory({ iam: first.iam, lambdaByRegion: base.lambdaByRegion, listing }),
-        auditFunctions: (functionArns) => {
+        auditFunctions: (functionArns, deadline) => {
           if (functionArns.length === 0) return Promise.reject(new Error('no function to audit'));
           const regions = [...new Set(functionArns.map((arn) => arn.split(':')[3] ?? ''))];
-          return base.audit(base.sourceOf(regions, listing), functionArns);
+          return base.audit(base.sourceOf(regions, listing), functionArns, deadline);
         },
       };
     },
@@ -190,7 +209,7 @@ function changeParts(base: Base): Pick<ChangeRuntime, 'newBatch'> {
 }
 
 function sweepParts(base: Base): Pick<SweepRuntime, 'auditRegions'> {
-  return { auditRegions: (regions) => base.audit(base.sourceOf(regions)) };
+  return { auditRegions: (regions, deadline) => base.audit(base.sourceOf(regions), undefined, deadline) };
 }
 
 const tableOf = (base: Base) => ({ client: base.dynamodb, tableName: base.config.stateTableName });

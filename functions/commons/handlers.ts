@@ -7,13 +7,30 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaDeadline } from '../../shared/app/deadline.js';
 import { handleChanges } from '../../shared/app/handle-changes.js';
 import { runSweep } from '../../shared/app/sweep.js';
 import type { ChangeRuntime, SweepRuntime } from './auditor.js';
 
-export function createChangeHandler(runtime: ChangeRuntime, logger: Logger) {
-  async function processBatch(event: SQSEvent): Promise<SQSBatchResponse> {
+/**
+ * The time kept after the last publish or state write, to return the response: Lambda's timeout must not
+ * catch the handler writing (see shared/app/deadline.ts for the reserve kept after the last audit).
+ */
+const RESPONSE_RESERVE_MS = 2_000;
+
+export interface HandlerOptions {
+  /** Functions per audit chunk of the change handler (default: handle-changes.ts's). */
+  readonly auditChunkSize?: number;
+  /**
+   * Reads the CloudFormation stack of a function about to be alerted on (the change handler's entry point
+   * gives it a tag reader; without it, alerts go without the stack hint).
+   */
+  readonly stackNameOf?: (functionArn: string) => Promise<string | undefined>;
+}
+
+export function createChangeHandler(runtime: ChangeRuntime, logger: Logger, options: HandlerOptions = {}) {
+  async function processBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
     // New per batch: its ListFunctions scans serve this batch only.
     const batch = runtime.newBatch();
     const result = await handleChanges(
@@ -27,6 +44,12 @@ export function createChangeHandler(runtime: ChangeRuntime, logger: Logger) {
         auditRegions: runtime.config.auditRegions,
         account: runtime.config.account,
         logger,
+        ...(options.stackNameOf ? { stackNameOf: options.stackNameOf } : {}),
+        bigChangeThreshold: runtime.config.bigChangeThreshold,
+        // What is not audited before the reserve returns as batchItemFailures, not as a timed-out batch.
+        deadline: lambdaDeadline(context),
+        finishBy: lambdaDeadline(context, RESPONSE_RESERVE_MS),
+        ...(options.auditChunkSize === undefined ? {} : { auditChunkSize: options.auditChunkSize }),
       },
     );
     return { batchItemFailures: result.batchItemFailures };
@@ -35,7 +58,10 @@ export function createChangeHandler(runtime: ChangeRuntime, logger: Logger) {
 }
 
 export function createSweepHandler(runtime: SweepRuntime, logger: Logger) {
-  async function sweep(): Promise<{ published: boolean; openFindings: number; subject: string }> {
+  async function sweep(
+    _event: unknown,
+    context: Context,
+  ): Promise<{ published: boolean; openFindings: number; subject: string; unfinished: number }> {
     const result = await runSweep({
       auditRegions: runtime.auditRegions,
       regions: runtime.config.auditRegions,
@@ -43,9 +69,12 @@ export function createSweepHandler(runtime: SweepRuntime, logger: Logger) {
       publisher: runtime.publisher,
       minSeverity: runtime.config.minSeverity,
       logger,
+      deadline: lambdaDeadline(context),
+      finishBy: lambdaDeadline(context, RESPONSE_RESERVE_MS),
     });
     const openFindings = result.digest.report.functions.reduce((n, fn) => n + fn.findings.length, 0);
-    return { published: result.published, openFindings, subject: result.subject };
+    const unfinished = result.unfinishedFunctions;
+    return { published: result.published, openFindings, subject: result.subject, unfinished };
   }
   return middy(sweep).use(injectLambdaContext(logger));
 }

@@ -16,6 +16,13 @@
  * 4. Report failures per message (`batchItemFailures`): a message fails when any function it affects
  *    could not be settled, and only those messages are retried.
  *
+ * Deadline: the functions are audited in chunks (functions resolved together, a role's functions always
+ * among them, stay in one chunk: a shared role is judged as a whole). No chunk is started once `deadline`
+ * has passed, and the audit of a chunk stops at it; what was audited is settled (publishing and writing
+ * state, within `finishBy`), and the functions left over fail their messages, so that the batch returns
+ * well before Lambda's timeout with its finished work kept. A timed-out invocation would instead return
+ * every message of the batch, finished or not.
+ *
  * Idempotency, and why state is written after the publish:
  * - publish fails → nothing is written → the message is retried, sees the same difference and publishes
  *   again (with the same `alert_id`): no alert is lost;
@@ -37,18 +44,23 @@ import type {
 } from '../adapters/state-store/dynamodb-state-store.js';
 import {
   type AlertDocument,
+  buildBigChangeAlert,
   buildFunctionAlert,
   buildSuppressionNotice,
+  changeTime,
   diffFindings,
+  type FindingDiff,
   isAlerting,
-  summariseFinding,
+  rememberFindings,
 } from '../alerts/alert-document.js';
+import { appendTo } from '../alerts/collections.js';
 import { renderSnsAlert } from '../alerts/sns-message.js';
-import type { Report, Severity } from '../domain/report.js';
+import type { FunctionResult, Report, ReportError, Severity } from '../domain/report.js';
 import { type Change, classifyEvent, functionNameOf } from '../events/change.js';
 import { parseCloudTrailEvent } from '../events/cloudtrail-event.js';
 import { foreignChangeReason, foreignEventReason } from '../events/event-origin.js';
 import { type Directory, resolveAffectedFunctions } from '../events/resolve-affected.js';
+import { type Deadline, NO_DEADLINE } from './deadline.js';
 
 /** The part of an SQS record the use case reads. */
 export interface QueueMessage {
@@ -66,8 +78,11 @@ export interface LogSink {
 
 export interface HandleChangesDeps {
   readonly directory: Directory & { functionExists(functionArn: string): Promise<boolean> };
-  /** Audits these functions (unqualified ARNs, in any audited regions) together, per-function read path. */
-  readonly auditFunctions: (functionArns: readonly string[]) => Promise<Report>;
+  /**
+   * Audits these functions (unqualified ARNs, in any audited regions) together, through the per-function
+   * read path; a function the audit could not finish before `deadline` is listed under the report's `errors`.
+   */
+  readonly auditFunctions: (functionArns: readonly string[], deadline?: Deadline) => Promise<Report>;
   readonly stateStore: StateReader & StateWriter;
   readonly publisher: AlertPublisher;
   readonly minSeverity: Severity;
@@ -76,11 +91,28 @@ export interface HandleChangesDeps {
   /** This account: events of another account, or naming another account's resources, are dropped. */
   readonly account: string;
   readonly logger: LogSink;
+  /**
+   * The CloudFormation stack a function came from (its `aws:cloudformation:stack-name` tag), read only
+   * for functions about to be alerted; `undefined` when it has none or the tag cannot be read.
+   */
+  readonly stackNameOf?: (functionArn: string) => Promise<string | undefined>;
+  /** More functions than this with news from one change give one grouped alert (default 10). */
+  readonly bigChangeThreshold?: number;
+  /** When to stop starting audits (default: never). */
+  readonly deadline?: Deadline;
+  /** When to stop settling audited functions, publishing and writing state (default: never). */
+  readonly finishBy?: Deadline;
+  /** Functions per audit chunk, at least (default 25); functions resolved together are never split. */
+  readonly auditChunkSize?: number;
 }
+
+/** The default of `bigChangeThreshold` (issue 10: "setting, default 10"). */
+export const BIG_CHANGE_THRESHOLD = 10;
 
 export interface FunctionOutcome {
   readonly functionArn: string;
-  readonly outcome: 'alerted' | 'unchanged' | 'deleted' | 'failed';
+  /** `unfinished`: left for a retry because the invocation's time ran out. */
+  readonly outcome: 'alerted' | 'unchanged' | 'deleted' | 'failed' | 'unfinished';
   readonly alert?: AlertDocument;
   readonly subject?: string;
 }
@@ -94,6 +126,9 @@ interface Affected {
   readonly messageIds: Set<string>;
   readonly changes: Change[];
 }
+
+/** Functions per audit chunk when the caller does not say: a chunk's read and audit take a few seconds. */
+export const AUDIT_CHUNK_SIZE = 25;
 
 function errorText(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
@@ -127,9 +162,11 @@ export async function handleChanges(
   const auditRegions = new Set(deps.auditRegions);
   // The same role or policy named by many events of the batch is resolved once.
   const resolutions = new Map<string, Promise<readonly string[]>>();
+  // Functions resolved from one change are audited in one chunk (see `chunksOf`); in message order.
+  const groups: (readonly string[])[] = [];
 
   await Promise.all(
-    messages.map(async (message) => {
+    messages.map(async (message, index) => {
       const parsed = parseCloudTrailEvent(message.body);
       if (!parsed.ok) {
         logger.error('malformed event: left for the dead-letter queue', {
@@ -201,6 +238,7 @@ export async function handleChanges(
         });
         return;
       }
+      groups[index] = inScope;
       for (const arn of inScope) {
         const entry = affected.get(arn) ?? { messageIds: new Set<string>(), changes: [] };
         entry.messageIds.add(message.messageId);
@@ -210,34 +248,48 @@ export async function handleChanges(
     }),
   );
 
-  // One audit for the batch, every region in it: a role shared across regions is judged as a whole.
-  const batches = affected.size === 0 ? [] : [[...affected.keys()]];
-
   const outcomes: FunctionOutcome[] = [];
   const fail = (arn: string, reason: string, error?: unknown) => {
     logger.warn(reason, { functionArn: arn, ...(error === undefined ? {} : { error: errorText(error) }) });
     for (const id of affected.get(arn)?.messageIds ?? []) failed.add(id);
     outcomes.push({ functionArn: arn, outcome: 'failed' });
   };
+  const leftOver: string[] = [];
+  const leave = (arn: string) => {
+    for (const id of affected.get(arn)?.messageIds ?? []) failed.add(id);
+    outcomes.push({ functionArn: arn, outcome: 'unfinished' });
+    leftOver.push(arn);
+  };
+  const deadline = deps.deadline ?? NO_DEADLINE;
+  const finishBy = deps.finishBy ?? NO_DEADLINE;
 
-  for (const affectedArns of batches) {
+  const chunks = chunksOf(
+    groups.filter((group) => group !== undefined),
+    deps.auditChunkSize ?? AUDIT_CHUNK_SIZE,
+  );
+  for (const chunk of chunks) {
+    if (deadline.remainingMs() <= 0) {
+      for (const arn of chunk) leave(arn);
+      continue;
+    }
     let report: Report;
     try {
-      report = await deps.auditFunctions(affectedArns);
+      // Every region of the chunk in one audit: a role shared across regions is judged as a whole.
+      report = await deps.auditFunctions(chunk, deadline);
     } catch (error) {
-      for (const arn of affectedArns) fail(arn, 'audit failed: will retry', error);
+      for (const arn of chunk) fail(arn, 'audit failed: will retry', error);
       continue;
     }
     // A published version a qualified mapping uses is judged as its own result: settled like a function,
     // for the messages of the function it belongs to.
-    const arns = [...affectedArns];
+    const arns = [...chunk];
     for (const result of report.functions) {
       const entry = affected.get(result.functionArn.split(':').slice(0, 7).join(':'));
       if (!entry || affected.has(result.functionArn)) continue;
       affected.set(result.functionArn, entry);
       arns.push(result.functionArn);
     }
-    // One BatchGetItem for the remembered states of the region's functions, not one read each.
+    // One BatchGetItem for the remembered states of the chunk's functions, not one read each.
     let states: Map<string, FunctionState>;
     try {
       states = await deps.stateStore.getMany(arns);
@@ -245,22 +297,63 @@ export async function handleChanges(
       for (const arn of arns) fail(arn, 'cannot read the remembered findings: will retry', error);
       continue;
     }
-    // A few functions settled at a time: a role shared by a hundred functions publishes a hundred alerts.
+    // First what changed for each function (a few at a time: a deleted function costs a lookup)…
+    const news: News[] = [];
     await forEachLimited(arns, SETTLE_CONCURRENCY, async (arn) => {
       const entry = affected.get(arn);
       if (!entry) return;
+      // Past the deadline, a function the audit did not finish is left for the retry as it is: asking
+      // whether it was deleted meanwhile would spend the time that is left on API calls.
+      if (finishBy.remainingMs() <= 0 || (deadline.remainingMs() <= 0 && errorsOf(report, arn).length > 0)) {
+        leave(arn);
+        return;
+      }
       try {
-        outcomes.push(await settleFunction(arn, entry, report, states.get(arn), deps));
+        const prepared = await prepareFunction(arn, entry, report, states.get(arn), deps);
+        if ('outcome' in prepared) outcomes.push(prepared);
+        else news.push(prepared);
       } catch (error) {
         fail(arn, 'cannot settle function: will retry', error);
       }
     });
+    // …then one alert per function, or one for a change that brought news to more than the threshold.
+    const threshold = deps.bigChangeThreshold ?? BIG_CHANGE_THRESHOLD;
+    const byChange = new Map<string, News[]>();
+    // A suppression notice is about what one tag hides on one function: it is never grouped.
+    for (const item of news)
+      appendTo(byChange, item.tagChanged ? `tag|${item.functionArn}` : item.changeKey, item);
+    for (const group of byChange.values()) {
+      if (group.length > threshold && !group.some((item) => item.tagChanged)) {
+        try {
+          outcomes.push(...(await publishBigChange(group, report, threshold, deps)));
+        } catch (error) {
+          for (const item of group)
+            fail(item.functionArn, 'cannot publish the grouped alert: will retry', error);
+        }
+        continue;
+      }
+      await forEachLimited(group, SETTLE_CONCURRENCY, async (item) => {
+        try {
+          outcomes.push(await publishFunction(item, report, deps));
+        } catch (error) {
+          fail(item.functionArn, 'cannot settle function: will retry', error);
+        }
+      });
+    }
   }
 
+  if (leftOver.length > 0) {
+    logger.warn('time ran out before every function was audited: their messages are left for a retry', {
+      unfinished: leftOver.length,
+      functionArns: leftOver.slice(0, 20),
+      remainingMs: deadline.remainingMs(),
+    });
+  }
   logger.info('batch done', {
     messages: messages.length,
     functions: affected.size,
     alerted: outcomes.filter((o) => o.outcome === 'alerted').length,
+    unfinished: leftOver.length,
     failedMessages: failed.size,
   });
   return {
@@ -270,6 +363,64 @@ export async function handleChanges(
 }
 
 const SETTLE_CONCURRENCY = 8;
+
+/** What the report says could not be read or audited about one function. */
+function errorsOf(report: Report, functionArn: string): ReportError[] {
+  const name = functionNameOf(functionArn);
+  return (report.errors ?? []).filter((e) => e.functionName === name || e.functionName === functionArn);
+}
+
+/**
+ * The affected functions in audit chunks: functions resolved from one change (every function of a role, or
+ * of the roles attaching a policy, in every audited region) are never split, because the audit judges a
+ * shared role from all of its functions, across regions; groups that share a function are merged; groups are
+ * packed in their order until a chunk holds at least `size` functions.
+ */
+export function chunksOf(groups: readonly (readonly string[])[], size: number): string[][] {
+  // Union-find over the functions: each group joins its members to its first.
+  const parent = new Map<string, string>();
+  const root = (arn: string): string => {
+    let top = arn;
+    for (let up = parent.get(top); up !== undefined && up !== top; up = parent.get(top)) top = up;
+    // Path compression: point the walked chain at the root.
+    for (let at = arn; at !== top; ) {
+      const next = parent.get(at) ?? top;
+      parent.set(at, top);
+      at = next;
+    }
+    return top;
+  };
+  for (const group of groups) {
+    const [first] = group;
+    if (first === undefined) continue;
+    if (!parent.has(first)) parent.set(first, first);
+    for (const arn of group) {
+      if (!parent.has(arn)) parent.set(arn, arn);
+      const a = root(first);
+      const b = root(arn);
+      if (a !== b) parent.set(b, a);
+    }
+  }
+  // Components in order of first appearance.
+  const components = new Map<string, string[]>();
+  for (const arn of parent.keys()) {
+    const top = root(arn);
+    const component = components.get(top);
+    if (component === undefined) components.set(top, [arn]);
+    else component.push(arn);
+  }
+  const chunks: string[][] = [];
+  let open: string[] = [];
+  for (const component of components.values()) {
+    open.push(...component);
+    if (open.length >= size) {
+      chunks.push(open);
+      open = [];
+    }
+  }
+  if (open.length > 0) chunks.push(open);
+  return chunks;
+}
 
 async function forEachLimited<T>(
   items: readonly T[],
@@ -287,20 +438,32 @@ async function forEachLimited<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-async function settleFunction(
+/** A function whose findings differ from what was last reported: it will be alerted on. */
+interface News {
+  readonly functionArn: string;
+  readonly result: FunctionResult;
+  readonly diff: FindingDiff;
+  readonly changes: readonly Change[];
+  readonly previous: FunctionState | undefined;
+  /** The distinct events behind the news, so that functions touched by the same change group together. */
+  readonly changeKey: string;
+  /** A change to the suppress tag is among the events: the news is a suppression notice. */
+  readonly tagChanged: boolean;
+}
+
+/** Settles a function with nothing to announce (unchanged, deleted), or returns its news. */
+async function prepareFunction(
   functionArn: string,
   entry: Affected,
   report: Report,
   state: FunctionState | undefined,
   deps: HandleChangesDeps,
-): Promise<FunctionOutcome> {
+): Promise<FunctionOutcome | News> {
   const name = functionNameOf(functionArn);
   const result =
     report.functions.find((fn) => fn.functionArn === functionArn) ??
     report.functions.find((fn) => fn.functionName === name && fn.version === undefined);
-  const errors = (report.errors ?? []).filter(
-    (e) => e.functionName === name || e.functionName === functionArn,
-  );
+  const errors = errorsOf(report, functionArn);
   if (!result || errors.length > 0) {
     // Either the function is gone (deleted since the event), or part of it could not be read. Only the
     // first is settled; alerting on a half-read function could announce findings that are not there.
@@ -324,33 +487,78 @@ async function settleFunction(
     deps.logger.info('findings unchanged: no alert', { functionArn, open: open.length });
     return { functionArn, outcome: 'unchanged' };
   }
+  const changes = distinctChanges(entry.changes);
+  const changeKey = changes
+    .map((c) => c.eventId ?? `${c.eventName}|${c.eventTime}|${c.summary}`)
+    .sort()
+    .join('\n');
+  return { functionArn, result, diff, changes, previous: state, changeKey, tagChanged };
+}
 
-  const input = { report, result, diff, changes: distinctChanges(entry.changes) };
-  const document = tagChanged ? buildSuppressionNotice(input) : buildFunctionAlert(input);
-  if (tagChanged && state?.alertId === document.alertId) {
-    // A retried message (another function of it failed): this notice is out already.
-    deps.logger.info('suppression notice already sent', { functionArn, alertId: document.alertId });
-    return { functionArn, outcome: 'unchanged' };
+/** The state to write for a function once people have been told. */
+function stateOf(item: News, report: Report, alertId: string): FunctionState {
+  return {
+    functionArn: item.functionArn,
+    findings: rememberFindings(
+      item.previous?.findings ?? [],
+      item.diff.open,
+      changeTime(item.changes, report.generatedAt),
+    ),
+    auditedAt: report.generatedAt,
+    alertId,
+  };
+}
+
+/** Writes state after a publish; a failed write is logged, not failed (see the header). */
+async function writeState(state: FunctionState, deps: HandleChangesDeps): Promise<boolean | 'failed'> {
+  try {
+    return await deps.stateStore.put(state);
+  } catch (error) {
+    deps.logger.error('alert sent but its state was not written: the next change may repeat it', {
+      functionArn: state.functionArn,
+      alertId: state.alertId,
+      error: errorText(error),
+    });
+    return 'failed';
+  }
+}
+
+async function stackNameOf(functionArn: string, deps: HandleChangesDeps): Promise<string | undefined> {
+  if (!deps.stackNameOf) return undefined;
+  try {
+    return await deps.stackNameOf(functionArn);
+  } catch (error) {
+    // Only a hint in the alert: never a reason to hold the alert back.
+    deps.logger.warn('cannot read the function tags: the alert goes without the stack hint', {
+      functionArn,
+      error: errorText(error),
+    });
+    return undefined;
+  }
+}
+
+async function publishFunction(
+  item: News,
+  report: Report,
+  deps: HandleChangesDeps,
+): Promise<FunctionOutcome> {
+  const { functionArn, diff } = item;
+  const input = { report, result: item.result, diff, changes: item.changes };
+  let document: AlertDocument;
+  if (item.tagChanged) {
+    document = buildSuppressionNotice(input);
+    if (item.previous?.alertId === document.alertId) {
+      // A retried message (another function of it failed): this notice is out already.
+      deps.logger.info('suppression notice already sent', { functionArn, alertId: document.alertId });
+      return { functionArn, outcome: 'unchanged' };
+    }
+  } else {
+    const stackName = await stackNameOf(functionArn, deps);
+    document = buildFunctionAlert({ ...input, ...(stackName === undefined ? {} : { stackName }) });
   }
   const message = renderSnsAlert(document);
   const messageId = await deps.publisher.publish(message);
-  let written: boolean | 'failed';
-  try {
-    written = await deps.stateStore.put({
-      functionArn,
-      findings: open.map(summariseFinding),
-      auditedAt: report.generatedAt,
-      alertId: document.alertId,
-    });
-  } catch (error) {
-    // The alert is out: failing the message now would only send it again (see the header).
-    deps.logger.error('alert sent but its state was not written: the next change may repeat it', {
-      functionArn,
-      alertId: document.alertId,
-      error: errorText(error),
-    });
-    written = 'failed';
-  }
+  const written = await writeState(stateOf(item, report, document.alertId), deps);
   deps.logger.info('alert published', {
     functionArn,
     alertId: document.alertId,
@@ -360,4 +568,41 @@ async function settleFunction(
     stateWritten: written,
   });
   return { functionArn, outcome: 'alerted', alert: message.document, subject: message.subject };
+}
+
+/**
+ * One alert for a change that brought news to more functions than the threshold; each function's state
+ * is still written, so the next change alerts per function again.
+ */
+async function publishBigChange(
+  items: readonly News[],
+  report: Report,
+  threshold: number,
+  deps: HandleChangesDeps,
+): Promise<FunctionOutcome[]> {
+  const document = buildBigChangeAlert({
+    report,
+    entries: items.map((item) => ({ result: item.result, diff: item.diff })),
+    changes: items[0]?.changes ?? [],
+    threshold,
+  });
+  const message = renderSnsAlert(document);
+  const messageId = await deps.publisher.publish(message);
+  let notWritten = 0;
+  await forEachLimited(items, SETTLE_CONCURRENCY, async (item) => {
+    if ((await writeState(stateOf(item, report, document.alertId), deps)) === 'failed') notWritten += 1;
+  });
+  deps.logger.info('grouped alert published', {
+    alertId: document.alertId,
+    snsMessageId: messageId,
+    functions: items.length,
+    threshold,
+    statesNotWritten: notWritten,
+  });
+  return items.map((item) => ({
+    functionArn: item.functionArn,
+    outcome: 'alerted' as const,
+    alert: message.document,
+    subject: message.subject,
+  }));
 }

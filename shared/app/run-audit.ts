@@ -12,6 +12,7 @@ import { InputError } from '../domain/errors.js';
 import type { AccountScope, AccountSnapshot, AccountSource } from '../domain/model.js';
 import type { ActionCatalog } from '../domain/policy/action-catalog.js';
 import type { Report } from '../domain/report.js';
+import type { BaselineSeverity } from '../domain/rules/managed-baseline.js';
 import type { Suppression, TagSuppressionPolicy } from '../domain/suppressions.js';
 
 export interface RunAuditOptions {
@@ -23,11 +24,17 @@ export interface RunAuditOptions {
   /** The report's `generatedAt`; injected so that tests get a fixed date. */
   readonly now?: () => Date;
   readonly tool?: { readonly name: string; readonly version: string };
+  /** The severity of excess findings only AWS's recommended managed policies cause (default info). */
+  readonly awsManagedBaseline?: BaselineSeverity;
   /**
    * Loads every AWS managed policy (the shipped asset). Called only when a role uses one that neither the
    * source nor the short built-in list has, so that most audits never read it.
    */
   readonly loadAwsManagedPolicies?: () => Promise<AwsManagedPolicyLookup>;
+  /** Monotonic milliseconds that time each function's audit (see `AuditOptions.clock`). */
+  readonly clock?: () => number;
+  /** The most time one function's audit may take, in milliseconds. */
+  readonly functionBudgetMs?: number;
 }
 
 /**
@@ -49,7 +56,10 @@ export async function runAudit(source: AccountSource, options: RunAuditOptions):
     ...(options.suppressions ? { suppressions: options.suppressions } : {}),
     ...(options.tagSuppression ? { tagSuppression: options.tagSuppression } : {}),
     ...(options.tool ? { tool: options.tool } : {}),
+    ...(options.awsManagedBaseline ? { awsManagedBaseline: options.awsManagedBaseline } : {}),
     ...(functionNames && functionNames.length > 0 ? { functionNames } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.functionBudgetMs !== undefined ? { functionBudgetMs: options.functionBudgetMs } : {}),
   };
   return auditAccount(snapshot, auditOptions);
 }

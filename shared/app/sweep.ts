@@ -10,6 +10,12 @@
  * digest has told people, so the next event does not announce them again); remembered functions that no
  * longer exist in an audited region are removed. Functions the audit could not fully read are left as
  * they are.
+ *
+ * Deadline: the sweep reports what it could not finish instead of dying at Lambda's timeout (which would
+ * publish nothing, every day, for as long as the cause lasts). No region is started after `deadline` (the
+ * first always is), and each region's audit stops at it: the functions it did not reach, and the regions
+ * not started, are listed under the digest's errors and in the log, and their remembered state is left
+ * as it is. State is written until `finishBy`; what is left is written by the next sweep.
  */
 
 import type { AlertPublisher } from '../adapters/notifier/sns-notifier.js';
@@ -22,20 +28,29 @@ import {
   buildDigestAlert,
   type DigestAlertDocument,
   isAlerting,
-  summariseFinding,
+  rememberFindings,
 } from '../alerts/alert-document.js';
 import { renderSnsAlert } from '../alerts/sns-message.js';
+import { isOutOfTime } from '../domain/audit/time-budget.js';
 import type { Report, Severity } from '../domain/report.js';
+import { type Deadline, NO_DEADLINE } from './deadline.js';
 import type { LogSink } from './handle-changes.js';
 
 export interface SweepDeps {
-  /** Audits the whole account in these regions, as one audit (bulk path). */
-  readonly auditRegions: (regions: readonly string[]) => Promise<Report>;
+  /**
+   * Audits the whole account in these regions, as one audit (bulk path): a role is judged with its functions
+   * in all of them. Functions not finished by `deadline` are listed under the report's `errors`.
+   */
+  readonly auditRegions: (regions: readonly string[], deadline?: Deadline) => Promise<Report>;
   readonly regions: readonly string[];
   readonly stateStore: StateLister & StateWriter;
   readonly publisher: AlertPublisher;
   readonly minSeverity: Severity;
   readonly logger: LogSink;
+  /** When to stop starting region audits (default: never). */
+  readonly deadline?: Deadline;
+  /** When to stop writing state (default: never). */
+  readonly finishBy?: Deadline;
 }
 
 export interface SweepResult {
@@ -44,6 +59,10 @@ export interface SweepResult {
   readonly published: boolean;
   readonly stateUpdated: number;
   readonly stateRemoved: number;
+  /** Functions whose audit was not finished because time ran out. */
+  readonly unfinishedFunctions: number;
+  /** State changes not written because time ran out (the next sweep writes them). */
+  readonly stateLeft: number;
 }
 
 /** One report for several regions: functions and errors side by side, summary recounted. */
@@ -52,6 +71,7 @@ export function mergeReports(reports: readonly Report[]): Report {
   if (!first) throw new Error('no report to merge');
   const functions = reports.flatMap((r) => r.functions);
   const errors = reports.flatMap((r) => r.errors ?? []);
+  const warnings = reports.flatMap((r) => r.warnings ?? []);
   const findings: Partial<Record<Severity, number>> = {};
   for (const r of reports) {
     for (const [severity, count] of Object.entries(r.summary.findings) as [Severity, number][]) {
@@ -68,6 +88,7 @@ export function mergeReports(reports: readonly Report[]): Report {
     },
     functions,
     ...(errors.length > 0 ? { errors } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
@@ -78,8 +99,13 @@ function sameFindings(a: readonly { id: string }[], b: readonly { id: string }[]
 }
 
 export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
-  // One audit of every region: each region's bulk read runs at that region's Lambda request rate.
-  const report = await deps.auditRegions(deps.regions);
+  const deadline = deps.deadline ?? NO_DEADLINE;
+  const finishBy = deps.finishBy ?? NO_DEADLINE;
+  // One audit of every region: each region's bulk read runs at that region's Lambda request rate, and a role
+  // shared across regions is judged as a whole. Functions the audit could not finish by the deadline are in
+  // the report's errors.
+  const report = await deps.auditRegions(deps.regions, deadline);
+  const unfinishedFunctions = (report.errors ?? []).filter(isOutOfTime).length;
   const digest = buildDigestAlert({ report, regions: deps.regions, minSeverity: deps.minSeverity });
   const message = renderSnsAlert(digest);
   const open = digest.report.functions.reduce((n, fn) => n + fn.findings.length, 0);
@@ -95,29 +121,46 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     (report.errors ?? []).map((e) => e.functionName).filter((n): n is string => !!n),
   );
   let stateUpdated = 0;
+  let stateLeft = 0;
   for (const fn of report.functions) {
     if (incomplete.has(fn.functionName)) continue;
     const alerting = fn.findings.filter((f) => isAlerting(f, deps.minSeverity));
     const before = remembered.get(fn.functionArn);
     remembered.delete(fn.functionArn);
     if (before ? sameFindings(before.findings, alerting) : alerting.length === 0) continue;
+    if (finishBy.remainingMs() <= 0) {
+      stateLeft += 1;
+      continue;
+    }
     await deps.stateStore.put({
       functionArn: fn.functionArn,
-      findings: alerting.map(summariseFinding),
+      // A finding found by the sweep opened at the latest by this audit; one already remembered keeps its time.
+      findings: rememberFindings(before?.findings ?? [], alerting, report.generatedAt),
       auditedAt: report.generatedAt,
       alertId: digest.alertId,
     });
     stateUpdated += 1;
   }
   let stateRemoved = 0;
+  // A remembered function of a region not audited is not known to be gone.
   const regions = new Set(deps.regions);
   const unread = new Set(incomplete);
   for (const state of remembered.values()) {
     const region = state.functionArn.split(':')[3] ?? '';
     const name = state.functionArn.split(':')[6] ?? '';
     if (!regions.has(region) || unread.has(name)) continue;
+    if (finishBy.remainingMs() <= 0) {
+      stateLeft += 1;
+      continue;
+    }
     await deps.stateStore.delete(state.functionArn);
     stateRemoved += 1;
+  }
+  if (unfinishedFunctions > 0 || stateLeft > 0) {
+    deps.logger.warn('sweep ran out of time: the digest lists what was not audited', {
+      unfinishedFunctions,
+      stateLeft,
+    });
   }
   deps.logger.info('sweep done', {
     regions: deps.regions,
@@ -126,6 +169,7 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     published,
     stateUpdated,
     stateRemoved,
+    unfinishedFunctions,
   });
   return {
     digest: message.document as DigestAlertDocument,
@@ -133,5 +177,7 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     published,
     stateUpdated,
     stateRemoved,
+    unfinishedFunctions,
+    stateLeft,
   };
 }

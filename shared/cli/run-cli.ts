@@ -12,8 +12,10 @@ import { InputError } from '../domain/errors.js';
 import type { AccountSource } from '../domain/model.js';
 import type { ActionCatalog } from '../domain/policy/action-catalog.js';
 import type { Report } from '../domain/report.js';
+import { BASELINE_SEVERITIES, type BaselineSeverity } from '../domain/rules/managed-baseline.js';
 import { parseTagSuppressionPolicy, type Suppression } from '../domain/suppressions.js';
 import { EXIT, exitStatus, type FailOn, parseFailOn } from './exit-status.js';
+import { terminalText } from './format/escape.js';
 import { formatMarkdown } from './format/format-markdown.js';
 import { formatSarif } from './format/format-sarif.js';
 import { formatTable } from './format/format-table.js';
@@ -34,6 +36,8 @@ export interface CliEnvironment {
   readonly loadCatalog?: () => Promise<ActionCatalog>;
   readonly live?: LiveAdapters;
   readonly now?: () => Date;
+  /** Monotonic milliseconds that time each function's audit (default `performance.now`). */
+  readonly clock?: () => number;
 }
 
 const TOOL_NAME = 'lambda-role-audit';
@@ -49,8 +53,10 @@ const AUDIT_OPTIONS = {
   format: { type: 'string' },
   'fail-on': { type: 'string' },
   suppressions: { type: 'string' },
+  'aws-managed-baseline': { type: 'string' },
   'tag-suppress-max-severity': { type: 'string' },
   'tag-suppress-rules': { type: 'string' },
+  'function-budget-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   // Template mode (template-mode.ts).
   template: { type: 'string', multiple: true },
@@ -72,8 +78,10 @@ class UsageProblem extends InputError {}
 
 /** Runs one command line and returns its exit status. Never throws. */
 export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<number> {
+  // Messages quote account values (function names, ARNs, file entries): each line goes through the
+  // terminal's escaping, so that none can repaint the screen or forge a line.
   const log = (message: string): void => {
-    environment.stderr.write(`${TOOL_NAME}: ${message}\n`);
+    environment.stderr.write(`${TOOL_NAME}: ${message.split('\n').map(terminalText).join('\n')}\n`);
   };
   try {
     const [command, ...rest] = argv;
@@ -124,6 +132,8 @@ async function auditCommand(
   const functionNames = collectFunctionNames(tokens);
   const format = parseFormat(values.format, environment.stdout.isTTY === true);
   const failOn: FailOn = parseFailOn(values['fail-on']);
+  const awsManagedBaseline = parseBaseline(values['aws-managed-baseline']);
+  const functionBudgetMs = parseBudget(values['function-budget-ms']);
   const tagSuppression = parseTagSuppressionPolicy(
     { maxSeverity: values['tag-suppress-max-severity'], rules: values['tag-suppress-rules'] },
     { maxSeverity: '--tag-suppress-max-severity', rules: '--tag-suppress-rules' },
@@ -164,7 +174,11 @@ async function auditCommand(
     tagSuppression,
     ...(environment.now ? { now: environment.now } : {}),
     tool: { name: TOOL_NAME, version: environment.version },
+    awsManagedBaseline,
     loadAwsManagedPolicies,
+    // Every function gets a time budget: a policy that slows the audit marks its functions incomplete.
+    clock: environment.clock ?? (() => performance.now()),
+    ...(functionBudgetMs !== undefined ? { functionBudgetMs } : {}),
   });
   const report = templateMode ? templateMode.annotate(audited) : audited;
 
@@ -173,8 +187,21 @@ async function auditCommand(
       error.functionName && !error.message.includes(error.functionName) ? `${error.functionName}: ` : '';
     log(`warning: ${who}${error.message}`);
   }
+  for (const warning of report.warnings ?? []) log(`warning: ${warning.message}`);
   environment.stdout.write(render(report, format, environment));
   return exitStatus(report, failOn);
+}
+
+/** `--aws-managed-baseline`: the severity of findings only AWS's recommended managed policies cause. */
+function parseBaseline(value: string | undefined): BaselineSeverity {
+  if (value === undefined) return 'info';
+  const severity = BASELINE_SEVERITIES.find((candidate) => candidate === value.toLowerCase());
+  if (severity === undefined) {
+    throw new UsageProblem(
+      `--aws-managed-baseline "${value}" is not one of ${BASELINE_SEVERITIES.join(', ')}`,
+    );
+  }
+  return severity;
 }
 
 /** Imported on demand: the YAML parser it brings is not worth loading for the audits that have no file. */
@@ -303,6 +330,15 @@ function render(report: Report, format: Format, environment: CliEnvironment): st
         createPaint(wantsColour(environment.env, environment.stdout.isTTY === true)),
       );
   }
+}
+
+/** `--function-budget-ms`: a whole number of milliseconds, 0 included (every function then times out). */
+function parseBudget(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(value.trim())) {
+    throw new UsageProblem(`--function-budget-ms "${value}" is not a whole number of milliseconds`);
+  }
+  return Number(value.trim());
 }
 
 /** Table for a person at a terminal; JSON when the output goes to a pipe or a file (a script reads it). */

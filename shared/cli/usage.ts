@@ -3,9 +3,11 @@ export const USAGE = `lambda-role-audit: least-privilege audit of AWS Lambda exe
 
 Usage:
   lambda-role-audit audit [--from DIR] [--region R[,R...] | --all-regions] [--profile P]
-                          [--function NAME ...] [--format table|json|markdown|sarif] [--fail-on SEVERITY]
-                          [--suppressions FILE] [--tag-suppress-max-severity SEVERITY]
-                          [--tag-suppress-rules RULES]
+                          [--function NAME ...]
+                          [--format table|json|markdown|sarif] [--fail-on SEVERITY] [--suppressions FILE]
+                          [--aws-managed-baseline info|low]
+                          [--tag-suppress-max-severity SEVERITY] [--tag-suppress-rules RULES]
+                          [--function-budget-ms MS]
   lambda-role-audit audit --template FILE [--template FILE ...] [--cdk-out DIR]
                           [--parameter KEY=VALUE ...] [--account ID] [--region R]
                           [--from DIR | --profile P] [same output options]
@@ -31,6 +33,10 @@ audit: what each function's execution role is missing, and what it grants in exc
   --fail-on SEVERITY   exit 1 when an unsuppressed finding is at or above SEVERITY:
                        critical, high (default), medium, low, info; or none to never exit 1
   --suppressions FILE  YAML or JSON list of { rule, function?, role?, action?, resource?, reason }
+  --aws-managed-baseline info|low
+                       the severity of excess findings that only AWS managed policies AWS recommends
+                       for the function cause (AWSLambdaBasicExecutionRole's logs on *, ...):
+                       info (default: reported, not counted against compliance) or low
   --tag-suppress-max-severity SEVERITY
                        the highest severity the lambda-role-audit:suppress tag may suppress: critical,
                        high, medium (default), low, info, or none (tags suppress nothing). The
@@ -38,6 +44,9 @@ audit: what each function's execution role is missing, and what it grants in exc
   --tag-suppress-rules RULES
                        the rules that tag may suppress: a comma list, or all (default: every rule but
                        trust-policy-not-lambda and trust-policy-too-broad)
+  --function-budget-ms MS
+                       the most time one function's audit may take (default 10000); a function that
+                       takes longer is listed under "errors" as not audited completely (exit 3)
 
 Template mode: audit CloudFormation and AWS SAM templates (JSON or YAML) before they are deployed.
   --template FILE      a template; repeat for several (a role in one may serve a function in another)

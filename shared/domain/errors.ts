@@ -49,3 +49,16 @@ export class SlackWebhookError extends Error {
     this.name = 'SlackWebhookError';
   }
 }
+
+/**
+ * One function's audit ran out of time: its own budget (`limit: 'budget'`) or the whole audit's deadline
+ * (`limit: 'deadline'`). The engine catches it and lists the function under the report's `errors`.
+ */
+export class AuditTimeExceededError extends Error {
+  readonly limit: 'budget' | 'deadline';
+  constructor(limit: 'budget' | 'deadline', message: string) {
+    super(message);
+    this.name = 'AuditTimeExceededError';
+    this.limit = limit;
+  }
+}

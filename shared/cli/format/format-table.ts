@@ -4,6 +4,7 @@
  * at the end so that problems come first; then the totals.
  */
 import type { Finding, FunctionResult, Report } from '../../domain/report.js';
+import { terminalText } from './escape.js';
 import { plainFix } from './plain-fix.js';
 import {
   causeNote,
@@ -20,7 +21,7 @@ import type { Paint } from './terminal-colour.js';
 export function formatTable(report: Report, paint: Paint): string {
   const lines: string[] = [];
   const tool = report.tool ? `${report.tool.name} ${report.tool.version}` : 'lambda-role-audit';
-  lines.push(paint.bold(`${tool} · ${describeSource(report)}`), '');
+  lines.push(paint.bold(`${tool} · ${terminalText(describeSource(report))}`), '');
 
   const withFindings = report.functions
     .filter((result) => result.findings.length > 0)
@@ -34,7 +35,7 @@ export function formatTable(report: Report, paint: Paint): string {
   }
   if (clean.length > 0) {
     lines.push(
-      `${paint.green('✓ compliant, nothing to report:')} ${clean.map((r) => r.functionName).join(', ')}`,
+      `${paint.green('✓ compliant, nothing to report:')} ${clean.map((r) => terminalText(r.functionName)).join(', ')}`,
       '',
     );
   }
@@ -56,20 +57,21 @@ export function formatTable(report: Report, paint: Paint): string {
 function functionHeading(result: FunctionResult, paint: Paint): string {
   const shared =
     result.sharedWith && result.sharedWith.length > 0
-      ? ` · role shared with ${result.sharedWith.join(', ')}`
+      ? ` · role shared with ${result.sharedWith.map(terminalText).join(', ')}`
       : '';
-  return `${paint.bold(result.functionName)} ${paint.dim(`(role ${roleName(result.roleArn)}${shared})`)}`;
+  return `${paint.bold(terminalText(result.functionName))} ${paint.dim(`(role ${terminalText(roleName(result.roleArn))}${shared})`)}`;
 }
 
 function findingLine(finding: Finding, paint: Paint): string {
   const label = finding.suppressed ? 'suppressed' : finding.severity.toUpperCase();
   const note = causeNote(finding);
-  const sentence = firstSentence(finding.message);
+  // Every value from the account reaches the terminal through its one escaping function.
+  const sentence = terminalText(firstSentence(finding.message));
   // The note belongs inside the sentence: "…cannot connect (mapping disabled)."
   const text = note ? `${sentence.replace(/([.!?])?$/, ` (${note})$1`)}` : sentence;
   if (finding.suppressed) {
-    const reason = finding.suppressionReason ? ` (${finding.suppressionReason})` : '';
+    const reason = finding.suppressionReason ? ` (${terminalText(finding.suppressionReason)})` : '';
     return paint.dim(`  ${label.padEnd(10)} ${finding.rule.padEnd(25)} ${text}${reason}`);
   }
-  return `  ${paint.severity(finding.severity, label.padEnd(10))} ${finding.rule.padEnd(25)} ${text} ${paint.bold('Fix:')} ${plainFix(finding)}`;
+  return `  ${paint.severity(finding.severity, label.padEnd(10))} ${finding.rule.padEnd(25)} ${text} ${paint.bold('Fix:')} ${terminalText(plainFix(finding))}`;
 }

@@ -22,9 +22,24 @@
  * - The keys of the queues, streams, topics and secrets a function uses add customer managed key needs
  *   (requirements/encryption.ts); a key that is not known is listed under the function's `unverified`,
  *   never as a finding, and the report's `notes` say why once.
+ * - Input warnings (report `warnings`, which leave the audit complete): a function listed more than once
+ *   with the same configuration is audited once; an event source mapping whose function the snapshot does
+ *   not hold is named (deleting a function leaves its mappings in place: "To delete Lambda event source
+ *   mappings that invoke a function, use DeleteEventSourceMapping", DeleteFunction API reference). A
+ *   function listed twice with different configurations is not audited (its configuration is unknown)
+ *   and is listed under `errors`.
+ * - Excess findings that AWS's recommended managed policies alone cause are graded `info` (or
+ *   `awsManagedBaseline`), and one (rule, action, resource) is one finding naming every statement
+ *   (rules/managed-baseline.ts).
+ * - With a clock in the options, each function has a time budget and the audit may have a deadline
+ *   (time-budget.ts). A function that runs out of time is listed under `errors` and is not compliant; its
+ *   findings from the rules that finished stay. A function not reached before the deadline is listed under
+ *   `errors` only. `auditAccountWithin` also says which functions were left unfinished, and why.
+ * - A function's report lists at most 25 findings per rule; one more finding counts the rest
+ *   (finding-limit.ts): a policy attached to every role must not multiply into millions of findings.
  */
 import { functionNameOf } from '../arn.js';
-import { RuleFailedError } from '../errors.js';
+import { AuditTimeExceededError, RuleFailedError } from '../errors.js';
 import { findingId } from '../fingerprint.js';
 import type {
   AccountSnapshot,
@@ -43,6 +58,7 @@ import {
   type FunctionResult,
   type Report,
   type ReportError,
+  type ReportWarning,
   SEVERITIES,
   type Severity,
   type UnverifiedNeed,
@@ -51,10 +67,12 @@ import { FAMILY_OF_SOURCE, type SourceFamily } from '../requirements/catalog.js'
 import { deriveRequirements, eventSourceKind } from '../requirements/derive.js';
 import { deriveEncryptionNeeds, encryptedResourceUses } from '../requirements/encryption.js';
 import { ROLE_UNAVAILABLE_RULES, ROLE_UNRESOLVED_RULES, RULES } from '../rules/index.js';
+import { type BaselineSeverity, gradeManagedBaseline, mergeByStatement } from '../rules/managed-baseline.js';
 import type { RawFinding, Rule, RuleContext } from '../rules/types.js';
 import { sortSmall } from '../small-sort.js';
 import { type Suppression, suppressionOf, type TagSuppressionPolicy } from '../suppressions.js';
 import { type AuditTarget, auditTargets } from './audit-targets.js';
+import { limitFindings } from './finding-limit.js';
 import { evaluateRelevant } from './relevant-policies.js';
 import {
   type AwsManagedPolicyLookup,
@@ -62,6 +80,14 @@ import {
   type ResolvedRole,
   resolveRole,
 } from './role-policies.js';
+import {
+  createFunctionTimer,
+  cutOffMessage,
+  DEFAULT_FUNCTION_BUDGET_MS,
+  type FunctionTimer,
+  notReachedMessage,
+  timedCatalog,
+} from './time-budget.js';
 
 export interface AuditOptions {
   readonly catalog: ActionCatalog;
@@ -74,10 +100,37 @@ export interface AuditOptions {
   /** Restrict the report to these functions (names or ARNs, qualified ARNs included). */
   readonly functionNames?: readonly string[];
   /**
+   * The severity of excess findings that only AWS managed policies AWS recommends for the function cause
+   * (rules/managed-baseline.ts): `info` (the default) or `low`.
+   */
+  readonly awsManagedBaseline?: BaselineSeverity;
+  /**
    * The AWS managed policies known without an account (the shipped asset), used when the snapshot lacks
    * one; by default the short list in aws-managed-policies.ts.
    */
   readonly awsManagedPolicies?: AwsManagedPolicyLookup;
+  /**
+   * A monotonic clock in milliseconds (such as `performance.now`), injected so that the domain stays pure.
+   * With it, `functionBudgetMs` and `deadline` apply; without it, neither does.
+   */
+  readonly clock?: () => number;
+  /** The most time one function's audit may take, in milliseconds (default 10 s when there is a clock). */
+  readonly functionBudgetMs?: number;
+  /** The time, on `clock`, after which no function is started and a function still running is cut off. */
+  readonly deadline?: number;
+}
+
+/** A function the audit did not finish: cut off by its own budget, or not finished before the deadline. */
+export interface UnfinishedFunction {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly limit: 'budget' | 'deadline';
+}
+
+/** The report, and which of its functions the audit could not finish (each also listed under `errors`). */
+export interface BoundedAudit {
+  readonly report: Report;
+  readonly unfinished: readonly UnfinishedFunction[];
 }
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
@@ -121,10 +174,13 @@ function isCompliant(findings: readonly Finding[]): boolean {
   return !findings.some((finding) => finding.suppressed !== true && finding.severity !== 'info');
 }
 
-type RuleOutcome = { readonly findings: readonly RawFinding[] } | { readonly error: RuleFailedError };
+type RuleOutcome =
+  | { readonly findings: readonly RawFinding[] }
+  | { readonly error: RuleFailedError }
+  | { readonly timedOut: AuditTimeExceededError };
 
 interface Evaluator {
-  evaluate(action: string, resource: string): EvaluationResult;
+  evaluate(action: string, resource: string, anyName?: boolean): EvaluationResult;
   requestContext(resource: string): ConditionContext;
 }
 
@@ -168,6 +224,12 @@ interface RoleState {
   readonly requestContext: (resource: string) => ConditionContext;
   /** Evaluations of actions on `*`, by action. */
   readonly onEveryResource: Map<string, EvaluationResult>;
+  /**
+   * Evaluations on the account's EC2 network resources (network interfaces, subnets, security groups: what
+   * the network-interface calls touch), by any-name flag, resource, then action: the same for every
+   * function of the role that uses them.
+   */
+  readonly onNetworkResources: Map<string, Map<string, EvaluationResult>>;
   readonly outcomes: Map<Rule, RuleOutcome>;
 }
 
@@ -232,6 +294,7 @@ class AccountIndex {
         policies,
         requestContext: requestContextOf(roleArn, region),
         onEveryResource: new Map(),
+        onNetworkResources: new Map(),
         outcomes: new Map(),
       };
       byRegion.set(region, state);
@@ -311,37 +374,55 @@ function requestContextOf(roleArn: string, region: string): (resource: string) =
 /**
  * Evaluation of the role's policies for one function, memoised: two rules ask each question. Evaluations
  * on `*` are kept per role (every function of the role asks the same ones); the others, about the
- * function's own dozen resources, sit in a short list searched linearly, which costs less than maps here
- * and lives as long as the function's audit (young garbage, cheap to collect).
+ * function's own resources (a few dozen, more with the network interfaces, subnets and security groups
+ * its calls touch), by resource then action, for as long as the function's audit.
  */
-function functionEvaluator(state: RoleState): Evaluator {
-  const { policies, requestContext, onEveryResource } = state;
-  const actions: string[] = [];
-  const resources: string[] = [];
-  const results: EvaluationResult[] = [];
-  const compute = (action: string, resource: string): EvaluationResult =>
-    evaluateRelevant(policies, { action, resource, context: requestContext(resource) });
+function functionEvaluator(state: RoleState, timer: FunctionTimer | undefined): Evaluator {
+  const { policies, requestContext, onEveryResource, onNetworkResources } = state;
+  const named = new Map<string, Map<string, EvaluationResult>>();
+  const anyNamed = new Map<string, Map<string, EvaluationResult>>();
+  // Two literal shapes rather than a spread: this runs for every question the rules ask.
+  const compute = (action: string, resource: string, anyName: boolean): EvaluationResult => {
+    timer?.check();
+    return evaluateRelevant(
+      policies,
+      anyName
+        ? { action, resource, anyName, context: requestContext(resource) }
+        : { action, resource, context: requestContext(resource) },
+    );
+  };
   return {
     requestContext,
-    evaluate: (action, resource) => {
-      if (resource === '*') {
+    evaluate: (action, resource, anyName = false) => {
+      if (resource === '*' && !anyName) {
         let result = onEveryResource.get(action);
         if (result === undefined) {
-          result = compute(action, resource);
+          result = compute(action, resource, false);
           onEveryResource.set(action, result);
         }
         return result;
       }
-      for (let i = 0; i < results.length; i++) {
-        if (actions[i] === action && resources[i] === resource) return results[i] as EvaluationResult;
+      // Network resources: any-name ones end with `/*`, named ones never do, so one map serves both.
+      const byResource = isNetworkResource(resource) ? onNetworkResources : anyName ? anyNamed : named;
+      let byAction = byResource.get(resource);
+      if (byAction === undefined) {
+        byAction = new Map();
+        byResource.set(resource, byAction);
       }
-      const result = compute(action, resource);
-      actions.push(action);
-      resources.push(resource);
-      results.push(result);
+      let result = byAction.get(action);
+      if (result === undefined) {
+        result = compute(action, resource, anyName);
+        byAction.set(action, result);
+      }
       return result;
     },
   };
+}
+
+/** `arn:PARTITION:ec2:…`: a resource of the account, not of one function. */
+function isNetworkResource(resource: string): boolean {
+  const partitionEnd = resource.indexOf(':', 4);
+  return resource.startsWith('arn:') && resource.startsWith(':ec2:', partitionEnd);
 }
 
 function inScope(fn: FunctionConfiguration, names: readonly string[] | undefined): boolean {
@@ -353,9 +434,22 @@ function inScope(fn: FunctionConfiguration, names: readonly string[] | undefined
 
 function runRule(rule: Rule, context: RuleContext): RuleOutcome {
   try {
-    return { findings: rule.check(context) };
+    // Bounded here, once per outcome: a role-level outcome is then copied to each function already bounded.
+    return { findings: limitFindings(rule.check(context)) };
   } catch (cause: unknown) {
+    if (cause instanceof AuditTimeExceededError) return { timedOut: cause };
     return { error: new RuleFailedError(rule.id, context.fn.FunctionName, { cause }) };
+  }
+}
+
+/** The outcome of a rule not started because the function's time is up; `undefined` while time is left. */
+function timeLeft(timer: FunctionTimer | undefined): RuleOutcome | undefined {
+  try {
+    timer?.check();
+    return undefined;
+  } catch (cause: unknown) {
+    if (cause instanceof AuditTimeExceededError) return { timedOut: cause };
+    throw cause;
   }
 }
 
@@ -406,6 +500,77 @@ function finalise(
   return sortSmall([...byId.values()], compareFindings);
 }
 
+/** A value's JSON with object keys sorted: two configurations are the same when these are equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, item: unknown) =>
+    item !== null && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => compareText(a, b)))
+      : item,
+  );
+}
+
+/**
+ * The functions to audit, each once: a function listed again with the same configuration is a warning, with
+ * another configuration an error (which of them is real is unknown, so it is not audited).
+ */
+function distinctFunctions(
+  functions: readonly FunctionConfiguration[],
+  warnings: ReportWarning[],
+  errors: ReportError[],
+): { readonly functions: FunctionConfiguration[]; readonly ambiguous: ReadonlySet<string> } {
+  // The common case, every function once: no grouping.
+  const seen = new Set<string>();
+  let duplicated = false;
+  for (const fn of functions) {
+    if (seen.has(fn.FunctionArn)) duplicated = true;
+    seen.add(fn.FunctionArn);
+  }
+  if (!duplicated) return { functions: [...functions], ambiguous: new Set() };
+  const byArn = groupBy(functions, (fn) => fn.FunctionArn);
+  const distinct: FunctionConfiguration[] = [];
+  const ambiguous = new Set<string>();
+  for (const [arn, copies] of byArn) {
+    const [first] = copies;
+    if (first === undefined) continue;
+    distinct.push(first);
+    if (copies.length === 1) continue;
+    const same = copies.every((copy) => canonicalJson(copy) === canonicalJson(first));
+    if (same) {
+      warnings.push({
+        functionName: first.FunctionName,
+        resource: arn,
+        message: `function ${first.FunctionName} is listed ${copies.length} times with the same configuration; it was audited once`,
+      });
+    } else {
+      ambiguous.add(arn);
+      errors.push({
+        functionName: first.FunctionName,
+        resource: arn,
+        message: `function ${first.FunctionName} was not audited: it is listed ${copies.length} times with different configurations, and which one is in force is unknown`,
+      });
+    }
+  }
+  return { functions: distinct, ambiguous };
+}
+
+/** Event source mappings whose function the snapshot does not hold: they invoke nothing the audit can see. */
+function orphanMappings(snapshot: AccountSnapshot, warnings: ReportWarning[]): void {
+  const names = new Set(snapshot.functions.map((fn) => fn.FunctionName));
+  // A function the source could not read exists as far as we know.
+  for (const error of snapshot.readErrors) {
+    if (error.functionName !== undefined) names.add(error.functionName);
+    names.add(functionNameOf(error.resource) ?? error.resource);
+  }
+  for (const mapping of snapshot.eventSourceMappings) {
+    const name = functionNameOf(mapping.FunctionArn) ?? mapping.FunctionArn;
+    if (names.has(name)) continue;
+    warnings.push({
+      resource: mapping.FunctionArn,
+      message: `event source mapping ${mapping.UUID}${mapping.EventSourceArn === undefined ? '' : ` (${mapping.EventSourceArn})`} invokes function ${name}, which the ${snapshot.source.kind === 'export' ? 'export' : 'account'} does not hold: nothing was checked for it (deleting a function leaves its mappings; delete the mapping if the function is gone)`,
+    });
+  }
+}
+
 /** The policy problems the source recorded for a role's inline and attached policies, if any. */
 function problemsOf(snapshot: AccountSnapshot, role: Role): { policyProblems?: readonly PolicyProblem[] } {
   const all = snapshot.policyProblems;
@@ -419,19 +584,52 @@ function problemsOf(snapshot: AccountSnapshot, role: Role): { policyProblems?: r
 
 /** Audits every function of the snapshot (or those named in `options.functionNames`). */
 export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): Report {
+  return auditAccountWithin(snapshot, options).report;
+}
+
+/**
+ * `auditAccount`, saying also which functions it could not finish within the time limits of `options`
+ * (none without a clock): the building block for handing unfinished work to a retry or another invocation.
+ */
+export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOptions): BoundedAudit {
   const index = new AccountIndex(snapshot, options.awsManagedPolicies);
   const suppressions = options.suppressions ?? [];
+  const baseline = options.awsManagedBaseline ?? 'info';
   const functions: FunctionResult[] = [];
   const errors: ReportError[] = [];
+  const warnings: ReportWarning[] = [];
+  const unfinished: UnfinishedFunction[] = [];
   const touched = new Set<ReadError>();
-  const scoped = index.targets
-    .map((target) => target.fn)
-    .filter((fn) => inScope(fn, options.functionNames))
-    .sort((a, b) => compareText(a.FunctionName, b.FunctionName) || compareText(a.FunctionArn, b.FunctionArn));
+  const distinct = distinctFunctions(
+    index.targets.map((target) => target.fn).filter((fn) => inScope(fn, options.functionNames)),
+    warnings,
+    errors,
+  );
+  // Only a whole read can tell that a mapping's function does not exist.
+  if (snapshot.partial !== true && (options.functionNames ?? []).length === 0)
+    orphanMappings(snapshot, warnings);
+  const scoped = distinct.functions.sort(
+    (a, b) => compareText(a.FunctionName, b.FunctionName) || compareText(a.FunctionArn, b.FunctionArn),
+  );
   let unverifiedCount = 0;
   const unverifiedFunctions = new Set<string>();
+  const timer =
+    options.clock === undefined
+      ? undefined
+      : createFunctionTimer(
+          options.clock,
+          options.functionBudgetMs ?? DEFAULT_FUNCTION_BUDGET_MS,
+          options.deadline,
+        );
+  const catalog = timer === undefined ? options.catalog : timedCatalog(options.catalog, timer);
 
   for (const fn of scoped) {
+    if (distinct.ambiguous.has(fn.FunctionArn)) continue;
+    if (timer?.deadlinePassed() === true) {
+      unfinished.push({ functionName: fn.FunctionName, functionArn: fn.FunctionArn, limit: 'deadline' });
+      errors.push({ functionName: fn.FunctionName, message: notReachedMessage(fn.FunctionName) });
+      continue;
+    }
     const role = snapshot.roles.get(fn.Role);
     const readErrors = index.readErrorsOf(fn, role);
     for (const error of readErrors) touched.add(error);
@@ -486,7 +684,8 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
     const region = arnRegion(fn.FunctionArn) || snapshot.source.region || '';
     const policies = resolved?.ok === true ? resolved.policies : NO_POLICIES;
     const state = index.roleState(fn.Role, region, policies);
-    const evaluator = functionEvaluator(state);
+    timer?.start();
+    const evaluator = functionEvaluator(state, timer);
     // A role the source knows exists but cannot read (defined outside a template): every need is unverifiable.
     const unresolvedRole = role === undefined ? snapshot.unresolved?.get(fn.Role) : undefined;
     const unknownGrants: readonly UnknownGrant[] =
@@ -503,7 +702,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
       ...(resolved?.ok === true ? { trustPolicy: resolved.trustPolicy } : {}),
       policies,
       derived,
-      catalog: options.catalog,
+      catalog,
       sharedWith,
       partialRead: snapshot.partial === true,
       familiesOfOthers,
@@ -515,6 +714,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
 
     const raw: RawFinding[] = [];
     let ruleFailed = false;
+    let timedOut: AuditTimeExceededError | undefined;
     const rules =
       role !== undefined
         ? RULES
@@ -522,14 +722,21 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
           ? ROLE_UNRESOLVED_RULES
           : ROLE_UNAVAILABLE_RULES;
     for (const rule of rules) {
-      let outcome: RuleOutcome | undefined;
-      if (rule.scope === 'role') {
+      // A rule is not started once the function's time is up.
+      let outcome = timeLeft(timer);
+      if (outcome === undefined && rule.scope === 'role') {
         outcome = state.outcomes.get(rule);
         if (outcome === undefined) {
           outcome = runRule(rule, context);
+          // A role-level rule that ran out of time would run out again for the role's next function.
           state.outcomes.set(rule, outcome);
         }
-      } else outcome = runRule(rule, context);
+      } else if (outcome === undefined) outcome = runRule(rule, context);
+      if ('timedOut' in outcome) {
+        // The rules after this one would only find the time gone too.
+        timedOut = outcome.timedOut;
+        break;
+      }
       if ('error' in outcome) {
         ruleFailed = true;
         // A role-level outcome was computed for the role's first function: name this one.
@@ -537,12 +744,17 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
         errors.push({ functionName: fn.FunctionName, message: failure.message });
       } else raw.push(...outcome.findings);
     }
-    const findings = finalise(raw, fn, role, suppressions, options.tagSuppression);
+    if (timedOut !== undefined) {
+      unfinished.push({ functionName: fn.FunctionName, functionArn: fn.FunctionArn, limit: timedOut.limit });
+      errors.push({ functionName: fn.FunctionName, message: cutOffMessage(fn.FunctionName, timedOut) });
+    }
+    const graded = gradeManagedBaseline(mergeByStatement(raw), fn, derived.families, baseline);
+    const findings = finalise(graded, fn, role, suppressions, options.tagSuppression);
     functions.push({
       functionName: fn.FunctionName,
       functionArn: fn.FunctionArn,
       roleArn: fn.Role,
-      compliant: !ruleFailed && isCompliant(findings),
+      compliant: !ruleFailed && timedOut === undefined && isCompliant(findings),
       findings,
       recommendedPolicy: recommendPolicy(derived.requirements),
       sharedWith,
@@ -580,7 +792,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
         : `${unverifiedCount} customer managed key need(s) of ${unverifiedFunctions.size} function(s) were not checked: the key of a queue, stream, topic or secret could not be read; each function's "unverified" says which and why.`,
     );
   }
-  return {
+  const report: Report = {
     schemaVersion: '1',
     generatedAt: options.generatedAt,
     ...(options.tool === undefined ? {} : { tool: options.tool }),
@@ -593,5 +805,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
     functions,
     errors,
     ...(notes.length === 0 ? {} : { notes }),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
+  return { report, unfinished };
 }

@@ -132,3 +132,87 @@ describe('scheduled sweep', () => {
     expect(merged.summary).toEqual({ functions: 2, compliant: 1, findings: { high: 1, low: 2 } });
   });
 });
+
+describe('scheduled sweep against the clock', () => {
+  const euArn = otherRegion(FUNCTION_ARN);
+  const remembered = (functionArn: string): FunctionState => ({
+    functionArn,
+    findings: [summariseFinding(missingDelete)],
+    auditedAt: '2026-12-01T00:00:00Z',
+  });
+
+  it('reads every region in one audit, with its deadline, and keeps what it remembers of a function left unfinished', async () => {
+    const state = memoryState([remembered(euArn)]);
+    const calls: { regions: readonly string[]; deadline: unknown }[] = [];
+    const deadline = { remainingMs: () => 1 };
+    const result = await runSweep({
+      auditRegions: async (regions, given) => {
+        calls.push({ regions, deadline: given });
+        return {
+          ...report([functionResult([missingDelete])]),
+          errors: [
+            {
+              functionName: euArn.split(':')[6] ?? '',
+              message: `function ${euArn.split(':')[6]} was not audited: the audit ran out of time (its deadline passed) before reaching it`,
+            },
+          ],
+        };
+      },
+      regions: ['us-east-1', 'eu-west-1'],
+      stateStore: state,
+      publisher: { publish: async () => 'id' },
+      minSeverity: 'medium',
+      logger: silent,
+      deadline,
+    });
+    expect(calls).toEqual([{ regions: ['us-east-1', 'eu-west-1'], deadline }]);
+    expect(result.published).toBe(true);
+    // Not audited is not gone: the remembered function is kept.
+    expect(state.items.has(euArn)).toBe(true);
+    expect(result.stateRemoved).toBe(0);
+  });
+
+  it('lists the functions the audit did not finish, and leaves their state as it was', async () => {
+    const state = memoryState([remembered(FUNCTION_ARN)]);
+    const cut = {
+      ...report([]),
+      errors: [
+        {
+          functionName: 'orders-consumer',
+          message:
+            'function orders-consumer was not audited: the audit ran out of time (its deadline passed) before reaching it',
+        },
+      ],
+    };
+    const result = await runSweep({
+      auditRegions: async () => cut,
+      regions: ['us-east-1'],
+      stateStore: state,
+      publisher: { publish: async () => 'id' },
+      minSeverity: 'medium',
+      logger: silent,
+      deadline: { remainingMs: () => 0 },
+    });
+    expect(result.unfinishedFunctions).toBe(1);
+    expect(result.published).toBe(true);
+    expect(result.digest.report.errors?.[0]?.functionName).toBe('orders-consumer');
+    expect(state.items.get(FUNCTION_ARN)).toEqual(remembered(FUNCTION_ARN));
+  });
+
+  it('stops writing state at finishBy and says how much is left for the next sweep', async () => {
+    const state = memoryState([]);
+    const result = await runSweep({
+      auditRegions: async () => report([functionResult([missingDelete])]),
+      regions: ['us-east-1'],
+      stateStore: state,
+      publisher: { publish: async () => 'id' },
+      minSeverity: 'medium',
+      logger: silent,
+      finishBy: { remainingMs: () => 0 },
+    });
+    expect(result.published).toBe(true);
+    expect(result.stateUpdated).toBe(0);
+    expect(result.stateLeft).toBe(1);
+    expect(state.items.size).toBe(0);
+  });
+});
