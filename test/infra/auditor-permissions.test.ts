@@ -33,6 +33,7 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   'client-eventbridge': 'events',
   'client-kinesis': 'kinesis',
   'client-securityhub': 'securityhub',
+  'client-kms': 'kms',
 };
 
 interface SdkCall {

@@ -263,7 +263,7 @@ describe('Security Hub findings', () => {
     const total = (await records()).length;
     if (runtime.securityHub === undefined) throw new Error('the runtime has no Security Hub part');
     const again = await runSweep({
-      auditRegion: runtime.auditRegion,
+      auditRegions: runtime.auditRegions,
       regions: [REGION],
       stateStore: runtime.stateStore,
       publisher: runtime.publisher,
