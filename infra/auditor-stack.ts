@@ -263,6 +263,10 @@ export class AuditorStack extends Stack {
       AUDIT_REGIONS: auditRegions.join(','),
       WORK_QUEUE_URL: this.workQueue.queueUrl,
       POWERTOOLS_SERVICE_NAME,
+      ...(config.securityHub === true ? { SECURITY_HUB: 'true' } : {}),
+      ...(config.centralAlertTopicArn !== undefined
+        ? { CENTRAL_ALERT_TOPIC_ARN: config.centralAlertTopicArn }
+        : {}),
       // Only when it differs from the handlers' default (info), so that a default deployment is unchanged.
       ...(config.awsManagedBaselineSeverity === undefined || config.awsManagedBaselineSeverity === 'info'
         ? {}
@@ -621,6 +625,16 @@ export class AuditorStack extends Stack {
         return auditRegions.map((r) => `arn:${partition}:lambda:${r}:${account}:function:*`);
       case 'lambda-event-source-mapping':
         return auditRegions.map((r) => `arn:${partition}:lambda:${r}:${account}:event-source-mapping:*`);
+      case 'sqs-queue':
+        return auditRegions.map((r) => `arn:${partition}:sqs:${r}:${account}:*`);
+      case 'kinesis-stream':
+        return auditRegions.map((r) => `arn:${partition}:kinesis:${r}:${account}:stream/*`);
+      case 'sns-topic':
+        return auditRegions.map((r) => `arn:${partition}:sns:${r}:${account}:*`);
+      case 'secretsmanager-secret':
+        return auditRegions.map((r) => `arn:${partition}:secretsmanager:${r}:${account}:secret:*`);
+      case 'kms-key':
+        return auditRegions.map((r) => `arn:${partition}:kms:${r}:${account}:key/*`);
       case 'change-queue':
         return [this.changeQueue.queueArn];
       case 'failed-invocation-queue':
@@ -637,6 +651,19 @@ export class AuditorStack extends Stack {
         return [this.alertKey.keyArn];
       case 'slack-webhook-secret':
         return config.slackWebhookSecretArn !== undefined ? [config.slackWebhookSecretArn] : [];
+      case 'securityhub-product':
+        // Security Hub's default product for the account's own findings (one product, no wildcard).
+        return config.securityHub === true
+          ? [`arn:${partition}:securityhub:${this.region}:${account}:product/${account}/default`]
+          : [];
+      case 'securityhub-hub':
+        return config.securityHub === true
+          ? [`arn:${partition}:securityhub:${this.region}:${account}:hub/default`]
+          : [];
+      case 'central-alert-topic':
+        return config.centralAlertTopicArn !== undefined ? [config.centralAlertTopicArn] : [];
+      case 'central-alert-key':
+        return config.centralAlertKeyArn !== undefined ? [config.centralAlertKeyArn] : [];
       case 'chatbot-topic':
         return this.chatbotTopic !== undefined ? [this.chatbotTopic.topicArn] : [];
       case 'slack-webhook-parameter':

@@ -19,6 +19,8 @@
  * of an event source mapping, sending to a dead-letter queue).
  */
 
+import type { Suppression } from './domain/suppressions.js';
+
 /** The auditor's Lambda functions, as named under `functions/` and `dist/functions/`. */
 export const AUDITOR_FUNCTIONS = [
   'change-handler',
@@ -35,7 +37,15 @@ export type AuditorFunction = (typeof AUDITOR_FUNCTIONS)[number];
  * - `iam-role` / `iam-policy`: every role of the account / every managed policy (customer or AWS managed);
  * - `lambda-function` / `lambda-event-source-mapping`: every function / mapping of the account in the
  *   audited regions;
+ * - `sqs-queue`, `kinesis-stream`, `sns-topic`, `secretsmanager-secret`, `kms-key`: every queue, stream,
+ *   topic, secret / KMS key of the account in the audited regions (the resources functions use, and the
+ *   keys that encrypt them);
  * - `stack-key`: the stack's KMS key, which encrypts the alert topic and the queues;
+ * - `securityhub-product` / `securityhub-hub`: the account's default Security Hub product in the home region
+ *   (`BatchImportFindings` is authorized on a product) and its hub (`GetFindings` has no product resource
+ *   type, only `hub`); both stand for nothing unless the deployment sends findings to Security Hub;
+ * - `central-alert-topic` / `central-alert-key`: the security account's central topic and its key, when an
+ *   organization deployment names them;
  * - the others: the one resource of that kind that the stack deploys or is given (the Slack webhook's
  *   secret or parameter; a deployment configures one of the two, and a kind that stands for nothing in a
  *   deployment grants nothing).
@@ -46,6 +56,11 @@ export type AuditorResource =
   | 'iam-policy'
   | 'lambda-function'
   | 'lambda-event-source-mapping'
+  | 'sqs-queue'
+  | 'kinesis-stream'
+  | 'sns-topic'
+  | 'secretsmanager-secret'
+  | 'kms-key'
   | 'own-log-group'
   | 'change-queue'
   | 'failed-invocation-queue'
@@ -56,6 +71,10 @@ export type AuditorResource =
   | 'stack-key'
   | 'slack-webhook-secret'
   | 'slack-webhook-parameter'
+  | 'securityhub-product'
+  | 'securityhub-hub'
+  | 'central-alert-topic'
+  | 'central-alert-key'
   | 'chatbot-topic';
 
 export interface AuditorPermission {
@@ -171,9 +190,9 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     sid: 'ReadFunctionConfiguration',
     actions: ['lambda:GetFunctionConfiguration'],
     resource: 'lambda-function',
-    functions: CHANGE_HANDLER,
+    functions: AUDITORS,
     origin: 'sdk',
-    why: 'Reading the configuration of a function a change names.',
+    why: 'Reading the configuration of a function a change names, and of the published versions qualified mappings and invoke configs name (both auditors).',
   },
   {
     sid: 'ReadEventSourceMappings',
@@ -182,6 +201,54 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     functions: CHANGE_HANDLER,
     origin: 'sdk',
     why: 'Reading the mapping a CloudTrail event names.',
+  },
+  {
+    sid: 'ReadFunctionAliases',
+    actions: ['lambda:ListAliases'],
+    resource: 'lambda-function',
+    functions: AUDITORS,
+    origin: 'sdk',
+    why: 'The aliases that qualified mappings and event invoke configs name (which versions they reach).',
+  },
+  {
+    sid: 'ReadQueueEncryption',
+    actions: ['sqs:GetQueueAttributes'],
+    resource: 'sqs-queue',
+    functions: AUDITORS,
+    origin: 'sdk',
+    why: 'The KmsMasterKeyId of the queues functions read from or send to (customer managed key needs).',
+  },
+  {
+    sid: 'ReadStreamEncryption',
+    actions: ['kinesis:DescribeStreamSummary'],
+    resource: 'kinesis-stream',
+    functions: AUDITORS,
+    origin: 'sdk',
+    why: 'The EncryptionType and KeyId of the Kinesis streams mappings read.',
+  },
+  {
+    sid: 'ReadTopicEncryption',
+    actions: ['sns:GetTopicAttributes'],
+    resource: 'sns-topic',
+    functions: AUDITORS,
+    origin: 'sdk',
+    why: 'The KmsMasterKeyId of the topics functions publish to (dead-letter topics, destinations).',
+  },
+  {
+    sid: 'ReadSecretEncryption',
+    actions: ['secretsmanager:DescribeSecret'],
+    resource: 'secretsmanager-secret',
+    functions: AUDITORS,
+    origin: 'sdk',
+    why: 'The KmsKeyId of the secrets Kafka, Amazon MQ and DocumentDB mappings authenticate with (never their values).',
+  },
+  {
+    sid: 'DescribeSourceKeys',
+    actions: ['kms:DescribeKey'],
+    resource: 'kms-key',
+    functions: AUDITORS,
+    origin: 'sdk',
+    why: 'Whether the key of a queue, stream, topic or secret is customer managed, and its ARN (aliases resolved).',
   },
   {
     sid: 'ReadWriteFindingsState',
@@ -247,6 +314,38 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     why: 'Publishing alerts and the sweep digest.',
   },
   {
+    sid: 'ImportSecurityHubFindings',
+    actions: ['securityhub:BatchImportFindings'],
+    resource: 'securityhub-product',
+    functions: AUDITORS,
+    origin: 'sdk',
+    why: 'Findings (and their archiving once fixed) as ASFF records on the account default product, when the deployment sends them to Security Hub.',
+  },
+  {
+    sid: 'ReadSecurityHubFindings',
+    actions: ['securityhub:GetFindings'],
+    resource: 'securityhub-hub',
+    functions: SWEEP,
+    origin: 'sdk',
+    why: 'The daily reconciliation reads back the ACTIVE records of this tool, to archive what is gone and import what was lost.',
+  },
+  {
+    sid: 'PublishCentralAlerts',
+    actions: ['sns:Publish'],
+    resource: 'central-alert-topic',
+    functions: AUDITORS,
+    origin: 'sdk',
+    why: 'Alerts and digests also go to the security account central topic, when the deployment names one.',
+  },
+  {
+    sid: 'UseCentralAlertKey',
+    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    resource: 'central-alert-key',
+    functions: AUDITORS,
+    origin: 'platform',
+    why: 'SNS encrypts what the role publishes to the central topic with its key, on behalf of the role.',
+  },
+  {
     sid: 'PublishChatbotNotifications',
     actions: ['sns:Publish'],
     resource: 'chatbot-topic',
@@ -270,6 +369,21 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     origin: 'sdk',
     why: 'The Slack incoming-webhook URL, when kept in SSM Parameter Store.',
   },
+];
+
+const READS_KEYS =
+  'the auditor reads the encryption key of every queue and stream the audited functions use (ReadQueueEncryption, ReadStreamEncryption): an SDK call of its code, not an event source';
+
+/**
+ * What an audit of the auditor's own stack reports by design, suppressed with the reason (as the excess
+ * findings ask): the engine sees configuration, not the SDK calls the code makes, and the reads of the
+ * keys of the account's queues and streams use actions of the SQS and Kinesis consumer families, on every
+ * queue and stream of the audited regions. The self-audit test holds that nothing else is found.
+ */
+export const AUDITOR_SELF_SUPPRESSIONS: readonly Suppression[] = [
+  { rule: 'unused-source-permission', action: 'sqs:GetQueueAttributes', reason: READS_KEYS },
+  { rule: 'unused-source-permission', action: 'kinesis:DescribeStreamSummary', reason: READS_KEYS },
+  { rule: 'overbroad-resource', action: 'sqs:GetQueueAttributes', reason: READS_KEYS },
 ];
 
 /**
@@ -304,10 +418,6 @@ export const NOT_SENT_BY: Readonly<Record<AuditorFunction, readonly { action: st
         why: 'The per-function read of a role (readFunctions): the sweep reads roles with GetAccountAuthorizationDetails.',
       }),
     ),
-    {
-      action: 'lambda:GetFunctionConfiguration',
-      why: 'The per-function read of a configuration (readFunctions): the sweep lists them with ListFunctions.',
-    },
   ],
   worker: [
     {

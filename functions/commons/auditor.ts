@@ -7,9 +7,13 @@
  * state table). Each handler imports only its own, so that its bundle, and the role built from what the
  * bundle sends (shared/auditor-permissions.ts), holds nothing the other needs. `createAuditorRuntime`
  * joins both over one set of clients, for tests and tools that drive both handlers.
+ *
+ * Every audit reads all the regions it needs in one snapshot (createMultiRegionLiveSource): a role is
+ * judged with its functions in every audited region, by the change handler and by the sweep alike.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadActionCatalog } from '../../shared/adapters/action-catalog/load-action-catalog.js';
@@ -23,10 +27,18 @@ import {
 } from '../../shared/adapters/aws/inventory-source.js';
 import type { LiveAccountData } from '../../shared/adapters/aws/live-account-reader.js';
 import { toAccountSnapshot } from '../../shared/adapters/aws/live-snapshot.js';
-import { createLiveSource } from '../../shared/adapters/aws/live-source.js';
+import { createMultiRegionLiveSource } from '../../shared/adapters/aws/live-source.js';
 import { loadAwsManagedPolicies } from '../../shared/adapters/aws-managed-policies/load-aws-managed-policies.js';
 import { type AwsDirectory, createAwsDirectory } from '../../shared/adapters/directory/aws-directory.js';
-import { type AlertPublisher, createSnsPublisher } from '../../shared/adapters/notifier/sns-notifier.js';
+import {
+  type AlertPublisher,
+  createSnsPublisher,
+  withCentralTopic,
+} from '../../shared/adapters/notifier/sns-notifier.js';
+import {
+  createActiveFindingsReader,
+  createFindingsImporter,
+} from '../../shared/adapters/securityhub/securityhub-findings.js';
 import {
   createStateLister,
   createStateReader,
@@ -56,11 +68,15 @@ import type {
   WorkQueue,
 } from '../../shared/app/fan-out.js';
 import { lacksAwsManagedPolicy } from '../../shared/app/run-audit.js';
+import type { SecurityHubReconciler, SecurityHubSink } from '../../shared/app/security-hub-sync.js';
 import { auditAccount } from '../../shared/domain/audit/audit-account.js';
-import type { AccountSource } from '../../shared/domain/model.js';
+import { mergeSnapshots } from '../../shared/domain/merge-snapshots.js';
+import type { AccountScope, AccountSource } from '../../shared/domain/model.js';
 import type { ActionCatalog } from '../../shared/domain/policy/action-catalog.js';
 import type { Report } from '../../shared/domain/report.js';
+import { defaultProductArn, type HubTarget } from '../../shared/security-hub/asff.js';
 import type { AuditorConfig } from './config.js';
+import { createLogger } from './logger.js';
 
 export const TOOL = { name: 'lambda-role-audit', version: '0.1.0' } as const;
 
@@ -94,6 +110,8 @@ export interface RuntimeBase {
 
 export interface ChangeRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter;
+  /** Present when the deployment sends findings to Security Hub (SECURITY_HUB=true). */
+  readonly securityHub?: SecurityHubSink;
   /** Function configurations, mappings, invoke configs and tags, in the state table (issue 10). */
   readonly inventory: InventoryLookup & InventoryWriter;
   /** Records a big change's run (fan-out). */
@@ -104,12 +122,15 @@ export interface ChangeRuntime extends RuntimeBase {
 
 export interface SweepRuntime extends RuntimeBase {
   readonly stateStore: StateLister & StateWriter;
+  /** Present when the deployment sends findings to Security Hub (SECURITY_HUB=true). */
+  readonly securityHub?: SecurityHubReconciler;
   readonly inventory: InventoryLister & InventoryWriter;
   readonly runs: RunRecorder;
   /** One region's functions and mappings (bulk lists), for the sweep's dispatcher. */
   listRegion(region: string): Promise<RegionListing>;
-  /** The whole region; functions not finished before `deadline` are listed under the report's `errors`. */
-  auditRegion(region: string, deadline?: Deadline): Promise<Report>;
+  /** The whole account in these audited regions, as one audit; functions not finished before `deadline` are
+   * listed under the report's `errors`. */
+  auditRegions(regions: readonly string[], deadline?: Deadline): Promise<Report>;
 }
 
 /** The worker's runtime: a chunk's audit, and both the sweep's and a change's settlement. */
@@ -124,18 +145,22 @@ export interface WorkerRuntime extends RuntimeBase {
 /** Every runtime over one set of clients. */
 export interface AuditorRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter & StateLister;
+  readonly securityHub?: SecurityHubReconciler;
   readonly inventory: InventoryStore;
   readonly runs: RunStore;
   newBatch(): ChangeBatch;
-  auditRegion(region: string, deadline?: Deadline): Promise<Report>;
+  auditRegions(regions: readonly string[], deadline?: Deadline): Promise<Report>;
   listRegion(region: string): Promise<RegionListing>;
   auditChunk(request: ChunkAuditRequest): Promise<Report>;
 }
 
 export interface ChangeBatch {
   readonly directory: AwsDirectory;
-  /** Functions not finished before `deadline` are listed under the report's `errors`. */
-  auditFunctions(region: string, functionArns: readonly string[], deadline?: Deadline): Promise<Report>;
+  /**
+   * These functions (unqualified ARNs, in any audited regions), audited together; functions not finished
+   * before `deadline` are listed under the report's `errors`.
+   */
+  auditFunctions(functionArns: readonly string[], deadline?: Deadline): Promise<Report>;
 }
 
 /** The clients, the catalog (read once per execution environment, on first use) and the audit of a source. */
@@ -145,13 +170,9 @@ interface Base extends RuntimeBase {
   inventoryReaders(
     inventory: Pick<InventoryLookup, 'getMany' | 'lastSweep'> & InventoryWriter,
   ): ReadonlyMap<string, InventoryReader>;
-  sourcesWith(listing?: FunctionListing): Map<string, AccountSource>;
-  audit(
-    sources: ReadonlyMap<string, AccountSource>,
-    region: string,
-    functionNames?: readonly string[],
-    deadline?: Deadline,
-  ): Promise<Report>;
+  /** A source over these audited regions, listing functions and mappings through `listing` if given. */
+  sourceOf(regions: readonly string[], listing?: FunctionListing): AccountSource;
+  audit(source: AccountSource, functionNames?: readonly string[], deadline?: Deadline): Promise<Report>;
 }
 
 function createBase(config: AuditorConfig, settings: ClientSettings, overrides: RuntimeOverrides): Base {
@@ -174,6 +195,13 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
   const dynamodb = new DynamoDBClient({ region: config.region, ...common, ...retry });
   const sns = new SNSClient({ region: config.region, ...common, ...retry });
   const lambdaByRegion = new Map<string, LambdaClient>([...clientsByRegion].map(([r, c]) => [r, c.lambda]));
+  let catalog: Promise<ActionCatalog> | undefined;
+  const getCatalog = () => {
+    catalog ??= (overrides.catalog ?? loadActionCatalog)();
+    return catalog;
+  };
+  const now = overrides.now ?? (() => new Date());
+  const clock = overrides.clock ?? (() => performance.now());
   let readers: Map<string, InventoryReader> | undefined;
   const inventoryReaders: Base['inventoryReaders'] = (inventory) => {
     readers ??= new Map(
@@ -192,43 +220,43 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
     return readers;
   };
   const sqs = config.workQueueUrl ? new SQSClient({ region: config.region, ...common, ...retry }) : undefined;
-  let catalog: Promise<ActionCatalog> | undefined;
-  const getCatalog = () => {
-    catalog ??= (overrides.catalog ?? loadActionCatalog)();
-    return catalog;
-  };
-  const now = overrides.now ?? (() => new Date());
-  const clock = overrides.clock ?? (() => performance.now());
   return {
     config,
     clientsByRegion,
     dynamodb,
     sns,
-    publisher: createSnsPublisher({ client: sns, topicArn: config.alertTopicArn }),
+    publisher: publisherFor(config, sns, common),
     ...(sqs && config.workQueueUrl
       ? { workQueue: createSqsWorkQueue({ client: sqs, queueUrl: config.workQueueUrl }) }
       : {}),
     lambdaByRegion,
     inventoryReaders,
-    sourcesWith: (listing) =>
-      new Map(
-        [...clientsByRegion].map(([region, clients]) => [
-          region,
-          createLiveSource({
-            clients,
-            // One pace per client, whichever reader installs it first (request-limits.ts): the same setting.
-            ...(config.lambdaRequestsPerSecond
-              ? { lambdaRequestsPerSecond: config.lambdaRequestsPerSecond }
-              : {}),
-            ...(listing ? { listFunctions: () => listing.list(region) } : {}),
-          }),
-        ]),
-      ),
-    async audit(sources, region, functionNames, deadline) {
-      const source = sources.get(region);
-      if (!source) throw new Error(`region ${region} is not audited`);
-      // The change handler resolves every change to all functions of the roles concerned (resolve-affected.ts).
-      const snapshot = await source.load(functionNames ? { functionNames, includesRoleSiblings: true } : {});
+    sourceOf(regions, listing) {
+      const wanted = new Map<string, AwsClients>();
+      for (const region of regions) {
+        const clients = clientsByRegion.get(region);
+        if (!clients) throw new Error(`region ${region} is not audited`);
+        wanted.set(region, clients);
+      }
+      return createMultiRegionLiveSource({
+        clientsByRegion: wanted,
+        // One pace per client, whichever reader installs it first (request-limits.ts): the same setting.
+        ...(config.lambdaRequestsPerSecond
+          ? { lambdaRequestsPerSecond: config.lambdaRequestsPerSecond }
+          : {}),
+        ...(listing
+          ? {
+              listFunctions: (region: string) => listing.list(region),
+              listEventSourceMappings: (region: string) => listing.listMappings(region),
+            }
+          : {}),
+      });
+    },
+    async audit(source, functionNames, deadline) {
+      // The change handler resolves every change to all functions of the roles concerned, in every audited
+      // region (resolve-affected.ts), so the read of those functions is not partial.
+      const scope: AccountScope = functionNames ? { functionNames, includesRoleSiblings: true } : {};
+      const snapshot = await source.load(scope);
       // A function deleted since the event is absent from the snapshot: audit only those present, so that the
       // use case sees it missing (and confirms the deletion) rather than an error for the whole batch.
       const present = functionNames?.filter((arn) => snapshot.functions.some((fn) => fn.FunctionArn === arn));
@@ -254,23 +282,65 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
   };
 }
 
+/** The alert topic, and the organization's central topic (best effort) when the deployment names one. */
+function publisherFor(
+  config: AuditorConfig,
+  sns: SNSClient,
+  common: Pick<ClientSettings, 'endpoint' | 'credentials'>,
+): AlertPublisher {
+  const own = createSnsPublisher({ client: sns, topicArn: config.alertTopicArn });
+  const centralArn = config.centralAlertTopicArn;
+  if (centralArn === undefined) return own;
+  // Short timeouts and one retry: an unreachable central account must not eat the handler's deadline.
+  const centralClient = new SNSClient({
+    region: centralArn.split(':')[3] ?? config.region,
+    ...common,
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+  });
+  const central = createSnsPublisher({ client: centralClient, topicArn: centralArn });
+  return withCentralTopic(own, central, centralArn, (topicArn, error) => {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    centralLogger.warn('central alert topic unreachable: the alert went to this account topic only', {
+      topicArn,
+      error: reason.slice(0, 500),
+    });
+  });
+}
+
+const centralLogger = createLogger('lambda-role-audit');
+
 function view(base: Base): RuntimeBase {
   const { config, clientsByRegion, dynamodb, sns, publisher, workQueue } = base;
   return { config, clientsByRegion, dynamodb, sns, publisher, ...(workQueue ? { workQueue } : {}) };
 }
 
-/** A source over one region's inventory reader (the audit's `AccountSource`). */
+/**
+ * Named functions through the inventory readers, every region of them in one snapshot (a role is judged
+ * with its functions everywhere, as the live source does).
+ */
 function inventorySource(
   readers: ReadonlyMap<string, InventoryReader>,
   read: (reader: InventoryReader, functionArns: readonly string[]) => Promise<LiveAccountData>,
-) {
-  return (region: string): AccountSource => ({
+): AccountSource {
+  return {
     async load(scope) {
-      const reader = readers.get(region);
-      if (!reader) throw new Error(`region ${region} is not audited`);
-      return toAccountSnapshot(await read(reader, scope.functionNames ?? []), { includesRoleSiblings: true });
+      const byRegion = new Map<string, string[]>();
+      for (const arn of scope.functionNames ?? []) {
+        const region = arn.split(':')[3] ?? '';
+        byRegion.set(region, [...(byRegion.get(region) ?? []), arn]);
+      }
+      const snapshots = await Promise.all(
+        [...byRegion].map(async ([region, arns]) => {
+          const reader = readers.get(region);
+          if (!reader) throw new Error(`region ${region} is not audited`);
+          return toAccountSnapshot(await read(reader, arns), { includesRoleSiblings: true });
+        }),
+      );
+      const [only] = snapshots;
+      return snapshots.length === 1 && only ? only : mergeSnapshots(snapshots);
     },
-  });
+  };
 }
 
 function changeParts(
@@ -281,7 +351,7 @@ function changeParts(
     newBatch() {
       const first = base.clientsByRegion.values().next().value;
       if (!first) throw new Error('no audited region');
-      // One ListFunctions scan per region serves both the resolution of changes and the audit.
+      // One ListFunctions scan and one mapping listing per region serve the resolution of changes.
       const listing = createFunctionListing(base.lambdaByRegion);
       const live = createAwsDirectory({ iam: first.iam, lambdaByRegion: base.lambdaByRegion, listing });
       // Functions a Lambda event named: the inventory's entry is read again (the event says it changed).
@@ -310,19 +380,18 @@ function changeParts(
       );
       return {
         directory,
-        auditFunctions: (region, functionArns, deadline) => {
+        auditFunctions: (functionArns, deadline) => {
           if (functionArns.length === 0) return Promise.reject(new Error('no function to audit'));
-          return base.audit(new Map([[region, source(region)]]), region, functionArns, deadline);
+          return base.audit(source, functionArns, deadline);
         },
       };
     },
   };
 }
 
-function sweepParts(base: Base): Pick<SweepRuntime, 'auditRegion' | 'listRegion'> {
-  const sources = base.sourcesWith();
+function sweepParts(base: Base): Pick<SweepRuntime, 'auditRegions' | 'listRegion'> {
   return {
-    auditRegion: (region, deadline) => base.audit(sources, region, undefined, deadline),
+    auditRegions: (regions, deadline) => base.audit(base.sourceOf(regions), undefined, deadline),
     listRegion: async (region) => {
       const lambda = base.lambdaByRegion.get(region);
       if (!lambda) throw new Error(`region ${region} is not audited`);
@@ -345,22 +414,9 @@ function workerParts(base: Base, inventory: InventoryStore): Pick<WorkerRuntime,
             })
           : reader.read({ mode: 'change', functionArns: request.functionArns }),
       );
-      return base.audit(
-        new Map([[request.region, source(request.region)]]),
-        request.region,
-        request.functionArns,
-        request.deadline,
-      );
+      return base.audit(source, request.functionArns, request.deadline);
     },
   };
-}
-
-function withInventory<I extends InventoryLookup & InventoryWriter, P>(
-  base: Base,
-  inventory: I,
-  parts: (base: Base, inventory: I) => P,
-): P & { inventory: I } {
-  return { ...parts(base, inventory), inventory };
 }
 
 /** The change batch and the chunk audit over one inventory (the worker, tests). */
@@ -368,7 +424,47 @@ function everything(base: Base, inventory: InventoryStore) {
   return { ...changeParts(base, inventory), ...workerParts(base, inventory), inventory };
 }
 
+function withInventory(base: Base, inventory: InventoryLookup & InventoryWriter) {
+  return { ...changeParts(base, inventory), inventory };
+}
+
 const tableOf = (base: Base) => ({ client: base.dynamodb, tableName: base.config.stateTableName });
+
+/** The hub the findings go to: the home region's, on the account's default product. */
+function hubTarget(config: AuditorConfig): HubTarget {
+  return { partition: config.partition ?? 'aws', region: config.region, account: config.account };
+}
+
+function securityHubClient(config: AuditorConfig, settings: ClientSettings): SecurityHubClient {
+  return new SecurityHubClient({
+    region: config.region,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    retryMode: 'adaptive',
+    maxAttempts: settings.maxAttempts ?? 5,
+  });
+}
+
+/** The change handler's Security Hub part: imports only. */
+function hubSink(config: AuditorConfig, settings: ClientSettings): SecurityHubSink | undefined {
+  if (config.securityHub !== true) return undefined;
+  return {
+    target: hubTarget(config),
+    importer: createFindingsImporter({ client: securityHubClient(config, settings) }),
+  };
+}
+
+/** The sweep's Security Hub part: imports and the reading of this tool's ACTIVE records. */
+function hubReconciler(config: AuditorConfig, settings: ClientSettings): SecurityHubReconciler | undefined {
+  if (config.securityHub !== true) return undefined;
+  const client = securityHubClient(config, settings);
+  const target = hubTarget(config);
+  return {
+    target,
+    importer: createFindingsImporter({ client }),
+    reader: createActiveFindingsReader({ client, productArn: defaultProductArn(target) }),
+  };
+}
 
 /** The change handler's runtime. */
 export function createChangeRuntime(
@@ -381,7 +477,8 @@ export function createChangeRuntime(
   return {
     ...view(base),
     stateStore: { ...createStateReader(table), ...createStateWriter(table) },
-    ...withInventory(base, { ...createInventoryLookup(table), ...createInventoryWriter(table) }, changeParts),
+    ...optional('securityHub', hubSink(config, settings)),
+    ...withInventory(base, { ...createInventoryLookup(table), ...createInventoryWriter(table) }),
     runs: createRunRecorder(table),
   };
 }
@@ -397,6 +494,7 @@ export function createSweepRuntime(
   return {
     ...view(base),
     stateStore: { ...createStateLister(table), ...createStateWriter(table) },
+    ...optional('securityHub', hubReconciler(config, settings)),
     inventory: { ...createInventoryLister(table), ...createInventoryWriter(table) },
     runs: createRunRecorder(table),
     ...sweepParts(base),
@@ -430,8 +528,13 @@ export function createAuditorRuntime(
   return {
     ...view(base),
     stateStore: { ...createStateReader(table), ...createStateWriter(table), ...createStateLister(table) },
+    ...optional('securityHub', hubReconciler(config, settings)),
     ...everything(base, createInventoryStore(table)),
     runs: createRunStore(table),
     ...sweepParts(base),
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

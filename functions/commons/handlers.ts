@@ -95,6 +95,7 @@ export function createChangeHandler(runtime: ChangeRuntime, logger: Logger, opti
         finishBy: lambdaDeadline(context, RESPONSE_RESERVE_MS),
         ...(options.auditChunkSize === undefined ? {} : { auditChunkSize: options.auditChunkSize }),
         ...fanOutOf(runtime, logger, options.fanOut ?? DEFAULT_FAN_OUT),
+        ...(runtime.securityHub === undefined ? {} : { securityHub: runtime.securityHub }),
       },
     );
     return { batchItemFailures: result.batchItemFailures };
@@ -128,7 +129,7 @@ export function createSweepHandler(runtime: SweepRuntime, logger: Logger, option
       return { published: false, openFindings: 0, subject: '', unfinished: 0, chunks: dispatched.chunks };
     }
     const result = await runSweep({
-      auditRegion: runtime.auditRegion,
+      auditRegions: runtime.auditRegions,
       regions: runtime.config.auditRegions,
       stateStore: runtime.stateStore,
       publisher: runtime.publisher,
@@ -136,9 +137,10 @@ export function createSweepHandler(runtime: SweepRuntime, logger: Logger, option
       logger,
       deadline: lambdaDeadline(context),
       finishBy: lambdaDeadline(context, RESPONSE_RESERVE_MS),
+      ...(runtime.securityHub === undefined ? {} : { securityHub: runtime.securityHub }),
     });
     const openFindings = result.digest.report.functions.reduce((n, fn) => n + fn.findings.length, 0);
-    const unfinished = result.unfinishedFunctions + result.unfinishedRegions.length;
+    const unfinished = result.unfinishedFunctions;
     return { published: result.published, openFindings, subject: result.subject, unfinished };
   }
   return middy(sweep).use(injectLambdaContext(logger));

@@ -128,12 +128,15 @@ export function planChunks(
 ): [string, string[]][] {
   const byRole = new Map<string, string[]>();
   for (const fn of functions) {
-    const key = `${regionOf(fn.functionArn)}|${fn.roleName ?? `no-role|${fn.functionArn}`}`;
+    // By role name alone: a role is one IAM entity for every region its functions are in.
+    const key = fn.roleName ?? `no-role|${fn.functionArn}`;
     const group = byRole.get(key);
     if (group) group.push(fn.functionArn);
     else byRole.set(key, [fn.functionArn]);
   }
-  return chunksOf([...byRole.values()], size);
+  // A chunk is named by the region of its first function; a change's chunk can span regions (a role is
+  // judged with its functions everywhere), and the chunk's audit reads each region it holds.
+  return chunksOf([...byRole.values()], size).map((arns) => [regionOf(arns[0] ?? ''), arns]);
 }
 
 // --- Dispatch --------------------------------------------------------------------------------------------
@@ -277,7 +280,7 @@ export interface WorkerDeps {
   readonly runs: RunStore;
   readonly auditChunk: (request: ChunkAuditRequest) => Promise<Report>;
   /** The sweep's digest and reconciliation, given the merged report. */
-  readonly sweep: Omit<SweepDeps, 'auditRegion' | 'regions' | 'deadline' | 'finishBy'>;
+  readonly sweep: Omit<SweepDeps, 'auditRegions' | 'regions' | 'deadline' | 'finishBy'>;
   /** A change's settlement, given the merged report. */
   readonly change: Omit<HandleChangesDeps, 'auditFunctions' | 'deadline' | 'finishBy' | 'fanOut'>;
   /** Records that a sweep finished (the inventory's freshness mark). */
@@ -399,7 +402,7 @@ async function assemble(item: WorkItem, run: RunStatus, deps: WorkerDeps): Promi
     await runSweep({
       ...deps.sweep,
       regions: run.regions,
-      auditRegion: async (region) => reportOfRegion(merged, region),
+      auditRegions: async (regions) => reportOfRegions(merged, regions),
       ...(deps.finishBy ? { finishBy: deps.finishBy } : {}),
     });
     await deps.sweepFinished?.(run.startedAt);
@@ -408,7 +411,7 @@ async function assemble(item: WorkItem, run: RunStatus, deps: WorkerDeps): Promi
       ...deps.change,
       // The chunks audited every function; one the run did not reach (the change resolved differently
       // now) is reported missing from the audit, and its message retried.
-      auditFunctions: async (_region, functionArns) => reportOfFunctions(merged, functionArns),
+      auditFunctions: async (functionArns) => reportOfFunctions(merged, functionArns),
       ...(deps.finishBy ? { finishBy: deps.finishBy } : {}),
     });
     if (result.batchItemFailures.length > 0) {
@@ -440,14 +443,15 @@ function restrict(
   };
 }
 
-function reportOfRegion(report: Report, region: string): Report {
-  const functions = report.functions.filter((fn) => regionOf(fn.functionArn) === region);
+function reportOfRegions(report: Report, regions: readonly string[]): Report {
+  const wanted = new Set(regions);
+  const functions = report.functions.filter((fn) => wanted.has(regionOf(fn.functionArn)));
   const names = new Set(functions.map((fn) => fn.functionName));
   return restrict(
     report,
     functions,
     errorsFor(report, (e) =>
-      e.resource?.startsWith('arn:') ? regionOf(e.resource) === region : names.has(e.functionName ?? ''),
+      e.resource?.startsWith('arn:') ? wanted.has(regionOf(e.resource)) : names.has(e.functionName ?? ''),
     ),
   );
 }

@@ -2,7 +2,8 @@
 export const USAGE = `lambda-role-audit: least-privilege audit of AWS Lambda execution roles
 
 Usage:
-  lambda-role-audit audit [--from DIR] [--region R] [--profile P] [--function NAME ...]
+  lambda-role-audit audit [--from DIR] [--region R[,R...] | --all-regions] [--profile P]
+                          [--function NAME ...]
                           [--format table|json|markdown|sarif] [--fail-on SEVERITY] [--suppressions FILE]
                           [--aws-managed-baseline info|low]
                           [--tag-suppress-max-severity SEVERITY] [--tag-suppress-rules RULES]
@@ -10,14 +11,17 @@ Usage:
   lambda-role-audit audit --template FILE [--template FILE ...] [--cdk-out DIR]
                           [--parameter KEY=VALUE ...] [--account ID] [--region R]
                           [--from DIR | --profile P] [same output options]
-  lambda-role-audit export --to DIR [--region R] [--profile P]
+  lambda-role-audit export --to DIR [--region R[,R...] | --all-regions] [--profile P]
   lambda-role-audit --help | --version
 
 audit: what each function's execution role is missing, and what it grants in excess.
   --from DIR           read an export folder (authorization-details.json, functions.json,
-                       event-source-mappings.json, optional event-invoke-configs.json); no network.
+                       event-source-mappings.json; optional event-invoke-configs.json, versions.json,
+                       aliases.json, resource-encryption.json); no network.
                        Without --from: the live account of the default AWS credentials.
-  --region R           live audit: the region (default: the AWS SDK's, e.g. AWS_REGION)
+  --region R[,R...]    live audit: the region, or several (repeat the flag or separate with commas); a
+                       role is judged with its functions in all of them (default: the AWS SDK's region)
+  --all-regions        live audit: every region enabled for the account (ec2:DescribeRegions)
   --profile P          live audit: the named profile
   --function NAME ...  audit only these functions (names or ARNs): repeat the flag, list names after it,
                        or separate them with commas
@@ -55,7 +59,7 @@ Template mode: audit CloudFormation and AWS SAM templates (JSON or YAML) before 
                        the verdicts that depend on them are "unverifiable"
 
 export: write an export folder from the live account, to audit later with --from.
-  --to DIR             the folder to write
+  --to DIR             the folder to write (--region, --all-regions and --profile as for audit)
 
 Exit status:
   0  audit done, no unsuppressed finding at or above --fail-on

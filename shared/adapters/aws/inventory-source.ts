@@ -167,6 +167,11 @@ export function createInventoryReader(options: InventorySourceOptions): Inventor
         ...(extra?.eventInvokeConfigs ?? []),
         ...entries.flatMap((e) => e.eventInvokeConfigs ?? []),
       ],
+      // What only a live read has (versions and aliases of qualified targets, resource encryption) comes
+      // with the functions read live; the inventory does not keep it (docs/scaling.md, limits).
+      ...(extra?.versions ? { versions: extra.versions } : {}),
+      ...(extra?.aliases ? { aliases: extra.aliases } : {}),
+      ...(extra?.resourceEncryption ? { resourceEncryption: extra.resourceEncryption } : {}),
       readErrors: [...(extra?.readErrors ?? []), ...readErrors],
     };
   }
