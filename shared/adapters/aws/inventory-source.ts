@@ -59,7 +59,8 @@ export type InventoryRead =
     };
 
 export interface InventorySourceOptions {
-  readonly clients: Pick<AwsClients, 'iam' | 'lambda'>;
+  /** The region's clients; with the encryption clients, the keys of the functions' resources are read. */
+  readonly clients: Pick<AwsClients, 'iam' | 'lambda'> & Partial<AwsClients>;
   readonly inventory: Pick<InventoryLookup, 'getMany' | 'lastSweep'> &
     Pick<InventoryWriter, 'putMany' | 'deleteMany'>;
   /** Lambda requests per second of this reader (default 10; the worker's share of the account's pace). */
@@ -151,6 +152,18 @@ export function createInventoryReader(options: InventorySourceOptions): Inventor
     const policies = new Map(
       [...(extra?.authorizationDetails.Policies ?? []), ...iam.policies].map((p) => [p.Arn, p]),
     );
+    // The versions and aliases qualified targets name, and the keys of the resources used, are not kept in
+    // the inventory (they change without a Lambda event): read for every function, as a live read does.
+    const functions = [...(extra?.functions ?? []), ...entries.map((e) => e.configuration)];
+    const mappings = [
+      ...(extra?.eventSourceMappings ?? []),
+      ...entries.flatMap((e) => e.eventSourceMappings),
+    ];
+    const invokeConfigs = [
+      ...(extra?.eventInvokeConfigs ?? []),
+      ...entries.flatMap((e) => e.eventInvokeConfigs ?? []),
+    ];
+    const targets = await reader.readTargetsAndKeysOf(functions, mappings, invokeConfigs);
     return {
       region,
       coverage: 'functions',
@@ -158,21 +171,13 @@ export function createInventoryReader(options: InventorySourceOptions): Inventor
         RoleDetailList: [...(extra?.authorizationDetails.RoleDetailList ?? []), ...iam.roles],
         Policies: [...policies.values()],
       },
-      functions: [...(extra?.functions ?? []), ...entries.map((e) => e.configuration)],
-      eventSourceMappings: [
-        ...(extra?.eventSourceMappings ?? []),
-        ...entries.flatMap((e) => e.eventSourceMappings),
-      ],
-      eventInvokeConfigs: [
-        ...(extra?.eventInvokeConfigs ?? []),
-        ...entries.flatMap((e) => e.eventInvokeConfigs ?? []),
-      ],
-      // What only a live read has (versions and aliases of qualified targets, resource encryption) comes
-      // with the functions read live; the inventory does not keep it (docs/scaling.md, limits).
-      ...(extra?.versions ? { versions: extra.versions } : {}),
-      ...(extra?.aliases ? { aliases: extra.aliases } : {}),
-      ...(extra?.resourceEncryption ? { resourceEncryption: extra.resourceEncryption } : {}),
-      readErrors: [...(extra?.readErrors ?? []), ...readErrors],
+      functions,
+      eventSourceMappings: mappings,
+      eventInvokeConfigs: invokeConfigs,
+      ...(targets.versions ? { versions: targets.versions } : {}),
+      ...(targets.aliases ? { aliases: targets.aliases } : {}),
+      ...(targets.resourceEncryption ? { resourceEncryption: targets.resourceEncryption } : {}),
+      readErrors: [...(extra?.readErrors ?? []), ...readErrors, ...targets.readErrors],
     };
   }
 

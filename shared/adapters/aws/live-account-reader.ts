@@ -463,6 +463,26 @@ export class LiveAccountReader {
   }
 
   /**
+   * The versions and aliases that these functions' qualified targets name and the keys of the resources
+   * they use, for functions whose settings come from elsewhere (the inventory, issue 10).
+   */
+  async readTargetsAndKeysOf(
+    functions: readonly LambdaFunctionConfiguration[],
+    mappings: readonly EventSourceMappingConfiguration[],
+    invokeConfigs: readonly FunctionEventInvokeConfig[],
+  ): Promise<Pick<LiveAccountData, 'versions' | 'aliases' | 'resourceEncryption' | 'readErrors'>> {
+    const readErrors: ReadError[] = [];
+    const read = await this.readTargetsAndKeys(
+      await this.region(),
+      functions,
+      mappings,
+      invokeConfigs,
+      readErrors,
+    );
+    return { ...read, readErrors };
+  }
+
+  /**
    * The event invoke configs of these functions (one paginated call each); `gone` names those Lambda no
    * longer knows. For the sweep's chunks, which have the configurations from the dispatcher's listing.
    */
