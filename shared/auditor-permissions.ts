@@ -325,7 +325,8 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     sid: 'ReadSecurityHubFindings',
     actions: ['securityhub:GetFindings'],
     resource: 'securityhub-hub',
-    functions: SWEEP,
+    // The worker assembles a fanned-out sweep, whose reconciliation this is.
+    functions: ['sweep', 'worker'],
     origin: 'sdk',
     why: 'The daily reconciliation reads back the ACTIVE records of this tool, to archive what is gone and import what was lost.',
   },

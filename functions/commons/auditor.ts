@@ -136,6 +136,8 @@ export interface SweepRuntime extends RuntimeBase {
 /** The worker's runtime: a chunk's audit, and both the sweep's and a change's settlement. */
 export interface WorkerRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter & StateLister;
+  /** Present when the deployment sends findings to Security Hub: the runs' alerts and the sweep's reconciliation. */
+  readonly securityHub?: SecurityHubReconciler;
   readonly inventory: InventoryStore;
   readonly runs: RunStore;
   newBatch(): ChangeBatch;
@@ -512,6 +514,7 @@ export function createWorkerRuntime(
   return {
     ...view(base),
     stateStore: { ...createStateReader(table), ...createStateWriter(table), ...createStateLister(table) },
+    ...optional('securityHub', hubReconciler(config, settings)),
     ...everything(base, createInventoryStore(table)),
     runs: createRunStore(table),
   };

@@ -165,6 +165,7 @@ export function createWorkerHandler(runtime: WorkerRuntime, logger: Logger) {
             publisher: runtime.publisher,
             minSeverity: runtime.config.minSeverity,
             logger,
+            ...(runtime.securityHub === undefined ? {} : { securityHub: runtime.securityHub }),
           },
           change: {
             directory: batch.directory,
@@ -175,6 +176,7 @@ export function createWorkerHandler(runtime: WorkerRuntime, logger: Logger) {
             account: runtime.config.account,
             logger,
             bigChangeThreshold: runtime.config.bigChangeThreshold,
+            ...(runtime.securityHub === undefined ? {} : { securityHub: runtime.securityHub }),
           },
           sweepFinished: (startedAt) => runtime.inventory.setLastSweep(startedAt),
           logger,

@@ -50,7 +50,8 @@ describe('organization deployment', () => {
       expect(text).not.toContain(DEPLOYER);
     }
     const functions = Template.fromStack(built.home).findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(2);
+    // The change handler, the sweep and the fan-out's worker.
+    expect(Object.keys(functions)).toHaveLength(3);
     for (const fn of Object.values(functions) as { Properties: { Code: Record<string, unknown> } }[]) {
       expect(fn.Properties.Code.S3Bucket).toEqual({
         'Fn::Join': ['', ['lra-assets-', { Ref: 'AWS::Region' }]],
@@ -121,15 +122,18 @@ describe('organization deployment', () => {
     );
     const bySid = (sid: string) =>
       statements.filter((st) => st.Sid === sid).map((st) => [st.Action, st.Resource]);
+    // The three auditors publish: the change handler, the sweep and the worker (digests, grouped alerts).
     expect(bySid('PublishCentralAlerts')).toEqual([
+      ['sns:Publish', CENTRAL_TOPIC],
       ['sns:Publish', CENTRAL_TOPIC],
       ['sns:Publish', CENTRAL_TOPIC],
     ]);
     expect(bySid('UseCentralAlertKey')).toEqual([
       [['kms:GenerateDataKey', 'kms:Decrypt'], CENTRAL_KEY],
       [['kms:GenerateDataKey', 'kms:Decrypt'], CENTRAL_KEY],
+      [['kms:GenerateDataKey', 'kms:Decrypt'], CENTRAL_KEY],
     ]);
-    expect(JSON.stringify(roles).match(/999988887777/g)?.length).toBe(4);
+    expect(JSON.stringify(roles).match(/999988887777/g)?.length).toBe(6);
     const env = JSON.stringify(Template.fromStack(built.home).findResources('AWS::Lambda::Function'));
     expect(env).toContain(`"CENTRAL_ALERT_TOPIC_ARN":"${CENTRAL_TOPIC}"`);
   });
@@ -163,7 +167,7 @@ describe('organization deployment', () => {
     const manifest = JSON.parse(readFileSync(join(outdir, `${home.artifactId}.org-assets.json`), 'utf8')) as {
       assets: { source: string; objectKey: string }[];
     };
-    expect(manifest.assets).toHaveLength(2);
+    expect(manifest.assets).toHaveLength(3);
     for (const asset of manifest.assets)
       expect(readdirSync(join(outdir, asset.source))).toContain('index.mjs');
   });

@@ -70,7 +70,7 @@ describe('organization deployment, a member account', () => {
     const manifest = JSON.parse(
       readFileSync(join(outdir, `${home.artifactId}.org-assets.json`), 'utf8'),
     ) as OrgAssetManifest;
-    expect(manifest.assets.length).toBe(2);
+    expect(manifest.assets.length).toBe(3);
 
     // The organization's bucket in the member's region, with the bundles under the listed keys.
     const bucket = `${PREFIX}-${REGION}`;
@@ -93,7 +93,7 @@ describe('organization deployment, a member account', () => {
     const functions = (resources.StackResourceSummaries ?? []).filter(
       (r) => r.ResourceType === 'AWS::Lambda::Function',
     );
-    expect(functions).toHaveLength(2);
+    expect(functions).toHaveLength(3);
     const lambda = new LambdaClient(server.clientConfig);
     for (const fn of functions) {
       const configuration = await lambda.send(
