@@ -3,23 +3,24 @@
  * prints the report in the chosen format and turns the outcome into the exit status. Everything with a
  * side effect comes in through `CliEnvironment`, so tests run it in-process.
  */
-import { parseArgs } from 'node:util';
 import { loadActionCatalog } from '../adapters/action-catalog/load-action-catalog.js';
 import { loadAwsManagedPolicies } from '../adapters/aws-managed-policies/load-aws-managed-policies.js';
 import { ExportFolderSource } from '../adapters/export-folder/export-folder-source.js';
 import { runAudit } from '../app/run-audit.js';
-import { InputError } from '../domain/errors.js';
+import { InputError, UsageError } from '../domain/errors.js';
 import type { AccountSource } from '../domain/model.js';
 import type { ActionCatalog } from '../domain/policy/action-catalog.js';
 import type { Report } from '../domain/report.js';
 import { parseTagSuppressionPolicy, type Suppression } from '../domain/suppressions.js';
+import { type ArgumentToken, parseArguments } from './arguments.js';
 import { EXIT, exitStatus, type FailOn, parseFailOn } from './exit-status.js';
 import { formatMarkdown } from './format/format-markdown.js';
 import { formatSarif } from './format/format-sarif.js';
 import { formatTable } from './format/format-table.js';
 import { createPaint, wantsColour } from './format/terminal-colour.js';
+import { AUDIT_HELP, COMMAND_HELP, EXPORT_HELP, renderHelp, TOOL_HELP, valueNamesOf } from './help.js';
 import { type LiveAdapters, liveAdapters } from './live-adapters.js';
-import { USAGE } from './usage.js';
+import { didYouMean } from './suggest.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -40,7 +41,7 @@ const TOOL_NAME = 'lambda-role-audit';
 const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
-const AUDIT_OPTIONS = {
+export const AUDIT_OPTIONS = {
   from: { type: 'string' },
   region: { type: 'string' },
   profile: { type: 'string' },
@@ -58,15 +59,21 @@ const AUDIT_OPTIONS = {
   account: { type: 'string' },
 } as const;
 
-const EXPORT_OPTIONS = {
+export const EXPORT_OPTIONS = {
   to: { type: 'string' },
   region: { type: 'string' },
   profile: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** Bad usage: reported with a pointer to --help, exit 2. */
-class UsageProblem extends InputError {}
+/** Bad usage: reported with a pointer to the command's --help, exit 2. */
+class UsageProblem extends UsageError {
+  constructor(message: string, command = 'audit') {
+    super(message, command);
+  }
+}
+
+const COMMANDS = ['audit', 'export', 'help'] as const;
 
 /** Runs one command line and returns its exit status. Never throws. */
 export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<number> {
@@ -75,20 +82,34 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
   };
   try {
     const [command, ...rest] = argv;
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      (command === undefined ? environment.stderr : environment.stdout).write(USAGE);
-      return command === undefined ? EXIT.unusable : EXIT.ok;
+    if (command === undefined) {
+      environment.stderr.write(renderHelp(TOOL_HELP));
+      return EXIT.unusable;
     }
+    if (command === '--help' || command === '-h') {
+      environment.stdout.write(renderHelp(TOOL_HELP));
+      return EXIT.ok;
+    }
+    if (command === 'help') return helpCommand(rest, environment);
     if (command === '--version' || command === '-v') {
       environment.stdout.write(`${environment.version}\n`);
       return EXIT.ok;
     }
     if (command === 'audit') return await auditCommand(rest, environment, log);
     if (command === 'export') return await exportCommand(rest, environment, log);
-    throw new UsageProblem(`unknown command "${command}": expected audit or export`);
+    if (command.startsWith('-')) {
+      throw new UsageError(
+        `${command} is not a command: put the command first, as in ${TOOL_NAME} audit ${command}`,
+      );
+    }
+    throw new UsageError(
+      `unknown command "${command}"${didYouMean(command, COMMANDS) || ': the commands are audit and export'}`,
+    );
   } catch (error: unknown) {
-    if (error instanceof UsageProblem || isParseArgsError(error)) {
-      log(`${(error as Error).message} (see ${TOOL_NAME} --help)`);
+    if (error instanceof UsageError) {
+      const help =
+        error.command === undefined ? `${TOOL_NAME} --help` : `${TOOL_NAME} ${error.command} --help`;
+      log(`${error.message} (see ${help})`);
       return EXIT.unusable;
     }
     if (error instanceof InputError) {
@@ -103,20 +124,31 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
   }
 }
 
+/** `help`, `help audit`, `help export`. */
+function helpCommand(args: readonly string[], environment: CliEnvironment): number {
+  const [topic, ...extra] = args;
+  if (topic === undefined) {
+    environment.stdout.write(renderHelp(TOOL_HELP));
+    return EXIT.ok;
+  }
+  const help = COMMAND_HELP[topic];
+  if (help === undefined || extra.length > 0) {
+    throw new UsageError(
+      `no help for "${args.join(' ')}"${didYouMean(topic, Object.keys(COMMAND_HELP)) || ': try help audit or help export'}`,
+    );
+  }
+  environment.stdout.write(renderHelp(help));
+  return EXIT.ok;
+}
+
 async function auditCommand(
   args: readonly string[],
   environment: CliEnvironment,
   log: (message: string) => void,
 ): Promise<number> {
-  const { values, tokens } = parseArgs({
-    args: [...args],
-    options: AUDIT_OPTIONS,
-    allowPositionals: true,
-    strict: true,
-    tokens: true,
-  });
+  const { values, tokens } = parseArguments('audit', args, AUDIT_OPTIONS, valueNamesOf(AUDIT_HELP));
   if (values.help) {
-    environment.stdout.write(USAGE);
+    environment.stdout.write(renderHelp(AUDIT_HELP));
     return EXIT.ok;
   }
   const functionNames = collectFunctionNames(tokens);
@@ -202,17 +234,14 @@ async function exportCommand(
   environment: CliEnvironment,
   log: (message: string) => void,
 ): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: EXPORT_OPTIONS,
-    allowPositionals: false,
-    strict: true,
-  });
+  const { values, tokens } = parseArguments('export', args, EXPORT_OPTIONS, valueNamesOf(EXPORT_HELP));
   if (values.help) {
-    environment.stdout.write(USAGE);
+    environment.stdout.write(renderHelp(EXPORT_HELP));
     return EXIT.ok;
   }
-  if (!values.to) throw new UsageProblem('export needs --to DIR, the folder to write');
+  const stray = tokens.find((token) => token.kind === 'positional');
+  if (stray) throw new UsageProblem(`unexpected argument "${stray.value}"`, 'export');
+  if (!values.to) throw new UsageProblem('export needs --to DIR, the folder to write', 'export');
   const exportAccount = (environment.live ?? liveAdapters).exportAccount;
   if (!exportAccount) throw new UsageProblem('export (from a live account) is not available in this build');
   await exportAccount({
@@ -245,20 +274,19 @@ function render(report: Report, format: Format, environment: CliEnvironment): st
 function parseFormat(value: string | undefined, isTTY: boolean): Format {
   if (value === undefined) return isTTY ? 'table' : 'json';
   const format = FORMATS.find((candidate) => candidate === value.toLowerCase());
-  if (!format) throw new UsageProblem(`--format "${value}" is not one of ${FORMATS.join(', ')}`);
+  if (!format) {
+    throw new UsageProblem(
+      `--format "${value}" is not one of ${FORMATS.join(', ')}${didYouMean(value, FORMATS)}`,
+    );
+  }
   return format;
 }
-
-type ParseArgsToken =
-  | { kind: 'option'; name: string; value?: string | undefined; inlineValue?: boolean | undefined }
-  | { kind: 'positional'; value: string }
-  | { kind: 'option-terminator' };
 
 /**
  * `--function a --function b`, `--function a,b` and `--function a b c` all name functions a, b (and c):
  * positionals are accepted only right after a --function value, so a stray word is still an error.
  */
-function collectFunctionNames(tokens: readonly ParseArgsToken[]): string[] {
+function collectFunctionNames(tokens: readonly ArgumentToken[]): string[] {
   const names: string[] = [];
   let afterFunction = false;
   for (const token of tokens) {
@@ -266,7 +294,7 @@ function collectFunctionNames(tokens: readonly ParseArgsToken[]): string[] {
       afterFunction = token.name === 'function';
       if (afterFunction && token.value !== undefined) names.push(...splitNames(token.value));
     } else if (token.kind === 'positional') {
-      if (!afterFunction) throw new UsageProblem(`unexpected argument "${token.value}"`);
+      if (!afterFunction) throw new UsageProblem(unexpectedArgument(token.value));
       names.push(...splitNames(token.value));
     } else {
       afterFunction = false;
@@ -282,11 +310,7 @@ function splitNames(value: string): string[] {
     .filter((name) => name.length > 0);
 }
 
-function isParseArgsError(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    'code' in error &&
-    typeof error.code === 'string' &&
-    error.code.startsWith('ERR_PARSE_ARGS_')
-  );
+/** A word where an option was expected: most often a function name without --function. */
+function unexpectedArgument(value: string): string {
+  return `unexpected argument "${value}" (to audit only that function: --function ${value})`;
 }

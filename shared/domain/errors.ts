@@ -49,3 +49,16 @@ export class SlackWebhookError extends Error {
     this.name = 'SlackWebhookError';
   }
 }
+
+/**
+ * The command line was used wrongly (an unknown option, a missing value): the message is in our words, and
+ * `command` names the subcommand whose `--help` to point to (`undefined`: the tool's own).
+ */
+export class UsageError extends InputError {
+  readonly command: string | undefined;
+  constructor(message: string, command?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UsageError';
+    this.command = command;
+  }
+}
