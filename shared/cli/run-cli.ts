@@ -16,7 +16,7 @@ import { type ArgumentToken, parseArguments } from './arguments.js';
 import { EXIT, exitStatus, type FailOn, parseFailOn } from './exit-status.js';
 import { formatMarkdown } from './format/format-markdown.js';
 import { formatSarif } from './format/format-sarif.js';
-import { formatTable } from './format/format-table.js';
+import { DEFAULT_WIDTH, formatTable } from './format/format-table.js';
 import { createPaint, wantsColour } from './format/terminal-colour.js';
 import { AUDIT_HELP, COMMAND_HELP, EXPORT_HELP, renderHelp, TOOL_HELP, valueNamesOf } from './help.js';
 import { type LiveAdapters, liveAdapters } from './live-adapters.js';
@@ -25,6 +25,8 @@ import { didYouMean } from './suggest.js';
 export interface OutputStream {
   write(text: string): unknown;
   readonly isTTY?: boolean;
+  /** A terminal's width (Node sets it on a TTY stream). */
+  readonly columns?: number;
 }
 
 export interface CliEnvironment {
@@ -266,8 +268,18 @@ function render(report: Report, format: Format, environment: CliEnvironment): st
       return formatTable(
         report,
         createPaint(wantsColour(environment.env, environment.stdout.isTTY === true)),
+        tableWidth(environment),
       );
   }
+}
+
+/** The terminal's width; in a pipe, COLUMNS when set (as `COLUMNS=100 … | less`), else 80. */
+function tableWidth(environment: CliEnvironment): number {
+  const { stdout, env } = environment;
+  if (stdout.isTTY === true && typeof stdout.columns === 'number' && stdout.columns > 0)
+    return stdout.columns;
+  const columns = Number.parseInt(env.COLUMNS ?? '', 10);
+  return Number.isInteger(columns) && columns > 0 ? columns : DEFAULT_WIDTH;
 }
 
 /** Table for a person at a terminal; JSON when the output goes to a pipe or a file (a script reads it). */

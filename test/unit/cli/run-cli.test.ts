@@ -129,7 +129,7 @@ describe('command line', () => {
 
     const terminal = await cli(['audit', '--from', basic], { tty: true });
     expect(terminal.stdout).toContain('\u001b[');
-    expect(terminal.stdout).toContain('9 functions, 1 compliant');
+    expect(terminal.stdout).toContain('9 functions: 8 not compliant, 1 compliant');
   });
 
   it('leaves colour out on a terminal when NO_COLOR is set', async () => {
