@@ -29,9 +29,12 @@ function encode(text: string, encoding: Encoding): Buffer {
       return Buffer.concat([Buffer.from([0xfe, 0xff]), be]);
     }
     case 'utf32le-bom': {
-      const out = Buffer.alloc(4 + text.length * 4);
+      const points = [...text];
+      const out = Buffer.alloc(4 + points.length * 4);
       out.set([0xff, 0xfe, 0, 0]);
-      [...text].forEach((ch, i) => out.writeUInt32LE(ch.codePointAt(0) ?? 0, 4 + i * 4));
+      points.forEach((ch, i) => {
+        out.writeUInt32LE(ch.codePointAt(0) ?? 0, 4 + i * 4);
+      });
       return out;
     }
   }
