@@ -20,6 +20,7 @@ import { DEFAULT_WIDTH, formatTable } from './format/format-table.js';
 import { createPaint, wantsColour } from './format/terminal-colour.js';
 import { AUDIT_HELP, COMMAND_HELP, EXPORT_HELP, renderHelp, TOOL_HELP, valueNamesOf } from './help.js';
 import { type LiveAdapters, liveAdapters } from './live-adapters.js';
+import { explainLiveError, liveContext } from './live-error.js';
 import { didYouMean } from './suggest.js';
 
 export interface OutputStream {
@@ -224,11 +225,12 @@ async function chooseSource(
       'a live audit (audit without --from) is not available in this build; audit an export folder with --from DIR',
     );
   }
-  return create({
+  const live = await create({
     ...(values.region !== undefined ? { region: values.region } : {}),
     ...(values.profile !== undefined ? { profile: values.profile } : {}),
     ...(showProgress ? { progress: environment.stderr } : {}),
   });
+  return withLiveContext(live, values, environment);
 }
 
 async function exportCommand(
@@ -246,13 +248,46 @@ async function exportCommand(
   if (!values.to) throw new UsageProblem('export needs --to DIR, the folder to write', 'export');
   const exportAccount = (environment.live ?? liveAdapters).exportAccount;
   if (!exportAccount) throw new UsageProblem('export (from a live account) is not available in this build');
-  await exportAccount({
-    to: values.to,
-    log,
-    ...(values.region !== undefined ? { region: values.region } : {}),
-    ...(values.profile !== undefined ? { profile: values.profile } : {}),
-  });
+  try {
+    await exportAccount({
+      to: values.to,
+      log,
+      ...(values.region !== undefined ? { region: values.region } : {}),
+      ...(values.profile !== undefined ? { profile: values.profile } : {}),
+    });
+  } catch (error: unknown) {
+    throw explainLiveError(error, liveContext(regionsAndProfile(values), environment.env));
+  }
   return EXIT.ok;
+}
+
+/** `--region` as one or several (a list once `--region` takes several), and `--profile`. */
+function regionsAndProfile(values: { region?: string | readonly string[]; profile?: string }): {
+  regions?: readonly string[];
+  profile?: string;
+} {
+  const region = values.region;
+  return {
+    ...(region === undefined ? {} : { regions: typeof region === 'string' ? [region] : region }),
+    ...(values.profile === undefined ? {} : { profile: values.profile }),
+  };
+}
+
+/** The live source, whose failures name the profile and region they used (live-error.ts). */
+function withLiveContext(
+  source: AccountSource,
+  values: { region?: string | readonly string[]; profile?: string },
+  environment: CliEnvironment,
+): AccountSource {
+  return {
+    load: async (scope) => {
+      try {
+        return await source.load(scope);
+      } catch (error: unknown) {
+        throw explainLiveError(error, liveContext(regionsAndProfile(values), environment.env));
+      }
+    },
+  };
 }
 
 function render(report: Report, format: Format, environment: CliEnvironment): string {
