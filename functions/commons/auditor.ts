@@ -26,6 +26,7 @@ import {
   type StateReader,
   type StateWriter,
 } from '../../shared/adapters/state-store/dynamodb-state-store.js';
+import type { Deadline } from '../../shared/app/deadline.js';
 import { lacksAwsManagedPolicy } from '../../shared/app/run-audit.js';
 import { auditAccount } from '../../shared/domain/audit/audit-account.js';
 import type { AccountSource } from '../../shared/domain/model.js';
@@ -42,9 +43,14 @@ export interface ClientSettings {
   readonly maxAttempts?: number;
 }
 
+/** What tests replace: the catalog, the report's date, the clock that times audits, the per-function budget. */
 export interface RuntimeOverrides {
   readonly catalog?: () => Promise<ActionCatalog>;
   readonly now?: () => Date;
+  /** Monotonic milliseconds (default `performance.now`). */
+  readonly clock?: () => number;
+  /** The most time one function's audit may take (default: the engine's, 10 s). */
+  readonly functionBudgetMs?: number;
 }
 
 /** What both runtimes hold: the configuration, the clients, the alert topic. */
@@ -64,19 +70,21 @@ export interface ChangeRuntime extends RuntimeBase {
 
 export interface SweepRuntime extends RuntimeBase {
   readonly stateStore: StateLister & StateWriter;
-  auditRegion(region: string): Promise<Report>;
+  /** The whole region; functions not finished before `deadline` are listed under the report's `errors`. */
+  auditRegion(region: string, deadline?: Deadline): Promise<Report>;
 }
 
 /** Both runtimes over one set of clients. */
 export interface AuditorRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter & StateLister;
   newBatch(): ChangeBatch;
-  auditRegion(region: string): Promise<Report>;
+  auditRegion(region: string, deadline?: Deadline): Promise<Report>;
 }
 
 export interface ChangeBatch {
   readonly directory: AwsDirectory;
-  auditFunctions(region: string, functionArns: readonly string[]): Promise<Report>;
+  /** Functions not finished before `deadline` are listed under the report's `errors`. */
+  auditFunctions(region: string, functionArns: readonly string[], deadline?: Deadline): Promise<Report>;
 }
 
 /** The clients, the catalog (read once per execution environment, on first use) and the audit of a source. */
@@ -87,6 +95,7 @@ interface Base extends RuntimeBase {
     sources: ReadonlyMap<string, AccountSource>,
     region: string,
     functionNames?: readonly string[],
+    deadline?: Deadline,
   ): Promise<Report>;
 }
 
@@ -116,6 +125,7 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
     return catalog;
   };
   const now = overrides.now ?? (() => new Date());
+  const clock = overrides.clock ?? (() => performance.now());
   return {
     config,
     clientsByRegion,
@@ -130,7 +140,7 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
           createLiveSource({ clients, ...(listing ? { listFunctions: () => listing.list(region) } : {}) }),
         ]),
       ),
-    async audit(sources, region, functionNames) {
+    async audit(sources, region, functionNames, deadline) {
       const source = sources.get(region);
       if (!source) throw new Error(`region ${region} is not audited`);
       // The change handler resolves every change to all functions of the roles concerned (resolve-affected.ts).
@@ -138,15 +148,22 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
       // A function deleted since the event is absent from the snapshot: audit only those present, so that the
       // use case sees it missing (and confirms the deletion) rather than an error for the whole batch.
       const present = functionNames?.filter((arn) => snapshot.functions.some((fn) => fn.FunctionArn === arn));
+      const catalog = await getCatalog();
+      // AWS managed policies the read lacks resolve from the shipped copy (read only when needed).
+      const awsManagedPolicies = lacksAwsManagedPolicy(snapshot) ? await loadAwsManagedPolicies() : undefined;
+      // The deadline as a moment on the audit's clock, taken after the reads: what is left of the time now.
+      const remaining = deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
       return auditAccount(snapshot, {
-        catalog: await getCatalog(),
-        // AWS managed policies the read lacks resolve from the shipped copy (read only when needed).
-        ...(lacksAwsManagedPolicy(snapshot) ? { awsManagedPolicies: await loadAwsManagedPolicies() } : {}),
+        catalog,
+        ...(awsManagedPolicies ? { awsManagedPolicies } : {}),
         suppressions: config.suppressions,
         tagSuppression: config.tagSuppression,
         generatedAt: now().toISOString(),
         tool: TOOL,
         ...(present ? { functionNames: present } : {}),
+        clock,
+        ...(overrides.functionBudgetMs === undefined ? {} : { functionBudgetMs: overrides.functionBudgetMs }),
+        ...(Number.isFinite(remaining) ? { deadline: clock() + remaining } : {}),
       });
     },
   };
@@ -167,10 +184,10 @@ function changeParts(base: Base): Pick<ChangeRuntime, 'newBatch'> {
       const sources = base.sourcesWith(listing);
       return {
         directory: createAwsDirectory({ iam: first.iam, lambdaByRegion: base.lambdaByRegion, listing }),
-        auditFunctions: (region, functionArns) =>
+        auditFunctions: (region, functionArns, deadline) =>
           functionArns.length === 0
             ? Promise.reject(new Error('no function to audit'))
-            : base.audit(sources, region, functionArns),
+            : base.audit(sources, region, functionArns, deadline),
       };
     },
   };
@@ -178,7 +195,7 @@ function changeParts(base: Base): Pick<ChangeRuntime, 'newBatch'> {
 
 function sweepParts(base: Base): Pick<SweepRuntime, 'auditRegion'> {
   const sources = base.sourcesWith();
-  return { auditRegion: (region) => base.audit(sources, region) };
+  return { auditRegion: (region, deadline) => base.audit(sources, region, undefined, deadline) };
 }
 
 const tableOf = (base: Base) => ({ client: base.dynamodb, tableName: base.config.stateTableName });

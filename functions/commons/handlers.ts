@@ -7,13 +7,25 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaDeadline } from '../../shared/app/deadline.js';
 import { handleChanges } from '../../shared/app/handle-changes.js';
 import { runSweep } from '../../shared/app/sweep.js';
 import type { ChangeRuntime, SweepRuntime } from './auditor.js';
 
-export function createChangeHandler(runtime: ChangeRuntime, logger: Logger) {
-  async function processBatch(event: SQSEvent): Promise<SQSBatchResponse> {
+/**
+ * The time kept after the last publish or state write, to return the response: Lambda's timeout must not
+ * catch the handler writing (see shared/app/deadline.ts for the reserve kept after the last audit).
+ */
+const RESPONSE_RESERVE_MS = 2_000;
+
+export interface HandlerOptions {
+  /** Functions per audit chunk of the change handler (default: handle-changes.ts's). */
+  readonly auditChunkSize?: number;
+}
+
+export function createChangeHandler(runtime: ChangeRuntime, logger: Logger, options: HandlerOptions = {}) {
+  async function processBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
     // New per batch: its ListFunctions scans serve this batch only.
     const batch = runtime.newBatch();
     const result = await handleChanges(
@@ -27,6 +39,10 @@ export function createChangeHandler(runtime: ChangeRuntime, logger: Logger) {
         auditRegions: runtime.config.auditRegions,
         account: runtime.config.account,
         logger,
+        // What is not audited before the reserve returns as batchItemFailures, not as a timed-out batch.
+        deadline: lambdaDeadline(context),
+        finishBy: lambdaDeadline(context, RESPONSE_RESERVE_MS),
+        ...(options.auditChunkSize === undefined ? {} : { auditChunkSize: options.auditChunkSize }),
       },
     );
     return { batchItemFailures: result.batchItemFailures };
@@ -35,7 +51,10 @@ export function createChangeHandler(runtime: ChangeRuntime, logger: Logger) {
 }
 
 export function createSweepHandler(runtime: SweepRuntime, logger: Logger) {
-  async function sweep(): Promise<{ published: boolean; openFindings: number; subject: string }> {
+  async function sweep(
+    _event: unknown,
+    context: Context,
+  ): Promise<{ published: boolean; openFindings: number; subject: string; unfinished: number }> {
     const result = await runSweep({
       auditRegion: runtime.auditRegion,
       regions: runtime.config.auditRegions,
@@ -43,9 +62,12 @@ export function createSweepHandler(runtime: SweepRuntime, logger: Logger) {
       publisher: runtime.publisher,
       minSeverity: runtime.config.minSeverity,
       logger,
+      deadline: lambdaDeadline(context),
+      finishBy: lambdaDeadline(context, RESPONSE_RESERVE_MS),
     });
     const openFindings = result.digest.report.functions.reduce((n, fn) => n + fn.findings.length, 0);
-    return { published: result.published, openFindings, subject: result.subject };
+    const unfinished = result.unfinishedFunctions + result.unfinishedRegions.length;
+    return { published: result.published, openFindings, subject: result.subject, unfinished };
   }
   return middy(sweep).use(injectLambdaContext(logger));
 }

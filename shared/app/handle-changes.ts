@@ -14,6 +14,13 @@
  * 4. Report failures per message (`batchItemFailures`): a message fails when any function it affects
  *    could not be settled, and only those messages are retried.
  *
+ * Deadline: the functions are audited in chunks (functions resolved together, a role's functions always
+ * among them, stay in one chunk: a shared role is judged as a whole). No chunk is started once `deadline`
+ * has passed, and the audit of a chunk stops at it; what was audited is settled (publishing and writing
+ * state, within `finishBy`), and the functions left over fail their messages, so that the batch returns
+ * well before Lambda's timeout with its finished work kept. A timed-out invocation would instead return
+ * every message of the batch, finished or not.
+ *
  * Idempotency, and why state is written after the publish:
  * - publish fails → nothing is written → the message is retried, sees the same difference and publishes
  *   again (with the same `alert_id`): no alert is lost;
@@ -42,11 +49,12 @@ import {
   summariseFinding,
 } from '../alerts/alert-document.js';
 import { renderSnsAlert } from '../alerts/sns-message.js';
-import type { Report, Severity } from '../domain/report.js';
+import type { Report, ReportError, Severity } from '../domain/report.js';
 import { type Change, classifyEvent, functionNameOf } from '../events/change.js';
 import { parseCloudTrailEvent } from '../events/cloudtrail-event.js';
 import { foreignChangeReason, foreignEventReason } from '../events/event-origin.js';
 import { type Directory, resolveAffectedFunctions } from '../events/resolve-affected.js';
+import { type Deadline, NO_DEADLINE } from './deadline.js';
 
 /** The part of an SQS record the use case reads. */
 export interface QueueMessage {
@@ -64,8 +72,15 @@ export interface LogSink {
 
 export interface HandleChangesDeps {
   readonly directory: Directory & { functionExists(functionArn: string): Promise<boolean> };
-  /** Audits these functions (unqualified ARNs, all in `region`) through the per-function read path. */
-  readonly auditFunctions: (region: string, functionArns: readonly string[]) => Promise<Report>;
+  /**
+   * Audits these functions (unqualified ARNs, all in `region`) through the per-function read path; a function
+   * the audit could not finish before `deadline` is listed under the report's `errors`.
+   */
+  readonly auditFunctions: (
+    region: string,
+    functionArns: readonly string[],
+    deadline?: Deadline,
+  ) => Promise<Report>;
   readonly stateStore: StateReader & StateWriter;
   readonly publisher: AlertPublisher;
   readonly minSeverity: Severity;
@@ -74,11 +89,18 @@ export interface HandleChangesDeps {
   /** This account: events of another account, or naming another account's resources, are dropped. */
   readonly account: string;
   readonly logger: LogSink;
+  /** When to stop starting audits (default: never). */
+  readonly deadline?: Deadline;
+  /** When to stop settling audited functions, publishing and writing state (default: never). */
+  readonly finishBy?: Deadline;
+  /** Functions per audit chunk, at least (default 25); functions resolved together are never split. */
+  readonly auditChunkSize?: number;
 }
 
 export interface FunctionOutcome {
   readonly functionArn: string;
-  readonly outcome: 'alerted' | 'unchanged' | 'deleted' | 'failed';
+  /** `unfinished`: left for a retry because the invocation's time ran out. */
+  readonly outcome: 'alerted' | 'unchanged' | 'deleted' | 'failed' | 'unfinished';
   readonly alert?: AlertDocument;
   readonly subject?: string;
 }
@@ -92,6 +114,9 @@ interface Affected {
   readonly messageIds: Set<string>;
   readonly changes: Change[];
 }
+
+/** Functions per audit chunk when the caller does not say: a chunk's read and audit take a few seconds. */
+export const AUDIT_CHUNK_SIZE = 25;
 
 function errorText(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
@@ -125,9 +150,11 @@ export async function handleChanges(
   const auditRegions = new Set(deps.auditRegions);
   // The same role or policy named by many events of the batch is resolved once.
   const resolutions = new Map<string, Promise<readonly string[]>>();
+  // Functions resolved from one change are audited in one chunk (see `chunksOf`); in message order.
+  const groups: (readonly string[])[] = [];
 
   await Promise.all(
-    messages.map(async (message) => {
+    messages.map(async (message, index) => {
       const parsed = parseCloudTrailEvent(message.body);
       if (!parsed.ok) {
         logger.error('malformed event: left for the dead-letter queue', {
@@ -199,6 +226,7 @@ export async function handleChanges(
         });
         return;
       }
+      groups[index] = inScope;
       for (const arn of inScope) {
         const entry = affected.get(arn) ?? { messageIds: new Set<string>(), changes: [] };
         entry.messageIds.add(message.messageId);
@@ -208,37 +236,55 @@ export async function handleChanges(
     }),
   );
 
-  const byRegion = new Map<string, string[]>();
-  for (const arn of affected.keys())
-    byRegion.set(regionOf(arn), [...(byRegion.get(regionOf(arn)) ?? []), arn]);
-
   const outcomes: FunctionOutcome[] = [];
   const fail = (arn: string, reason: string, error?: unknown) => {
     logger.warn(reason, { functionArn: arn, ...(error === undefined ? {} : { error: errorText(error) }) });
     for (const id of affected.get(arn)?.messageIds ?? []) failed.add(id);
     outcomes.push({ functionArn: arn, outcome: 'failed' });
   };
+  const leftOver: string[] = [];
+  const leave = (arn: string) => {
+    for (const id of affected.get(arn)?.messageIds ?? []) failed.add(id);
+    outcomes.push({ functionArn: arn, outcome: 'unfinished' });
+    leftOver.push(arn);
+  };
+  const deadline = deps.deadline ?? NO_DEADLINE;
+  const finishBy = deps.finishBy ?? NO_DEADLINE;
 
-  for (const [region, arns] of byRegion) {
-    let report: Report;
-    try {
-      report = await deps.auditFunctions(region, arns);
-    } catch (error) {
-      for (const arn of arns) fail(arn, 'audit failed: will retry', error);
+  const chunks = chunksOf(
+    groups.filter((group) => group !== undefined),
+    deps.auditChunkSize ?? AUDIT_CHUNK_SIZE,
+  );
+  for (const [region, chunk] of chunks) {
+    if (deadline.remainingMs() <= 0) {
+      for (const arn of chunk) leave(arn);
       continue;
     }
-    // One BatchGetItem for the remembered states of the region's functions, not one read each.
+    let report: Report;
+    try {
+      report = await deps.auditFunctions(region, chunk, deadline);
+    } catch (error) {
+      for (const arn of chunk) fail(arn, 'audit failed: will retry', error);
+      continue;
+    }
+    // One BatchGetItem for the remembered states of the chunk's functions, not one read each.
     let states: Map<string, FunctionState>;
     try {
-      states = await deps.stateStore.getMany(arns);
+      states = await deps.stateStore.getMany(chunk);
     } catch (error) {
-      for (const arn of arns) fail(arn, 'cannot read the remembered findings: will retry', error);
+      for (const arn of chunk) fail(arn, 'cannot read the remembered findings: will retry', error);
       continue;
     }
     // A few functions settled at a time: a role shared by a hundred functions publishes a hundred alerts.
-    await forEachLimited(arns, SETTLE_CONCURRENCY, async (arn) => {
+    await forEachLimited(chunk, SETTLE_CONCURRENCY, async (arn) => {
       const entry = affected.get(arn);
       if (!entry) return;
+      // Past the deadline, a function the audit did not finish is left for the retry as it is: asking
+      // whether it was deleted meanwhile would spend the time that is left on API calls.
+      if (finishBy.remainingMs() <= 0 || (deadline.remainingMs() <= 0 && errorsOf(report, arn).length > 0)) {
+        leave(arn);
+        return;
+      }
       try {
         outcomes.push(await settleFunction(arn, entry, report, states.get(arn), deps));
       } catch (error) {
@@ -247,10 +293,18 @@ export async function handleChanges(
     });
   }
 
+  if (leftOver.length > 0) {
+    logger.warn('time ran out before every function was audited: their messages are left for a retry', {
+      unfinished: leftOver.length,
+      functionArns: leftOver.slice(0, 20),
+      remainingMs: deadline.remainingMs(),
+    });
+  }
   logger.info('batch done', {
     messages: messages.length,
     functions: affected.size,
     alerted: outcomes.filter((o) => o.outcome === 'alerted').length,
+    unfinished: leftOver.length,
     failedMessages: failed.size,
   });
   return {
@@ -260,6 +314,73 @@ export async function handleChanges(
 }
 
 const SETTLE_CONCURRENCY = 8;
+
+/** What the report says could not be read or audited about one function. */
+function errorsOf(report: Report, functionArn: string): ReportError[] {
+  const name = functionNameOf(functionArn);
+  return (report.errors ?? []).filter((e) => e.functionName === name || e.functionName === functionArn);
+}
+
+/**
+ * The affected functions in audit chunks, per region: functions resolved from one change (every function of
+ * a role, or of the roles attaching a policy) are never split, because the audit judges a shared role from
+ * all of its functions; groups that share a function are merged; groups are packed in their order until a
+ * chunk holds at least `size` functions.
+ */
+export function chunksOf(groups: readonly (readonly string[])[], size: number): [string, string[]][] {
+  // Union-find over the functions: each group joins its members to its first.
+  const parent = new Map<string, string>();
+  const root = (arn: string): string => {
+    let top = arn;
+    for (let up = parent.get(top); up !== undefined && up !== top; up = parent.get(top)) top = up;
+    // Path compression: point the walked chain at the root.
+    for (let at = arn; at !== top; ) {
+      const next = parent.get(at) ?? top;
+      parent.set(at, top);
+      at = next;
+    }
+    return top;
+  };
+  for (const group of groups) {
+    const [first] = group;
+    if (first === undefined) continue;
+    if (!parent.has(first)) parent.set(first, first);
+    for (const arn of group) {
+      if (!parent.has(arn)) parent.set(arn, arn);
+      const a = root(first);
+      const b = root(arn);
+      if (a !== b) parent.set(b, a);
+    }
+  }
+  // Components in order of first appearance, split by region (a chunk is audited in one region).
+  const components = new Map<string, Map<string, string[]>>();
+  for (const arn of parent.keys()) {
+    const top = root(arn);
+    let byRegion = components.get(top);
+    if (byRegion === undefined) {
+      byRegion = new Map();
+      components.set(top, byRegion);
+    }
+    const region = regionOf(arn);
+    const inRegion = byRegion.get(region);
+    if (inRegion === undefined) byRegion.set(region, [arn]);
+    else inRegion.push(arn);
+  }
+  const chunks: [string, string[]][] = [];
+  const open = new Map<string, string[]>();
+  for (const byRegion of components.values()) {
+    for (const [region, arns] of byRegion) {
+      const chunk = open.get(region) ?? [];
+      chunk.push(...arns);
+      if (chunk.length >= size) {
+        chunks.push([region, chunk]);
+        open.delete(region);
+      } else open.set(region, chunk);
+    }
+  }
+  for (const [region, chunk] of open) chunks.push([region, chunk]);
+  return chunks;
+}
 
 async function forEachLimited<T>(
   items: readonly T[],
@@ -286,9 +407,7 @@ async function settleFunction(
 ): Promise<FunctionOutcome> {
   const name = functionNameOf(functionArn);
   const result = report.functions.find((fn) => fn.functionArn === functionArn || fn.functionName === name);
-  const errors = (report.errors ?? []).filter(
-    (e) => e.functionName === name || e.functionName === functionArn,
-  );
+  const errors = errorsOf(report, functionArn);
   if (!result || errors.length > 0) {
     // Either the function is gone (deleted since the event), or part of it could not be read. Only the
     // first is settled; alerting on a half-read function could announce findings that are not there.

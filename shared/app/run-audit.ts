@@ -28,6 +28,10 @@ export interface RunAuditOptions {
    * source nor the short built-in list has, so that most audits never read it.
    */
   readonly loadAwsManagedPolicies?: () => Promise<AwsManagedPolicyLookup>;
+  /** Monotonic milliseconds that time each function's audit (see `AuditOptions.clock`). */
+  readonly clock?: () => number;
+  /** The most time one function's audit may take, in milliseconds. */
+  readonly functionBudgetMs?: number;
 }
 
 /**
@@ -50,6 +54,8 @@ export async function runAudit(source: AccountSource, options: RunAuditOptions):
     ...(options.tagSuppression ? { tagSuppression: options.tagSuppression } : {}),
     ...(options.tool ? { tool: options.tool } : {}),
     ...(functionNames && functionNames.length > 0 ? { functionNames } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.functionBudgetMs !== undefined ? { functionBudgetMs: options.functionBudgetMs } : {}),
   };
   return auditAccount(snapshot, auditOptions);
 }

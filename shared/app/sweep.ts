@@ -8,6 +8,12 @@
  * digest has told people, so the next event does not announce them again); remembered functions that no
  * longer exist in an audited region are removed. Functions the audit could not fully read are left as
  * they are.
+ *
+ * Deadline: the sweep reports what it could not finish instead of dying at Lambda's timeout (which would
+ * publish nothing, every day, for as long as the cause lasts). No region is started after `deadline` (the
+ * first always is), and each region's audit stops at it: the functions it did not reach, and the regions
+ * not started, are listed under the digest's errors and in the log, and their remembered state is left
+ * as it is. State is written until `finishBy`; what is left is written by the next sweep.
  */
 
 import type { AlertPublisher } from '../adapters/notifier/sns-notifier.js';
@@ -23,17 +29,23 @@ import {
   summariseFinding,
 } from '../alerts/alert-document.js';
 import { renderSnsAlert } from '../alerts/sns-message.js';
+import { isOutOfTime } from '../domain/audit/time-budget.js';
 import type { Report, Severity } from '../domain/report.js';
+import { type Deadline, NO_DEADLINE } from './deadline.js';
 import type { LogSink } from './handle-changes.js';
 
 export interface SweepDeps {
-  /** Audits one region's whole account (bulk path). */
-  readonly auditRegion: (region: string) => Promise<Report>;
+  /** Audits one region's whole account (bulk path); functions not finished by `deadline` are in `errors`. */
+  readonly auditRegion: (region: string, deadline?: Deadline) => Promise<Report>;
   readonly regions: readonly string[];
   readonly stateStore: StateLister & StateWriter;
   readonly publisher: AlertPublisher;
   readonly minSeverity: Severity;
   readonly logger: LogSink;
+  /** When to stop starting region audits (default: never). */
+  readonly deadline?: Deadline;
+  /** When to stop writing state (default: never). */
+  readonly finishBy?: Deadline;
 }
 
 export interface SweepResult {
@@ -42,6 +54,11 @@ export interface SweepResult {
   readonly published: boolean;
   readonly stateUpdated: number;
   readonly stateRemoved: number;
+  /** Regions not audited, and functions whose audit was not finished, because time ran out. */
+  readonly unfinishedRegions: readonly string[];
+  readonly unfinishedFunctions: number;
+  /** State changes not written because time ran out (the next sweep writes them). */
+  readonly stateLeft: number;
 }
 
 /** One report for several regions: functions and errors side by side, summary recounted. */
@@ -76,10 +93,33 @@ function sameFindings(a: readonly { id: string }[], b: readonly { id: string }[]
 }
 
 export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
+  const deadline = deps.deadline ?? NO_DEADLINE;
+  const finishBy = deps.finishBy ?? NO_DEADLINE;
   // Regions are audited one after the other: each bulk read already runs at Lambda's request rate.
   const reports: Report[] = [];
-  for (const region of deps.regions) reports.push(await deps.auditRegion(region));
-  const report = mergeReports(reports);
+  const unfinishedRegions: string[] = [];
+  for (const region of deps.regions) {
+    if (reports.length > 0 && deadline.remainingMs() <= 0) {
+      unfinishedRegions.push(region);
+      continue;
+    }
+    reports.push(await deps.auditRegion(region, deadline));
+  }
+  const merged = mergeReports(reports);
+  const report: Report =
+    unfinishedRegions.length === 0
+      ? merged
+      : {
+          ...merged,
+          errors: [
+            ...(merged.errors ?? []),
+            ...unfinishedRegions.map((region) => ({
+              resource: region,
+              message: `region ${region} was not audited: the sweep ran out of time (the next sweep audits it)`,
+            })),
+          ],
+        };
+  const unfinishedFunctions = (report.errors ?? []).filter(isOutOfTime).length;
   const digest = buildDigestAlert({ report, regions: deps.regions, minSeverity: deps.minSeverity });
   const message = renderSnsAlert(digest);
   const open = digest.report.functions.reduce((n, fn) => n + fn.findings.length, 0);
@@ -95,12 +135,17 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     (report.errors ?? []).map((e) => e.functionName).filter((n): n is string => !!n),
   );
   let stateUpdated = 0;
+  let stateLeft = 0;
   for (const fn of report.functions) {
     if (incomplete.has(fn.functionName)) continue;
     const alerting = fn.findings.filter((f) => isAlerting(f, deps.minSeverity));
     const before = remembered.get(fn.functionArn);
     remembered.delete(fn.functionArn);
     if (before ? sameFindings(before.findings, alerting) : alerting.length === 0) continue;
+    if (finishBy.remainingMs() <= 0) {
+      stateLeft += 1;
+      continue;
+    }
     await deps.stateStore.put({
       functionArn: fn.functionArn,
       findings: alerting.map(summariseFinding),
@@ -110,14 +155,26 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     stateUpdated += 1;
   }
   let stateRemoved = 0;
-  const regions = new Set(deps.regions);
+  // A remembered function of a region not audited is not known to be gone.
+  const regions = new Set(deps.regions.filter((region) => !unfinishedRegions.includes(region)));
   const unread = new Set(incomplete);
   for (const state of remembered.values()) {
     const region = state.functionArn.split(':')[3] ?? '';
     const name = state.functionArn.split(':')[6] ?? '';
     if (!regions.has(region) || unread.has(name)) continue;
+    if (finishBy.remainingMs() <= 0) {
+      stateLeft += 1;
+      continue;
+    }
     await deps.stateStore.delete(state.functionArn);
     stateRemoved += 1;
+  }
+  if (unfinishedRegions.length > 0 || unfinishedFunctions > 0 || stateLeft > 0) {
+    deps.logger.warn('sweep ran out of time: the digest lists what was not audited', {
+      unfinishedRegions,
+      unfinishedFunctions,
+      stateLeft,
+    });
   }
   deps.logger.info('sweep done', {
     regions: deps.regions,
@@ -126,6 +183,8 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     published,
     stateUpdated,
     stateRemoved,
+    unfinishedRegions: unfinishedRegions.length,
+    unfinishedFunctions,
   });
   return {
     digest: message.document as DigestAlertDocument,
@@ -133,5 +192,8 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     published,
     stateUpdated,
     stateRemoved,
+    unfinishedRegions,
+    unfinishedFunctions,
+    stateLeft,
   };
 }

@@ -55,6 +55,10 @@ const OUTPUT: HelpSection = {
       flags: '--tag-suppress-rules RULES',
       text: 'the rules that tag may suppress: a comma list, or all (the default: all but the two trust-policy rules)',
     },
+    {
+      flags: '--function-budget-ms MS',
+      text: 'the most time one function\u2019s audit may take (default 10000); a function that takes longer is listed under "errors" as not audited completely (exit 3)',
+    },
   ],
 };
 

@@ -38,6 +38,8 @@ export interface CliEnvironment {
   readonly loadCatalog?: () => Promise<ActionCatalog>;
   readonly live?: LiveAdapters;
   readonly now?: () => Date;
+  /** Monotonic milliseconds that time each function's audit (default `performance.now`). */
+  readonly clock?: () => number;
 }
 
 const TOOL_NAME = 'lambda-role-audit';
@@ -54,6 +56,7 @@ export const AUDIT_OPTIONS = {
   suppressions: { type: 'string' },
   'tag-suppress-max-severity': { type: 'string' },
   'tag-suppress-rules': { type: 'string' },
+  'function-budget-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   // Template mode (template-mode.ts).
   template: { type: 'string', multiple: true },
@@ -157,6 +160,7 @@ async function auditCommand(
   const functionNames = collectFunctionNames(tokens);
   const format = parseFormat(values.format, environment.stdout.isTTY === true);
   const failOn: FailOn = parseFailOn(values['fail-on']);
+  const functionBudgetMs = parseBudget(values['function-budget-ms']);
   const tagSuppression = parseTagSuppressionPolicy(
     { maxSeverity: values['tag-suppress-max-severity'], rules: values['tag-suppress-rules'] },
     { maxSeverity: '--tag-suppress-max-severity', rules: '--tag-suppress-rules' },
@@ -189,6 +193,9 @@ async function auditCommand(
     ...(environment.now ? { now: environment.now } : {}),
     tool: { name: TOOL_NAME, version: environment.version },
     loadAwsManagedPolicies,
+    // Every function gets a time budget: a policy that slows the audit marks its functions incomplete.
+    clock: environment.clock ?? (() => performance.now()),
+    ...(functionBudgetMs !== undefined ? { functionBudgetMs } : {}),
   });
   const report = templateMode ? templateMode.annotate(audited) : audited;
 
@@ -315,6 +322,15 @@ function tableWidth(environment: CliEnvironment): number {
     return stdout.columns;
   const columns = Number.parseInt(env.COLUMNS ?? '', 10);
   return Number.isInteger(columns) && columns > 0 ? columns : DEFAULT_WIDTH;
+}
+
+/** `--function-budget-ms`: a whole number of milliseconds, 0 included (every function then times out). */
+function parseBudget(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(value.trim())) {
+    throw new UsageProblem(`--function-budget-ms "${value}" is not a whole number of milliseconds`);
+  }
+  return Number(value.trim());
 }
 
 /** Table for a person at a terminal; JSON when the output goes to a pipe or a file (a script reads it). */

@@ -62,3 +62,16 @@ export class UsageError extends InputError {
     this.command = command;
   }
 }
+
+/**
+ * One function's audit ran out of time: its own budget (`limit: 'budget'`) or the whole audit's deadline
+ * (`limit: 'deadline'`). The engine catches it and lists the function under the report's `errors`.
+ */
+export class AuditTimeExceededError extends Error {
+  readonly limit: 'budget' | 'deadline';
+  constructor(limit: 'budget' | 'deadline', message: string) {
+    super(message);
+    this.name = 'AuditTimeExceededError';
+    this.limit = limit;
+  }
+}

@@ -16,9 +16,15 @@
  * - A function is compliant when no unsuppressed finding of severity low or above remains.
  * - Mappings and event invoke configs on a qualified function ARN belong to the function of that name
  *   (see requirements/derive.ts for the limitation this implies).
+ * - With a clock in the options, each function has a time budget and the audit may have a deadline
+ *   (time-budget.ts). A function that runs out of time is listed under `errors` and is not compliant; its
+ *   findings from the rules that finished stay. A function not reached before the deadline is listed under
+ *   `errors` only. `auditAccountWithin` also says which functions were left unfinished, and why.
+ * - A function's report lists at most 25 findings per rule; one more finding counts the rest
+ *   (finding-limit.ts): a policy attached to every role must not multiply into millions of findings.
  */
 import { functionNameOf } from '../arn.js';
-import { RuleFailedError } from '../errors.js';
+import { AuditTimeExceededError, RuleFailedError } from '../errors.js';
 import { findingId } from '../fingerprint.js';
 import type {
   AccountSnapshot,
@@ -48,6 +54,7 @@ import { ROLE_UNAVAILABLE_RULES, ROLE_UNRESOLVED_RULES, RULES } from '../rules/i
 import type { RawFinding, Rule, RuleContext } from '../rules/types.js';
 import { sortSmall } from '../small-sort.js';
 import { type Suppression, suppressionOf, type TagSuppressionPolicy } from '../suppressions.js';
+import { limitFindings } from './finding-limit.js';
 import { evaluateRelevant } from './relevant-policies.js';
 import {
   type AwsManagedPolicyLookup,
@@ -55,6 +62,14 @@ import {
   type ResolvedRole,
   resolveRole,
 } from './role-policies.js';
+import {
+  createFunctionTimer,
+  cutOffMessage,
+  DEFAULT_FUNCTION_BUDGET_MS,
+  type FunctionTimer,
+  notReachedMessage,
+  timedCatalog,
+} from './time-budget.js';
 
 export interface AuditOptions {
   readonly catalog: ActionCatalog;
@@ -71,6 +86,28 @@ export interface AuditOptions {
    * one; by default the short list in aws-managed-policies.ts.
    */
   readonly awsManagedPolicies?: AwsManagedPolicyLookup;
+  /**
+   * A monotonic clock in milliseconds (such as `performance.now`), injected so that the domain stays pure.
+   * With it, `functionBudgetMs` and `deadline` apply; without it, neither does.
+   */
+  readonly clock?: () => number;
+  /** The most time one function's audit may take, in milliseconds (default 10 s when there is a clock). */
+  readonly functionBudgetMs?: number;
+  /** The time, on `clock`, after which no function is started and a function still running is cut off. */
+  readonly deadline?: number;
+}
+
+/** A function the audit did not finish: cut off by its own budget, or not finished before the deadline. */
+export interface UnfinishedFunction {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly limit: 'budget' | 'deadline';
+}
+
+/** The report, and which of its functions the audit could not finish (each also listed under `errors`). */
+export interface BoundedAudit {
+  readonly report: Report;
+  readonly unfinished: readonly UnfinishedFunction[];
 }
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
@@ -114,7 +151,10 @@ function isCompliant(findings: readonly Finding[]): boolean {
   return !findings.some((finding) => finding.suppressed !== true && finding.severity !== 'info');
 }
 
-type RuleOutcome = { readonly findings: readonly RawFinding[] } | { readonly error: RuleFailedError };
+type RuleOutcome =
+  | { readonly findings: readonly RawFinding[] }
+  | { readonly error: RuleFailedError }
+  | { readonly timedOut: AuditTimeExceededError };
 
 interface Evaluator {
   evaluate(action: string, resource: string): EvaluationResult;
@@ -291,13 +331,15 @@ function requestContextOf(roleArn: string, region: string): (resource: string) =
  * function's own dozen resources, sit in a short list searched linearly, which costs less than maps here
  * and lives as long as the function's audit (young garbage, cheap to collect).
  */
-function functionEvaluator(state: RoleState): Evaluator {
+function functionEvaluator(state: RoleState, timer: FunctionTimer | undefined): Evaluator {
   const { policies, requestContext, onEveryResource } = state;
   const actions: string[] = [];
   const resources: string[] = [];
   const results: EvaluationResult[] = [];
-  const compute = (action: string, resource: string): EvaluationResult =>
-    evaluateRelevant(policies, { action, resource, context: requestContext(resource) });
+  const compute = (action: string, resource: string): EvaluationResult => {
+    timer?.check();
+    return evaluateRelevant(policies, { action, resource, context: requestContext(resource) });
+  };
   return {
     requestContext,
     evaluate: (action, resource) => {
@@ -330,9 +372,22 @@ function inScope(fn: FunctionConfiguration, names: readonly string[] | undefined
 
 function runRule(rule: Rule, context: RuleContext): RuleOutcome {
   try {
-    return { findings: rule.check(context) };
+    // Bounded here, once per outcome: a role-level outcome is then copied to each function already bounded.
+    return { findings: limitFindings(rule.check(context)) };
   } catch (cause: unknown) {
+    if (cause instanceof AuditTimeExceededError) return { timedOut: cause };
     return { error: new RuleFailedError(rule.id, context.fn.FunctionName, { cause }) };
+  }
+}
+
+/** The outcome of a rule not started because the function's time is up; `undefined` while time is left. */
+function timeLeft(timer: FunctionTimer | undefined): RuleOutcome | undefined {
+  try {
+    timer?.check();
+    return undefined;
+  } catch (cause: unknown) {
+    if (cause instanceof AuditTimeExceededError) return { timedOut: cause };
+    throw cause;
   }
 }
 
@@ -396,16 +451,39 @@ function problemsOf(snapshot: AccountSnapshot, role: Role): { policyProblems?: r
 
 /** Audits every function of the snapshot (or those named in `options.functionNames`). */
 export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): Report {
+  return auditAccountWithin(snapshot, options).report;
+}
+
+/**
+ * `auditAccount`, saying also which functions it could not finish within the time limits of `options`
+ * (none without a clock): the building block for handing unfinished work to a retry or another invocation.
+ */
+export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOptions): BoundedAudit {
   const index = new AccountIndex(snapshot, options.awsManagedPolicies);
   const suppressions = options.suppressions ?? [];
   const functions: FunctionResult[] = [];
   const errors: ReportError[] = [];
+  const unfinished: UnfinishedFunction[] = [];
   const touched = new Set<ReadError>();
   const scoped = snapshot.functions
     .filter((fn) => inScope(fn, options.functionNames))
     .sort((a, b) => compareText(a.FunctionName, b.FunctionName) || compareText(a.FunctionArn, b.FunctionArn));
+  const timer =
+    options.clock === undefined
+      ? undefined
+      : createFunctionTimer(
+          options.clock,
+          options.functionBudgetMs ?? DEFAULT_FUNCTION_BUDGET_MS,
+          options.deadline,
+        );
+  const catalog = timer === undefined ? options.catalog : timedCatalog(options.catalog, timer);
 
   for (const fn of scoped) {
+    if (timer?.deadlinePassed() === true) {
+      unfinished.push({ functionName: fn.FunctionName, functionArn: fn.FunctionArn, limit: 'deadline' });
+      errors.push({ functionName: fn.FunctionName, message: notReachedMessage(fn.FunctionName) });
+      continue;
+    }
     const role = snapshot.roles.get(fn.Role);
     const readErrors = index.readErrorsOf(fn, role);
     for (const error of readErrors) touched.add(error);
@@ -447,7 +525,8 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
     const region = arnRegion(fn.FunctionArn) || snapshot.source.region || '';
     const policies = resolved?.ok === true ? resolved.policies : NO_POLICIES;
     const state = index.roleState(fn.Role, region, policies);
-    const evaluator = functionEvaluator(state);
+    timer?.start();
+    const evaluator = functionEvaluator(state, timer);
     // A role the source knows exists but cannot read (defined outside a template): every need is unverifiable.
     const unresolvedRole = role === undefined ? snapshot.unresolved?.get(fn.Role) : undefined;
     const unknownGrants: readonly UnknownGrant[] =
@@ -464,7 +543,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
       ...(resolved?.ok === true ? { trustPolicy: resolved.trustPolicy } : {}),
       policies,
       derived,
-      catalog: options.catalog,
+      catalog,
       sharedWith,
       partialRead: snapshot.partial === true,
       familiesOfOthers,
@@ -476,6 +555,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
 
     const raw: RawFinding[] = [];
     let ruleFailed = false;
+    let timedOut: AuditTimeExceededError | undefined;
     const rules =
       role !== undefined
         ? RULES
@@ -483,14 +563,21 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
           ? ROLE_UNRESOLVED_RULES
           : ROLE_UNAVAILABLE_RULES;
     for (const rule of rules) {
-      let outcome: RuleOutcome | undefined;
-      if (rule.scope === 'role') {
+      // A rule is not started once the function's time is up.
+      let outcome = timeLeft(timer);
+      if (outcome === undefined && rule.scope === 'role') {
         outcome = state.outcomes.get(rule);
         if (outcome === undefined) {
           outcome = runRule(rule, context);
+          // A role-level rule that ran out of time would run out again for the role's next function.
           state.outcomes.set(rule, outcome);
         }
-      } else outcome = runRule(rule, context);
+      } else if (outcome === undefined) outcome = runRule(rule, context);
+      if ('timedOut' in outcome) {
+        // The rules after this one would only find the time gone too.
+        timedOut = outcome.timedOut;
+        break;
+      }
       if ('error' in outcome) {
         ruleFailed = true;
         // A role-level outcome was computed for the role's first function: name this one.
@@ -498,12 +585,16 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
         errors.push({ functionName: fn.FunctionName, message: failure.message });
       } else raw.push(...outcome.findings);
     }
+    if (timedOut !== undefined) {
+      unfinished.push({ functionName: fn.FunctionName, functionArn: fn.FunctionArn, limit: timedOut.limit });
+      errors.push({ functionName: fn.FunctionName, message: cutOffMessage(fn.FunctionName, timedOut) });
+    }
     const findings = finalise(raw, fn, role, suppressions, options.tagSuppression);
     functions.push({
       functionName: fn.FunctionName,
       functionArn: fn.FunctionArn,
       roleArn: fn.Role,
-      compliant: !ruleFailed && isCompliant(findings),
+      compliant: !ruleFailed && timedOut === undefined && isCompliant(findings),
       findings,
       recommendedPolicy: recommendPolicy(derived.requirements),
       sharedWith,
@@ -530,7 +621,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
   for (const result of functions) {
     for (const finding of result.findings) if (finding.suppressed !== true) counts[finding.severity] += 1;
   }
-  return {
+  const report: Report = {
     schemaVersion: '1',
     generatedAt: options.generatedAt,
     ...(options.tool === undefined ? {} : { tool: options.tool }),
@@ -543,4 +634,5 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
     functions,
     errors,
   };
+  return { report, unfinished };
 }

@@ -27,7 +27,27 @@ interface ActionIndex {
   readonly byAction: Map<string, RolePolicies>;
 }
 
-function indexDocument({ source, document }: SourcedDocument): IndexedDocument {
+/**
+ * Indexes by document object and source: a managed policy attached to many roles is one document, indexed
+ * once, and the statements found relevant to an action are then shared by every role that attaches it.
+ */
+const indexedDocuments = new WeakMap<SourcedDocument['document'], Map<string, IndexedDocument>>();
+
+function indexDocument(sourced: SourcedDocument): IndexedDocument {
+  let bySource = indexedDocuments.get(sourced.document);
+  if (bySource === undefined) {
+    bySource = new Map();
+    indexedDocuments.set(sourced.document, bySource);
+  }
+  let indexed = bySource.get(sourced.source);
+  if (indexed === undefined) {
+    indexed = indexOf(sourced);
+    bySource.set(sourced.source, indexed);
+  }
+  return indexed;
+}
+
+function indexOf({ source, document }: SourcedDocument): IndexedDocument {
   const literal = new Map<string, PolicyStatement[]>();
   const patterns: PolicyStatement[] = [];
   for (const statement of document.Statement) {

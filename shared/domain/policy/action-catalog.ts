@@ -12,6 +12,8 @@ export interface ActionCatalog {
   has(action: string): boolean | undefined;
   /** The actions, as AWS spells them, that an action pattern (`*`, `?` wildcards) matches. */
   expand(pattern: string): readonly string[];
+  /** Whether an action pattern matches any action: `expand(pattern).length > 0`, without listing them. */
+  matchesAny(pattern: string): boolean;
   /** The closest known action of the same service to a misspelt one, if any is close. */
   suggest(action: string): string | undefined;
   /** The catalog's spelling of an action (`sqs:receivemessage` → `sqs:ReceiveMessage`). */

@@ -6,7 +6,7 @@
  */
 import type { ConditionBlock } from './document.js';
 import type { ConditionContext } from './evaluation-types.js';
-import { textMatches } from './match.js';
+import { replaceVariables, textMatches } from './match.js';
 
 export type Tristate = boolean | 'unknown';
 
@@ -36,13 +36,11 @@ function lookup(context: ConditionContext, key: string): readonly string[] | und
   return typeof value === 'string' ? [value] : value;
 }
 
-const VARIABLE = /\$\{([^}]+)\}/g;
-
 /** Substitutes `${aws:...}` policy variables whose value is known; `undefined` when one is not. */
 export function substituteVariables(text: string, context: ConditionContext): string | undefined {
   if (!text.includes('${')) return text;
   let unresolved = false;
-  const result = text.replace(VARIABLE, (_, name: string) => {
+  const result = replaceVariables(text, (name) => {
     // ${*}, ${?} and ${$} are escapes for the literal characters.
     if (name === '*' || name === '?' || name === '$') return name;
     const value = lookup(context, name);

@@ -16,7 +16,7 @@ import type {
   RolePolicies,
   StatementRef,
 } from './evaluation-types.js';
-import { actionMatches, resourceMatches } from './match.js';
+import { actionMatches, replaceVariables, resourceMatches } from './match.js';
 
 /** Three-valued OR of a pattern list, without an intermediate array: the evaluator's innermost loop. */
 function anyResourcePattern(patterns: readonly string[], request: EvaluationRequest): Tristate {
@@ -39,7 +39,8 @@ function resourcePatternMatches(pattern: string, request: EvaluationRequest): Tr
   const substituted = substituteVariables(pattern, request.context);
   if (substituted !== undefined) return resourceMatches(substituted, request.resource);
   // A variable we cannot resolve: the statement may or may not cover the resource.
-  return resourceMatches(pattern.replace(/\$\{[^}]+\}/g, '*'), request.resource) ? 'unknown' : false;
+  const widened = replaceVariables(pattern, () => '*');
+  return resourceMatches(widened, request.resource) ? 'unknown' : false;
 }
 
 /** Whether a statement applies to a request: its action, resource and condition all match. */

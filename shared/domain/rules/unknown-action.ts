@@ -4,13 +4,15 @@
  * names without complaint, and they grant or deny nothing.
  * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
  */
+import type { ActionCatalog } from '../policy/action-catalog.js';
+import type { PolicyDocument } from '../policy/document.js';
 import type { Severity } from '../report.js';
 import { allDocuments, describeStatement, hasWildcard, policyCause } from './policy-helpers.js';
-import type { RawFinding, Rule, RuleContext } from './types.js';
+import type { RawFinding, Rule } from './types.js';
 
 function problemWith(
   pattern: string,
-  context: RuleContext,
+  context: { readonly catalog: ActionCatalog },
 ): { severity: Severity; text: string; suggestion?: string } | undefined {
   if (pattern === '*') return undefined;
   const colon = pattern.indexOf(':');
@@ -23,7 +25,7 @@ function problemWith(
         text: `the service prefix "${service}" of ${pattern} is not in the action catalog`,
       };
     }
-    return context.catalog.expand(pattern).length === 0
+    return !context.catalog.matchesAny(pattern)
       ? { severity: 'medium', text: `the pattern ${pattern} matches no action` }
       : undefined;
   }
@@ -43,35 +45,72 @@ function problemWith(
   };
 }
 
+/**
+ * The findings of one document, memoised per catalog, document and source: a managed policy attached to
+ * many roles is one document object, and its findings do not depend on the role.
+ */
+const byDocument = new WeakMap<ActionCatalog, WeakMap<PolicyDocument, Map<string, readonly RawFinding[]>>>();
+
+function documentFindings(
+  source: string,
+  document: PolicyDocument,
+  catalog: ActionCatalog,
+): readonly RawFinding[] {
+  let documents = byDocument.get(catalog);
+  if (documents === undefined) {
+    documents = new WeakMap();
+    byDocument.set(catalog, documents);
+  }
+  let bySource = documents.get(document);
+  if (bySource === undefined) {
+    bySource = new Map();
+    documents.set(document, bySource);
+  }
+  let findings = bySource.get(source);
+  if (findings === undefined) {
+    findings = findingsOf(source, document, { catalog });
+    bySource.set(source, findings);
+  }
+  return findings;
+}
+
+function findingsOf(
+  source: string,
+  document: PolicyDocument,
+  context: { readonly catalog: ActionCatalog },
+): RawFinding[] {
+  const findings: RawFinding[] = [];
+  for (const statement of document.Statement) {
+    for (const pattern of [...(statement.Action ?? []), ...(statement.NotAction ?? [])]) {
+      const problem = problemWith(pattern, context);
+      if (problem === undefined) continue;
+      const located = { source, statement };
+      const effect =
+        statement.Effect === 'Allow'
+          ? 'it grants nothing'
+          : 'the Deny it was meant to express protects nothing';
+      findings.push({
+        rule: 'unknown-action',
+        severity: problem.severity,
+        message: `In ${describeStatement(located)}, ${problem.text}: ${effect}.${problem.suggestion === undefined ? '' : ` Did you mean ${problem.suggestion}?`} If the action is newer than this tool's action catalog, suppress this finding with that reason.`,
+        action: pattern,
+        cause: policyCause(located),
+        remediation:
+          problem.suggestion === undefined
+            ? 'Correct the action name (IAM does not validate it).'
+            : `Write ${problem.suggestion} instead of ${pattern} (IAM does not validate action names).`,
+      });
+    }
+  }
+  return findings;
+}
+
 export const unknownAction: Rule = {
   scope: 'role',
   id: 'unknown-action',
   check(context) {
-    const findings: RawFinding[] = [];
-    for (const { source, document } of allDocuments(context.policies)) {
-      for (const statement of document.Statement) {
-        for (const pattern of [...(statement.Action ?? []), ...(statement.NotAction ?? [])]) {
-          const problem = problemWith(pattern, context);
-          if (problem === undefined) continue;
-          const located = { source, statement };
-          const effect =
-            statement.Effect === 'Allow'
-              ? 'it grants nothing'
-              : 'the Deny it was meant to express protects nothing';
-          findings.push({
-            rule: 'unknown-action',
-            severity: problem.severity,
-            message: `In ${describeStatement(located)}, ${problem.text}: ${effect}.${problem.suggestion === undefined ? '' : ` Did you mean ${problem.suggestion}?`} If the action is newer than this tool's action catalog, suppress this finding with that reason.`,
-            action: pattern,
-            cause: policyCause(located),
-            remediation:
-              problem.suggestion === undefined
-                ? 'Correct the action name (IAM does not validate it).'
-                : `Write ${problem.suggestion} instead of ${pattern} (IAM does not validate action names).`,
-          });
-        }
-      }
-    }
-    return findings;
+    return allDocuments(context.policies).flatMap(({ source, document }) =>
+      documentFindings(source, document, context.catalog),
+    );
   },
 };

@@ -6,6 +6,7 @@
  */
 import type { ActionCatalog } from '../policy/action-catalog.js';
 import type { RolePolicies } from '../policy/evaluation-types.js';
+import { actionMatches } from '../policy/match.js';
 import { familyOfAction, SOURCE_FAMILIES, type SourceFamily } from '../requirements/catalog.js';
 import { compareCodeUnits, sortSmall } from '../small-sort.js';
 import {
@@ -19,11 +20,40 @@ import {
 } from './policy-helpers.js';
 import type { RawFinding, Rule } from './types.js';
 
+/** Every event-source family action, as the catalog spells them. */
+const FAMILY_ACTIONS = Object.values(SOURCE_FAMILIES).flatMap((family) => family.actions);
+
+/** The family actions a wildcard pattern matches, per catalog and pattern (patterns recur across roles). */
+const familyMatches = new WeakMap<ActionCatalog, Map<string, readonly string[]>>();
+
+/**
+ * What expanding `pattern` would give of the family actions: those the catalog knows that it matches. The
+ * few dozen family actions are matched, rather than the whole catalog expanded: a policy of hundreds of
+ * `*:*ab*` patterns would otherwise list millions of actions, for each role.
+ */
+function familyActionsOf(pattern: string, catalog: ActionCatalog): readonly string[] {
+  let byPattern = familyMatches.get(catalog);
+  if (byPattern === undefined) {
+    byPattern = new Map();
+    familyMatches.set(catalog, byPattern);
+  }
+  let actions = byPattern.get(pattern);
+  if (actions === undefined) {
+    actions = FAMILY_ACTIONS.filter(
+      (action) => actionMatches(pattern, action) && catalog.has(action) === true,
+    );
+    if (byPattern.size > 50_000) byPattern.clear();
+    byPattern.set(pattern, actions);
+  }
+  return actions;
+}
+
+/** The actions a statement grants, family actions at least (the caller keeps only those). */
 function grantedActions(located: LocatedStatement, catalog: ActionCatalog): string[] {
   const actions: string[] = [];
   for (const pattern of located.statement.Action ?? []) {
     if (isServiceWildcard(pattern)) continue;
-    if (hasWildcard(pattern)) actions.push(...catalog.expand(pattern));
+    if (hasWildcard(pattern)) actions.push(...familyActionsOf(pattern, catalog));
     else actions.push(catalog.canonical(pattern) ?? pattern);
   }
   return actions;
@@ -36,6 +66,43 @@ interface FamilyGrant {
 }
 
 const grantsCache = new WeakMap<ActionCatalog, WeakMap<RolePolicies, readonly FamilyGrant[]>>();
+/** Per statement object and source: a managed policy attached to many roles is checked once. */
+const statementGrantsCache = new WeakMap<
+  ActionCatalog,
+  WeakMap<LocatedStatement['statement'], Map<string, readonly FamilyGrant[]>>
+>();
+
+/** The event-source family actions one Allow statement grants, by family. */
+function statementGrants(located: LocatedStatement, catalog: ActionCatalog): readonly FamilyGrant[] {
+  let byStatement = statementGrantsCache.get(catalog);
+  if (byStatement === undefined) {
+    byStatement = new WeakMap();
+    statementGrantsCache.set(catalog, byStatement);
+  }
+  let bySource = byStatement.get(located.statement);
+  if (bySource === undefined) {
+    bySource = new Map();
+    byStatement.set(located.statement, bySource);
+  }
+  const known = bySource.get(located.source);
+  if (known !== undefined) return known;
+  // Most statements grant no event-source action: no map for them.
+  let byFamily: Map<SourceFamily, Set<string>> | undefined;
+  for (const action of grantedActions(located, catalog)) {
+    const family = familyOfAction(action);
+    if (family === undefined) continue;
+    byFamily ??= new Map();
+    const set = byFamily.get(family) ?? new Set<string>();
+    set.add(action);
+    byFamily.set(family, set);
+  }
+  const grants: FamilyGrant[] = [];
+  for (const [family, set] of byFamily ?? []) {
+    grants.push({ located, family, actions: sortSmall([...set], compareCodeUnits) });
+  }
+  bySource.set(located.source, grants);
+  return grants;
+}
 
 /** The event-source family actions each Allow statement grants; the same for every function of the role. */
 function familyGrants(policies: RolePolicies, catalog: ActionCatalog): readonly FamilyGrant[] {
@@ -48,21 +115,7 @@ function familyGrants(policies: RolePolicies, catalog: ActionCatalog): readonly 
   if (grants === undefined) {
     const list: FamilyGrant[] = [];
     for (const located of identityStatements(policies)) {
-      if (located.statement.Effect !== 'Allow') continue;
-      // Most statements grant no event-source action: no map for them.
-      let byFamily: Map<SourceFamily, Set<string>> | undefined;
-      for (const action of grantedActions(located, catalog)) {
-        const family = familyOfAction(action);
-        if (family === undefined) continue;
-        byFamily ??= new Map();
-        const set = byFamily.get(family) ?? new Set<string>();
-        set.add(action);
-        byFamily.set(family, set);
-      }
-      if (byFamily === undefined) continue;
-      for (const [family, set] of byFamily) {
-        list.push({ located, family, actions: sortSmall([...set], compareCodeUnits) });
-      }
+      if (located.statement.Effect === 'Allow') list.push(...statementGrants(located, catalog));
     }
     grants = list;
     byPolicies.set(policies, grants);

@@ -132,3 +132,94 @@ describe('scheduled sweep', () => {
     expect(merged.summary).toEqual({ functions: 2, compliant: 1, findings: { high: 1, low: 2 } });
   });
 });
+
+describe('scheduled sweep against the clock', () => {
+  const euArn = otherRegion(FUNCTION_ARN);
+  const remembered = (functionArn: string): FunctionState => ({
+    functionArn,
+    findings: [summariseFinding(missingDelete)],
+    auditedAt: '2026-12-01T00:00:00Z',
+  });
+
+  it('reports a region it had no time to start, and keeps what it remembers of it', async () => {
+    const time = { left: 1 };
+    const state = memoryState([remembered(euArn)]);
+    const published: SnsAlertMessage[] = [];
+    const audited: string[] = [];
+    const result = await runSweep({
+      auditRegion: async (region) => {
+        audited.push(region);
+        time.left = 0;
+        return report([functionResult([missingDelete])]);
+      },
+      regions: ['us-east-1', 'eu-west-1'],
+      stateStore: state,
+      publisher: {
+        publish: async (m) => {
+          published.push(m);
+          return 'id';
+        },
+      },
+      minSeverity: 'medium',
+      logger: silent,
+      deadline: { remainingMs: () => time.left },
+    });
+    expect(audited).toEqual(['us-east-1']);
+    expect(result.unfinishedRegions).toEqual(['eu-west-1']);
+    expect(result.published).toBe(true);
+    expect(result.digest.report.errors).toEqual([
+      {
+        resource: 'eu-west-1',
+        message: 'region eu-west-1 was not audited: the sweep ran out of time (the next sweep audits it)',
+      },
+    ]);
+    expect(published[0]?.message).toContain('eu-west-1');
+    // Not audited is not gone: the remembered function of the region is kept.
+    expect(state.items.has(euArn)).toBe(true);
+    expect(result.stateRemoved).toBe(0);
+  });
+
+  it('lists the functions the audit did not finish, and leaves their state as it was', async () => {
+    const state = memoryState([remembered(FUNCTION_ARN)]);
+    const cut = {
+      ...report([]),
+      errors: [
+        {
+          functionName: 'orders-consumer',
+          message:
+            'function orders-consumer was not audited: the audit ran out of time (its deadline passed) before reaching it',
+        },
+      ],
+    };
+    const result = await runSweep({
+      auditRegion: async () => cut,
+      regions: ['us-east-1'],
+      stateStore: state,
+      publisher: { publish: async () => 'id' },
+      minSeverity: 'medium',
+      logger: silent,
+      deadline: { remainingMs: () => 0 },
+    });
+    expect(result.unfinishedFunctions).toBe(1);
+    expect(result.published).toBe(true);
+    expect(result.digest.report.errors?.[0]?.functionName).toBe('orders-consumer');
+    expect(state.items.get(FUNCTION_ARN)).toEqual(remembered(FUNCTION_ARN));
+  });
+
+  it('stops writing state at finishBy and says how much is left for the next sweep', async () => {
+    const state = memoryState([]);
+    const result = await runSweep({
+      auditRegion: async () => report([functionResult([missingDelete])]),
+      regions: ['us-east-1'],
+      stateStore: state,
+      publisher: { publish: async () => 'id' },
+      minSeverity: 'medium',
+      logger: silent,
+      finishBy: { remainingMs: () => 0 },
+    });
+    expect(result.published).toBe(true);
+    expect(result.stateUpdated).toBe(0);
+    expect(result.stateLeft).toBe(1);
+    expect(state.items.size).toBe(0);
+  });
+});

@@ -1,6 +1,6 @@
 import { EXIT, exitStatus, parseFailOn } from '../../../shared/cli/exit-status.js';
 import { formatMarkdown } from '../../../shared/cli/format/format-markdown.js';
-import { createPaint, wantsColour } from '../../../shared/cli/format/terminal-colour.js';
+import { wantsColour } from '../../../shared/cli/format/terminal-colour.js';
 import { InputError } from '../../../shared/domain/errors.js';
 import type { Finding, FunctionResult, Report } from '../../../shared/domain/report.js';
 

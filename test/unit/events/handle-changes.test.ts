@@ -4,7 +4,12 @@ import { fileURLToPath } from 'node:url';
 import type { AlertPublisher } from '../../../shared/adapters/notifier/sns-notifier.js';
 import type { FunctionState, StateStore } from '../../../shared/adapters/state-store/dynamodb-state-store.js';
 import type { SnsAlertMessage } from '../../../shared/alerts/sns-message.js';
-import { type HandleChangesDeps, handleChanges, type LogSink } from '../../../shared/app/handle-changes.js';
+import {
+  chunksOf,
+  type HandleChangesDeps,
+  handleChanges,
+  type LogSink,
+} from '../../../shared/app/handle-changes.js';
 import type { Finding, Report } from '../../../shared/domain/report.js';
 import {
   FUNCTION_ARN,
@@ -235,6 +240,131 @@ describe('change handling', () => {
     const result = await handleChanges(records('iam-delete-role'), t.deps);
     expect(result.batchItemFailures).toEqual([]);
     expect(t.audits).toEqual([]);
+  });
+});
+
+describe('change handling against the clock', () => {
+  const arnOf = (name: string) => FUNCTION_ARN.replace('orders-consumer', name);
+  /** One DetachRolePolicy per role `role-N`, each role with its own function `fn-N`. */
+  const perRole = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({
+      messageId: `msg-${i}`,
+      body: event('iam-detach-role-policy').replace('"orders-consumer-role"', `"role-${i}"`),
+    }));
+  /** A setup whose roles each have one function, and whose every audit costs one unit of time. */
+  function roles(count: number, time: { left: number }) {
+    const functions = Array.from({ length: count }, (_, i) => arnOf(`fn-${i}`));
+    const t = setup({ functions });
+    const existence: string[] = [];
+    const deps: HandleChangesDeps = {
+      ...t.deps,
+      directory: {
+        ...t.deps.directory,
+        functionsOfRoles: async (names) => names.map((name) => arnOf(name.replace('role-', 'fn-'))),
+        functionExists: async (arn) => {
+          existence.push(arn);
+          return functions.includes(arn);
+        },
+      },
+      auditFunctions: async (region, arns) => {
+        const report = await t.deps.auditFunctions(region, arns);
+        time.left -= 1;
+        return report;
+      },
+      deadline: { remainingMs: () => time.left },
+      auditChunkSize: 1,
+    };
+    return { ...t, deps, existence };
+  }
+
+  it('returns every message when no time is left, and audits and sends nothing', async () => {
+    const t = roles(3, { left: 0 });
+    const result = await handleChanges(perRole(3), t.deps);
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['msg-0', 'msg-1', 'msg-2']);
+    expect(result.functions.map((f) => f.outcome)).toEqual(['unfinished', 'unfinished', 'unfinished']);
+    expect(t.audits).toEqual([]);
+    expect(t.published).toEqual([]);
+  });
+
+  it('keeps what it finished before the deadline and returns only the messages of the rest', async () => {
+    const time = { left: 2 };
+    const t = roles(3, time);
+    const batch = perRole(3);
+    const first = await handleChanges(batch, t.deps);
+    // Chunks in message order, one function each: two audited and settled, the third never started.
+    expect(t.audits).toEqual([[arnOf('fn-0')], [arnOf('fn-1')]]);
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'msg-2' }]);
+    expect(t.published.map((p) => p.subject)).toEqual([
+      '[lambda-role-audit] fn-0: 1 missing',
+      '[lambda-role-audit] fn-1: 1 missing',
+    ]);
+    expect([...t.state.items.keys()].sort()).toEqual([arnOf('fn-0'), arnOf('fn-1')]);
+
+    // The retry (a new invocation, with time) handles the message left over; nothing finished is redone.
+    time.left = 10;
+    const retry = await handleChanges([batch[2] as { messageId: string; body: string }], t.deps);
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(t.audits.at(-1)).toEqual([arnOf('fn-2')]);
+    expect(t.published.map((p) => p.subject)).toHaveLength(3);
+    expect(t.published[2]?.subject).toBe('[lambda-role-audit] fn-2: 1 missing');
+  });
+
+  it('leaves a function the audit cut off at the deadline for the retry, without asking AWS about it', async () => {
+    const time = { left: 1 };
+    const t = roles(1, time);
+    const deps: HandleChangesDeps = {
+      ...t.deps,
+      auditFunctions: async () => {
+        time.left = 0;
+        return {
+          ...report([]),
+          errors: [
+            {
+              functionName: 'fn-0',
+              message:
+                'function fn-0 was not audited: the audit ran out of time (its deadline passed) before reaching it',
+            },
+          ],
+        };
+      },
+    };
+    const result = await handleChanges(perRole(1), deps);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'msg-0' }]);
+    expect(result.functions).toEqual([{ functionArn: arnOf('fn-0'), outcome: 'unfinished' }]);
+    expect(t.existence).toEqual([]);
+    expect(t.published).toEqual([]);
+  });
+
+  it('stops settling at finishBy: what is not yet published is returned, not half done', async () => {
+    const t = roles(2, { left: 10 });
+    const result = await handleChanges(perRole(2), { ...t.deps, finishBy: { remainingMs: () => 0 } });
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['msg-0', 'msg-1']);
+    expect(t.published).toEqual([]);
+    expect(t.state.items.size).toBe(0);
+  });
+});
+
+describe('audit chunks', () => {
+  const arn = (name: string, region = 'us-east-1') =>
+    `arn:aws:lambda:${region}:123456789012:function:${name}`;
+
+  it('never splits the functions resolved together, and merges groups that share a function', () => {
+    const chunks = chunksOf(
+      [[arn('a1'), arn('a2'), arn('a3')], [arn('b1')], [arn('c1'), arn('a2')], [arn('d1'), arn('d2')]],
+      2,
+    );
+    expect(chunks).toEqual([
+      ['us-east-1', [arn('a1'), arn('a2'), arn('a3'), arn('c1')]],
+      ['us-east-1', [arn('b1'), arn('d1'), arn('d2')]],
+    ]);
+  });
+
+  it('audits each region on its own', () => {
+    const chunks = chunksOf([[arn('a'), arn('a', 'eu-west-1')], [arn('b')]], 10);
+    expect(chunks).toEqual([
+      ['us-east-1', [arn('a'), arn('b')]],
+      ['eu-west-1', [arn('a', 'eu-west-1')]],
+    ]);
   });
 });
 
