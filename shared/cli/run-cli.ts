@@ -83,8 +83,11 @@ const COMMANDS = ['audit', 'export', 'help'] as const;
 
 /** Runs one command line and returns its exit status. Never throws. */
 export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<number> {
+  // A message of several lines (a YAML error quotes the file) keeps its lines under the first, indented,
+  // so that each problem reads as one entry.
   const log = (message: string): void => {
-    environment.stderr.write(`${TOOL_NAME}: ${message}\n`);
+    const lines = message.split('\n').filter((line) => line.trim() !== '');
+    environment.stderr.write(`${TOOL_NAME}: ${lines.join('\n  ')}\n`);
   };
   try {
     const [command, ...rest] = argv;
