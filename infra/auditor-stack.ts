@@ -216,6 +216,10 @@ export class AuditorStack extends Stack {
       ACCOUNT_ID: this.account,
       AUDIT_REGIONS: auditRegions.join(','),
       POWERTOOLS_SERVICE_NAME,
+      // Only when it differs from the handlers' default (info), so that a default deployment is unchanged.
+      ...(config.awsManagedBaselineSeverity === undefined || config.awsManagedBaselineSeverity === 'info'
+        ? {}
+        : { AWS_MANAGED_BASELINE_SEVERITY: config.awsManagedBaselineSeverity }),
     };
     const resources = (resource: Exclude<AuditorResource, 'own-log-group'>): readonly string[] =>
       this.resolveResource(resource, auditRegions, config);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { loadSuppressionsFile } from '../shared/adapters/suppressions-file/load-suppressions-file.js';
 import { DeployConfigError } from '../shared/domain/errors.js';
 import { SEVERITIES, type Severity } from '../shared/domain/report.js';
+import { BASELINE_SEVERITIES, type BaselineSeverity } from '../shared/domain/rules/managed-baseline.js';
 import {
   DEFAULT_TAG_SUPPRESSION,
   parseTagSuppressionPolicy,
@@ -29,6 +30,11 @@ export interface DeployConfig {
   /** An EventBridge Scheduler expression for the sweep. */
   readonly schedule: string;
   readonly minSeverity: Severity;
+  /**
+   * The severity of excess findings that only AWS managed policies AWS recommends for the function cause
+   * (`info` by default: not alerted; `low` to be alerted at the default threshold).
+   */
+  readonly awsManagedBaselineSeverity?: BaselineSeverity;
   readonly suppressions: readonly Suppression[];
   /** What the suppress tag may suppress (`-c tagSuppressMaxSeverity`, `-c tagSuppressRules`). */
   readonly tagSuppression: TagSuppressionPolicy;
@@ -75,6 +81,7 @@ const contextSchema = z.object({
     )
     .default('rate(1 day)'),
   minSeverity: z.enum(SEVERITIES).default('low'),
+  awsManagedBaselineSeverity: z.enum(BASELINE_SEVERITIES).optional(),
   suppressionsFile: z.string().min(1).optional(),
   tagSuppressMaxSeverity: z.string().min(1).optional(),
   tagSuppressRules: list.optional(),
@@ -150,6 +157,9 @@ export async function parseDeployConfig(
       : {}),
     schedule: c.schedule,
     minSeverity: c.minSeverity,
+    ...(c.awsManagedBaselineSeverity !== undefined
+      ? { awsManagedBaselineSeverity: c.awsManagedBaselineSeverity }
+      : {}),
     suppressions:
       c.suppressionsFile === undefined ? [] : await readSuppressions(resolve(where.cwd, c.suppressionsFile)),
     tagSuppression,

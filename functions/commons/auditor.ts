@@ -158,6 +158,7 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
         ...(awsManagedPolicies ? { awsManagedPolicies } : {}),
         suppressions: config.suppressions,
         tagSuppression: config.tagSuppression,
+        ...(config.awsManagedBaseline ? { awsManagedBaseline: config.awsManagedBaseline } : {}),
         generatedAt: now().toISOString(),
         tool: TOOL,
         ...(present ? { functionNames: present } : {}),

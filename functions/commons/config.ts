@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { parseSeverity } from '../../shared/alerts/alert-document.js';
 import { ConfigurationError, InputError } from '../../shared/domain/errors.js';
 import type { Severity } from '../../shared/domain/report.js';
+import { BASELINE_SEVERITIES, type BaselineSeverity } from '../../shared/domain/rules/managed-baseline.js';
 import {
   parseSuppressions,
   parseTagSuppressionPolicy,
@@ -17,6 +18,8 @@ export interface AuditorConfig {
   readonly stateTableName: string;
   readonly alertTopicArn: string;
   readonly minSeverity: Severity;
+  /** The severity of excess findings that only AWS's recommended managed policies cause. */
+  readonly awsManagedBaseline?: BaselineSeverity;
   readonly suppressions: readonly Suppression[];
   /** What the suppress tag may suppress (TAG_SUPPRESS_MAX_SEVERITY, TAG_SUPPRESS_RULES). */
   readonly tagSuppression: TagSuppressionPolicy;
@@ -47,6 +50,17 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
   const minSeverity = parseSeverity(minSeverityRaw, 'low');
   if (minSeverityRaw && minSeverityRaw.trim().toLowerCase() !== minSeverity) {
     throw new ConfigurationError('ALERT_MIN_SEVERITY must be one of critical, high, medium, low, info');
+  }
+  // Unset: the audit's default (info).
+  const baselineRaw = env.AWS_MANAGED_BASELINE_SEVERITY?.trim().toLowerCase();
+  const awsManagedBaseline =
+    baselineRaw === undefined || baselineRaw === ''
+      ? undefined
+      : BASELINE_SEVERITIES.find((severity) => severity === baselineRaw);
+  if (baselineRaw !== undefined && baselineRaw !== '' && awsManagedBaseline === undefined) {
+    throw new ConfigurationError(
+      `AWS_MANAGED_BASELINE_SEVERITY must be one of ${BASELINE_SEVERITIES.join(', ')}`,
+    );
   }
   let suppressions: Suppression[] = [];
   if (env.SUPPRESSIONS && env.SUPPRESSIONS.trim() !== '') {
@@ -79,6 +93,7 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
     stateTableName: parsed.data.STATE_TABLE_NAME,
     alertTopicArn: parsed.data.ALERT_TOPIC_ARN,
     minSeverity,
+    ...(awsManagedBaseline === undefined ? {} : { awsManagedBaseline }),
     suppressions,
     tagSuppression,
     account,

@@ -12,6 +12,7 @@ import { InputError } from '../domain/errors.js';
 import type { AccountScope, AccountSnapshot, AccountSource } from '../domain/model.js';
 import type { ActionCatalog } from '../domain/policy/action-catalog.js';
 import type { Report } from '../domain/report.js';
+import type { BaselineSeverity } from '../domain/rules/managed-baseline.js';
 import type { Suppression, TagSuppressionPolicy } from '../domain/suppressions.js';
 
 export interface RunAuditOptions {
@@ -23,6 +24,8 @@ export interface RunAuditOptions {
   /** The report's `generatedAt`; injected so that tests get a fixed date. */
   readonly now?: () => Date;
   readonly tool?: { readonly name: string; readonly version: string };
+  /** The severity of excess findings only AWS's recommended managed policies cause (default info). */
+  readonly awsManagedBaseline?: BaselineSeverity;
   /**
    * Loads every AWS managed policy (the shipped asset). Called only when a role uses one that neither the
    * source nor the short built-in list has, so that most audits never read it.
@@ -53,6 +56,7 @@ export async function runAudit(source: AccountSource, options: RunAuditOptions):
     ...(options.suppressions ? { suppressions: options.suppressions } : {}),
     ...(options.tagSuppression ? { tagSuppression: options.tagSuppression } : {}),
     ...(options.tool ? { tool: options.tool } : {}),
+    ...(options.awsManagedBaseline ? { awsManagedBaseline: options.awsManagedBaseline } : {}),
     ...(functionNames && functionNames.length > 0 ? { functionNames } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.functionBudgetMs !== undefined ? { functionBudgetMs: options.functionBudgetMs } : {}),

@@ -67,6 +67,7 @@ export function mergeReports(reports: readonly Report[]): Report {
   if (!first) throw new Error('no report to merge');
   const functions = reports.flatMap((r) => r.functions);
   const errors = reports.flatMap((r) => r.errors ?? []);
+  const warnings = reports.flatMap((r) => r.warnings ?? []);
   const findings: Partial<Record<Severity, number>> = {};
   for (const r of reports) {
     for (const [severity, count] of Object.entries(r.summary.findings) as [Severity, number][]) {
@@ -83,6 +84,7 @@ export function mergeReports(reports: readonly Report[]): Report {
     },
     functions,
     ...(errors.length > 0 ? { errors } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 

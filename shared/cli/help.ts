@@ -48,6 +48,10 @@ const OUTPUT: HelpSection = {
       text: 'a YAML or JSON list of { rule, function?, role?, action?, resource?, reason }',
     },
     {
+      flags: '--aws-managed-baseline SEVERITY',
+      text: 'the severity of excess findings that only the AWS managed policies AWS recommends for the function cause (AWSLambdaBasicExecutionRole\u2019s logs on *, ...): info (the default: reported, not counted against compliance) or low',
+    },
+    {
       flags: '--tag-suppress-max-severity SEVERITY',
       text: 'the highest severity the tag lambda-role-audit:suppress may suppress: critical, high, medium (the default), low, info, or none',
     },

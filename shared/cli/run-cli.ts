@@ -11,6 +11,7 @@ import { InputError, UsageError } from '../domain/errors.js';
 import type { AccountSource } from '../domain/model.js';
 import type { ActionCatalog } from '../domain/policy/action-catalog.js';
 import type { Report } from '../domain/report.js';
+import { BASELINE_SEVERITIES, type BaselineSeverity } from '../domain/rules/managed-baseline.js';
 import { parseTagSuppressionPolicy, type Suppression } from '../domain/suppressions.js';
 import { type ArgumentToken, parseArguments } from './arguments.js';
 import { EXIT, exitStatus, type FailOn, parseFailOn } from './exit-status.js';
@@ -54,6 +55,7 @@ export const AUDIT_OPTIONS = {
   format: { type: 'string' },
   'fail-on': { type: 'string' },
   suppressions: { type: 'string' },
+  'aws-managed-baseline': { type: 'string' },
   'tag-suppress-max-severity': { type: 'string' },
   'tag-suppress-rules': { type: 'string' },
   'function-budget-ms': { type: 'string' },
@@ -163,6 +165,7 @@ async function auditCommand(
   const functionNames = collectFunctionNames(tokens);
   const format = parseFormat(values.format, environment.stdout.isTTY === true);
   const failOn: FailOn = parseFailOn(values['fail-on']);
+  const awsManagedBaseline = parseBaseline(values['aws-managed-baseline']);
   const functionBudgetMs = parseBudget(values['function-budget-ms']);
   const tagSuppression = parseTagSuppressionPolicy(
     { maxSeverity: values['tag-suppress-max-severity'], rules: values['tag-suppress-rules'] },
@@ -195,6 +198,7 @@ async function auditCommand(
     tagSuppression,
     ...(environment.now ? { now: environment.now } : {}),
     tool: { name: TOOL_NAME, version: environment.version },
+    awsManagedBaseline,
     loadAwsManagedPolicies,
     // Every function gets a time budget: a policy that slows the audit marks its functions incomplete.
     clock: environment.clock ?? (() => performance.now()),
@@ -207,8 +211,21 @@ async function auditCommand(
       error.functionName && !error.message.includes(error.functionName) ? `${error.functionName}: ` : '';
     log(`warning: ${who}${error.message}`);
   }
+  for (const warning of report.warnings ?? []) log(`warning: ${warning.message}`);
   environment.stdout.write(render(report, format, environment));
   return exitStatus(report, failOn);
+}
+
+/** `--aws-managed-baseline`: the severity of findings only AWS's recommended managed policies cause. */
+function parseBaseline(value: string | undefined): BaselineSeverity {
+  if (value === undefined) return 'info';
+  const severity = BASELINE_SEVERITIES.find((candidate) => candidate === value.toLowerCase());
+  if (severity === undefined) {
+    throw new UsageProblem(
+      `--aws-managed-baseline "${value}" is not one of ${BASELINE_SEVERITIES.join(', ')}${didYouMean(value, BASELINE_SEVERITIES)}`,
+    );
+  }
+  return severity;
 }
 
 /** Imported on demand: the YAML parser it brings is not worth loading for the audits that have no file. */

@@ -58,6 +58,16 @@ export interface Finding {
   readonly resource?: string;
   readonly decision?: DenyDecision;
   readonly cause?: FindingCause;
+  /**
+   * Every statement that causes an excess finding, when there are several (`cause` is the first): the
+   * same (rule, action, resource) is one finding per function, naming each statement that grants it.
+   */
+  readonly causes?: readonly FindingCause[];
+  /**
+   * For a finding whose every cause is an AWS managed policy that AWS recommends for the function's
+   * configuration: the names of those policies. Its severity is then `info` (or the configured level).
+   */
+  readonly awsManagedBaseline?: readonly string[];
   readonly suppressed?: boolean;
   readonly suppressionReason?: string;
   /** Set with `suppressed`: the file or the tag that suppressed it. */
@@ -102,6 +112,13 @@ export interface ReportError {
   readonly message: string;
 }
 
+/**
+ * Something odd in the input that did not stop any function from being audited: a function listed twice
+ * with the same configuration, an event source mapping whose function does not exist. Unlike `errors`, a
+ * warning leaves the audit complete (it does not make the exit status 3).
+ */
+export type ReportWarning = ReportError;
+
 export interface Report {
   readonly schemaVersion: '1';
   readonly generatedAt: string;
@@ -119,4 +136,6 @@ export interface Report {
   };
   readonly functions: readonly FunctionResult[];
   readonly errors?: readonly ReportError[];
+  /** Input warnings (see `ReportWarning`); absent when there are none. */
+  readonly warnings?: readonly ReportWarning[];
 }

@@ -31,6 +31,15 @@ describe('deploy configuration', () => {
     });
   });
 
+  it('reads the severity of findings only AWS’s recommended managed policies cause', async () => {
+    await expect(parseDeployConfig({ awsManagedBaselineSeverity: 'low' }, where)).resolves.toMatchObject({
+      awsManagedBaselineSeverity: 'low',
+    });
+    await expect(parseDeployConfig({ awsManagedBaselineSeverity: 'medium' }, where)).rejects.toThrow(
+      '-c awsManagedBaselineSeverity',
+    );
+  });
+
   it('reads what the suppress tag may suppress, and names a bad value', async () => {
     await expect(
       parseDeployConfig({ tagSuppressMaxSeverity: 'low', tagSuppressRules: 'overbroad-resource' }, where),

@@ -62,6 +62,9 @@ beforeAll(async () => {
     STATE_TABLE_NAME: STATE_TABLE,
     ALERT_TOPIC_ARN: capture.topicArn,
     ALERT_MIN_SEVERITY: 'low',
+    // orders-consumer's findings come from AWS's managed baseline (AWSLambdaSQSQueueExecutionRole's grants
+    // on *), info by default: graded low here, as a deployment can ask, so that every change gives an alert.
+    AWS_MANAGED_BASELINE_SEVERITY: 'low',
     POWERTOOLS_SERVICE_NAME: 'change-handler-test',
     POWERTOOLS_LOG_LEVEL: 'WARN',
     // The logger then writes through the global console, which the log test below can watch.

@@ -406,6 +406,9 @@ export async function startHandlerEnvironment(): Promise<HandlerEnvironment> {
           stateTableName: STATE_TABLE,
           alertTopicArn: capture.topicArn,
           minSeverity: 'low',
+          // The demo function's findings come from AWS's managed baseline (the SQS execution policy's
+          // grants on *): graded low, as a deployment can ask, so that every change gives an alert.
+          awsManagedBaseline: 'low',
           suppressions: [],
           tagSuppression: DEFAULT_TAG_SUPPRESSION,
           account: ACCOUNT,

@@ -16,6 +16,15 @@
  * - A function is compliant when no unsuppressed finding of severity low or above remains.
  * - Mappings and event invoke configs on a qualified function ARN belong to the function of that name
  *   (see requirements/derive.ts for the limitation this implies).
+ * - Input warnings (report `warnings`, which leave the audit complete): a function listed more than once
+ *   with the same configuration is audited once; an event source mapping whose function the snapshot does
+ *   not hold is named (deleting a function leaves its mappings in place: "To delete Lambda event source
+ *   mappings that invoke a function, use DeleteEventSourceMapping", DeleteFunction API reference). A
+ *   function listed twice with different configurations is not audited (its configuration is unknown)
+ *   and is listed under `errors`.
+ * - Excess findings that AWS's recommended managed policies alone cause are graded `info` (or
+ *   `awsManagedBaseline`), and one (rule, action, resource) is one finding naming every statement
+ *   (rules/managed-baseline.ts).
  * - With a clock in the options, each function has a time budget and the audit may have a deadline
  *   (time-budget.ts). A function that runs out of time is listed under `errors` and is not compliant; its
  *   findings from the rules that finished stay. A function not reached before the deadline is listed under
@@ -45,12 +54,14 @@ import {
   type FunctionResult,
   type Report,
   type ReportError,
+  type ReportWarning,
   SEVERITIES,
   type Severity,
 } from '../report.js';
 import { FAMILY_OF_SOURCE, type SourceFamily } from '../requirements/catalog.js';
 import { deriveRequirements, eventSourceKind } from '../requirements/derive.js';
 import { ROLE_UNAVAILABLE_RULES, ROLE_UNRESOLVED_RULES, RULES } from '../rules/index.js';
+import { type BaselineSeverity, gradeManagedBaseline, mergeByStatement } from '../rules/managed-baseline.js';
 import type { RawFinding, Rule, RuleContext } from '../rules/types.js';
 import { sortSmall } from '../small-sort.js';
 import { type Suppression, suppressionOf, type TagSuppressionPolicy } from '../suppressions.js';
@@ -81,6 +92,11 @@ export interface AuditOptions {
   readonly tool?: { readonly name: string; readonly version: string };
   /** Restrict the report to these functions (names or ARNs, qualified ARNs included). */
   readonly functionNames?: readonly string[];
+  /**
+   * The severity of excess findings that only AWS managed policies AWS recommends for the function cause
+   * (rules/managed-baseline.ts): `info` (the default) or `low`.
+   */
+  readonly awsManagedBaseline?: BaselineSeverity;
   /**
    * The AWS managed policies known without an account (the shipped asset), used when the snapshot lacks
    * one; by default the short list in aws-managed-policies.ts.
@@ -157,7 +173,7 @@ type RuleOutcome =
   | { readonly timedOut: AuditTimeExceededError };
 
 interface Evaluator {
-  evaluate(action: string, resource: string): EvaluationResult;
+  evaluate(action: string, resource: string, anyName?: boolean): EvaluationResult;
   requestContext(resource: string): ConditionContext;
 }
 
@@ -201,6 +217,12 @@ interface RoleState {
   readonly requestContext: (resource: string) => ConditionContext;
   /** Evaluations of actions on `*`, by action. */
   readonly onEveryResource: Map<string, EvaluationResult>;
+  /**
+   * Evaluations on the account's EC2 network resources (network interfaces, subnets, security groups: what
+   * the network-interface calls touch), by any-name flag, resource, then action: the same for every
+   * function of the role that uses them.
+   */
+  readonly onNetworkResources: Map<string, Map<string, EvaluationResult>>;
   readonly outcomes: Map<Rule, RuleOutcome>;
 }
 
@@ -261,6 +283,7 @@ class AccountIndex {
         policies,
         requestContext: requestContextOf(roleArn, region),
         onEveryResource: new Map(),
+        onNetworkResources: new Map(),
         outcomes: new Map(),
       };
       byRegion.set(region, state);
@@ -328,39 +351,55 @@ function requestContextOf(roleArn: string, region: string): (resource: string) =
 /**
  * Evaluation of the role's policies for one function, memoised: two rules ask each question. Evaluations
  * on `*` are kept per role (every function of the role asks the same ones); the others, about the
- * function's own dozen resources, sit in a short list searched linearly, which costs less than maps here
- * and lives as long as the function's audit (young garbage, cheap to collect).
+ * function's own resources (a few dozen, more with the network interfaces, subnets and security groups
+ * its calls touch), by resource then action, for as long as the function's audit.
  */
 function functionEvaluator(state: RoleState, timer: FunctionTimer | undefined): Evaluator {
-  const { policies, requestContext, onEveryResource } = state;
-  const actions: string[] = [];
-  const resources: string[] = [];
-  const results: EvaluationResult[] = [];
-  const compute = (action: string, resource: string): EvaluationResult => {
+  const { policies, requestContext, onEveryResource, onNetworkResources } = state;
+  const named = new Map<string, Map<string, EvaluationResult>>();
+  const anyNamed = new Map<string, Map<string, EvaluationResult>>();
+  // Two literal shapes rather than a spread: this runs for every question the rules ask.
+  const compute = (action: string, resource: string, anyName: boolean): EvaluationResult => {
     timer?.check();
-    return evaluateRelevant(policies, { action, resource, context: requestContext(resource) });
+    return evaluateRelevant(
+      policies,
+      anyName
+        ? { action, resource, anyName, context: requestContext(resource) }
+        : { action, resource, context: requestContext(resource) },
+    );
   };
   return {
     requestContext,
-    evaluate: (action, resource) => {
-      if (resource === '*') {
+    evaluate: (action, resource, anyName = false) => {
+      if (resource === '*' && !anyName) {
         let result = onEveryResource.get(action);
         if (result === undefined) {
-          result = compute(action, resource);
+          result = compute(action, resource, false);
           onEveryResource.set(action, result);
         }
         return result;
       }
-      for (let i = 0; i < results.length; i++) {
-        if (actions[i] === action && resources[i] === resource) return results[i] as EvaluationResult;
+      // Network resources: any-name ones end with `/*`, named ones never do, so one map serves both.
+      const byResource = isNetworkResource(resource) ? onNetworkResources : anyName ? anyNamed : named;
+      let byAction = byResource.get(resource);
+      if (byAction === undefined) {
+        byAction = new Map();
+        byResource.set(resource, byAction);
       }
-      const result = compute(action, resource);
-      actions.push(action);
-      resources.push(resource);
-      results.push(result);
+      let result = byAction.get(action);
+      if (result === undefined) {
+        result = compute(action, resource, anyName);
+        byAction.set(action, result);
+      }
       return result;
     },
   };
+}
+
+/** `arn:PARTITION:ec2:…`: a resource of the account, not of one function. */
+function isNetworkResource(resource: string): boolean {
+  const partitionEnd = resource.indexOf(':', 4);
+  return resource.startsWith('arn:') && resource.startsWith(':ec2:', partitionEnd);
 }
 
 function inScope(fn: FunctionConfiguration, names: readonly string[] | undefined): boolean {
@@ -438,6 +477,77 @@ function finalise(
   return sortSmall([...byId.values()], compareFindings);
 }
 
+/** A value's JSON with object keys sorted: two configurations are the same when these are equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, item: unknown) =>
+    item !== null && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => compareText(a, b)))
+      : item,
+  );
+}
+
+/**
+ * The functions to audit, each once: a function listed again with the same configuration is a warning, with
+ * another configuration an error (which of them is real is unknown, so it is not audited).
+ */
+function distinctFunctions(
+  functions: readonly FunctionConfiguration[],
+  warnings: ReportWarning[],
+  errors: ReportError[],
+): { readonly functions: FunctionConfiguration[]; readonly ambiguous: ReadonlySet<string> } {
+  // The common case, every function once: no grouping.
+  const seen = new Set<string>();
+  let duplicated = false;
+  for (const fn of functions) {
+    if (seen.has(fn.FunctionArn)) duplicated = true;
+    seen.add(fn.FunctionArn);
+  }
+  if (!duplicated) return { functions: [...functions], ambiguous: new Set() };
+  const byArn = groupBy(functions, (fn) => fn.FunctionArn);
+  const distinct: FunctionConfiguration[] = [];
+  const ambiguous = new Set<string>();
+  for (const [arn, copies] of byArn) {
+    const [first] = copies;
+    if (first === undefined) continue;
+    distinct.push(first);
+    if (copies.length === 1) continue;
+    const same = copies.every((copy) => canonicalJson(copy) === canonicalJson(first));
+    if (same) {
+      warnings.push({
+        functionName: first.FunctionName,
+        resource: arn,
+        message: `function ${first.FunctionName} is listed ${copies.length} times with the same configuration; it was audited once`,
+      });
+    } else {
+      ambiguous.add(arn);
+      errors.push({
+        functionName: first.FunctionName,
+        resource: arn,
+        message: `function ${first.FunctionName} was not audited: it is listed ${copies.length} times with different configurations, and which one is in force is unknown`,
+      });
+    }
+  }
+  return { functions: distinct, ambiguous };
+}
+
+/** Event source mappings whose function the snapshot does not hold: they invoke nothing the audit can see. */
+function orphanMappings(snapshot: AccountSnapshot, warnings: ReportWarning[]): void {
+  const names = new Set(snapshot.functions.map((fn) => fn.FunctionName));
+  // A function the source could not read exists as far as we know.
+  for (const error of snapshot.readErrors) {
+    if (error.functionName !== undefined) names.add(error.functionName);
+    names.add(functionNameOf(error.resource) ?? error.resource);
+  }
+  for (const mapping of snapshot.eventSourceMappings) {
+    const name = functionNameOf(mapping.FunctionArn) ?? mapping.FunctionArn;
+    if (names.has(name)) continue;
+    warnings.push({
+      resource: mapping.FunctionArn,
+      message: `event source mapping ${mapping.UUID}${mapping.EventSourceArn === undefined ? '' : ` (${mapping.EventSourceArn})`} invokes function ${name}, which the ${snapshot.source.kind === 'export' ? 'export' : 'account'} does not hold: nothing was checked for it (deleting a function leaves its mappings; delete the mapping if the function is gone)`,
+    });
+  }
+}
+
 /** The policy problems the source recorded for a role's inline and attached policies, if any. */
 function problemsOf(snapshot: AccountSnapshot, role: Role): { policyProblems?: readonly PolicyProblem[] } {
   const all = snapshot.policyProblems;
@@ -461,13 +571,23 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions): 
 export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOptions): BoundedAudit {
   const index = new AccountIndex(snapshot, options.awsManagedPolicies);
   const suppressions = options.suppressions ?? [];
+  const baseline = options.awsManagedBaseline ?? 'info';
   const functions: FunctionResult[] = [];
   const errors: ReportError[] = [];
+  const warnings: ReportWarning[] = [];
   const unfinished: UnfinishedFunction[] = [];
   const touched = new Set<ReadError>();
-  const scoped = snapshot.functions
-    .filter((fn) => inScope(fn, options.functionNames))
-    .sort((a, b) => compareText(a.FunctionName, b.FunctionName) || compareText(a.FunctionArn, b.FunctionArn));
+  const distinct = distinctFunctions(
+    snapshot.functions.filter((fn) => inScope(fn, options.functionNames)),
+    warnings,
+    errors,
+  );
+  // Only a whole read can tell that a mapping's function does not exist.
+  if (snapshot.partial !== true && (options.functionNames ?? []).length === 0)
+    orphanMappings(snapshot, warnings);
+  const scoped = distinct.functions.sort(
+    (a, b) => compareText(a.FunctionName, b.FunctionName) || compareText(a.FunctionArn, b.FunctionArn),
+  );
   const timer =
     options.clock === undefined
       ? undefined
@@ -479,6 +599,7 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
   const catalog = timer === undefined ? options.catalog : timedCatalog(options.catalog, timer);
 
   for (const fn of scoped) {
+    if (distinct.ambiguous.has(fn.FunctionArn)) continue;
     if (timer?.deadlinePassed() === true) {
       unfinished.push({ functionName: fn.FunctionName, functionArn: fn.FunctionArn, limit: 'deadline' });
       errors.push({ functionName: fn.FunctionName, message: notReachedMessage(fn.FunctionName) });
@@ -602,7 +723,8 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
       unfinished.push({ functionName: fn.FunctionName, functionArn: fn.FunctionArn, limit: timedOut.limit });
       errors.push({ functionName: fn.FunctionName, message: cutOffMessage(fn.FunctionName, timedOut) });
     }
-    const findings = finalise(raw, fn, role, suppressions, options.tagSuppression);
+    const graded = gradeManagedBaseline(mergeByStatement(raw), fn, derived.families, baseline);
+    const findings = finalise(graded, fn, role, suppressions, options.tagSuppression);
     functions.push({
       functionName: fn.FunctionName,
       functionArn: fn.FunctionArn,
@@ -646,6 +768,7 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
     },
     functions,
     errors,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
   return { report, unfinished };
 }

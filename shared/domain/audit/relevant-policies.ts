@@ -187,11 +187,13 @@ export function evaluateRelevant(policies: RolePolicies, request: EvaluationRequ
   const lower = lowerCaseOf(action);
   const identity = newTally();
   for (const indexed of index.identity) {
-    tallyStatements(identity, indexed.source, relevantStatements(indexed, action, lower), request);
+    const statements = relevantStatements(indexed, action, lower);
+    tallyStatements(identity, indexed.source, statements, request, indexed.version);
   }
   const boundary = index.boundary;
-  if (boundary === undefined) return decide(identity, undefined, '');
+  if (boundary === undefined) return decide(identity, undefined, '', request.context);
   const boundaryTally = newTally();
-  tallyStatements(boundaryTally, boundary.source, relevantStatements(boundary, action, lower), request);
-  return decide(identity, boundaryTally, boundary.source);
+  const statements = relevantStatements(boundary, action, lower);
+  tallyStatements(boundaryTally, boundary.source, statements, request, boundary.version, true);
+  return decide(identity, boundaryTally, boundary.source, request.context);
 }

@@ -27,11 +27,31 @@ export interface PolicyStatement {
   readonly Principal?: Principal;
   readonly NotPrincipal?: Principal;
   readonly Condition?: ConditionBlock;
+  /** Elements IAM does not know (`Actions`, `Resources`…): IAM rejects a statement that has one. */
+  readonly unknownElements?: readonly string[];
+}
+
+/**
+ * A statement that could not be normalised at all (not an object, an `Effect` other than `Allow`/`Deny`,
+ * an element of the wrong type). IAM would reject the policy; the statement is kept, with what is wrong,
+ * so that the document is still audited and rule `invalid-policy` can name it. It grants and denies
+ * nothing (see policy-problems.ts).
+ */
+export interface RejectedStatement {
+  /** The statement's `Sid` when it has a usable one, else its index in the document. */
+  readonly id: string;
+  readonly index: number;
+  readonly Sid?: string;
+  readonly problem: string;
 }
 
 export interface PolicyDocument {
+  /** As written (a non-string Version is kept as its JSON text, which no valid Version equals). */
   readonly Version?: string;
+  /** The statements that could be normalised, in document order (invalid ones included: see policy-problems.ts). */
   readonly Statement: readonly PolicyStatement[];
+  /** Statements that could not be normalised; absent when there are none. */
+  readonly rejected?: readonly RejectedStatement[];
 }
 
 /** A document as read: parsed, or the reason it could not be. Unreadable documents are kept, not dropped. */

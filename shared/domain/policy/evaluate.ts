@@ -6,8 +6,16 @@
  *
  * Service control policies, resource control policies, session policies and resource-based policies are
  * outside what an account export shows, and outside v1.
+ *
+ * Three refinements (requirements.md §4, decided 2026-12-02):
+ * - policy variables are substituted only in documents of `Version` 2012-10-17 (conditions.ts);
+ * - a request on an any-name resource (any-name.ts) is allowed only by statements that cover every name;
+ *   a Deny, or a NotResource exclusion, that covers only some names makes it `conditional`;
+ * - statements undecided on their own are judged together (joint-conditions.ts).
+ * A statement IAM would reject takes no part (policy-problems.ts).
  */
-import { evaluateCondition, substituteVariables, type Tristate } from './conditions.js';
+import { anyNameCoverage, anyNamePrefix, type Coverage } from './any-name.js';
+import { evaluateCondition, hasPolicyVariables, substituteVariables, type Tristate } from './conditions.js';
 import type { PolicyStatement } from './document.js';
 import type {
   ConditionContext,
@@ -16,13 +24,25 @@ import type {
   RolePolicies,
   StatementRef,
 } from './evaluation-types.js';
+import { jointDecision, type UndecidedStatement } from './joint-conditions.js';
 import { actionMatches, replaceVariables, resourceMatches } from './match.js';
+import { isEvaluable } from './policy-problems.js';
+
+/**
+ * How a statement meets a request: `partial` when its Resource patterns cover only some names of an
+ * any-name resource (an Allow then does not meet the need; a Deny makes it conditional).
+ */
+export type StatementMatch = boolean | 'unknown' | 'partial';
 
 /** Three-valued OR of a pattern list, without an intermediate array: the evaluator's innermost loop. */
-function anyResourcePattern(patterns: readonly string[], request: EvaluationRequest): Tristate {
+function anyResourcePattern(
+  patterns: readonly string[],
+  request: EvaluationRequest,
+  variables: boolean,
+): Tristate {
   let unknown = false;
   for (const pattern of patterns) {
-    const matched = resourcePatternMatches(pattern, request);
+    const matched = resourcePatternMatches(pattern, request, variables);
     if (matched === true) return true;
     if (matched === 'unknown') unknown = true;
   }
@@ -34,8 +54,8 @@ function anyActionPattern(patterns: readonly string[], action: string): boolean 
   return false;
 }
 
-function resourcePatternMatches(pattern: string, request: EvaluationRequest): Tristate {
-  if (!pattern.includes('${')) return resourceMatches(pattern, request.resource);
+function resourcePatternMatches(pattern: string, request: EvaluationRequest, variables: boolean): Tristate {
+  if (!variables || !pattern.includes('${')) return resourceMatches(pattern, request.resource);
   const substituted = substituteVariables(pattern, request.context);
   if (substituted !== undefined) return resourceMatches(substituted, request.resource);
   // A variable we cannot resolve: the statement may or may not cover the resource.
@@ -43,59 +63,168 @@ function resourcePatternMatches(pattern: string, request: EvaluationRequest): Tr
   return resourceMatches(widened, request.resource) ? 'unknown' : false;
 }
 
-/** Whether a statement applies to a request: its action, resource and condition all match. */
-export function statementApplies(statement: PolicyStatement, request: EvaluationRequest): Tristate {
+/**
+ * How much of an any-name resource a pattern list covers; `unknown` when a pattern holds a variable we
+ * cannot resolve and might reach the names.
+ */
+function anyNamePatterns(
+  patterns: readonly string[],
+  request: EvaluationRequest,
+  variables: boolean,
+): Coverage | 'unknown' {
+  // The resource without its final `*`, without slicing it: this runs for every statement of the logs needs.
+  const resource = request.resource;
+  const length = resource.endsWith('*') ? resource.length - 1 : resource.length;
+  if (!variables || !patterns.some((pattern) => pattern.includes('${')))
+    return anyNameCoverage(patterns, resource, length);
+  const prefix = anyNamePrefix(resource);
+  const resolved: string[] = [];
+  let unresolvedReach = false;
+  for (const pattern of patterns) {
+    if (!variables || !pattern.includes('${')) {
+      resolved.push(pattern);
+      continue;
+    }
+    const substituted = substituteVariables(pattern, request.context);
+    if (substituted !== undefined) resolved.push(substituted);
+    else if (anyNameCoverage([replaceVariables(pattern, () => '*')], prefix) !== 'none')
+      unresolvedReach = true;
+  }
+  const coverage = anyNameCoverage(resolved, prefix);
+  if (coverage === 'all') return 'all';
+  return unresolvedReach ? 'unknown' : coverage;
+}
+
+function resourcePart(
+  statement: PolicyStatement,
+  request: EvaluationRequest,
+  variables: boolean,
+): StatementMatch {
+  if (request.anyName === true) {
+    if (statement.Resource !== undefined) {
+      const coverage = anyNamePatterns(statement.Resource, request, variables);
+      if (coverage === 'all') return true;
+      if (coverage === 'unknown') return 'unknown';
+      return coverage === 'some' ? 'partial' : false;
+    }
+    if (statement.NotResource !== undefined) {
+      const excluded = anyNamePatterns(statement.NotResource, request, variables);
+      if (excluded === 'all') return false;
+      // Excluding some of the names: whether Lambda's names are among them is not known.
+      return excluded === 'none' ? true : 'unknown';
+    }
+    return false;
+  }
+  if (statement.Resource !== undefined) return anyResourcePattern(statement.Resource, request, variables);
+  if (statement.NotResource !== undefined) {
+    const excluded = anyResourcePattern(statement.NotResource, request, variables);
+    return excluded === 'unknown' ? 'unknown' : !excluded;
+  }
+  return false;
+}
+
+/**
+ * How a statement meets a request: its action, resource and condition. `version` is the document's
+ * `Version` (policy variables only in 2012-10-17). A statement IAM would reject never applies.
+ */
+export function statementMatch(
+  statement: PolicyStatement,
+  request: EvaluationRequest,
+  version: string | undefined,
+): StatementMatch {
   if (statement.Action !== undefined) {
     if (!anyActionPattern(statement.Action, request.action)) return false;
   } else if (statement.NotAction !== undefined) {
     if (anyActionPattern(statement.NotAction, request.action)) return false;
   } else return false;
+  if (!isEvaluable(statement)) return false;
 
-  let resource: Tristate;
-  if (statement.Resource !== undefined) {
-    resource = anyResourcePattern(statement.Resource, request);
-  } else if (statement.NotResource !== undefined) {
-    const excluded = anyResourcePattern(statement.NotResource, request);
-    resource = excluded === 'unknown' ? 'unknown' : !excluded;
-  } else {
-    return false;
-  }
+  const variables = hasPolicyVariables(version);
+  const resource = resourcePart(statement, request, variables);
   if (resource === false) return false;
   if (statement.Condition === undefined) return resource;
   // Three-valued AND of the resource match and the condition: false wins, then unknown.
-  const condition = evaluateCondition(statement.Condition, request.context);
+  const condition = evaluateCondition(statement.Condition, request.context, { variables });
   if (condition === false) return false;
-  return resource === 'unknown' || condition === 'unknown' ? 'unknown' : true;
+  if (condition === 'unknown') return 'unknown';
+  return resource;
+}
+
+/**
+ * Whether a statement applies to a request: its action, resource and condition all match. A statement
+ * that covers only some names of an any-name resource is `unknown` here (see `statementMatch`).
+ */
+export function statementApplies(
+  statement: PolicyStatement,
+  request: EvaluationRequest,
+  version: string | undefined,
+): Tristate {
+  const match = statementMatch(statement, request, version);
+  return match === 'partial' ? 'unknown' : match;
 }
 
 /** What the statements that apply to a request say, by effect; each list is created on first use. */
 export interface Tally {
   allow: StatementRef[] | undefined;
   allowUndecided: StatementRef[] | undefined;
+  /** Allows that cover only some names of an any-name resource. */
+  allowPartial: StatementRef[] | undefined;
   deny: StatementRef[] | undefined;
   denyUndecided: StatementRef[] | undefined;
+  /** The undecided statements themselves, for judging them together (joint-conditions.ts). */
+  undecided: UndecidedStatement[] | undefined;
 }
 
 export function newTally(): Tally {
-  return { allow: undefined, allowUndecided: undefined, deny: undefined, denyUndecided: undefined };
+  return {
+    allow: undefined,
+    allowUndecided: undefined,
+    allowPartial: undefined,
+    deny: undefined,
+    denyUndecided: undefined,
+    undecided: undefined,
+  };
 }
 
-/** Adds to `tally` the statements of one document (or the part of it that can match) that apply. */
+/**
+ * Adds to `tally` the statements of one document (or the part of it that can match) that apply.
+ * `version` is the document's `Version` (`undefined` when it has none, which IAM reads as 2008-10-17);
+ * `inBoundary` marks the permissions boundary's tally.
+ */
 export function tallyStatements(
   tally: Tally,
   source: string,
   statements: readonly PolicyStatement[],
   request: EvaluationRequest,
+  version: string | undefined,
+  inBoundary = false,
 ): void {
   for (const statement of statements) {
-    const applies = statementApplies(statement, request);
+    const applies = statementMatch(statement, request, version);
     if (applies === false) continue;
     const ref = { source, statement: statement.id };
+    if (applies === 'partial') {
+      if (statement.Effect === 'Deny') tally.denyUndecided = appended(tally.denyUndecided, ref);
+      else tally.allowPartial = appended(tally.allowPartial, ref);
+      continue;
+    }
     if (statement.Effect === 'Deny') {
       if (applies === true) tally.deny = appended(tally.deny, ref);
       else tally.denyUndecided = appended(tally.denyUndecided, ref);
     } else if (applies === true) tally.allow = appended(tally.allow, ref);
     else tally.allowUndecided = appended(tally.allowUndecided, ref);
+    if (applies === 'unknown') {
+      tally.undecided ??= [];
+      tally.undecided.push({
+        ref,
+        statement,
+        inBoundary,
+        conditionOnly:
+          statement.Condition !== undefined &&
+          resourcePart(statement, request, hasPolicyVariables(version)) === true,
+        variables: hasPolicyVariables(version),
+      });
+    }
   }
 }
 
@@ -109,18 +238,19 @@ const NONE: readonly StatementRef[] = [];
 
 /**
  * IAM's decision from the tallies of the identity policies and of the permissions boundary (`undefined`
- * when the role has none; `boundarySource` names it).
+ * when the role has none; `boundarySource` names it). With the request's `context`, statements that are
+ * undecided on their own are judged together before a request is called `conditional`.
  */
 export function decide(
   identity: Tally,
   boundary: Tally | undefined,
   boundarySource: string,
+  context?: ConditionContext,
 ): EvaluationResult {
   if (identity.deny !== undefined || boundary?.deny !== undefined) {
     return { decision: 'explicit-deny', deniedBy: [...(identity.deny ?? NONE), ...(boundary?.deny ?? NONE)] };
   }
-  if (identity.allow === undefined && identity.allowUndecided === undefined)
-    return { decision: 'implicit-deny' };
+  if (identity.allow === undefined && identity.allowUndecided === undefined) return implicitDeny(identity);
   if (boundary !== undefined && boundary.allow === undefined && boundary.allowUndecided === undefined) {
     return { decision: 'boundary', boundary: boundarySource };
   }
@@ -136,21 +266,63 @@ export function decide(
       ...(identity.allow === undefined ? (identity.allowUndecided ?? NONE) : NONE),
       ...(boundary !== undefined && boundary.allow === undefined ? (boundary.allowUndecided ?? NONE) : NONE),
     ];
-    if (undecided.length > 0) return { decision: 'conditional', undecided };
+    if (undecided.length > 0) {
+      const joint =
+        context === undefined ? undefined : judgedTogether(identity, boundary, boundarySource, context);
+      if (joint !== undefined) return joint.decision === 'implicit-deny' ? implicitDeny(identity) : joint;
+      return { decision: 'conditional', undecided };
+    }
   }
   return { decision: 'allowed', allowedBy: identity.allow ?? NONE };
+}
+
+function implicitDeny(identity: Tally): EvaluationResult {
+  return identity.allowPartial === undefined
+    ? { decision: 'implicit-deny' }
+    : { decision: 'implicit-deny', partiallyAllowedBy: identity.allowPartial };
+}
+
+/**
+ * The undecided statements judged together. A Deny that covers only some names (no `undecided` entry of
+ * its own, see `tallyStatements`) keeps the request `conditional`: which names Lambda uses is not known.
+ */
+function judgedTogether(
+  identity: Tally,
+  boundary: Tally | undefined,
+  boundarySource: string,
+  context: ConditionContext,
+): EvaluationResult | undefined {
+  const undecided = [...(identity.undecided ?? []), ...(boundary?.undecided ?? [])];
+  const entries =
+    (identity.denyUndecided?.length ?? 0) +
+    (boundary?.denyUndecided?.length ?? 0) +
+    (identity.allowUndecided?.length ?? 0) +
+    (boundary?.allowUndecided?.length ?? 0);
+  if (undecided.length !== entries) return undefined;
+  return jointDecision(
+    {
+      identityAllow: identity.allow ?? NONE,
+      identityDeny: identity.deny ?? NONE,
+      boundaryAllow: boundary?.allow ?? NONE,
+      boundaryDeny: boundary?.deny ?? NONE,
+      ...(boundary === undefined ? {} : { boundarySource }),
+    },
+    undecided,
+    context,
+  );
 }
 
 /** Decides whether the role's policies allow one request. */
 export function evaluate(policies: RolePolicies, request: EvaluationRequest): EvaluationResult {
   const identity = newTally();
   for (const { source, document } of policies.identity) {
-    tallyStatements(identity, source, document.Statement, request);
+    tallyStatements(identity, source, document.Statement, request, document.Version);
   }
-  if (policies.boundary === undefined) return decide(identity, undefined, '');
+  if (policies.boundary === undefined) return decide(identity, undefined, '', request.context);
   const boundary = newTally();
-  tallyStatements(boundary, policies.boundary.source, policies.boundary.document.Statement, request);
-  return decide(identity, boundary, policies.boundary.source);
+  const { source, document } = policies.boundary;
+  tallyStatements(boundary, source, document.Statement, request, document.Version, true);
+  return decide(identity, boundary, policies.boundary.source, request.context);
 }
 
 const ACCOUNT = /^\d{12}$/;

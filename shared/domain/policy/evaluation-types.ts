@@ -23,6 +23,11 @@ export interface EvaluationRequest {
   readonly action: string;
   /** The resource ARN, or `*` for actions without a resource type. */
   readonly resource: string;
+  /**
+   * `true` when `resource` ends with a `*` that stands for "any name" (requirements.md §4, any-name.ts):
+   * an Allow must cover every name; a Deny or NotResource that covers only some makes it `conditional`.
+   */
+  readonly anyName?: boolean;
   readonly context: ConditionContext;
 }
 
@@ -35,7 +40,11 @@ export interface StatementRef {
 export type EvaluationResult =
   | { readonly decision: 'allowed'; readonly allowedBy: readonly StatementRef[] }
   | { readonly decision: 'explicit-deny'; readonly deniedBy: readonly StatementRef[] }
-  | { readonly decision: 'implicit-deny' }
+  | {
+      readonly decision: 'implicit-deny';
+      /** Allow statements that cover only some of an any-name resource's names, which is not enough. */
+      readonly partiallyAllowedBy?: readonly StatementRef[];
+    }
   | { readonly decision: 'boundary'; readonly boundary: string }
   /** An Allow or Deny whose condition could not be decided with the known keys. */
   | { readonly decision: 'conditional'; readonly undecided: readonly StatementRef[] };

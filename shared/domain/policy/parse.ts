@@ -2,6 +2,11 @@
  * Reads a policy document in any of the forms AWS hands them out, and normalises it (see document.ts).
  * Never throws: an unreadable document is a value (`ok: false`) with a message saying what is wrong, so
  * that one bad policy marks one function incomplete instead of stopping the run.
+ *
+ * A document that is JSON with a statement IAM would reject (an `Effect` other than `Allow`/`Deny`, an
+ * element of the wrong type) is still readable: the statement is kept under `rejected`, with what is
+ * wrong, and the others are audited. IAM refuses such a policy when it is written, so in a real account
+ * it can only come from an export edited by hand or from a template; rule `invalid-policy` reports it.
  */
 import type {
   ConditionBlock,
@@ -9,6 +14,7 @@ import type {
   PolicyDocument,
   PolicyStatement,
   Principal,
+  RejectedStatement,
 } from './document.js';
 
 class ShapeError extends Error {}
@@ -70,21 +76,36 @@ function conditionBlock(value: unknown, where: string): ConditionBlock | undefin
   return block;
 }
 
+/** The elements of a statement in IAM's grammar (reference_policies_grammar.html). */
+const STATEMENT_ELEMENTS: ReadonlySet<string> = new Set([
+  'Sid',
+  'Effect',
+  'Principal',
+  'NotPrincipal',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Condition',
+]);
+
 function statement(raw: unknown, index: number): PolicyStatement {
   const where = `Statement[${index}]`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ShapeError(`${where} must be an object, got ${describe(raw)}`);
   }
   const s = raw as Record<string, unknown>;
-  // "The Effect value is case sensitive": anything but Allow/Deny is an invalid document.
+  // "The Effect value is case sensitive": anything but Allow/Deny is a statement IAM rejects.
   if (s.Effect !== 'Allow' && s.Effect !== 'Deny') {
     throw new ShapeError(`${where}: Effect must be "Allow" or "Deny", got ${describe(s.Effect)}`);
   }
-  const sid = typeof s.Sid === 'string' && s.Sid !== '' ? s.Sid : undefined;
+  const sid = sidOf(s);
   const result: {
     -readonly [K in keyof PolicyStatement]: PolicyStatement[K];
   } = { id: sid ?? String(index), Effect: s.Effect };
   if (sid !== undefined) result.Sid = sid;
+  const unknown = Object.keys(s).filter((key) => !STATEMENT_ELEMENTS.has(key));
+  if (unknown.length > 0) result.unknownElements = unknown;
   const action = stringList(s.Action, 'Action', where);
   const notAction = stringList(s.NotAction, 'NotAction', where);
   const resource = stringList(s.Resource, 'Resource', where);
@@ -102,6 +123,10 @@ function statement(raw: unknown, index: number): PolicyStatement {
   return result;
 }
 
+function sidOf(s: Record<string, unknown>): string | undefined {
+  return typeof s.Sid === 'string' && s.Sid !== '' ? s.Sid : undefined;
+}
+
 function normalise(raw: unknown): PolicyDocument {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ShapeError(`a policy document must be a JSON object, got ${describe(raw)}`);
@@ -110,8 +135,40 @@ function normalise(raw: unknown): PolicyDocument {
   const statements = doc.Statement;
   if (statements === undefined) throw new ShapeError('the document has no Statement');
   const list = Array.isArray(statements) ? statements : [statements];
-  const version = typeof doc.Version === 'string' ? doc.Version : undefined;
-  return { ...(version !== undefined ? { Version: version } : {}), Statement: list.map(statement) };
+  // A Version that is not a string keeps its JSON text: no valid Version equals it (invalid-policy says so).
+  const version =
+    doc.Version === undefined
+      ? undefined
+      : typeof doc.Version === 'string'
+        ? doc.Version
+        : JSON.stringify(doc.Version);
+  const normalised: PolicyStatement[] = [];
+  let rejected: RejectedStatement[] | undefined;
+  for (let index = 0; index < list.length; index++) {
+    const raw = list[index];
+    try {
+      normalised.push(statement(raw, index));
+    } catch (error: unknown) {
+      if (!(error instanceof ShapeError)) throw error;
+      // One statement IAM would reject does not make the others unreadable: keep it, with the reason.
+      const sid =
+        typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+          ? sidOf(raw as Record<string, unknown>)
+          : undefined;
+      rejected ??= [];
+      rejected.push({
+        id: sid ?? String(index),
+        index,
+        ...(sid === undefined ? {} : { Sid: sid }),
+        problem: error.message,
+      });
+    }
+  }
+  return {
+    ...(version !== undefined ? { Version: version } : {}),
+    Statement: normalised,
+    ...(rejected === undefined ? {} : { rejected }),
+  };
 }
 
 /** Decodes text that is either JSON or RFC 3986 URL-encoded JSON (what IAM returns to the JS SDK). */

@@ -14,6 +14,9 @@
  * - Of an any-of requirement (MSK's `kafka:DescribeClusterV2` or `kafka:DescribeCluster`) the first,
  *   recommended by AWS, is granted.
  * - An (action, resource) pair needed twice is granted once, in the first statement that needs it.
+ * - The EC2 network-interface actions that have resource types are granted on what Lambda's calls touch
+ *   (network interfaces, the subnets and security groups, in the function's account and region), not on
+ *   `*`; DocumentDB's describe actions on their resource type in the account and region.
  */
 import type { RecommendedPolicy, RecommendedStatement } from '../report.js';
 import type { Requirement } from '../requirements/derive.js';
@@ -36,7 +39,10 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
   for (const requirement of requirements) {
     const action = requirement.actions[0];
     if (action === undefined) continue;
-    grant(bySid, requirement.sid, action, requirement.grantResource);
+    if (requirement.touches !== undefined) {
+      // What the call touches, in the function's account and region, rather than `*`.
+      for (const touched of requirement.touches) grant(bySid, requirement.sid, action, touched.resource);
+    } else grant(bySid, requirement.sid, action, requirement.grantResource);
     if (requirement.entryId === 'logs' && action === 'logs:CreateLogStream') {
       grant(bySid, requirement.sid, 'logs:CreateLogGroup', requirement.grantResource);
     }

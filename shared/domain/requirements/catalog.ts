@@ -33,11 +33,32 @@ export type SourceFamily = 'sqs' | 'kinesis' | 'dynamodb-streams' | 'kafka' | 'm
 
 export type NeedCondition = 'vpc-subnet' | 'no-auth-secret';
 
+/**
+ * What an EC2 network-interface call touches (requirements.md §1, decided 2026-12-02), from the Service
+ * Authorization Reference: `ec2:CreateNetworkInterface` authorizes on the new network interface, the subnet
+ * and the security groups; `ec2:DeleteNetworkInterface`, `ec2:AssignPrivateIpAddresses` and
+ * `ec2:UnassignPrivateIpAddresses` on the network interface. The subnets and groups are the function's
+ * (`VpcConfig`) or the mapping's (`VPC_SUBNET`/`VPC_SECURITY_GROUP`); where the configuration does not show
+ * them (MSK, Amazon MQ, DocumentDB place them in the cluster's or broker's own) any subnet or group of the
+ * function's account and region.
+ */
+export type TouchedResources = 'network-interface' | 'network-interface-placement';
+
 export interface ActionNeed {
   /** Any one of these satisfies the need; the first is the one the recommended policy grants. */
   readonly anyOf: readonly string[];
   /** Template of the resource the action is evaluated on (`*` when the action has no resource type). */
   readonly resource: string;
+  /**
+   * The resource ends with a `*` that stands for any name Lambda may choose (a log stream, an object it
+   * writes, a resource of a type): only a grant that covers every name meets it (policy/any-name.ts).
+   */
+  readonly anyName?: true;
+  /**
+   * The action is judged on the resources the call touches, not on `resource` (which stays `*`, the grant
+   * AWS documents): each must be allowed, and a grant scoped to them is not broader than the need.
+   */
+  readonly touches?: TouchedResources;
   /** Template of the pattern the recommended policy grants; the evaluated resource when absent. */
   readonly grant?: string;
   /** Template of the recommended statement's Sid. */
@@ -45,8 +66,10 @@ export interface ActionNeed {
   /** Template: what breaks when the action is not allowed, said to a person. */
   readonly breaks: string;
   /**
-   * `any-grant`: the resource is not derivable from the configuration, so any Allow of the action that no
-   * Deny removes satisfies it; only a narrower grant gives `unverifiable` (DocumentDB's describe actions).
+   * `any-grant`: which resource Lambda uses is not derivable from the configuration, so the need is met by
+   * a grant that covers every resource of the action's type in the function's account and region (the
+   * any-name `resource`); a narrower grant gives `unverifiable` (DocumentDB's describe actions, which
+   * AWS SAM scopes to `cluster-pg:*` and `subgrp:*`).
    */
   readonly mode?: 'any-grant';
   /** Why the need may not apply: when not allowed it is reported with decision `unverifiable`. */
@@ -78,7 +101,20 @@ export interface CatalogEntry {
 const NETWORK_BREAKS =
   'Lambda cannot manage the network interfaces the event source mapping uses to reach {name} inside its VPC: the mapping cannot connect';
 
-/** The six ESM network actions (requirements.md §1), on `*`. */
+/** What each network-interface action of Lambda touches; the others have no resource type (on `*`). */
+const NETWORK_TOUCHES: Readonly<Record<string, TouchedResources>> = {
+  'ec2:CreateNetworkInterface': 'network-interface-placement',
+  'ec2:DeleteNetworkInterface': 'network-interface',
+  'ec2:AssignPrivateIpAddresses': 'network-interface',
+  'ec2:UnassignPrivateIpAddresses': 'network-interface',
+};
+
+function networkNeed(action: string, sid: string, breaks: string): ActionNeed {
+  const touches = NETWORK_TOUCHES[action];
+  return { anyOf: [action], resource: '*', sid, breaks, ...(touches === undefined ? {} : { touches }) };
+}
+
+/** The six ESM network actions (requirements.md §1). */
 const ESM_NETWORK: readonly ActionNeed[] = [
   'ec2:CreateNetworkInterface',
   'ec2:DescribeNetworkInterfaces',
@@ -86,12 +122,7 @@ const ESM_NETWORK: readonly ActionNeed[] = [
   'ec2:DeleteNetworkInterface',
   'ec2:DescribeSubnets',
   'ec2:DescribeSecurityGroups',
-].map((action) => ({
-  anyOf: [action],
-  resource: '*',
-  sid: 'EventSourceNetworkInterfaces',
-  breaks: NETWORK_BREAKS,
-}));
+].map((action) => networkNeed(action, 'EventSourceNetworkInterfaces', NETWORK_BREAKS));
 
 function withCondition(needs: readonly ActionNeed[], when: NeedCondition): ActionNeed[] {
   return needs.map((need) => ({ ...need, when }));
@@ -127,6 +158,7 @@ const S3_DESTINATION = (sid: string, what: string): ActionNeed[] => [
   {
     anyOf: ['s3:PutObject'],
     resource: 'arn:{P}:s3:::{bucket}/*',
+    anyName: true,
     sid,
     breaks: `Lambda cannot write ${what} to bucket {name}: they are lost`,
   },
@@ -167,6 +199,7 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
       {
         anyOf: ['logs:CreateLogStream'],
         resource: 'arn:{P}:logs:{R}:{A}:log-group:{logGroup}:log-stream:*',
+        anyName: true,
         grant: 'arn:{P}:logs:{R}:{A}:log-group:{logGroup}:*',
         sid: 'WriteLogs',
         breaks: 'the function cannot create log streams in {logGroup}: its logs are lost',
@@ -174,6 +207,7 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
       {
         anyOf: ['logs:PutLogEvents'],
         resource: 'arn:{P}:logs:{R}:{A}:log-group:{logGroup}:log-stream:*',
+        anyName: true,
         grant: 'arn:{P}:logs:{R}:{A}:log-group:{logGroup}:*',
         sid: 'WriteLogs',
         breaks: 'the function cannot write to its log group {logGroup}: its logs are lost',
@@ -194,13 +228,13 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
       'ec2:DeleteNetworkInterface',
       'ec2:AssignPrivateIpAddresses',
       'ec2:UnassignPrivateIpAddresses',
-    ].map((action) => ({
-      anyOf: [action],
-      resource: '*',
-      sid: 'VpcNetworkInterfaces',
-      breaks:
+    ].map((action) =>
+      networkNeed(
+        action,
+        'VpcNetworkInterfaces',
         'Lambda cannot manage the function’s network interfaces in its VPC: updates fail, and an idle function cannot become active again',
-    })),
+      ),
+    ),
   },
   {
     id: 'tracing',
@@ -463,14 +497,16 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
       },
       {
         anyOf: ['rds:DescribeDBClusterParameters'],
-        resource: '*',
+        resource: 'arn:{P}:rds:{R}:{A}:cluster-pg:*',
+        anyName: true,
         sid: 'DescribeDocumentDbSettings',
         mode: 'any-grant',
         breaks: 'Lambda cannot read the parameters of DocumentDB cluster {name}: the mapping cannot connect',
       },
       {
         anyOf: ['rds:DescribeDBSubnetGroups'],
-        resource: '*',
+        resource: 'arn:{P}:rds:{R}:{A}:subgrp:*',
+        anyName: true,
         sid: 'DescribeDocumentDbSettings',
         mode: 'any-grant',
         breaks:

@@ -19,7 +19,20 @@ import {
   FAMILY_OF_SOURCE,
   REQUIREMENT_CATALOG,
   type SourceFamily,
+  type TouchedResources,
 } from './catalog.js';
+
+/** A resource an action touches (see `TouchedResources`), evaluated in place of the requirement's `*`. */
+export interface TouchedResource {
+  readonly resource: string;
+  /** The resource ends with a `*` that stands for any name (policy/any-name.ts). */
+  readonly anyName: boolean;
+  /**
+   * The configuration does not show which resources these are (the subnets of an MSK cluster or an MQ
+   * broker): a grant on some of them may be the right ones, so it is `unverifiable`, not missing.
+   */
+  readonly notInConfiguration?: true;
+}
 
 export interface Requirement {
   /** The catalog entry it comes from. */
@@ -28,6 +41,13 @@ export interface Requirement {
   readonly actions: readonly string[];
   /** The resource evaluated: an ARN, an ARN pattern standing for "any of" (`…:log-stream:*`), or `*`. */
   readonly resource: string;
+  /** `resource` ends with a `*` that stands for any name: only a grant of every name meets it. */
+  readonly anyName: boolean;
+  /**
+   * When set, the action is judged on these resources (what the call touches) instead of `resource`,
+   * which stays `*`, the grant AWS documents. Each must be allowed.
+   */
+  readonly touches: readonly TouchedResource[] | undefined;
   /** The pattern the recommended policy grants. */
   readonly grantResource: string;
   readonly cause: FindingCause;
@@ -191,12 +211,40 @@ function listKey(template: string, bindings: Bindings): string | undefined {
   return undefined;
 }
 
+/** The ARNs of a list binding (subnets, security groups), or the any-name ARN of the type when unknown. */
+function placementOf(bindings: Bindings, key: string, type: string): TouchedResource[] {
+  const arns = bindings[key];
+  if (Array.isArray(arns) && arns.length > 0) return arns.map((resource) => ({ resource, anyName: false }));
+  return [
+    {
+      resource: `arn:${bindings.P}:ec2:${bindings.R}:${bindings.A}:${type}/*`,
+      anyName: true,
+      notInConfiguration: true,
+    },
+  ];
+}
+
+function touchedResources(touches: TouchedResources, bindings: Bindings): TouchedResource[] {
+  const networkInterfaces: TouchedResource = {
+    resource: `arn:${bindings.P}:ec2:${bindings.R}:${bindings.A}:network-interface/*`,
+    anyName: true,
+  };
+  if (touches === 'network-interface') return [networkInterfaces];
+  return [
+    networkInterfaces,
+    ...placementOf(bindings, 'subnetArns', 'subnet'),
+    ...placementOf(bindings, 'securityGroupArns', 'security-group'),
+  ];
+}
+
 function requirementOf(entry: CatalogEntry, need: ActionNeed, context: Context, item?: string): Requirement {
   const resource = fill(need.resource, context.bindings, item);
   return {
     entryId: entry.id,
     actions: need.anyOf,
     resource,
+    anyName: need.anyName === true,
+    touches: need.touches === undefined ? undefined : touchedResources(need.touches, context.bindings),
     grantResource: need.grant === undefined ? resource : fill(need.grant, context.bindings, item),
     cause: context.cause,
     mode: need.mode ?? 'exact',
@@ -266,6 +314,33 @@ type FunctionPlace = {
   readonly A: string;
 };
 
+/** The ARN of a subnet or security group of the function's account and region. */
+function ec2Arn(place: FunctionPlace, type: 'subnet' | 'security-group', id: string): string {
+  return `arn:${place.P}:ec2:${place.R}:${place.A}:${type}/${id}`;
+}
+
+/**
+ * The subnets and security groups of a mapping's `VPC_SUBNET` / `VPC_SECURITY_GROUP` source access
+ * configurations, as ARNs. The Lambda guide writes the URIs `subnet:subnet-…` and `security_group:sg-…`;
+ * AWS CDK and CloudFormation pass the bare ids: both are read.
+ */
+function addMappingPlacement(mapping: EventSourceMapping, place: FunctionPlace, bindings: Bindings): void {
+  const configurations = mapping.SourceAccessConfigurations;
+  // Most mappings show no VPC: nothing to add (the touched subnets are then any of the account's).
+  if (configurations === undefined || !configurations.some((config) => config.Type?.startsWith('VPC_')))
+    return;
+  const ids = (type: string, prefix: string): string[] =>
+    (mapping.SourceAccessConfigurations ?? [])
+      .filter((config) => config.Type === type)
+      .map((config) => config.URI ?? '')
+      .map((uri) => (uri.startsWith(prefix) ? uri.slice(prefix.length) : uri))
+      .filter((id) => id !== '' && !id.includes(':'));
+  bindings.subnetArns = ids('VPC_SUBNET', 'subnet:').map((id) => ec2Arn(place, 'subnet', id));
+  bindings.securityGroupArns = ids('VPC_SECURITY_GROUP', 'security_group:').map((id) =>
+    ec2Arn(place, 'security-group', id),
+  );
+}
+
 function placeOf(fn: FunctionConfiguration): FunctionPlace {
   const arn = parseArn(fn.FunctionArn);
   return { P: arn?.partition ?? 'aws', R: arn?.region ?? '', A: arn?.account ?? '' };
@@ -309,8 +384,16 @@ function settingRequirements(
     logGroup,
     name: logGroup,
   });
-  if ((fn.VpcConfig?.SubnetIds ?? []).length > 0)
-    add('vpc', 'VpcConfig', "the function's VPC configuration", place);
+  const subnets = fn.VpcConfig?.SubnetIds ?? [];
+  if (subnets.length > 0) {
+    add('vpc', 'VpcConfig', "the function's VPC configuration", {
+      ...place,
+      subnetArns: subnets.map((id) => ec2Arn(place, 'subnet', id)),
+      securityGroupArns: (fn.VpcConfig?.SecurityGroupIds ?? []).map((id) =>
+        ec2Arn(place, 'security-group', id),
+      ),
+    });
+  }
   if (fn.TracingConfig?.Mode === 'Active')
     add('tracing', 'TracingConfig', "the function's active tracing", place);
 
@@ -369,7 +452,11 @@ function invokeConfigRequirements(
   return result;
 }
 
-function mappingBindings(mapping: EventSourceMapping, kind: EventSourceKind, place: FunctionPlace): Bindings {
+function mappingBindings(
+  mapping: EventSourceMapping,
+  kind: EventSourceKind,
+  place: FunctionPlace,
+): Record<string, string | readonly string[]> {
   const source = mapping.EventSourceArn ?? '';
   const arn = parseArn(source);
   const bindings: Record<string, string | readonly string[]> = {
@@ -442,13 +529,9 @@ function mappingRequirements(
   if (types.includes('VPC_SUBNET')) conditions.add('vpc-subnet');
   if (!types.some((type) => type.endsWith('_AUTH'))) conditions.add('no-auth-secret');
 
-  const context: Context = {
-    cause,
-    origin,
-    disabled,
-    conditions,
-    bindings: mappingBindings(mapping, kind, place),
-  };
+  const bindings = mappingBindings(mapping, kind, place);
+  addMappingPlacement(mapping, place, bindings);
+  const context: Context = { cause, origin, disabled, conditions, bindings };
   const result: Requirement[] = [];
   expandEntries(EVENT_SOURCE_SCOPE[kind], context, result);
 

@@ -1,4 +1,5 @@
 /** Every rule, in the order the engine runs them. */
+import { invalidPolicy } from './invalid-policy.js';
 import { missingPermission } from './missing-permission.js';
 import { overbroadResource } from './overbroad-resource.js';
 import { policyProblems } from './policy-problems.js';
@@ -17,6 +18,7 @@ export const RULES: readonly Rule[] = [
   trustPolicyNotLambda,
   trustPolicyTooBroad,
   unknownAction,
+  invalidPolicy,
   policyProblems,
 ];
 

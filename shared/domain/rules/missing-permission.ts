@@ -4,17 +4,11 @@
  * https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
  */
 import type { UnknownGrant } from '../model.js';
-import type { EvaluationResult, RolePolicies } from '../policy/evaluation-types.js';
-import { actionMatches } from '../policy/match.js';
+import type { EvaluationResult, StatementRef } from '../policy/evaluation-types.js';
 import type { DenyDecision } from '../report.js';
 import type { Requirement } from '../requirements/derive.js';
-import {
-  capitalise,
-  describePolicy,
-  describeStatement,
-  identityStatements,
-  lowerSeverity,
-} from './policy-helpers.js';
+import { evaluateNeed, failing, type NeedEvaluation } from './need-evaluation.js';
+import { capitalise, describePolicy, describeStatement, lowerSeverity } from './policy-helpers.js';
 import type { RawFinding, Rule, RuleContext } from './types.js';
 
 interface Verdict {
@@ -23,7 +17,7 @@ interface Verdict {
   readonly why: string;
 }
 
-function refs(list: readonly { source: string; statement: string }[]): string {
+function refs(list: readonly StatementRef[]): string {
   return list
     .map((ref) =>
       describeStatement({ source: ref.source, statement: { id: ref.statement, Effect: 'Allow' } }),
@@ -34,7 +28,9 @@ function refs(list: readonly { source: string; statement: string }[]): string {
 function explain(result: Exclude<EvaluationResult, { decision: 'allowed' }>): string {
   switch (result.decision) {
     case 'implicit-deny':
-      return 'no statement of the role’s policies allows it';
+      return result.partiallyAllowedBy === undefined
+        ? 'no statement of the role’s policies allows it'
+        : `${refs(result.partiallyAllowedBy)} allows it only for some names, and Lambda chooses the names`;
     case 'explicit-deny':
       return `it is denied by ${refs(result.deniedBy)}`;
     case 'boundary':
@@ -42,6 +38,12 @@ function explain(result: Exclude<EvaluationResult, { decision: 'allowed' }>): st
     case 'conditional':
       return `it depends on a condition that cannot be decided from the configuration (${refs(result.undecided)})`;
   }
+}
+
+/** `on X, Y` for a need judged on what the call touches; nothing otherwise. */
+function where(requirement: Requirement, failed: readonly NeedEvaluation[]): string {
+  if (requirement.touches === undefined) return '';
+  return ` on ${failed.map((evaluation) => evaluation.resource).join(', ')} (what the call touches)`;
 }
 
 /** Names unknown grants for a message: `role X (defined outside the template)`. */
@@ -77,41 +79,75 @@ function unknownVerdict(result: EvaluationResult, action: string, context: RuleC
 
 /** The evaluation of one action of a requirement, or `undefined` when it is allowed. */
 function verdictFor(requirement: Requirement, action: string, context: RuleContext): Verdict | undefined {
-  const result = context.evaluate(action, requirement.resource);
+  const unknownGrants = (context.unknownGrants ?? []).length > 0;
+  // The common case, one resource and allowed: no evaluation list is built.
+  if (
+    !unknownGrants &&
+    requirement.touches === undefined &&
+    context.evaluate(action, requirement.resource, requirement.anyName).decision === 'allowed'
+  )
+    return undefined;
+  const evaluations = evaluateNeed(context, requirement, action);
+  const failed = failing(evaluations);
+  const worst = failed[0];
+  if (worst === undefined) {
+    // Allowed on everything it touches: an unknown boundary or Deny (template mode) may still take it back.
+    const allowed = evaluations[0];
+    return allowed === undefined ? undefined : unknownVerdict(allowed.result, action, context);
+  }
+  const result = worst.result as Exclude<EvaluationResult, { decision: 'allowed' }>;
   const unknown = unknownVerdict(result, action, context);
   if (unknown !== undefined) return unknown;
-  if (result.decision === 'allowed') return undefined;
   if (
     requirement.mode === 'any-grant' &&
     result.decision === 'implicit-deny' &&
-    anyAllowOf(context.policies, action)
+    result.partiallyAllowedBy !== undefined
   ) {
     return {
       decision: 'unverifiable',
       action,
-      why: 'it is allowed only on some resources, and which resource Lambda uses cannot be derived from the configuration',
+      why: `it is allowed only on some resources of that type (${refs(result.partiallyAllowedBy)}), and which one Lambda uses cannot be derived from the configuration`,
     };
   }
+  if (
+    worst.notInConfiguration === true &&
+    result.decision === 'implicit-deny' &&
+    result.partiallyAllowedBy !== undefined
+  ) {
+    return {
+      decision: 'unverifiable',
+      action,
+      why: `it is allowed only on some of the resources of ${worst.resource} (${refs(result.partiallyAllowedBy)}), and which ones the call touches (the cluster's or broker's subnets and security groups) is not in the configuration`,
+    };
+  }
+  const why = `${explain(result)}${where(requirement, failed)}`;
   if (requirement.unverifiable !== undefined) {
     return {
       decision: 'unverifiable',
       action,
-      why: `${explain(result)}; it is needed only if ${requirement.unverifiable}`,
+      why: `${why}; it is needed only if ${requirement.unverifiable}`,
     };
   }
-  return { decision: result.decision, action, why: explain(result) };
+  return { decision: result.decision, action, why };
 }
 
-function anyAllowOf(policies: RolePolicies, action: string): boolean {
-  return identityStatements(policies).some(
-    ({ statement }) =>
-      statement.Effect === 'Allow' &&
-      (statement.Action ?? []).some((pattern) => actionMatches(pattern, action)),
-  );
+/**
+ * How good a verdict is for a need met by either of several actions: a `conditional` or `unverifiable`
+ * alternative may well be allowed, a denied one is not (requirements.md §4: the best decision of the
+ * alternatives is reported; the first, AWS's recommended one, on a tie).
+ */
+function rank(verdict: Verdict): number {
+  return verdict.decision === 'conditional' || verdict.decision === 'unverifiable' ? 0 : 1;
+}
+
+function grantText(requirement: Requirement): string {
+  return requirement.touches === undefined
+    ? requirement.grantResource
+    : requirement.touches.map((touched) => touched.resource).join(', ');
 }
 
 function remediation(requirement: Requirement, verdict: Verdict): string {
-  const grant = `Allow ${verdict.action} on ${requirement.grantResource}`;
+  const grant = `Allow ${verdict.action} on ${grantText(requirement)}`;
   switch (verdict.decision) {
     case 'explicit-deny':
       return `Remove ${verdict.action} from the Deny statement, or narrow the Deny so that it leaves ${requirement.resource} out.`;
@@ -139,8 +175,11 @@ export const missingPermission: Rule = {
         }
         verdicts.push(verdict);
       }
-      const verdict = verdicts[0];
-      if (satisfied || verdict === undefined) continue;
+      if (satisfied) continue;
+      let verdict: Verdict | undefined;
+      for (const candidate of verdicts)
+        if (verdict === undefined || rank(candidate) < rank(verdict)) verdict = candidate;
+      if (verdict === undefined) continue;
       const alternatives =
         requirement.actions.length > 1 ? ` (any one of ${requirement.actions.join(', ')} would do)` : '';
       const disabled = requirement.disabled ? ' The mapping is disabled now; enabling it will fail.' : '';

@@ -46,6 +46,7 @@ export function describeStatement(located: LocatedStatement): string {
 export function describePolicy(source: string): string {
   if (source.startsWith('inline:')) return `inline policy ${source.slice('inline:'.length)}`;
   if (source.startsWith('boundary:')) return `permissions boundary ${source.slice('boundary:'.length)}`;
+  if (source.startsWith('trust:')) return `the trust policy of role ${source.slice('trust:'.length)}`;
   return `managed policy ${source}`;
 }
 

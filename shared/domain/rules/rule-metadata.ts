@@ -43,9 +43,10 @@ export const RULE_METADATA: readonly RuleMetadata[] = [
     id: 'unused-source-permission',
     title: 'The role grants event-source permissions that no mapping of the function uses',
     defaultSeverity: 'medium',
-    severityNote: 'medium.',
+    severityNote:
+      'medium; info when every statement that causes it is an AWS managed policy AWS recommends for the function’s configuration (see “AWS’s managed baseline” below).',
     rationale:
-      'Event-source actions (SQS, Kinesis, DynamoDB Streams, MSK, Amazon MQ, DocumentDB) are usually granted for an event source mapping. When the function has none of that kind, and no other function of the same role has one, they are likely left over from an old mapping or a copied managed policy. The function’s code may still call these APIs through the SDK, so the finding is a prompt to check, and can be suppressed.',
+      'Consumer access to an event source (receiving and deleting SQS messages, reading the records or shards of a Kinesis or DynamoDB stream, subscribing a stream consumer, reading a Kafka topic or consumer group, Amazon MQ and DocumentDB source access) is granted for an event source mapping. When the function has none of that kind, and no other function of the same role has one, it is likely left over from an old mapping or a copied managed policy. Producer grants (sending messages, putting records, table reads and writes), actions granted only on resources of a type they do not apply to (which grant nothing of the source, e.g. `dynamodb:GetRecords` on a table ARN) and statements that serve the function’s own dead-letter queue or destinations are not event-source access and are not reported. The function’s code may still call these APIs through the SDK, so the finding is a prompt to check, and can be suppressed.',
     remediation:
       'Remove the actions from the statement. If the function’s code calls them through the SDK, scope them to the resources it uses and suppress the finding with that reason.',
     docsUrl: 'https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html',
@@ -54,9 +55,10 @@ export const RULE_METADATA: readonly RuleMetadata[] = [
     id: 'overbroad-resource',
     title: 'A required permission is granted on more resources than the function needs',
     defaultSeverity: 'low',
-    severityNote: 'low.',
+    severityNote:
+      'low; info when every statement that causes it is an AWS managed policy AWS recommends for the function’s configuration (see “AWS’s managed baseline” below). One finding per needed resource and set of statements, naming every statement (`causes`).',
     rationale:
-      'A statement that grants a needed action on `*` or on a whole account (e.g. `sqs:DeleteMessage` on every queue) lets the function act on resources it has no business with. AWS managed policies for Lambda do this by design; a least-privilege role names the queue, stream, log group or bucket.',
+      'A statement that grants a needed action on `*` or on a whole account (e.g. `sqs:DeleteMessage` on every queue) lets the function act on resources it has no business with. AWS managed policies for Lambda do this by design; a least-privilege role names the queue, stream, log group or bucket. The EC2 network-interface actions are judged on what Lambda’s calls touch (network interfaces, the subnets and security groups, in the function’s account and region): `arn:aws:ec2:REGION:ACCOUNT:*/*` is within the need, `*` is not.',
     remediation:
       'Scope the statement’s Resource to the resource named in the finding (the `recommendedPolicy` uses the narrowest pattern that works).',
     docsUrl: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html',
@@ -115,9 +117,9 @@ export const RULE_METADATA: readonly RuleMetadata[] = [
     defaultSeverity: 'medium',
     severityNote: 'medium.',
     rationale:
-      'A policy that is not a valid document (no Statement, a statement of the wrong shape, an Effect other than Allow or Deny, a malformed intrinsic function) fails the deployment or the IAM call that sets it, so the permissions it was meant to give or take are not what the author thinks. The verdicts that depend on it are unverifiable until it is fixed.',
+      'IAM validates a policy when it is written and rejects a statement with both `Action` and `NotAction` (or `Resource` and `NotResource`), without `Resource`/`NotResource`, with an unknown condition operator or element, an `Effect` other than `Allow`/`Deny` (case-sensitive), or a document with an unknown `Version`; CloudFormation rejects a malformed intrinsic function. Such a policy cannot be in a real account: it comes from an export edited by hand, or from a template whose deployment will fail. In a parsed document the audit counts an invalid statement as granting and denying nothing and judges the rest of the document as written; a document with an unknown `Version` is read as the 2008-10-17 language (policy variables are literal text). A template policy that could not be read as a document at all makes the verdicts that depend on it unverifiable until it is fixed.',
     remediation:
-      'Correct the document so that IAM accepts it: a Version of 2012-10-17, Statement entries with Effect Allow or Deny, Action or NotAction, Resource or NotResource; in templates, intrinsic functions of the form CloudFormation expects.',
+      'Correct the statement or document as the finding says (IAM’s policy editor or IAM Access Analyzer policy validation names the same error): a Version of 2012-10-17, Statement entries with Effect Allow or Deny, Action or NotAction, Resource or NotResource; in templates, intrinsic functions of the form CloudFormation expects.',
     docsUrl: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html',
   },
 ];

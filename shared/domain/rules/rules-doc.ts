@@ -2,8 +2,15 @@
  * The text of `docs/rules.md`, rendered from the rule metadata and the requirement catalog so that the
  * documentation cannot drift from the code (`npm run docs` writes it; a unit test fails when it is stale).
  */
-import { OPTIONAL_ACTIONS, REQUIREMENT_CATALOG, SOURCE_FAMILIES } from '../requirements/catalog.js';
+import {
+  OPTIONAL_ACTIONS,
+  REQUIREMENT_CATALOG,
+  SOURCE_FAMILIES,
+  type SourceFamily,
+} from '../requirements/catalog.js';
+import { RECOMMENDED_AWS_MANAGED_POLICIES } from './managed-baseline.js';
 import { RULE_METADATA } from './rule-metadata.js';
+import { CONSUMER_ACTIONS } from './unused-source-permission.js';
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -23,8 +30,12 @@ export function renderRulesDoc(): string {
     'What the audit evaluates: the role’s inline policies, the default version of each attached managed policy and its permissions',
     'boundary. Out of scope in version 1: service control policies, resource control policies, resource-based policies (queue, topic,',
     'key and bucket policies) and session policies. A condition on a key whose value is not known offline makes a statement',
-    '`conditional`. Excess findings are judged from the configuration only: the function’s code may need more through the SDK, which',
-    'is why they can be suppressed with a reason.',
+    '`conditional`, unless the undecided statements decide together (conditions that can never all hold, complementary Allow and Deny',
+    'conditions): then IAM’s fixed answer is given. Policy variables are substituted only in documents of `Version` 2012-10-17. A',
+    'statement IAM would reject (`invalid-policy`) grants and denies nothing. Of a need that either of two actions meets, the better',
+    'decision is reported. Excess findings are judged from the configuration only: the function’s code may need more through the SDK,',
+    'which is why they can be suppressed with a reason. The same (rule, action, resource) is one finding per function; `causes` lists',
+    'every statement behind it when there are several.',
     '',
     '| Rule | Title | Default severity |',
     '|---|---|---|',
@@ -52,7 +63,12 @@ export function renderRulesDoc(): string {
     '## The requirement catalog',
     '',
     'What `missing-permission` checks, per event source and setting. `*` means the action has no resource type, so only a grant on `*` allows it.',
-    'A resource ending in `log-stream:*` or `/*` stands for "any stream of the group" / "any object of the bucket". Mappings on a qualified',
+    'A resource marked *any name* ends with a `*` that stands for any name Lambda may choose (any stream of the group, any object it writes',
+    'to the bucket, any resource of the type in the account and region): only a grant that covers every name meets it (`…:log-stream:?` does',
+    'not), and a Deny or NotResource that covers only some of the names makes the need `conditional`. The EC2 network-interface actions',
+    'that have resource types are judged on what the call touches: network interfaces, and the subnets and security groups of the function',
+    '(`VpcConfig`) or of the mapping (`VPC_SUBNET`, `VPC_SECURITY_GROUP`; any subnet or group of the account and region where the mapping',
+    'does not show them), so `arn:P:ec2:R:A:*/*` meets them and only a broader grant is `overbroad-resource`. Mappings on a qualified',
     'function ARN are judged against the role of `$LATEST`, the only configuration the audit reads.',
     '',
     'Placeholders: `{P}`, `{R}`, `{A}` the function’s partition, region and account; `{source}` the mapping’s EventSourceArn;',
@@ -69,7 +85,14 @@ export function renderRulesDoc(): string {
       const grant = need.grant === undefined ? '' : ` (grant \`${need.grant}\`)`;
       const flags = [
         need.when === undefined ? '' : `only when ${need.when}`,
-        need.mode === 'any-grant' ? 'any grant of the action suffices' : '',
+        need.anyName === true ? 'any name' : '',
+        need.touches === 'network-interface' ? 'judged on the network interfaces the call touches' : '',
+        need.touches === 'network-interface-placement'
+          ? 'judged on the network interface, subnets and security groups the call touches'
+          : '',
+        need.mode === 'any-grant'
+          ? 'a grant on every resource of the type in the account and region suffices; a narrower one is unverifiable'
+          : '',
         need.unverifiable === undefined ? '' : 'unverifiable when missing',
       ].filter((flag) => flag !== '');
       return `${need.anyOf.map((action) => `\`${action}\``).join(' or ')} → \`${need.resource}\`${grant}${flags.length > 0 ? ` [${flags.join('; ')}]` : ''}`;
@@ -94,10 +117,28 @@ export function renderRulesDoc(): string {
     '',
     '## Event-source families (`unused-source-permission`)',
     '',
-    '| Family | Actions |',
-    '|---|---|',
-    ...Object.values(SOURCE_FAMILIES).map(
-      (family) => `| ${family.title} | ${family.actions.map((action) => `\`${action}\``).join(', ')} |`,
+    'A statement is event-source access when it grants one of the family’s consumer actions on a resource of the type the action applies',
+    'to (from the Service Authorization Reference); the finding then lists every action of the family the statement grants there.',
+    'Statements whose resources are the function’s own dead-letter queue or destinations are not event-source access.',
+    '',
+    '| Family | Consumer actions | All actions |',
+    '|---|---|---|',
+    ...(Object.entries(SOURCE_FAMILIES) as [SourceFamily, (typeof SOURCE_FAMILIES)[SourceFamily]][]).map(
+      ([id, family]) =>
+        `| ${family.title} | ${CONSUMER_ACTIONS[id].map((action) => `\`${action}\``).join(', ')} | ${family.actions.map((action) => `\`${action}\``).join(', ')} |`,
+    ),
+    '',
+    '## AWS’s managed baseline',
+    '',
+    'An excess finding (`wildcard-action`, `unused-source-permission`, `overbroad-resource`) whose every cause is one of these AWS managed',
+    'policies, for a function whose configuration AWS recommends it for, is `info`: it stays in the report, with the function’s narrower',
+    '`recommendedPolicy` and `awsManagedBaseline` naming the policies, but does not make the function non-compliant and is not alerted at',
+    'the default threshold. `audit --aws-managed-baseline low` (and the deployment setting `awsManagedBaselineSeverity`) grade them `low`.',
+    '',
+    '| AWS managed policy | Recommended for | AWS documentation |',
+    '|---|---|---|',
+    ...RECOMMENDED_AWS_MANAGED_POLICIES.map(
+      (policy) => `| \`${policy.path}\` | ${cell(policy.recommendedFor)} | ${policy.docsUrl} |`,
     ),
     '',
   );

@@ -28,8 +28,11 @@ export interface RuleContext {
   readonly partialRead: boolean;
   /** For each event-source family, the other functions of the role whose mappings use it. */
   readonly familiesOfOthers: ReadonlyMap<SourceFamily, readonly string[]>;
-  /** `evaluate(policies, …)` for a request Lambda makes with the role, memoised per role and region. */
-  evaluate(action: string, resource: string): EvaluationResult;
+  /**
+   * `evaluate(policies, …)` for a request Lambda makes with the role, memoised per role and region.
+   * `anyName`: the resource's final `*` stands for any name (policy/any-name.ts).
+   */
+  evaluate(action: string, resource: string, anyName?: boolean): EvaluationResult;
   /** The condition keys known for a request on `resource` (see `conditionContext`), memoised. */
   requestContext(resource: string): ConditionContext;
   /**

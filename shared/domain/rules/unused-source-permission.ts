@@ -1,13 +1,27 @@
 /**
- * `unused-source-permission`: the role grants actions of an event-source family (SQS, Kinesis, DynamoDB
- * Streams, MSK, Amazon MQ, DocumentDB) while neither this function nor any other function of the same role
- * has a mapping of that family. Wildcards `*` and `service:*` are `wildcard-action`'s to report.
+ * `unused-source-permission`: the role grants *consumer* access of an event-source family (receiving and
+ * deleting queue messages, reading records or shards of a stream, subscribing a stream consumer, reading
+ * a Kafka topic or consumer group, Amazon MQ and DocumentDB source access) on resources of the type the
+ * action applies to, while neither this function nor any other function of the same role has a mapping of
+ * that family. Wildcards `*` and `service:*` are `wildcard-action`'s to report.
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html
+ *
+ * Not event-source access (requirements.md §3, decided 2026-12-02):
+ * - producer grants (sending messages, putting records, reading and writing table items): a statement
+ *   counts only when it grants one of the family's consumer actions (`CONSUMER_ACTIONS`); the other family
+ *   actions it grants (`sqs:GetQueueAttributes`, `kinesis:ListShards`…) are then listed with them;
+ * - an action granted only on resources of another type, which grants nothing of the source
+ *   (`dynamodb:GetRecords` on a table ARN: GetRecords authorizes on the table's stream);
+ * - statements whose resources are the function's own dead-letter queue or destinations.
  */
 import type { ActionCatalog } from '../policy/action-catalog.js';
 import type { RolePolicies } from '../policy/evaluation-types.js';
-import { actionMatches } from '../policy/match.js';
+import { actionMatches, resourceMatches } from '../policy/match.js';
+import type { FindingCause } from '../report.js';
 import { familyOfAction, SOURCE_FAMILIES, type SourceFamily } from '../requirements/catalog.js';
+import type { Requirement } from '../requirements/derive.js';
+import { grantsOnItsResourceType } from '../requirements/resource-types.js';
+import { siblingResources } from '../requirements/siblings.js';
 import { compareCodeUnits, sortSmall } from '../small-sort.js';
 import {
   capitalise,
@@ -19,6 +33,26 @@ import {
   policyCause,
 } from './policy-helpers.js';
 import type { RawFinding, Rule } from './types.js';
+
+/**
+ * The actions only a consumer of the source uses, per family: one of them, granted on a resource of its
+ * type, makes a statement event-source access.
+ */
+export const CONSUMER_ACTIONS: Readonly<Record<SourceFamily, readonly string[]>> = {
+  sqs: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+  kinesis: ['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:SubscribeToShard'],
+  'dynamodb-streams': ['dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+  kafka: ['kafka-cluster:ReadData', 'kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup'],
+  mq: ['mq:DescribeBroker'],
+  documentdb: ['rds:DescribeDBClusters', 'rds:DescribeDBClusterParameters', 'rds:DescribeDBSubnetGroups'],
+};
+
+const CONSUMER = new Set(
+  Object.values(CONSUMER_ACTIONS).flatMap((actions) => actions.map((a) => a.toLowerCase())),
+);
+
+/** Catalog entries whose resource is where the function sends: its DLQ, destinations, on-failure targets. */
+const DESTINATION_ENTRIES = /^(dead-letter|async-destination|esm-on-failure)-/;
 
 /** Every event-source family action, as the catalog spells them. */
 const FAMILY_ACTIONS = Object.values(SOURCE_FAMILIES).flatMap((family) => family.actions);
@@ -62,6 +96,7 @@ function grantedActions(located: LocatedStatement, catalog: ActionCatalog): stri
 interface FamilyGrant {
   readonly located: LocatedStatement;
   readonly family: SourceFamily;
+  /** The family's actions the statement grants on resources of their type. */
   readonly actions: readonly string[];
 }
 
@@ -98,13 +133,30 @@ function statementGrants(located: LocatedStatement, catalog: ActionCatalog): rea
   }
   const grants: FamilyGrant[] = [];
   for (const [family, set] of byFamily ?? []) {
-    grants.push({ located, family, actions: sortSmall([...set], compareCodeUnits) });
+    const actions = [...set];
+    // Consumer access first (cheap to rule out: producers grant none), then what of the family applies.
+    const consumer = actions.some(
+      (action) => CONSUMER.has(action.toLowerCase()) && onItsResourceType(located, action),
+    );
+    if (!consumer) continue;
+    const applying = actions.filter((action) => onItsResourceType(located, action));
+    grants.push({ located, family, actions: sortSmall(applying, compareCodeUnits) });
   }
   bySource.set(located.source, grants);
   return grants;
 }
 
-/** The event-source family actions each Allow statement grants; the same for every function of the role. */
+/** Whether the statement's resources can hold a resource of the action's type. */
+function onItsResourceType(located: LocatedStatement, action: string): boolean {
+  const patterns = located.statement.Resource;
+  // NotResource names what is left out, not what is granted: whatever remains may well hold the source.
+  if (patterns === undefined) return located.statement.NotResource !== undefined;
+  return grantsOnItsResourceType(action, patterns) ?? true;
+}
+
+/**
+ * The event-source consumer access each Allow statement grants; the same for every function of the role.
+ */
 function familyGrants(policies: RolePolicies, catalog: ActionCatalog): readonly FamilyGrant[] {
   let byPolicies = grantsCache.get(catalog);
   if (byPolicies === undefined) {
@@ -123,14 +175,45 @@ function familyGrants(policies: RolePolicies, catalog: ActionCatalog): readonly 
   return grants;
 }
 
+/** Whether every resource of the statement is one of the function's own DLQ or destinations. */
+function servesOwnDestinations(located: LocatedStatement, requirements: readonly Requirement[]): boolean {
+  const patterns = located.statement.Resource;
+  if (patterns === undefined || patterns.length === 0) return false;
+  const targets = requirements.filter((r) => DESTINATION_ENTRIES.test(r.entryId)).map((r) => r.resource);
+  if (targets.length === 0) return false;
+  return patterns.every((pattern) =>
+    targets.some(
+      (target) =>
+        resourceMatches(pattern, target) &&
+        // `arn:…:my-dlq` or a pattern of it, not one that reaches other queues too.
+        !siblingResources(target).some((sibling) => resourceMatches(pattern, sibling)),
+    ),
+  );
+}
+
 export const unusedSourcePermission: Rule = {
   id: 'unused-source-permission',
   check(context) {
-    const findings: RawFinding[] = [];
-    for (const { located, family, actions } of familyGrants(context.policies, context.catalog)) {
-      if (context.derived.families.has(family)) continue;
+    // One finding per family, naming every statement that grants its consumer access.
+    const byFamily = new Map<SourceFamily, FamilyGrant[]>();
+    for (const grant of familyGrants(context.policies, context.catalog)) {
+      if (context.derived.families.has(grant.family)) continue;
       // Another function of the role reads this kind of source: shared-role context, not a finding.
-      if ((context.familiesOfOthers.get(family) ?? []).length > 0) continue;
+      if ((context.familiesOfOthers.get(grant.family) ?? []).length > 0) continue;
+      if (servesOwnDestinations(grant.located, context.derived.requirements)) continue;
+      const list = byFamily.get(grant.family) ?? [];
+      list.push(grant);
+      byFamily.set(grant.family, list);
+    }
+    const findings: RawFinding[] = [];
+    for (const [family, unsorted] of byFamily) {
+      // By policy then statement: the verdict does not depend on the order of policies and statements.
+      const grants = [...unsorted].sort(
+        (a, b) =>
+          compareCodeUnits(a.located.source, b.located.source) ||
+          compareCodeUnits(a.located.statement.id, b.located.statement.id),
+      );
+      const actions = sortSmall([...new Set(grants.flatMap((grant) => grant.actions))], compareCodeUnits);
       const first = actions[0] ?? '';
       let shared =
         context.sharedWith.length > 0
@@ -140,14 +223,17 @@ export const unusedSourcePermission: Rule = {
         shared +=
           ' Only the named functions were read: another function of this role may use it (a whole-account audit knows).';
       }
+      const who = grants.map((grant) => describeStatement(grant.located));
+      const causes = grants.map((grant) => policyCause(grant.located));
       findings.push({
         rule: 'unused-source-permission',
         severity: 'medium',
-        message: `${capitalise(describeStatement(located))} grants ${SOURCE_FAMILIES[family].title} actions (${actions.join(', ')}), but the function has no event source mapping of that kind.${shared} The function’s code may call them through the SDK: if so, suppress this finding (rule unused-source-permission, action ${first}) with that reason.`,
+        message: `${capitalise(who.join(' and '))} ${grants.length === 1 ? 'grants' : 'grant'} ${SOURCE_FAMILIES[family].title} actions (${actions.join(', ')}), but the function has no event source mapping of that kind.${shared} The function’s code may call them through the SDK: if so, suppress this finding (rule unused-source-permission, action ${first}) with that reason.`,
         action: first,
         actions,
-        cause: policyCause(located),
-        remediation: `Remove ${actions.join(', ')} from the statement, or scope them to the resources the code uses and suppress the finding.`,
+        cause: causes[0] as FindingCause,
+        ...(causes.length > 1 ? { causes } : {}),
+        remediation: `Remove ${actions.join(', ')} from the ${grants.length === 1 ? 'statement' : 'statements'}, or scope them to the resources the code uses and suppress the finding.`,
       });
     }
     return findings;

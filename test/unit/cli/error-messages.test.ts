@@ -146,6 +146,12 @@ const CASES: readonly ErrorCase[] = [
     ],
   },
   {
+    name: 'an AWS managed baseline severity that is not one',
+    args: () => ['audit', '--from', basic, '--aws-managed-baseline', 'lwo'],
+    exit: 2,
+    says: () => ['--aws-managed-baseline "lwo" is not one of info, low; did you mean low?'],
+  },
+  {
     name: 'a time budget that is not a number',
     args: () => ['audit', '--from', basic, '--function-budget-ms', '10s'],
     exit: 2,

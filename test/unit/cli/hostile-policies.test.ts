@@ -104,11 +104,18 @@ describe('hostile policies', () => {
     expect(missingOf(report)).toEqual(missingOf(baseline));
   });
 
-  it('NotResource at the inline limit: grants logs:* on every log group, which the pattern does not name', async () => {
+  it('NotResource at the inline limit: grants logs:* except on names the pattern reaches, so the log needs are conditional, not missing', async () => {
     const hostile = cases.find((candidate) => candidate.name.startsWith('NotResource')) as HostileCase;
     const { report } = await auditFolder(withPolicies(hostile));
-    expect(findingsOf(baseline, 'missing-permission').some((f) => f.action?.startsWith('logs:'))).toBe(true);
-    expect(findingsOf(report, 'missing-permission').filter((f) => f.action?.startsWith('logs:'))).toEqual([]);
+    const logs = (r: Report) =>
+      findingsOf(r, 'missing-permission').filter((f) => f.action?.startsWith('logs:'));
+    expect(logs(baseline).some((f) => f.decision !== 'conditional')).toBe(true);
+    // The pattern's `*` spans colons, so it excludes some log-stream names (those holding `:N:` and ending
+    // in Z): IAM denies those, and whether Lambda's stream names are among them is not knowable.
+    expect(logs(report).length).toBeGreaterThan(0);
+    expect(
+      logs(report).every((f) => f.decision === 'conditional' && f.resource?.includes(':log-stream:')),
+    ).toBe(true);
   });
 
   it('review action pattern: reported as matching no action, on every function', async () => {

@@ -58,7 +58,23 @@ describe('recommended policy', () => {
     );
     expect(new Set(grants).size).toBe(grants.length);
     expect(grants).toContain('ec2:DescribeVpcs *');
-    expect(grants).toContain('ec2:AssignPrivateIpAddresses *');
+    expect(grants).toContain(`ec2:AssignPrivateIpAddresses arn:aws:ec2:${PREFIX}:network-interface/*`);
+  });
+
+  it('grants the network-interface actions on what the calls touch, not on *', () => {
+    const derived = deriveRequirements(
+      lambdaFunction('f', { VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] } }),
+      [],
+    );
+    const statements = recommendPolicy(derived.requirements)?.Statement ?? [];
+    const create = statements.find((statement) => statement.Action.includes('ec2:CreateNetworkInterface'));
+    expect(create?.Resource).toEqual([
+      `arn:aws:ec2:${PREFIX}:network-interface/*`,
+      `arn:aws:ec2:${PREFIX}:security-group/sg-1`,
+      `arn:aws:ec2:${PREFIX}:subnet/subnet-1`,
+    ]);
+    const describe = statements.find((statement) => statement.Action.includes('ec2:DescribeSubnets'));
+    expect(describe?.Resource).toEqual(['*']);
   });
 
   it('is deterministic whatever the order of the mappings', () => {

@@ -51,12 +51,20 @@ describe('handler configuration', () => {
     expect(config.suppressions).toHaveLength(1);
   });
 
+  it('reads the severity of findings only AWS’s recommended managed policies cause', () => {
+    expect(readAuditorConfig({ ...base, AWS_MANAGED_BASELINE_SEVERITY: 'LOW' }).awsManagedBaseline).toBe(
+      'low',
+    );
+    expect(readAuditorConfig(base).awsManagedBaseline).toBeUndefined();
+  });
+
   it.each([
     [{ STATE_TABLE_NAME: undefined }, 'STATE_TABLE_NAME is not set'],
     [{ ALERT_TOPIC_ARN: 'alerts' }, 'ALERT_TOPIC_ARN is not an SNS topic ARN'],
     [{ ALERT_MIN_SEVERITY: 'urgent' }, 'ALERT_MIN_SEVERITY must be one of'],
     [{ AUDIT_REGIONS: 'eu-west-1,europe' }, 'AUDIT_REGIONS holds "europe"'],
     [{ SUPPRESSIONS: '[{' }, 'SUPPRESSIONS is not JSON'],
+    [{ AWS_MANAGED_BASELINE_SEVERITY: 'medium' }, 'AWS_MANAGED_BASELINE_SEVERITY must be one of info, low'],
     [{ ACCOUNT_ID: '1234' }, 'ACCOUNT_ID is not a 12-digit account id'],
     [{ TAG_SUPPRESS_MAX_SEVERITY: 'severe' }, 'TAG_SUPPRESS_MAX_SEVERITY must be none, critical'],
     [{ TAG_SUPPRESS_RULES: 'wildcard-action,secret-looking' }, 'TAG_SUPPRESS_RULES must be all or'],

