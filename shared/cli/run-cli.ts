@@ -8,7 +8,7 @@ import { loadAwsManagedPolicies } from '../adapters/aws-managed-policies/load-aw
 import { ExportFolderSource } from '../adapters/export-folder/export-folder-source.js';
 import { runAudit } from '../app/run-audit.js';
 import { InputError, UsageError } from '../domain/errors.js';
-import type { AccountSource } from '../domain/model.js';
+import type { AccountSnapshot, AccountSource } from '../domain/model.js';
 import type { ActionCatalog } from '../domain/policy/action-catalog.js';
 import type { Report } from '../domain/report.js';
 import { BASELINE_SEVERITIES, type BaselineSeverity } from '../domain/rules/managed-baseline.js';
@@ -18,6 +18,7 @@ import { EXIT, exitStatus, type FailOn, parseFailOn } from './exit-status.js';
 import { formatMarkdown } from './format/format-markdown.js';
 import { formatSarif } from './format/format-sarif.js';
 import { DEFAULT_WIDTH, formatTable } from './format/format-table.js';
+import type { SourceLink } from './format/function-sources.js';
 import { createPaint, wantsColour } from './format/terminal-colour.js';
 import { AUDIT_HELP, COMMAND_HELP, EXPORT_HELP, renderHelp, TOOL_HELP, valueNamesOf } from './help.js';
 import { type LiveAdapters, liveAdapters } from './live-adapters.js';
@@ -44,7 +45,7 @@ export interface CliEnvironment {
 }
 
 const TOOL_NAME = 'lambda-role-audit';
-const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
+const FORMATS = ['table', 'json', 'markdown', 'sarif', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 export const AUDIT_OPTIONS = {
@@ -183,9 +184,21 @@ async function auditCommand(
       '--parameter and --account apply to template mode (--template FILE or --cdk-out DIR)',
     );
   }
-  const source =
+  const chosen =
     templateMode?.source ??
     (await chooseSource(values, environment, log, format !== 'json' && environment.stderr.isTTY === true));
+  // The HTML report draws each function's event sources, which the report does not list: keep what was read.
+  const snapshots: AccountSnapshot[] = [];
+  const source: AccountSource =
+    format === 'html'
+      ? {
+          load: async (scope) => {
+            const snapshot = await chosen.load(scope);
+            snapshots.push(snapshot);
+            return snapshot;
+          },
+        }
+      : chosen;
   const loadCatalog = environment.loadCatalog ?? loadActionCatalog;
   const [catalog, suppressions] = await Promise.all([
     loadCatalog(),
@@ -212,7 +225,9 @@ async function auditCommand(
     log(`warning: ${who}${error.message}`);
   }
   for (const warning of report.warnings ?? []) log(`warning: ${warning.message}`);
-  environment.stdout.write(render(report, format, environment));
+  environment.stdout.write(
+    format === 'html' ? await renderHtml(report, snapshots) : render(report, format, environment),
+  );
   return exitStatus(report, failOn);
 }
 
@@ -317,7 +332,21 @@ function withLiveContext(
   };
 }
 
-function render(report: Report, format: Format, environment: CliEnvironment): string {
+/** Imported on demand, as the YAML parser is: only `--format html` needs it. */
+async function renderHtml(report: Report, snapshots: readonly AccountSnapshot[]): Promise<string> {
+  const [{ formatHtml }, { functionSources }] = await Promise.all([
+    import('./format/format-html.js'),
+    import('./format/function-sources.js'),
+  ]);
+  const sources = new Map<string, SourceLink[]>();
+  for (const snapshot of snapshots) {
+    for (const [name, links] of functionSources(snapshot))
+      sources.set(name, [...(sources.get(name) ?? []), ...links]);
+  }
+  return formatHtml(report, { sources });
+}
+
+function render(report: Report, format: Exclude<Format, 'html'>, environment: CliEnvironment): string {
   switch (format) {
     case 'json':
       // Indented for a person at a terminal; compact for a pipe, where it is 40% smaller and faster to write.
