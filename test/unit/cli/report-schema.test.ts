@@ -2,8 +2,8 @@
  * One schema, published: the report every JSON-carrying output of the CLI prints validates against
  * schema/report.schema.json as it is (no copy widened for the test), in each mode and with each optional
  * part present: suppressions, errors, warnings, template locations, a subset of functions. The alert JSON's
- * embedded report is validated by the handler tests (test/integration/handler-*.test.ts), the HTML
- * report's by test/unit/cli/html-report.test.ts.
+ * embedded report is validated by the handler tests (test/integration/handler-*.test.ts). The other
+ * formats carry no JSON (markdown, table, html), or another schema's (SARIF, sarif.test.ts).
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
