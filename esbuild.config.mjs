@@ -21,6 +21,7 @@ export const handlers = {
   'change-handler': 'functions/change-handler/handler.ts',
   sweep: 'functions/sweep/handler.ts',
   'slack-notifier': 'functions/slack-notifier/handler.ts',
+  'chatbot-notifier': 'functions/chatbot-notifier/handler.ts',
 };
 
 const CATALOG_LOADER = 'shared/adapters/action-catalog/load-action-catalog.ts';
@@ -72,7 +73,7 @@ async function build() {
       outfile: join(outdir, 'index.mjs'),
     });
     outputs.push(result);
-    // Only a bundle that can load the catalog gets the asset (the Slack notifier never audits).
+    // Only a bundle that can load the catalog gets the asset (the notifiers never audit).
     if (Object.keys(result.metafile.inputs).some((input) => input.endsWith(CATALOG_LOADER))) {
       writeCompactActionCatalog(join(outdir, 'iam-actions.json.gz'));
     }

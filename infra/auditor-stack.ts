@@ -81,6 +81,8 @@ export class AuditorStack extends Stack {
   readonly changeHandler: AuditorFunction;
   readonly sweep: AuditorFunction;
   readonly slackNotifier?: AuditorFunction;
+  readonly chatbotTopic?: sns.Topic;
+  readonly chatbotNotifier?: AuditorFunction;
   readonly forwardedBus?: events.EventBus;
   /** Every rule that targets the change queue (its policy admits these and nothing else). */
   private readonly changeRules: events.Rule[] = [];
@@ -231,7 +233,12 @@ export class AuditorStack extends Stack {
       resources,
       memorySize: 512,
       timeout: CHANGE_HANDLER_TIMEOUT,
-      environment: auditorEnvironment,
+      environment: {
+        ...auditorEnvironment,
+        ...(config.bigChangeThreshold !== undefined
+          ? { BIG_CHANGE_THRESHOLD: String(config.bigChangeThreshold) }
+          : {}),
+      },
     });
     acknowledge(
       this.changeHandler.function,
@@ -289,7 +296,13 @@ export class AuditorStack extends Stack {
         resources,
         memorySize: 256,
         timeout: Duration.seconds(30),
-        environment: { ...slackWebhook, POWERTOOLS_SERVICE_NAME },
+        environment: {
+          ...slackWebhook,
+          ...(config.slackWebhookAllowedHosts !== undefined
+            ? { SLACK_WEBHOOK_ALLOWED_HOSTS: config.slackWebhookAllowedHosts.join(',') }
+            : {}),
+          POWERTOOLS_SERVICE_NAME,
+        },
         deadLetterQueue: this.failedInvocationQueue,
       });
       this.alertTopic.addSubscription(
@@ -298,6 +311,56 @@ export class AuditorStack extends Stack {
         }),
       );
       this.slackNotifier = slackNotifier;
+    }
+
+    // --- AWS Chatbot: a topic of its own, fed by a notifier (Chatbot reads a topic's messages whole) ---
+    if (config.chatbotTopic === true) {
+      const chatbotTopic = new sns.Topic(this, 'ChatbotTopic', {
+        displayName: 'lambda-role-audit chat',
+        masterKey: this.alertKey,
+        enforceSSL: true,
+      });
+      this.chatbotTopic = chatbotTopic;
+      const chatbotNotifier = new AuditorFunction(this, 'ChatbotNotifier', {
+        name: 'chatbot-notifier',
+        description: 'lambda-role-audit: republishes alerts as AWS Chatbot custom notifications',
+        code: props.code,
+        resources,
+        memorySize: 256,
+        timeout: Duration.seconds(30),
+        environment: { CHATBOT_TOPIC_ARN: chatbotTopic.topicArn, POWERTOOLS_SERVICE_NAME },
+        deadLetterQueue: this.failedInvocationQueue,
+      });
+      this.alertTopic.addSubscription(
+        new snsSubscriptions.LambdaSubscription(chatbotNotifier.function, {
+          deadLetterQueue: this.failedInvocationQueue,
+        }),
+      );
+      // Only the notifier publishes: a forged chat notification is as bad as a forged alert.
+      chatbotTopic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'NotifierPublishes',
+          principals: [chatbotNotifier.role],
+          actions: ['sns:Publish'],
+          resources: [chatbotTopic.topicArn],
+        }),
+      );
+      chatbotTopic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'OnlyTheNotifierPublishes',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['sns:Publish'],
+          resources: [chatbotTopic.topicArn],
+          conditions: { StringNotEquals: { 'aws:PrincipalArn': chatbotNotifier.role.roleArn } },
+        }),
+      );
+      this.chatbotNotifier = chatbotNotifier;
+      new CfnOutput(this, 'ChatbotTopicArn', {
+        description:
+          'The topic to map to a chat channel in AWS Chatbot (Amazon Q Developer in chat applications)',
+        value: chatbotTopic.topicArn,
+      });
     }
 
     for (const email of config.alertEmails) {
@@ -399,6 +462,7 @@ export class AuditorStack extends Stack {
       ['ChangeHandlerErrorsAlarm', this.changeHandler],
       ['SweepErrorsAlarm', this.sweep],
       ['SlackNotifierErrorsAlarm', this.slackNotifier],
+      ['ChatbotNotifierErrorsAlarm', this.chatbotNotifier],
     ] as const) {
       if (fn === undefined) continue;
       alarms.push(
@@ -420,7 +484,7 @@ export class AuditorStack extends Stack {
         'EventBridge receives CloudTrail events only while a trail is logging (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html). Without one, the change handler never runs and only the scheduled sweep reports findings. Create a trail (aws cloudtrail create-trail … && aws cloudtrail start-logging …).',
       );
     }
-    if (config.alertEmails.length === 0 && slackWebhook === undefined) {
+    if (config.alertEmails.length === 0 && slackWebhook === undefined && config.chatbotTopic !== true) {
       Annotations.of(this).addWarningV2(
         'lambda-role-audit:no-subscriber',
         'No -c alertEmails and no Slack webhook: alerts go to the topic, but nobody is subscribed to read them.',
@@ -473,6 +537,8 @@ export class AuditorStack extends Stack {
         return [this.alertKey.keyArn];
       case 'slack-webhook-secret':
         return config.slackWebhookSecretArn !== undefined ? [config.slackWebhookSecretArn] : [];
+      case 'chatbot-topic':
+        return this.chatbotTopic !== undefined ? [this.chatbotTopic.topicArn] : [];
       case 'slack-webhook-parameter':
         // Parameter ARNs drop the name's leading slash: arn:…:parameter/lambda-role-audit/slack-webhook.
         return config.slackWebhookParameterName !== undefined

@@ -27,6 +27,12 @@ export interface DeployConfig {
   /** Where the Slack incoming-webhook URL is kept: a Secrets Manager secret or an SSM parameter (one of the two). */
   readonly slackWebhookSecretArn?: string;
   readonly slackWebhookParameterName?: string;
+  /** Webhook hosts allowed besides hooks.slack.com (the Slack notifier refuses any other host). */
+  readonly slackWebhookAllowedHosts?: readonly string[];
+  /** Create an SNS topic for AWS Chatbot and a notifier that republishes alerts on it as custom notifications. */
+  readonly chatbotTopic?: boolean;
+  /** More functions than this with news from one change give one grouped alert (the handler's default: 10). */
+  readonly bigChangeThreshold?: number;
   /** An EventBridge Scheduler expression for the sweep. */
   readonly schedule: string;
   readonly minSeverity: Severity;
@@ -72,6 +78,27 @@ const contextSchema = z.object({
   slackWebhookParameterName: z
     .string()
     .regex(/^[A-Za-z0-9/_.-]{1,1011}$/, 'an SSM parameter name such as /lambda-role-audit/slack-webhook')
+    .optional(),
+  slackWebhookAllowedHosts: list
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/,
+            'a host name in lower case, such as hooks.example.com (no scheme, no path)',
+          ),
+      ),
+    )
+    .optional(),
+  chatbotTopic: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .transform((v) => v === true || v === 'true')
+    .optional(),
+  bigChangeThreshold: z
+    .union([z.number(), z.string().regex(/^\d+$/, 'a whole number of functions')])
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'at least 1').max(100_000, 'at most 100000'))
     .optional(),
   schedule: z
     .string()
@@ -155,6 +182,11 @@ export async function parseDeployConfig(
     ...(c.slackWebhookParameterName !== undefined
       ? { slackWebhookParameterName: c.slackWebhookParameterName }
       : {}),
+    ...(c.slackWebhookAllowedHosts !== undefined && c.slackWebhookAllowedHosts.length > 0
+      ? { slackWebhookAllowedHosts: [...new Set(c.slackWebhookAllowedHosts)] }
+      : {}),
+    ...(c.chatbotTopic !== undefined ? { chatbotTopic: c.chatbotTopic } : {}),
+    ...(c.bigChangeThreshold !== undefined ? { bigChangeThreshold: c.bigChangeThreshold } : {}),
     schedule: c.schedule,
     minSeverity: c.minSeverity,
     ...(c.awsManagedBaselineSeverity !== undefined

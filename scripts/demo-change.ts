@@ -73,12 +73,19 @@ function printSlack(alert: CapturedAlert): void {
       type: string;
       text?: { text: string };
       fields?: { text: string }[];
-      elements?: { text: string }[];
+      elements?: { text: string | { text: string }; url?: string }[];
     };
     if (b.type === 'header') console.log(bold(b.text?.text ?? ''));
     else if (b.fields) console.log(b.fields.map((f) => f.text.replace('\n', ' ')).join('   '));
     else if (b.text) console.log(b.text.text);
-    else if (b.elements) console.log(dim(b.elements.map((e) => e.text).join(' ')));
+    else if (b.type === 'actions')
+      console.log(
+        (b.elements ?? []).map((e) => `[${typeof e.text === 'string' ? e.text : e.text.text}]`).join(' '),
+      );
+    else if (b.elements)
+      console.log(
+        dim(b.elements.map((e) => (typeof e.text === 'string' ? e.text : e.text.text)).join(' · ')),
+      );
     console.log('');
   }
 }

@@ -20,7 +20,7 @@
  */
 
 /** The auditor's Lambda functions, as named under `functions/` and `dist/functions/`. */
-export const AUDITOR_FUNCTIONS = ['change-handler', 'sweep', 'slack-notifier'] as const;
+export const AUDITOR_FUNCTIONS = ['change-handler', 'sweep', 'slack-notifier', 'chatbot-notifier'] as const;
 export type AuditorFunction = (typeof AUDITOR_FUNCTIONS)[number];
 
 /**
@@ -47,7 +47,8 @@ export type AuditorResource =
   | 'alert-topic'
   | 'stack-key'
   | 'slack-webhook-secret'
-  | 'slack-webhook-parameter';
+  | 'slack-webhook-parameter'
+  | 'chatbot-topic';
 
 export interface AuditorPermission {
   /** Statement id in the deployed policy (alphanumeric, unique in the list). */
@@ -95,7 +96,7 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     sid: 'SendFailedInvocations',
     actions: ['sqs:SendMessage'],
     resource: 'failed-invocation-queue',
-    functions: ['sweep', 'slack-notifier'],
+    functions: ['sweep', 'slack-notifier', 'chatbot-notifier'],
     origin: 'platform',
     why: 'Lambda sends an asynchronous invocation that failed every retry to the dead-letter queue.',
   },
@@ -196,6 +197,14 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     why: 'Publishing alerts and the sweep digest.',
   },
   {
+    sid: 'PublishChatbotNotifications',
+    actions: ['sns:Publish'],
+    resource: 'chatbot-topic',
+    functions: ['chatbot-notifier'],
+    origin: 'sdk',
+    why: 'Republishing alerts as AWS Chatbot custom notifications on the topic mapped to a chat channel (encrypted with the stack key, which UseStackKey covers).',
+  },
+  {
     sid: 'ReadSlackWebhook',
     actions: ['secretsmanager:GetSecretValue'],
     resource: 'slack-webhook-secret',
@@ -251,4 +260,5 @@ export const NOT_SENT_BY: Readonly<Record<AuditorFunction, readonly { action: st
     },
   ],
   'slack-notifier': [],
+  'chatbot-notifier': [],
 };

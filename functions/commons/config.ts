@@ -28,6 +28,8 @@ export interface AuditorConfig {
   /** The regions whose functions are audited (IAM changes can affect functions in any of them). */
   readonly auditRegions: readonly string[];
   readonly region: string;
+  /** More functions than this with news from one change give one grouped alert (BIG_CHANGE_THRESHOLD, default 10). */
+  readonly bigChangeThreshold?: number;
 }
 
 const required = (name: string) =>
@@ -89,7 +91,15 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
       throw new ConfigurationError(`AUDIT_REGIONS holds "${region}", not a region name`);
   }
+  let bigChangeThreshold: number | undefined;
+  const thresholdRaw = env.BIG_CHANGE_THRESHOLD?.trim();
+  if (thresholdRaw !== undefined && thresholdRaw !== '') {
+    bigChangeThreshold = Number(thresholdRaw);
+    if (!/^\d{1,6}$/.test(thresholdRaw) || bigChangeThreshold < 1)
+      throw new ConfigurationError('BIG_CHANGE_THRESHOLD must be a whole number of functions, 1 or more');
+  }
   return {
+    ...(bigChangeThreshold === undefined ? {} : { bigChangeThreshold }),
     stateTableName: parsed.data.STATE_TABLE_NAME,
     alertTopicArn: parsed.data.ALERT_TOPIC_ARN,
     minSeverity,

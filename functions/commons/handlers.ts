@@ -22,6 +22,11 @@ const RESPONSE_RESERVE_MS = 2_000;
 export interface HandlerOptions {
   /** Functions per audit chunk of the change handler (default: handle-changes.ts's). */
   readonly auditChunkSize?: number;
+  /**
+   * Reads the CloudFormation stack of a function about to be alerted on (the change handler's entry point
+   * gives it a tag reader; without it, alerts go without the stack hint).
+   */
+  readonly stackNameOf?: (functionArn: string) => Promise<string | undefined>;
 }
 
 export function createChangeHandler(runtime: ChangeRuntime, logger: Logger, options: HandlerOptions = {}) {
@@ -39,6 +44,8 @@ export function createChangeHandler(runtime: ChangeRuntime, logger: Logger, opti
         auditRegions: runtime.config.auditRegions,
         account: runtime.config.account,
         logger,
+        ...(options.stackNameOf ? { stackNameOf: options.stackNameOf } : {}),
+        bigChangeThreshold: runtime.config.bigChangeThreshold,
         // What is not audited before the reserve returns as batchItemFailures, not as a timed-out batch.
         deadline: lambdaDeadline(context),
         finishBy: lambdaDeadline(context, RESPONSE_RESERVE_MS),

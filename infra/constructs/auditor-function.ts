@@ -34,6 +34,7 @@ const WILDCARD_REASONS: Readonly<Record<AuditorResource, string>> = {
   'stack-key': '',
   'slack-webhook-secret': '',
   'slack-webhook-parameter': '',
+  'chatbot-topic': '',
 };
 
 /** Where each handler's code comes from: the esbuild bundle folder in the app, a stub in some tests. */

@@ -4,14 +4,27 @@
  * Pure: built from findings, the remembered state and the changes that triggered the audit.
  */
 import { createHash } from 'node:crypto';
-import type { Finding, FunctionResult, Report, Severity, SuppressionSource } from '../domain/report.js';
+import type {
+  DenyDecision,
+  Finding,
+  FindingCause,
+  FunctionResult,
+  Report,
+  Severity,
+  SuppressionSource,
+} from '../domain/report.js';
 import { SEVERITIES } from '../domain/report.js';
 import type { Change, SuppressTagChange } from '../events/change.js';
+import { buildFix, type FixSuggestion } from './fix.js';
 
 /** Versioned name of the JSON shape below, so that machine subscribers can tell what they parse. */
 export const ALERT_SCHEMA = 'lambda-role-audit/alert@1';
 
-/** The part of a finding remembered in the state table, enough to say what was fixed. */
+/**
+ * The part of a finding remembered in the state table, enough to say what was fixed, what works again
+ * and how long it was broken: `cause` (what needed it) and `openedAt` (when it was first reported) were
+ * added later, so older items lack them.
+ */
 export interface FindingSummary {
   readonly id: string;
   readonly rule: string;
@@ -19,6 +32,10 @@ export interface FindingSummary {
   readonly message: string;
   readonly action?: string;
   readonly resource?: string;
+  readonly decision?: DenyDecision;
+  readonly cause?: FindingCause;
+  /** When the finding was first reported (the change's event time, or the audit's time). */
+  readonly openedAt?: string;
 }
 
 /** What the triggering event said, for the "what changed" part (never the whole event). */
@@ -28,6 +45,14 @@ export interface ChangeSummary {
   readonly eventTime: string;
   readonly summary: string;
   readonly eventId?: string;
+  /** The region CloudTrail recorded the event in (IAM's: us-east-1), for the console link. */
+  readonly region?: string;
+  /** The API action without its version suffix, e.g. `CreateEventSourceMapping`. */
+  readonly action?: string;
+  /** The mapping a Lambda mapping event created or changed. */
+  readonly mappingUuid?: string;
+  /** The function a Lambda event created or changed (unqualified ARN). */
+  readonly functionArn?: string;
   /** For a change to the suppress tag: on what, set or removed, and the value set. */
   readonly suppressTag?: SuppressTagChange;
 }
@@ -56,13 +81,48 @@ export interface FunctionAlertDocument {
   readonly type: 'change' | 'suppression';
   /** Deterministic: the same function, new and resolved findings give the same id on every retry. */
   readonly alertId: string;
-  readonly function: { readonly name: string; readonly arn: string; readonly roleArn: string };
+  readonly function: {
+    readonly name: string;
+    readonly arn: string;
+    readonly roleArn: string;
+    /** The function's `aws:cloudformation:stack-name` tag, when it came from a stack. */
+    readonly stackName?: string;
+  };
   readonly changes: readonly ChangeSummary[];
   /** Ids of the open findings that were not open at the last alert. */
   readonly newFindingIds: readonly string[];
   /** Findings open at the last alert and gone now: "fixed" is news too. */
   readonly resolvedFindings: readonly FindingSummary[];
   /** The function's report (report schema, version 1), restricted to this function and to alerting findings. */
+  readonly report: Report;
+  /** The smallest fix of the missing permissions, ready to paste (absent when an Allow fixes none). */
+  readonly fix?: FixSuggestion;
+  readonly truncated?: Truncation;
+  /** Set on `suppression` notices. */
+  readonly suppression?: SuppressionNotice;
+}
+
+/** One function of a big change: what appeared and what was resolved for it. */
+export interface BigChangeFunction {
+  readonly name: string;
+  readonly arn: string;
+  readonly roleArn: string;
+  readonly newFindingIds: readonly string[];
+  readonly resolvedFindings: readonly FindingSummary[];
+}
+
+/**
+ * One alert for one change that affected more functions than the threshold (issue 10): every affected
+ * function with its new and fixed findings; `report` holds each one's open alerting findings.
+ */
+export interface BigChangeAlertDocument {
+  readonly schema: typeof ALERT_SCHEMA;
+  readonly type: 'big-change';
+  readonly alertId: string;
+  readonly changes: readonly ChangeSummary[];
+  /** The setting in force: more affected functions than this give one alert instead of one each. */
+  readonly threshold: number;
+  readonly functions: readonly BigChangeFunction[];
   readonly report: Report;
   readonly truncated?: Truncation;
   /** Set on `suppression` notices. */
@@ -91,7 +151,12 @@ export interface DigestAlertDocument {
   readonly truncated?: Truncation;
 }
 
-export type AlertDocument = FunctionAlertDocument | DigestAlertDocument;
+export type AlertDocument = FunctionAlertDocument | DigestAlertDocument | BigChangeAlertDocument;
+
+/** An alert about one function: a change alert, or a suppress-tag notice. */
+export function isFunctionAlert(document: AlertDocument): document is FunctionAlertDocument {
+  return document.type === 'change' || document.type === 'suppression';
+}
 
 const RANK: Readonly<Record<Severity, number>> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
 
@@ -117,6 +182,11 @@ export function isAlerting(finding: Finding, minSeverity: Severity): boolean {
 }
 
 export function summariseFinding(finding: Finding): FindingSummary {
+  return summariseFindingAt(finding, undefined);
+}
+
+/** The summary of a finding first reported at `openedAt`. */
+export function summariseFindingAt(finding: Finding, openedAt: string | undefined): FindingSummary {
   return {
     id: finding.id,
     rule: finding.rule,
@@ -125,16 +195,45 @@ export function summariseFinding(finding: Finding): FindingSummary {
     message: finding.message.length > 500 ? `${finding.message.slice(0, 497)}...` : finding.message,
     ...(finding.action === undefined ? {} : { action: finding.action }),
     ...(finding.resource === undefined ? {} : { resource: finding.resource }),
+    ...(finding.decision === undefined ? {} : { decision: finding.decision }),
+    ...(finding.cause === undefined ? {} : { cause: finding.cause }),
+    ...(openedAt === undefined ? {} : { openedAt }),
   };
 }
 
+/**
+ * The summaries to remember for the open findings: a finding already remembered keeps its `openedAt`
+ * (the break started then, not at this audit); a new one opens at `openedAt`.
+ */
+export function rememberFindings(
+  previous: readonly FindingSummary[],
+  open: readonly Finding[],
+  openedAt: string,
+): FindingSummary[] {
+  const before = new Map(previous.map((f) => [f.id, f]));
+  return open.map((f) => summariseFindingAt(f, before.has(f.id) ? before.get(f.id)?.openedAt : openedAt));
+}
+
+/** When the changes of an alert happened: the latest event time, else `fallback` (the audit's time). */
+export function changeTime(changes: readonly { eventTime: string }[], fallback: string): string {
+  let latest: string | undefined;
+  for (const c of changes) if (latest === undefined || c.eventTime > latest) latest = c.eventTime;
+  return latest ?? fallback;
+}
+
 export function summariseChange(change: Change): ChangeSummary {
+  const mappingUuid =
+    change.mappingUuid ?? (change.target.kind === 'event-source-mapping' ? change.target.uuid : undefined);
   return {
     eventName: change.eventName,
     actor: change.actor,
     eventTime: change.eventTime,
     summary: change.summary,
     ...(change.eventId === undefined ? {} : { eventId: change.eventId }),
+    region: change.region,
+    action: change.action,
+    ...(mappingUuid === undefined ? {} : { mappingUuid }),
+    ...(change.target.kind === 'function' ? { functionArn: change.target.functionArn } : {}),
     ...(change.suppressTag === undefined ? {} : { suppressTag: change.suppressTag }),
   };
 }
@@ -180,19 +279,101 @@ export function buildFunctionAlert(input: {
   readonly result: FunctionResult;
   readonly diff: FindingDiff;
   readonly changes: readonly Change[];
+  /** The function's CloudFormation stack (its `aws:cloudformation:stack-name` tag), when known. */
+  readonly stackName?: string;
 }): FunctionAlertDocument {
   const { result, diff } = input;
   const newFindingIds = diff.added.map((f) => f.id).sort();
   const resolvedIds = diff.resolved.map((f) => f.id).sort();
+  const fix = buildFix({
+    functionName: result.functionName,
+    roleArn: result.roleArn,
+    findings: diff.open,
+    recommendedPolicy: result.recommendedPolicy,
+  });
   return {
     schema: ALERT_SCHEMA,
     type: 'change',
     alertId: digestOf([result.functionArn, 'new', ...newFindingIds, 'resolved', ...resolvedIds]),
-    function: { name: result.functionName, arn: result.functionArn, roleArn: result.roleArn },
+    function: {
+      name: result.functionName,
+      arn: result.functionArn,
+      roleArn: result.roleArn,
+      ...(input.stackName === undefined ? {} : { stackName: input.stackName }),
+    },
     changes: input.changes.map(summariseChange),
     newFindingIds,
     resolvedFindings: diff.resolved,
     report: JSON.parse(JSON.stringify(reportForFunction(input.report, result, diff.open))) as Report,
+    ...(fix === undefined ? {} : { fix }),
+  };
+}
+
+/** One affected function of a big change, with the difference its alert would have carried. */
+export interface BigChangeEntry {
+  readonly result: FunctionResult;
+  readonly diff: FindingDiff;
+}
+
+/**
+ * The one alert of a change that affected more than `threshold` functions. Functions are listed in
+ * name order; the report holds every one's open alerting findings (a function whose findings are all
+ * resolved stays in it, compliant, so that every affected function is in the JSON).
+ */
+export function buildBigChangeAlert(input: {
+  readonly report: Report;
+  readonly entries: readonly BigChangeEntry[];
+  readonly changes: readonly Change[];
+  readonly threshold: number;
+}): BigChangeAlertDocument {
+  const entries = [...input.entries].sort((a, b) =>
+    a.result.functionName < b.result.functionName
+      ? -1
+      : a.result.functionName > b.result.functionName
+        ? 1
+        : 0,
+  );
+  const functions: BigChangeFunction[] = entries.map(({ result, diff }) => ({
+    name: result.functionName,
+    arn: result.functionArn,
+    roleArn: result.roleArn,
+    newFindingIds: diff.added.map((f) => f.id).sort(),
+    resolvedFindings: diff.resolved,
+  }));
+  const results = entries.map(({ result, diff }) => ({
+    ...result,
+    compliant: diff.open.length === 0,
+    findings: diff.open,
+  }));
+  const findings: Partial<Record<Severity, number>> = {};
+  for (const r of results) for (const f of r.findings) findings[f.severity] = (findings[f.severity] ?? 0) + 1;
+  const names = new Set(results.map((r) => r.functionName));
+  const errors = input.report.errors?.filter(
+    (e) => e.functionName !== undefined && names.has(e.functionName),
+  );
+  const report: Report = {
+    ...input.report,
+    summary: {
+      functions: results.length,
+      compliant: results.filter((r) => r.compliant).length,
+      findings,
+    },
+    functions: results,
+    ...(errors && errors.length > 0 ? { errors } : { errors: undefined }),
+  };
+  const changes = input.changes.map(summariseChange);
+  return {
+    schema: ALERT_SCHEMA,
+    type: 'big-change',
+    alertId: digestOf([
+      'big-change',
+      ...changes.map((c) => c.eventId ?? `${c.eventName}|${c.eventTime}`),
+      ...functions.flatMap((f) => [f.arn, ...f.newFindingIds, '/', ...f.resolvedFindings.map((r) => r.id)]),
+    ]),
+    changes,
+    threshold: input.threshold,
+    functions,
+    report: JSON.parse(JSON.stringify(report)) as Report,
   };
 }
 

@@ -1,118 +1,251 @@
 /**
- * Alerts for people: the email subject and a plain-text body that reads well in any mail client (no HTML,
- * lines under ~100 characters except ARNs and the policy). SNS email subscriptions show exactly this.
+ * Alerts for people by email: the SNS subject and a plain-text body that reads on a phone. The body's
+ * sections come in a fixed order (any may be absent):
+ *
+ *   1. the headline (what stopped working, or works again) and one line per cause
+ *   2. what works again (in an alert whose headline is a new break)
+ *   3. what changed, by whom, when
+ *   4. the fix: the paste-able command, what it cannot cover, the stack and shared-role notes
+ *   5. links to the console
+ *   6. details: per cause, each ARN once, the decision, the documentation link
+ *   7. the full recommended policy (not in a fixed notice)
+ *
+ * Lines wrap at 78 columns, except the command and the policy (pasted as they are) and a single word
+ * longer than a line (a URL or an ARN), which stands whole on a line of its own. Every value from the
+ * account or the event is written through `emailText` (escape.ts): no control characters, no links of
+ * its own making.
  */
-import type { Finding, FindingCause, FunctionResult, RuleId } from '../domain/report.js';
+
+import type { Finding } from '../domain/report.js';
 import type {
   AlertDocument,
+  BigChangeAlertDocument,
   DigestAlertDocument,
-  FindingSummary,
   FunctionAlertDocument,
   SuppressedFindingSummary,
 } from './alert-document.js';
+import {
+  changeLine,
+  decisionWords,
+  docsLinkOf,
+  type FunctionAlertView,
+  functionAlertView,
+} from './alert-view.js';
+import { appendTo } from './collections.js';
+import { emailText, readableJson, shortenMiddle, subjectText } from './escape.js';
+import {
+  type CauseGroup,
+  type CauseKind,
+  causeKinds,
+  describeEventSource,
+  type FindingLike,
+  groupCauses,
+  impactSentence,
+  logGroupOf,
+} from './impact.js';
+import { functionLink } from './links.js';
+import { joinRich, type Piece, type Rich, render, v, valueList } from './rich-text.js';
 
 export const SUBJECT_PREFIX = '[lambda-role-audit]';
 
-/** How the subject counts a rule: "1 missing, 2 excess". */
-const RULE_GROUP: Readonly<Record<RuleId, string>> = {
-  'missing-permission': 'missing',
-  'wildcard-action': 'excess',
-  'unused-source-permission': 'excess',
-  'overbroad-resource': 'excess',
-  'unknown-action': 'unknown action',
-  'trust-policy-not-lambda': 'trust',
-  'trust-policy-too-broad': 'trust',
-  'role-unavailable': 'role unavailable',
-  'invalid-policy': 'invalid policy',
-};
-const GROUP_ORDER = ['role unavailable', 'missing', 'excess', 'trust', 'unknown action', 'invalid policy'];
+/** What a fix too large for one inline policy says instead of a command. */
+export const TOO_LARGE =
+  "Fix: what is missing exceeds IAM's 10,240 characters for a role's inline policies; attach the recommended policy below as a managed policy instead.";
+export const EMAIL_WIDTH = 78;
 
-function groupCounts(findings: readonly { rule: string }[]): string {
-  const counts = new Map<string, number>();
-  for (const f of findings) {
-    const group = RULE_GROUP[f.rule as RuleId] ?? f.rule;
-    counts.set(group, (counts.get(group) ?? 0) + 1);
+/** Word-wraps one paragraph; a word longer than the width stands alone on its line. */
+export function wrap(text: string, width = EMAIL_WIDTH, indent = '', hanging = indent): string[] {
+  const words = text.split(' ').filter((w) => w !== '');
+  const lines: string[] = [];
+  let line = indent;
+  let empty = true;
+  for (const word of words) {
+    if (empty) {
+      line += word;
+      empty = false;
+    } else if (line.length + 1 + word.length <= width) {
+      line += ` ${word}`;
+    } else {
+      lines.push(line);
+      line = hanging + word;
+    }
   }
-  const groups = [...counts.keys()].sort((a, b) => {
-    const ia = GROUP_ORDER.indexOf(a);
-    const ib = GROUP_ORDER.indexOf(b);
-    return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
-  });
-  return groups.map((g) => (g === 'role unavailable' ? g : `${counts.get(g)} ${g}`)).join(', ');
-}
-
-/**
- * SNS requires a subject under 100 characters, UTF-8, without line breaks or control characters; a long
- * function name is shortened in the middle so that the counts, the useful part, survive.
- */
-export function renderSubject(document: AlertDocument): string {
-  let subject: string;
-  if (document.type === 'digest') {
-    const open = document.report.functions.reduce((n, fn) => n + fn.findings.length, 0);
-    const unaudited = new Set(
-      (document.report.errors ?? []).map((e) => e.functionName ?? e.resource ?? e.message),
-    ).size;
-    subject =
-      open === 0
-        ? `${SUBJECT_PREFIX} digest: no open findings in ${document.audited} functions`
-        : `${SUBJECT_PREFIX} digest: ${open} open in ${document.report.functions.length} of ${document.audited} functions`;
-    // Never let an incomplete sweep read as a clean one.
-    if (unaudited > 0) subject += `, ${unaudited} not audited`;
-    if (document.suppressed && document.suppressed.length > 0)
-      subject += `, ${document.suppressed.length} suppressed`;
-  } else if (document.type === 'suppression') {
-    subject = `${SUBJECT_PREFIX} ${shorten(document.function.name, 50)}: ${suppressionHeadline(document)}`;
-  } else {
-    const open = document.report.functions[0]?.findings ?? [];
-    const fixed = document.resolvedFindings.length;
-    const name = shorten(document.function.name, 50);
-    if (open.length === 0) subject = `${SUBJECT_PREFIX} ${name}: fixed (${fixed} resolved)`;
-    else subject = `${SUBJECT_PREFIX} ${name}: ${groupCounts(open)}${fixed > 0 ? ` (${fixed} fixed)` : ''}`;
-  }
-  return shorten(subject.replace(/[\p{Cc}]/gu, ' '), 99);
-}
-
-function shorten(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const keep = max - 1;
-  return `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`;
-}
-
-/** The mapping or setting behind a finding, in words. */
-export function describeCause(cause: FindingCause | undefined): string | undefined {
-  if (cause === undefined) return undefined;
-  switch (cause.kind) {
-    case 'event-source-mapping':
-      return `event source mapping ${cause.uuid}${cause.eventSourceArn ? ` (${cause.eventSourceArn})` : ''}${cause.state ? `, ${cause.state}` : ''}`;
-    case 'function-configuration':
-      return `function setting ${cause.setting}`;
-    case 'policy':
-      return `granted by ${cause.policy ?? 'a policy'}${cause.statement ? `, statement ${cause.statement}` : ''}`;
-    case 'trust-policy':
-      return `trust policy${cause.statement ? `, statement ${cause.statement}` : ''}`;
-  }
-}
-
-function findingTarget(f: { action?: string; resource?: string }): string {
-  if (f.action && f.resource) return ` ${f.action} on ${f.resource}`;
-  if (f.action) return ` ${f.action}`;
-  if (f.resource) return ` on ${f.resource}`;
-  return '';
-}
-
-function findingLines(f: Finding, isNew: boolean): string[] {
-  const lines = [`  [${f.severity.toUpperCase()}] ${f.rule}${findingTarget(f)}${isNew ? '  (new)' : ''}`];
-  lines.push(`    ${f.message}`);
-  const cause = describeCause(f.cause);
-  if (cause) lines.push(`    ${f.rule === 'missing-permission' ? 'Needed by' : 'Source'}: ${cause}`);
-  if (f.decision) lines.push(`    Decision: ${f.decision}`);
-  if (f.remediation) lines.push(`    Fix: ${f.remediation}`);
-  if (f.suppressionRefused) lines.push(`    Note: ${f.suppressionRefused}`);
+  if (!empty) lines.push(line);
   return lines;
 }
 
-/** "hides 3 findings, 1 refused": what a suppression notice counts. */
-function suppressionCounts(document: FunctionAlertDocument): string {
+const mail = (rich: Rich): string => render(rich, 'email');
+
+function para(rich: Rich, indent = '', hanging = indent): string[] {
+  return wrap(mail(rich), EMAIL_WIDTH, indent, hanging);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Subject
+
+/** The SNS subject: under 100 characters, one line, no control characters. */
+export function renderSubject(document: AlertDocument): string {
+  let text: string;
+  if (document.type === 'digest') text = digestHeadline(document);
+  else if (document.type === 'big-change') text = bigChangeHeadline(document);
+  else if (document.type === 'suppression')
+    text = fitValues(suppressionHeadline(document), SUBJECT_MAX - SUBJECT_PREFIX.length - 1);
+  else text = fitValues(functionAlertView(document).shortHeadline, SUBJECT_MAX - SUBJECT_PREFIX.length - 1);
+  return subjectText(`${SUBJECT_PREFIX} ${text}`, SUBJECT_MAX);
+}
+
+/** SNS: "less than 100 characters". */
+const SUBJECT_MAX = 99;
+
+/**
+ * A sentence in at most `max` characters, shortening its values (the longest first, in the middle)
+ * rather than cutting our words: "orders-consumer's role grants more than it needs: AWSLambda…Role".
+ */
+function fitValues(rich: Rich, max: number): string {
+  let pieces: Piece[] = [...rich];
+  for (let round = 0; round < 4; round += 1) {
+    const text = render(pieces, 'email');
+    const over = text.length - max;
+    if (over <= 0) return text;
+    let longest = -1;
+    let longestLength = 0;
+    pieces.forEach((piece, i) => {
+      if (typeof piece !== 'string' && piece.value.length > longestLength) {
+        longest = i;
+        longestLength = piece.value.length;
+      }
+    });
+    const target = pieces[longest];
+    if (target === undefined || typeof target === 'string' || target.value.length <= 12) break;
+    pieces = pieces.map((p, i) =>
+      i === longest ? v(shortenMiddle(target.value, Math.max(12, target.value.length - over))) : p,
+    );
+  }
+  return render(pieces, 'email');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One function
+
+function detailLines(group: CauseGroup<Finding>): string[] {
+  const first = group.findings[0];
+  const cause = first?.cause;
+  const lines: string[] = [];
+  let what: Rich;
+  if (group.kind === 'mapping' && cause?.kind === 'event-source-mapping') {
+    const source = describeEventSource(cause.eventSourceArn);
+    // Only a disabled mapping says its state: enabling it later would fail.
+    const state = cause.state?.toLowerCase() === 'disabled';
+    what = [
+      `${source.family} mapping `,
+      v(cause.uuid),
+      ...(state ? [' (', v(cause.state ?? ''), ')'] : []),
+      ...(cause.eventSourceArn ? [' on ', v(cause.eventSourceArn)] : []),
+    ];
+  } else if (group.kind === 'logs') {
+    const logGroup = logGroupOf(first?.resource);
+    what = logGroup === undefined ? ['Logs'] : ['Log group ', v(logGroup)];
+  } else if (
+    group.kind === 'mapping-destination' ||
+    group.kind === 'dead-letter' ||
+    group.kind === 'destination'
+  ) {
+    what = [...group.label.slice(0, 1), v(first?.resource ?? '')];
+  } else {
+    what = [...group.label];
+  }
+
+  if (group.kind === 'grant' || group.kind === 'other' || group.kind === 'trust-exposure') {
+    // Per finding its action and rule, then what to do (the remediation names the narrower resource);
+    // the message, which quotes the same ARNs again, only when there is no remediation.
+    lines.push(...para([...what, ':'], '  ', '  '));
+    for (const f of group.findings) {
+      const target: Rich = f.action ? [v(f.action), ` (${f.rule}): `] : [`${f.rule}: `];
+      const what2 = f.remediation ? v(stripDocs(f.remediation)) : v(firstSentence(f.message));
+      lines.push(...para([...target, what2], '    ', '      '));
+    }
+  } else if (group.kind === 'role' || group.kind === 'trust') {
+    lines.push(...para([...what, ': ', v(first?.message ?? '')], '  ', '  '));
+  } else {
+    // Missing permissions: the ARN once; the actions are on the cause line already, so only a cause
+    // whose actions differ in decision names them again. A decision other than "nothing allows it"
+    // quotes the finding's message, which names the statement (the Deny, the condition, the boundary).
+    const byDecision = new Map<string, Finding[]>();
+    for (const f of group.findings) {
+      const key = f.action === undefined ? 'note' : (f.decision ?? 'implicit-deny');
+      appendTo(byDecision, key, f);
+    }
+    const parts: Piece[] = [...what, ': '];
+    const single = byDecision.size === 1;
+    let firstPart = true;
+    for (const [decision, findings] of byDecision) {
+      if (!firstPart) parts.push(' ');
+      firstPart = false;
+      if (decision === 'note') {
+        for (const f of findings) parts.push(v(f.message));
+        continue;
+      }
+      const actions = [...new Set(findings.map((f) => f.action ?? ''))].sort();
+      if (decision === 'implicit-deny' && single) {
+        parts.push(`no statement allows ${actions.length > 1 ? 'them' : 'it'}.`);
+        continue;
+      }
+      // The rule's reason, once for the actions that share it (it names the Deny, the condition or the
+      // boundary); the message's other sentences would repeat the ARNs.
+      const byWhy = new Map<string, string[]>();
+      for (const f of findings) {
+        const why = decision === 'implicit-deny' ? decisionWords(decision) : reasonOf(f.message);
+        appendTo(byWhy, why, f.action ?? '');
+      }
+      let firstWhy = true;
+      for (const [why, whyActions] of byWhy) {
+        if (!firstWhy) parts.push(' ');
+        firstWhy = false;
+        parts.push(...valueList([...new Set(whyActions)].sort()));
+        parts.push(': ', v(why), '.');
+      }
+    }
+    lines.push(...para(parts, '  ', '  '));
+  }
+  const docs = [
+    ...new Set(group.findings.map((f) => docsLinkOf(f.remediation)).filter((d): d is string => !!d)),
+  ];
+  if (docs.length > 0) lines.push(...wrap(docs.join(' '), EMAIL_WIDTH, '  ', '  '));
+  return lines;
+}
+
+/**
+ * The reason in a missing-permission message: what follows its last ", but " ("the permissions
+ * boundary … does not allow it"), or the whole message when it has none.
+ */
+function reasonOf(message: string): string {
+  const at = message.lastIndexOf(', but ');
+  const reason = at >= 0 ? message.slice(at + ', but '.length) : message;
+  return reason.endsWith('.') ? reason.slice(0, -1) : reason;
+}
+
+function firstSentence(message: string): string {
+  const end = /[.!?](?=\s+\S)/.exec(message);
+  return end ? message.slice(0, end.index + 1) : message;
+}
+
+function stripDocs(remediation: string): string {
+  const docs = docsLinkOf(remediation);
+  return docs === undefined ? remediation : remediation.slice(0, remediation.length - docs.length).trim();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Suppression notices: what a change to the suppress tag hides now, and what it named but may not hide.
+
+/** "the suppressions file", "the tag on role arn:…": where a suppression comes from. */
+export function describeSuppressionSource(f: SuppressedFindingSummary): Rich {
+  return f.source.kind === 'file'
+    ? ['the suppressions file']
+    : [`the tag on ${f.source.on} `, v(f.source.arn)];
+}
+
+/** "hides 3 findings, 1 refused". */
+export function suppressionCounts(document: FunctionAlertDocument): string {
   const hidden = document.suppression?.hiddenFindings.length ?? 0;
   const refused = document.suppression?.refusedFindings.length ?? 0;
   return [
@@ -121,47 +254,159 @@ function suppressionCounts(document: FunctionAlertDocument): string {
   ].join(', ');
 }
 
-/** "suppress tag changed: hides 3 findings, 1 refused": what a notice says first (the subject). */
-function suppressionHeadline(document: FunctionAlertDocument): string {
+/** "orders-consumer: suppress tag changed: hides 3 findings, 1 refused" (the subject's words). */
+export function suppressionHeadline(document: FunctionAlertDocument): Rich {
   const removed = document.changes.some((c) => c.suppressTag?.action === 'removed');
   const hidden = document.suppression?.hiddenFindings.length ?? 0;
-  return `suppress tag ${removed && hidden === 0 ? 'removed' : 'changed'}: ${suppressionCounts(document)}`;
+  return [
+    v(document.function.name),
+    `: suppress tag ${removed && hidden === 0 ? 'removed' : 'changed'}: ${suppressionCounts(document)}`,
+  ];
 }
 
-/** The notice's own part: what the suppress tag hides now, and what it named but may not hide. */
-function suppressionLines(document: FunctionAlertDocument): string[] {
+/** The findings a notice lists, one line per cause, each cause's reasons (or notes) once. */
+export function suppressionGroups(
+  findings: readonly Finding[],
+  roleArn: string,
+  why: (f: Finding) => string | undefined,
+): { line: Rich; reasons: string[] }[] {
+  return groupCauses(findings, roleArn).map((group) => ({
+    line: group.line,
+    reasons: [...new Set(group.findings.map(why).filter((r): r is string => r !== undefined))],
+  }));
+}
+
+function suppressionSections(document: FunctionAlertDocument): string[][] {
   const notice = document.suppression;
   if (!notice) return [];
-  const lines: string[] = [];
+  const roleArn = document.function.roleArn;
+  const sections: string[][] = [];
   if (notice.hiddenFindings.length === 0)
-    lines.push('', 'The suppress tag hides no finding of this function now.');
+    sections.push(['The suppress tag hides no finding of this function now.']);
   else {
-    lines.push(
-      '',
+    const lines = [
       `Hidden by the suppress tag (${notice.hiddenFindings.length}): not fixed, only not alerted`,
-    );
-    for (const f of notice.hiddenFindings) {
-      lines.push(...findingLines(f, false));
-      if (f.suppressionReason) lines.push(`    Suppressed: ${f.suppressionReason}`);
+    ];
+    for (const g of suppressionGroups(notice.hiddenFindings, roleArn, (f) => f.suppressionReason)) {
+      lines.push(...para(['- ', ...g.line], '', '  '));
+      for (const reason of g.reasons) lines.push(...para(['Suppressed: ', v(reason)], '  ', '  '));
     }
+    sections.push(lines);
   }
   if (notice.refusedFindings.length > 0) {
-    lines.push(
-      '',
+    const lines = [
       `Named by the tag, still open (${notice.refusedFindings.length}): tags may not suppress these`,
-    );
-    for (const f of notice.refusedFindings) lines.push(...findingLines(f, false));
+    ];
+    for (const g of suppressionGroups(notice.refusedFindings, roleArn, (f) => f.suppressionRefused)) {
+      lines.push(...para(['- ', ...g.line], '', '  '));
+      for (const note of g.reasons) lines.push(...para(['Note: ', v(note)], '  ', '  '));
+    }
+    sections.push(lines);
   }
-  return lines;
+  return sections;
 }
 
-/** "the suppressions file", "the tag on role arn:…": where a suppression comes from. */
-export function describeSuppressionSource(f: SuppressedFindingSummary): string {
-  return f.source.kind === 'file' ? 'the suppressions file' : `the tag on ${f.source.on} ${f.source.arn}`;
-}
+function renderFunctionBody(document: FunctionAlertDocument): string {
+  const view: FunctionAlertView = functionAlertView(document);
+  const out: string[] = [];
+  const section = (lines: readonly string[]) => {
+    if (lines.length === 0) return;
+    if (out.length > 0) out.push('');
+    out.push(...lines);
+  };
 
-function resolvedLines(f: FindingSummary): string[] {
-  return [`  [${f.severity.toUpperCase()}] ${f.rule}${findingTarget(f)}  (fixed)`, `    was: ${f.message}`];
+  // 1. Headline and one line per cause (a notice: what the tag hides, what it may not).
+  const notice = document.type === 'suppression';
+  const head = notice
+    ? para([
+        'The suppress tag of ',
+        v(document.function.name),
+        ` changed: it ${suppressionCounts(document)}.`,
+      ])
+    : [...para([...view.headline, '.'])];
+  if (notice) {
+    section(head);
+    for (const lines of suppressionSections(document)) section(lines);
+    const fresh = view.problems.filter((p) => !p.stillOpen);
+    if (fresh.length > 0) section(['New:', ...fresh.flatMap((p) => para(['- ', ...p.group.line], '', '  '))]);
+  } else if (view.kind === 'fixed') {
+    for (const line of view.fixedLines) head.push(...para(['- ', ...line], '', '  '));
+  } else {
+    for (const p of view.problems) {
+      if (p.stillOpen) continue;
+      head.push(...para(['- ', ...p.group.line], '', '  '));
+    }
+  }
+  if (!notice) {
+    const stillOpen = view.problems.filter((p) => p.stillOpen);
+    for (const p of stillOpen)
+      head.push(...para(['- ', ...p.group.line, ' (open before this change)'], '', '  '));
+    if (view.kind === 'fixed' && view.problems.some((p) => !p.stillOpen)) {
+      head.push('New:');
+      for (const p of view.problems.filter((q) => !q.stillOpen))
+        head.push(...para(['- ', ...p.group.line], '', '  '));
+    }
+    section(head);
+  }
+
+  // 2. What works again, when the headline is about something else.
+  if (view.kind !== 'fixed' && view.worksAgain.length > 0) {
+    const again: Piece[] = ['Works again: ', ...joinRich(view.worksAgain, '; ')];
+    if (view.fixedNote) again.push(', ', ...view.fixedNote);
+    again.push('.');
+    section(para(again));
+  }
+
+  // 3. What changed.
+  const changes = document.changes.slice(0, 5).flatMap((c) => para([...changeLine(c), '.']));
+  if (document.changes.length > 5) changes.push(`(+${document.changes.length - 5} more changes)`);
+  if (document.changes.length === 0) changes.push('Found by the scheduled audit.');
+  section(changes);
+
+  // 4. The fix.
+  const fixLines: string[] = [];
+  if (view.fix?.command) {
+    fixLines.push('Fix, ready to paste (adds exactly what is missing, as an inline policy):');
+    fixLines.push(view.fix.command);
+  } else if (view.fix?.tooLarge) fixLines.push(...wrap(TOO_LARGE));
+  for (const line of view.notCovered) fixLines.push(...para(['Not covered: ', ...line, '.']));
+  if (view.sharedNote) fixLines.push(...para(view.sharedNote));
+  if (view.stackHint) fixLines.push(...para(view.stackHint));
+  section(fixLines);
+
+  // 5. Links.
+  const width = Math.max(0, ...view.links.map((l) => l.label.length)) + 1;
+  section(view.links.map((l) => `${`${l.label}:`.padEnd(width + 1)}${l.url}`));
+
+  // 6. Details.
+  const details: string[] = [];
+  for (const p of view.problems) details.push(...detailLines(p.group));
+  if (view.alsoResolved.length > 0) {
+    const rules = [...new Set(view.alsoResolved.map((f) => f.rule))].sort();
+    details.push(
+      ...para([
+        `No longer reported: ${view.alsoResolved.length} finding${view.alsoResolved.length === 1 ? '' : 's'} (`,
+        ...rules.flatMap((r, i) => [...(i > 0 ? [', '] : []), v(r)]),
+        ').',
+      ]),
+    );
+  }
+  if (details.length > 0) section(['Details', ...details]);
+
+  // 7. The recommended policy.
+  const result = document.report.functions[0];
+  if (result?.recommendedPolicy && view.problems.length > 0) {
+    section([
+      ...para([
+        'Recommended policy for ',
+        v(view.functionName),
+        " (least privilege for everything it uses; replaces the role's identity policies):",
+      ]),
+      readableJson(result.recommendedPolicy),
+    ]);
+  }
+  section(truncationNote(document));
+  return out.join('\n');
 }
 
 function truncationNote(document: AlertDocument): string[] {
@@ -173,97 +418,244 @@ function truncationNote(document: AlertDocument): string[] {
   if (t.recommendedPolicyOmitted) parts.push('the recommended policy');
   return parts.length === 0
     ? []
-    : [
-        '',
-        `(Left out to stay within SNS's 256 KB: ${parts.join(', ')}. Run \`lambda-role-audit audit --function\` for all.)`,
-      ];
+    : wrap(
+        `(Left out to stay within SNS's 256 KB: ${parts.join(', ')}. Run lambda-role-audit audit --function NAME for all.)`,
+      );
 }
 
-function renderFunctionBody(document: FunctionAlertDocument): string {
-  const result: FunctionResult | undefined = document.report.functions[0];
-  const open = result?.findings ?? [];
-  const newIds = new Set(document.newFindingIds);
-  const lines: string[] = [];
-  const headline =
-    document.type === 'suppression'
-      ? `The suppress tag of ${document.function.name} changed: it ${suppressionCounts(document)}.`
-      : open.length === 0
-        ? `All findings on ${document.function.name} are resolved.`
-        : `${open.length} open finding${open.length === 1 ? '' : 's'} on ${document.function.name}: ${newIds.size} new, ${document.resolvedFindings.length} fixed.`;
-  lines.push(headline, '');
-  lines.push(`Function: ${document.function.name}`, `          ${document.function.arn}`);
-  lines.push(`Role:     ${document.function.roleArn}`);
-  if (result?.sharedWith && result.sharedWith.length > 0)
-    lines.push(`          shared with ${result.sharedWith.join(', ')}`);
-  lines.push('', 'What changed');
-  if (document.changes.length === 0) lines.push('  (found by the scheduled audit)');
-  for (const change of document.changes) {
-    lines.push(`  ${change.eventTime}  ${change.summary}`);
-    lines.push(
-      `    by ${change.actor} (${change.eventName}${change.eventId ? `, event ${change.eventId}` : ''})`,
-    );
+// ---------------------------------------------------------------------------------------------------
+// Big change: one alert for a change that affected many functions.
+
+export interface KindCount {
+  /** "SQS mappings", "Logs", "Works again" */
+  readonly label: string;
+  readonly functions: number;
+  readonly tense: 'lost' | 'again' | 'exposure';
+}
+
+interface BigChangeSummary {
+  readonly counts: readonly KindCount[];
+  readonly broken: number;
+  readonly fixed: number;
+}
+
+/**
+ * How many functions each kind of cause touches (worst first), how many broke, how many work again. One
+ * pass over the findings with `causeKinds` (no sentences built): a big change can hold thousands.
+ */
+export function bigChangeSummary(document: BigChangeAlertDocument): BigChangeSummary {
+  const counts = new Map<string, { count: number; tense: KindCount['tense']; order: number }>();
+  const add = (label: string, tense: KindCount['tense'], order: number) => {
+    const entry = counts.get(label) ?? { count: 0, tense, order };
+    entry.count += 1;
+    counts.set(label, entry);
+  };
+  const byName = new Map(document.report.functions.map((fn) => [fn.functionName, fn]));
+  let broken = 0;
+  let fixed = 0;
+  for (const fn of document.functions) {
+    const result = byName.get(fn.name);
+    const newIds = new Set(fn.newFindingIds);
+    const fresh = (result?.findings ?? []).filter((f) => newIds.has(f.id));
+    const seen = new Set<string>();
+    let breaks = false;
+    for (const cause of causeKinds(fresh).values()) {
+      breaks ||= cause.breaks;
+      const label = kindLabel(cause.kind, cause.first);
+      if (seen.has(label)) continue;
+      seen.add(label);
+      add(label, cause.breaks ? 'lost' : 'exposure', cause.breaks ? 0 : 2);
+    }
+    if (breaks) broken += 1;
+    if (fn.resolvedFindings.length > 0 && fresh.length === 0) fixed += 1;
+    const open = causeKinds(result?.findings ?? []);
+    if ([...causeKinds(fn.resolvedFindings)].some(([key, c]) => c.breaks && !open.has(key)))
+      add('Works again', 'again', 1);
   }
-  lines.push(...suppressionLines(document));
-  const added = open.filter((f) => newIds.has(f.id));
-  const still = open.filter((f) => !newIds.has(f.id));
-  if (added.length > 0) {
-    lines.push('', `New findings (${added.length})`);
-    for (const f of added) lines.push(...findingLines(f, true));
+  return {
+    counts: [...counts]
+      .map(([label, e]) => ({ label, functions: e.count, tense: e.tense, order: e.order }))
+      .sort((a, b) => a.order - b.order || b.functions - a.functions || (a.label < b.label ? -1 : 1))
+      .map(({ label, functions, tense }) => ({ label, functions, tense })),
+    broken,
+    fixed,
+  };
+}
+
+/** How many functions each kind of cause touches, worst first. */
+export function bigChangeCounts(document: BigChangeAlertDocument): readonly KindCount[] {
+  return bigChangeSummary(document).counts;
+}
+
+function kindLabel(kind: CauseKind, first: FindingLike): string {
+  const cause = first.cause;
+  switch (kind) {
+    case 'mapping':
+      return `${describeEventSource(cause?.kind === 'event-source-mapping' ? cause.eventSourceArn : undefined).family} mappings cannot receive`;
+    case 'logs':
+      return 'Logs cannot be written';
+    case 'mapping-destination':
+    case 'dead-letter':
+    case 'destination':
+      return 'Destinations cannot be reached';
+    case 'vpc':
+      return 'VPC network interfaces cannot be set up';
+    case 'tracing':
+      return 'Traces cannot be sent';
+    case 'role':
+    case 'trust':
+      return 'Cannot run (role unusable)';
+    case 'grant':
+    case 'trust-exposure':
+      return 'Role grants more than needed';
+    default:
+      return 'Other findings';
   }
-  if (document.resolvedFindings.length > 0) {
-    lines.push('', `Fixed (${document.resolvedFindings.length})`);
-    for (const f of document.resolvedFindings) lines.push(...resolvedLines(f));
-  }
-  if (still.length > 0) {
-    lines.push('', `Still open (${still.length})`);
-    for (const f of still) lines.push(...findingLines(f, false));
-  }
-  if (result?.recommendedPolicy && open.length > 0) {
-    lines.push(
-      '',
-      'Recommended policy (least privilege for what this function uses; replaces its identity policies)',
-    );
-    lines.push(JSON.stringify(result.recommendedPolicy, null, 2));
-  }
-  lines.push(...truncationNote(document));
-  return lines.join('\n');
+}
+
+function bigChangeHeadline(document: BigChangeAlertDocument, summary = bigChangeSummary(document)): string {
+  const change = document.changes[0];
+  const what = change ? `${change.action ?? change.eventName}` : 'One change';
+  const parts = [`${summary.broken} broken`];
+  if (summary.fixed > 0) parts.push(`${summary.fixed} fixed`);
+  if (summary.broken === 0 && summary.counts.some((c) => c.tense === 'exposure')) parts.push('more access');
+  return `${emailText(what)} affects ${document.functions.length} functions: ${parts.join(', ')}`;
+}
+
+const BIG_CHANGE_LISTED = 50;
+
+function renderBigChangeBody(document: BigChangeAlertDocument): string {
+  const out: string[] = [];
+  const section = (lines: readonly string[]) => {
+    if (lines.length === 0) return;
+    if (out.length > 0) out.push('');
+    out.push(...lines);
+  };
+  const summary = bigChangeSummary(document);
+  section([
+    ...wrap(`${bigChangeHeadline(document, summary)}.`),
+    ...summary.counts.map((c) => `- ${c.label}: ${c.functions} function${c.functions === 1 ? '' : 's'}`),
+  ]);
+  const changes = document.changes.slice(0, 5).flatMap((c) => para([...changeLine(c), '.']));
+  if (document.changes.length > 5) changes.push(`(+${document.changes.length - 5} more changes)`);
+  section(changes);
+  section(
+    wrap(
+      `More than ${document.threshold} functions were affected, so this one alert stands for their alerts. Each function's findings and recommended policy are in the alert JSON below (report); lambda-role-audit audit --function NAME gives its fix.`,
+    ),
+  );
+  const byName = new Map(document.report.functions.map((fn) => [fn.functionName, fn]));
+  const listed = document.functions.slice(0, BIG_CHANGE_LISTED).flatMap((fn) => {
+    const result = byName.get(fn.name);
+    const newIds = new Set(fn.newFindingIds);
+    const fresh = (result?.findings ?? []).filter((f) => newIds.has(f.id));
+    const groups = groupCauses(fresh, fn.roleArn);
+    const lead = groups[0];
+    const sentence: Rich = lead
+      ? [
+          ...impactSentence(fn.name, lead, 'lost'),
+          ...(groups.length > 1 ? [` +${groups.length - 1} more`] : []),
+        ]
+      : [v(fn.name), ': works again'];
+    const counts = `(${fn.newFindingIds.length} new, ${fn.resolvedFindings.length} fixed)`;
+    return para(['- ', ...sentence, ` ${counts}`], '', '  ');
+  });
+  if (document.functions.length > BIG_CHANGE_LISTED)
+    listed.push(`(+${document.functions.length - BIG_CHANGE_LISTED} more functions, all in the alert JSON)`);
+  section([`Functions (${document.functions.length})`, ...listed]);
+  section(truncationNote(document));
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Digest
+
+function digestHeadline(document: DigestAlertDocument): string {
+  const open = document.report.functions.reduce((n, fn) => n + fn.findings.length, 0);
+  const unaudited = new Set(
+    (document.report.errors ?? []).map((e) => e.functionName ?? e.resource ?? e.message),
+  ).size;
+  let text =
+    open === 0
+      ? `digest: no open findings in ${document.audited} functions`
+      : `digest: ${open} open in ${document.report.functions.length} of ${document.audited} functions`;
+  // Never let an incomplete sweep read as a clean one, nor a suppressed finding go unmentioned.
+  if (unaudited > 0) text += `, ${unaudited} not audited`;
+  if (document.suppressed && document.suppressed.length > 0)
+    text += `, ${document.suppressed.length} suppressed`;
+  return text;
+}
+
+const DIGEST_CAUSES_PER_FUNCTION = 5;
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function renderDigestBody(document: DigestAlertDocument): string {
-  const lines: string[] = [];
+  const out: string[] = [];
+  const section = (lines: readonly string[]) => {
+    if (lines.length === 0) return;
+    if (out.length > 0) out.push('');
+    out.push(...lines);
+  };
   const open = document.report.functions.reduce((n, fn) => n + fn.findings.length, 0);
-  lines.push(
-    `Scheduled audit of ${document.audited} functions (${document.regions.join(', ')}) at ${document.report.generatedAt}:`,
-    open === 0
-      ? 'no open findings.'
-      : `${open} open finding${open === 1 ? '' : 's'} in ${document.report.functions.length} function${document.report.functions.length === 1 ? '' : 's'}.`,
+  const broken = document.report.functions.filter((fn) =>
+    groupCauses(fn.findings, fn.roleArn).some((g) => g.breaks),
+  ).length;
+  section(
+    wrap(
+      open === 0
+        ? `Scheduled audit of ${plural(document.audited, 'function')} (${emailText(document.regions.join(', '))}): no open findings.`
+        : `Scheduled audit of ${plural(document.audited, 'function')} (${emailText(document.regions.join(', '))}): ${broken} ${broken === 1 ? 'function cannot' : 'functions cannot'} do everything ${broken === 1 ? 'it is' : 'they are'} configured to do; ${open} open finding${open === 1 ? '' : 's'} in ${document.report.functions.length} function${document.report.functions.length === 1 ? '' : 's'}.`,
+    ),
   );
   for (const fn of document.report.functions) {
-    lines.push('', `${fn.functionName}  (${fn.functionArn})`, `  role ${fn.roleArn}`);
-    for (const f of fn.findings) {
-      lines.push(`  [${f.severity.toUpperCase()}] ${f.rule}${findingTarget(f)}`);
-      const cause = describeCause(f.cause);
-      if (cause) lines.push(`    ${cause}`);
-    }
-  }
-  if (document.report.errors && document.report.errors.length > 0) {
-    lines.push('', `Could not audit (${document.report.errors.length})`);
-    for (const e of document.report.errors)
-      lines.push(`  ${e.functionName ?? e.resource ?? '?'}: ${e.message}`);
+    const groups = groupCauses(fn.findings, fn.roleArn);
+    const lines = [...para([v(fn.functionName)])];
+    for (const g of groups.slice(0, DIGEST_CAUSES_PER_FUNCTION))
+      lines.push(...para(['- ', ...g.line], '', '  '));
+    if (groups.length > DIGEST_CAUSES_PER_FUNCTION)
+      lines.push(`(+${groups.length - DIGEST_CAUSES_PER_FUNCTION} more causes)`);
+    const link = functionLink(fn.functionArn);
+    if (link) lines.push(link.url);
+    section(lines);
   }
   const suppressed = document.suppressed ?? [];
   if (suppressed.length > 0) {
-    lines.push('', `Suppressed (${suppressed.length}): accepted, not fixed; each with its reason and source`);
-    for (const f of suppressed) {
-      lines.push(`  ${f.functionName}  [${f.severity.toUpperCase()}] ${f.rule}${findingTarget(f)}`);
-      lines.push(`    ${f.reason} (source: ${describeSuppressionSource(f)})`);
-    }
+    section([
+      `Suppressed (${suppressed.length}): accepted, not fixed; each with its reason and source`,
+      ...suppressed.flatMap((f) => [
+        ...para(
+          [
+            v(f.functionName),
+            `  [${f.severity.toUpperCase()}] `,
+            v(f.rule),
+            ...(f.action ? [' ', v(f.action)] : []),
+            ...(f.resource ? [' on ', v(f.resource)] : []),
+          ],
+          '  ',
+          '    ',
+        ),
+        ...para([v(f.reason), ' (source: ', ...describeSuppressionSource(f), ')'], '    ', '    '),
+      ]),
+    ]);
   }
-  lines.push(...truncationNote(document));
-  return lines.join('\n');
+  if (document.report.errors && document.report.errors.length > 0) {
+    section([
+      `Could not audit (${document.report.errors.length})`,
+      ...document.report.errors.flatMap((e) =>
+        para(['- ', v(e.functionName ?? e.resource ?? '?'), ': ', v(e.message)], '', '  '),
+      ),
+    ]);
+  }
+  section(truncationNote(document));
+  return out.join('\n');
 }
 
 /** The plain-text part of the SNS message, for email subscribers. */
 export function renderTextBody(document: AlertDocument): string {
-  return document.type === 'digest' ? renderDigestBody(document) : renderFunctionBody(document);
+  if (document.type === 'digest') return renderDigestBody(document);
+  if (document.type === 'big-change') return renderBigChangeBody(document);
+  return renderFunctionBody(document);
 }

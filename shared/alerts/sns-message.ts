@@ -21,6 +21,7 @@ import {
   ALERT_SCHEMA,
   type AlertDocument,
   highestSeverity,
+  isFunctionAlert,
   openFindingsOf,
   severityRank,
   type Truncation,
@@ -43,14 +44,19 @@ export interface SnsAlertMessage {
  * Attributes for subscription filters (at most 10, the limit for raw delivery to SQS):
  * `severity` (highest among the findings concerned, those a suppress tag now hides included),
  * `severity_rank` (1 info … 5 critical, for numeric filters), `function`, `rules` (String.Array),
- * `alert_type` (`change` | `suppression` | `digest`), `outcome` (`new`, `fixed`, `new-and-fixed`, `open`,
- * `suppression`), `alert_id` (the same on a retry, for de-duplication downstream).
+ * `alert_type` (`change` | `suppression` | `digest` | `big-change`), `outcome` (`new`, `fixed`,
+ * `new-and-fixed`, `open`, `suppression`), `alert_id` (the same on a retry, for de-duplication
+ * downstream), `functions` (big changes: how many functions, a Number).
  */
 export function alertMessageAttributes(document: AlertDocument): Record<string, MessageAttributeValue> {
   const open = openFindingsOf(document).map((o) => o.finding);
-  const resolved = document.type !== 'digest' ? document.resolvedFindings : [];
+  const resolved = isFunctionAlert(document)
+    ? document.resolvedFindings
+    : document.type === 'big-change'
+      ? document.functions.flatMap((f) => f.resolvedFindings)
+      : [];
   // A notice is as severe as what the tag hides: a filter on "high or worse" must see a tag hiding a high.
-  const hidden = document.type !== 'digest' ? (document.suppression?.hiddenFindings ?? []) : [];
+  const hidden = isFunctionAlert(document) ? (document.suppression?.hiddenFindings ?? []) : [];
   const concerned = [...open, ...resolved, ...hidden];
   const severity: Severity = highestSeverity(concerned.map((f) => f.severity)) ?? 'info';
   const rules = [...new Set(concerned.map((f) => f.rule))].sort();
@@ -65,7 +71,7 @@ export function alertMessageAttributes(document: AlertDocument): Record<string, 
     DataType: 'String.Array',
     StringValue: JSON.stringify(rules.length > 0 ? rules : ['none']),
   };
-  if (document.type !== 'digest') {
+  if (isFunctionAlert(document)) {
     attributes.function = { DataType: 'String', StringValue: document.function.name };
     const added = document.newFindingIds.length > 0;
     const fixed = document.resolvedFindings.length > 0;
@@ -81,6 +87,13 @@ export function alertMessageAttributes(document: AlertDocument): Record<string, 
               : 'open';
     attributes.outcome = { DataType: 'String', StringValue: outcome };
   }
+  if (document.type === 'big-change') {
+    const added = document.functions.some((f) => f.newFindingIds.length > 0);
+    const fixed = document.functions.some((f) => f.resolvedFindings.length > 0);
+    const outcome = added && fixed ? 'new-and-fixed' : added ? 'new' : fixed ? 'fixed' : 'open';
+    attributes.outcome = { DataType: 'String', StringValue: outcome };
+    attributes.functions = { DataType: 'Number', StringValue: String(document.functions.length) };
+  }
   return attributes;
 }
 
@@ -95,7 +108,10 @@ function attributeBytes(attributes: Record<string, MessageAttributeValue>): numb
   return bytes;
 }
 
-/** The String message: text, marker, JSON. */
+/**
+ * The String message: text, marker line, JSON. The JSON holds no raw line break (JSON escapes them), so
+ * the last marker standing on a line of its own is always ours, whatever a finding's text quotes.
+ */
 export function composeMessage(document: AlertDocument): string {
   return `${renderTextBody(document)}\n\n${ALERT_JSON_MARKER}\n${JSON.stringify(document)}\n`;
 }
@@ -116,7 +132,28 @@ function truncateDocument(
     return dropPolicy ? { ...fn, findings: kept, recommendedPolicy: null } : { ...fn, findings: kept };
   });
   const report: Report = { ...document.report, functions };
-  if (document.type !== 'digest') {
+  if (document.type === 'big-change') {
+    // Every function stays listed (names and ids are small); what goes is their findings' detail.
+    const resolvedKept = document.functions.map((f) => {
+      const kept = f.resolvedFindings.slice(0, Math.max(0, remaining));
+      omitted += f.resolvedFindings.length - kept.length;
+      remaining -= kept.length;
+      return { ...f, resolvedFindings: kept };
+    });
+    const changes = document.changes.slice(0, keepChanges);
+    return {
+      ...document,
+      report,
+      functions: resolvedKept,
+      changes,
+      truncated: {
+        omittedFindings: omitted,
+        omittedChanges: document.changes.length - changes.length,
+        recommendedPolicyOmitted: dropPolicy,
+      },
+    };
+  }
+  if (isFunctionAlert(document)) {
     const resolvedKept = document.resolvedFindings.slice(0, Math.max(0, remaining));
     omitted += document.resolvedFindings.length - resolvedKept.length;
     const changes = document.changes.slice(0, keepChanges);
@@ -125,7 +162,15 @@ function truncateDocument(
       omittedChanges: document.changes.length - changes.length,
       recommendedPolicyOmitted: dropPolicy,
     };
-    return { ...document, report, resolvedFindings: resolvedKept, changes, truncated };
+    // The fix goes with the recommended policy: both can be had from the CLI.
+    const { fix, ...rest } = document;
+    return {
+      ...(dropPolicy || fix === undefined ? rest : { ...rest, fix }),
+      report,
+      resolvedFindings: resolvedKept,
+      changes,
+      truncated,
+    };
   }
   // The digest's suppressed list goes after its open findings.
   const suppressed = document.suppressed?.slice(0, Math.max(0, remaining));
@@ -139,10 +184,12 @@ function truncateDocument(
 }
 
 function countFindings(document: AlertDocument): number {
-  return (
-    openFindingsOf(document).length +
-    (document.type !== 'digest' ? document.resolvedFindings.length : (document.suppressed?.length ?? 0))
-  );
+  const resolved = isFunctionAlert(document)
+    ? document.resolvedFindings.length
+    : document.type === 'big-change'
+      ? document.functions.reduce((n, f) => n + f.resolvedFindings.length, 0)
+      : (document.suppressed?.length ?? 0);
+  return openFindingsOf(document).length + resolved;
 }
 
 /** Renders the alert into one SNS publish that fits `maxBytes` (256 KB by default), truncating if needed. */
@@ -182,21 +229,30 @@ export function renderSnsAlert(document: AlertDocument, maxBytes = SNS_MAX_BYTES
 
 const alertDocumentSchema = z.looseObject({
   schema: z.literal(ALERT_SCHEMA),
-  type: z.enum(['change', 'suppression', 'digest']),
+  type: z.enum(['change', 'suppression', 'digest', 'big-change']),
   alertId: z.string(),
   report: z.looseObject({ functions: z.array(z.looseObject({ functionName: z.string() })) }),
 });
 
 /**
  * The alert JSON of an SNS message, or `undefined` when the message carries none (someone else published to
- * the topic, or the hard cut above removed it). The schema check is shallow on purpose: the renderers read
- * only fields the document has always had.
+ * the topic, or the hard cut above removed it). The document is what follows the LAST marker line: a
+ * finding's text can quote the marker, in the text part or inside a JSON string, but never on a line of
+ * its own after the real one (the JSON has no raw line breaks). The schema check is shallow on purpose:
+ * the renderers read only fields the document has always had.
  */
 export function extractAlertDocument(message: string): AlertDocument | undefined {
-  const at = message.indexOf(ALERT_JSON_MARKER);
-  if (at < 0) return undefined;
+  const line = `\n${ALERT_JSON_MARKER}\n`;
+  const at = message.lastIndexOf(line);
+  const start =
+    at >= 0
+      ? at + line.length
+      : message.startsWith(`${ALERT_JSON_MARKER}\n`)
+        ? ALERT_JSON_MARKER.length + 1
+        : -1;
+  if (start < 0) return undefined;
   try {
-    const parsed = alertDocumentSchema.safeParse(JSON.parse(message.slice(at + ALERT_JSON_MARKER.length)));
+    const parsed = alertDocumentSchema.safeParse(JSON.parse(message.slice(start)));
     return parsed.success ? (parsed.data as unknown as AlertDocument) : undefined;
   } catch {
     return undefined;

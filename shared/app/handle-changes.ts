@@ -42,14 +42,18 @@ import type {
 } from '../adapters/state-store/dynamodb-state-store.js';
 import {
   type AlertDocument,
+  buildBigChangeAlert,
   buildFunctionAlert,
   buildSuppressionNotice,
+  changeTime,
   diffFindings,
+  type FindingDiff,
   isAlerting,
-  summariseFinding,
+  rememberFindings,
 } from '../alerts/alert-document.js';
+import { appendTo } from '../alerts/collections.js';
 import { renderSnsAlert } from '../alerts/sns-message.js';
-import type { Report, ReportError, Severity } from '../domain/report.js';
+import type { FunctionResult, Report, ReportError, Severity } from '../domain/report.js';
 import { type Change, classifyEvent, functionNameOf } from '../events/change.js';
 import { parseCloudTrailEvent } from '../events/cloudtrail-event.js';
 import { foreignChangeReason, foreignEventReason } from '../events/event-origin.js';
@@ -89,6 +93,13 @@ export interface HandleChangesDeps {
   /** This account: events of another account, or naming another account's resources, are dropped. */
   readonly account: string;
   readonly logger: LogSink;
+  /**
+   * The CloudFormation stack a function came from (its `aws:cloudformation:stack-name` tag), read only
+   * for functions about to be alerted; `undefined` when it has none or the tag cannot be read.
+   */
+  readonly stackNameOf?: (functionArn: string) => Promise<string | undefined>;
+  /** More functions than this with news from one change give one grouped alert (default 10). */
+  readonly bigChangeThreshold?: number;
   /** When to stop starting audits (default: never). */
   readonly deadline?: Deadline;
   /** When to stop settling audited functions, publishing and writing state (default: never). */
@@ -96,6 +107,9 @@ export interface HandleChangesDeps {
   /** Functions per audit chunk, at least (default 25); functions resolved together are never split. */
   readonly auditChunkSize?: number;
 }
+
+/** The default of `bigChangeThreshold` (issue 10: "setting, default 10"). */
+export const BIG_CHANGE_THRESHOLD = 10;
 
 export interface FunctionOutcome {
   readonly functionArn: string;
@@ -275,7 +289,8 @@ export async function handleChanges(
       for (const arn of chunk) fail(arn, 'cannot read the remembered findings: will retry', error);
       continue;
     }
-    // A few functions settled at a time: a role shared by a hundred functions publishes a hundred alerts.
+    // First what changed for each function (a few at a time: a deleted function costs a lookup)…
+    const news: News[] = [];
     await forEachLimited(chunk, SETTLE_CONCURRENCY, async (arn) => {
       const entry = affected.get(arn);
       if (!entry) return;
@@ -286,11 +301,37 @@ export async function handleChanges(
         return;
       }
       try {
-        outcomes.push(await settleFunction(arn, entry, report, states.get(arn), deps));
+        const prepared = await prepareFunction(arn, entry, report, states.get(arn), deps);
+        if ('outcome' in prepared) outcomes.push(prepared);
+        else news.push(prepared);
       } catch (error) {
         fail(arn, 'cannot settle function: will retry', error);
       }
     });
+    // …then one alert per function, or one for a change that brought news to more than the threshold.
+    const threshold = deps.bigChangeThreshold ?? BIG_CHANGE_THRESHOLD;
+    const byChange = new Map<string, News[]>();
+    // A suppression notice is about what one tag hides on one function: it is never grouped.
+    for (const item of news)
+      appendTo(byChange, item.tagChanged ? `tag|${item.functionArn}` : item.changeKey, item);
+    for (const group of byChange.values()) {
+      if (group.length > threshold && !group.some((item) => item.tagChanged)) {
+        try {
+          outcomes.push(...(await publishBigChange(group, report, threshold, deps)));
+        } catch (error) {
+          for (const item of group)
+            fail(item.functionArn, 'cannot publish the grouped alert: will retry', error);
+        }
+        continue;
+      }
+      await forEachLimited(group, SETTLE_CONCURRENCY, async (item) => {
+        try {
+          outcomes.push(await publishFunction(item, report, deps));
+        } catch (error) {
+          fail(item.functionArn, 'cannot settle function: will retry', error);
+        }
+      });
+    }
   }
 
   if (leftOver.length > 0) {
@@ -398,13 +439,27 @@ async function forEachLimited<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-async function settleFunction(
+/** A function whose findings differ from what was last reported: it will be alerted on. */
+interface News {
+  readonly functionArn: string;
+  readonly result: FunctionResult;
+  readonly diff: FindingDiff;
+  readonly changes: readonly Change[];
+  readonly previous: FunctionState | undefined;
+  /** The distinct events behind the news, so that functions touched by the same change group together. */
+  readonly changeKey: string;
+  /** A change to the suppress tag is among the events: the news is a suppression notice. */
+  readonly tagChanged: boolean;
+}
+
+/** Settles a function with nothing to announce (unchanged, deleted), or returns its news. */
+async function prepareFunction(
   functionArn: string,
   entry: Affected,
   report: Report,
   state: FunctionState | undefined,
   deps: HandleChangesDeps,
-): Promise<FunctionOutcome> {
+): Promise<FunctionOutcome | News> {
   const name = functionNameOf(functionArn);
   const result = report.functions.find((fn) => fn.functionArn === functionArn || fn.functionName === name);
   const errors = errorsOf(report, functionArn);
@@ -431,33 +486,78 @@ async function settleFunction(
     deps.logger.info('findings unchanged: no alert', { functionArn, open: open.length });
     return { functionArn, outcome: 'unchanged' };
   }
+  const changes = distinctChanges(entry.changes);
+  const changeKey = changes
+    .map((c) => c.eventId ?? `${c.eventName}|${c.eventTime}|${c.summary}`)
+    .sort()
+    .join('\n');
+  return { functionArn, result, diff, changes, previous: state, changeKey, tagChanged };
+}
 
-  const input = { report, result, diff, changes: distinctChanges(entry.changes) };
-  const document = tagChanged ? buildSuppressionNotice(input) : buildFunctionAlert(input);
-  if (tagChanged && state?.alertId === document.alertId) {
-    // A retried message (another function of it failed): this notice is out already.
-    deps.logger.info('suppression notice already sent', { functionArn, alertId: document.alertId });
-    return { functionArn, outcome: 'unchanged' };
+/** The state to write for a function once people have been told. */
+function stateOf(item: News, report: Report, alertId: string): FunctionState {
+  return {
+    functionArn: item.functionArn,
+    findings: rememberFindings(
+      item.previous?.findings ?? [],
+      item.diff.open,
+      changeTime(item.changes, report.generatedAt),
+    ),
+    auditedAt: report.generatedAt,
+    alertId,
+  };
+}
+
+/** Writes state after a publish; a failed write is logged, not failed (see the header). */
+async function writeState(state: FunctionState, deps: HandleChangesDeps): Promise<boolean | 'failed'> {
+  try {
+    return await deps.stateStore.put(state);
+  } catch (error) {
+    deps.logger.error('alert sent but its state was not written: the next change may repeat it', {
+      functionArn: state.functionArn,
+      alertId: state.alertId,
+      error: errorText(error),
+    });
+    return 'failed';
+  }
+}
+
+async function stackNameOf(functionArn: string, deps: HandleChangesDeps): Promise<string | undefined> {
+  if (!deps.stackNameOf) return undefined;
+  try {
+    return await deps.stackNameOf(functionArn);
+  } catch (error) {
+    // Only a hint in the alert: never a reason to hold the alert back.
+    deps.logger.warn('cannot read the function tags: the alert goes without the stack hint', {
+      functionArn,
+      error: errorText(error),
+    });
+    return undefined;
+  }
+}
+
+async function publishFunction(
+  item: News,
+  report: Report,
+  deps: HandleChangesDeps,
+): Promise<FunctionOutcome> {
+  const { functionArn, diff } = item;
+  const input = { report, result: item.result, diff, changes: item.changes };
+  let document: AlertDocument;
+  if (item.tagChanged) {
+    document = buildSuppressionNotice(input);
+    if (item.previous?.alertId === document.alertId) {
+      // A retried message (another function of it failed): this notice is out already.
+      deps.logger.info('suppression notice already sent', { functionArn, alertId: document.alertId });
+      return { functionArn, outcome: 'unchanged' };
+    }
+  } else {
+    const stackName = await stackNameOf(functionArn, deps);
+    document = buildFunctionAlert({ ...input, ...(stackName === undefined ? {} : { stackName }) });
   }
   const message = renderSnsAlert(document);
   const messageId = await deps.publisher.publish(message);
-  let written: boolean | 'failed';
-  try {
-    written = await deps.stateStore.put({
-      functionArn,
-      findings: open.map(summariseFinding),
-      auditedAt: report.generatedAt,
-      alertId: document.alertId,
-    });
-  } catch (error) {
-    // The alert is out: failing the message now would only send it again (see the header).
-    deps.logger.error('alert sent but its state was not written: the next change may repeat it', {
-      functionArn,
-      alertId: document.alertId,
-      error: errorText(error),
-    });
-    written = 'failed';
-  }
+  const written = await writeState(stateOf(item, report, document.alertId), deps);
   deps.logger.info('alert published', {
     functionArn,
     alertId: document.alertId,
@@ -467,4 +567,41 @@ async function settleFunction(
     stateWritten: written,
   });
   return { functionArn, outcome: 'alerted', alert: message.document, subject: message.subject };
+}
+
+/**
+ * One alert for a change that brought news to more functions than the threshold; each function's state
+ * is still written, so the next change alerts per function again.
+ */
+async function publishBigChange(
+  items: readonly News[],
+  report: Report,
+  threshold: number,
+  deps: HandleChangesDeps,
+): Promise<FunctionOutcome[]> {
+  const document = buildBigChangeAlert({
+    report,
+    entries: items.map((item) => ({ result: item.result, diff: item.diff })),
+    changes: items[0]?.changes ?? [],
+    threshold,
+  });
+  const message = renderSnsAlert(document);
+  const messageId = await deps.publisher.publish(message);
+  let notWritten = 0;
+  await forEachLimited(items, SETTLE_CONCURRENCY, async (item) => {
+    if ((await writeState(stateOf(item, report, document.alertId), deps)) === 'failed') notWritten += 1;
+  });
+  deps.logger.info('grouped alert published', {
+    alertId: document.alertId,
+    snsMessageId: messageId,
+    functions: items.length,
+    threshold,
+    statesNotWritten: notWritten,
+  });
+  return items.map((item) => ({
+    functionArn: item.functionArn,
+    outcome: 'alerted' as const,
+    alert: message.document,
+    subject: message.subject,
+  }));
 }

@@ -3,6 +3,7 @@
  * Block Kit message posted to the incoming webhook. Messages without alert JSON (someone else published
  * to the topic) are posted as their subject only, so nothing sent to the topic goes unseen.
  */
+import { plain, slackText } from '../alerts/escape.js';
 import { renderSlackMessage, type SlackMessage } from '../alerts/render-chat.js';
 import { extractAlertDocument } from '../alerts/sns-message.js';
 import type { LogSink } from './handle-changes.js';
@@ -19,9 +20,13 @@ export async function notifySlack(
 ): Promise<void> {
   for (const notification of notifications) {
     const document = extractAlertDocument(notification.message);
+    // Another publisher's subject (a CloudWatch alarm's, say) is text like any other: escaped for Slack.
     const slack: SlackMessage = document
       ? renderSlackMessage(document)
-      : { text: notification.subject ?? 'lambda-role-audit: a message without alert JSON', blocks: [] };
+      : {
+          text: slackText(plain(notification.subject ?? 'lambda-role-audit: a message without alert JSON')),
+          blocks: [],
+        };
     await deps.post(slack);
     deps.logger.info('posted to Slack', {
       snsMessageId: notification.messageId,

@@ -26,7 +26,7 @@ import {
   buildDigestAlert,
   type DigestAlertDocument,
   isAlerting,
-  summariseFinding,
+  rememberFindings,
 } from '../alerts/alert-document.js';
 import { renderSnsAlert } from '../alerts/sns-message.js';
 import { isOutOfTime } from '../domain/audit/time-budget.js';
@@ -150,7 +150,8 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     }
     await deps.stateStore.put({
       functionArn: fn.functionArn,
-      findings: alerting.map(summariseFinding),
+      // A finding found by the sweep opened at the latest by this audit; one already remembered keeps its time.
+      findings: rememberFindings(before?.findings ?? [], alerting, report.generatedAt),
       auditedAt: report.generatedAt,
       alertId: digest.alertId,
     });

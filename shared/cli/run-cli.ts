@@ -15,6 +15,7 @@ import { BASELINE_SEVERITIES, type BaselineSeverity } from '../domain/rules/mana
 import { parseTagSuppressionPolicy, type Suppression } from '../domain/suppressions.js';
 import { type ArgumentToken, parseArguments } from './arguments.js';
 import { EXIT, exitStatus, type FailOn, parseFailOn } from './exit-status.js';
+import { terminalText } from './format/escape.js';
 import { formatMarkdown } from './format/format-markdown.js';
 import { formatSarif } from './format/format-sarif.js';
 import { DEFAULT_WIDTH, formatTable } from './format/format-table.js';
@@ -86,10 +87,14 @@ const COMMANDS = ['audit', 'export', 'help'] as const;
 
 /** Runs one command line and returns its exit status. Never throws. */
 export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<number> {
-  // A message of several lines (a YAML error quotes the file) keeps its lines under the first, indented,
-  // so that each problem reads as one entry.
+  // Messages quote account values (function names, ARNs, file entries): each line goes through the
+  // terminal's escaping, so that none can repaint the screen or forge a line. A message of several lines
+  // (a YAML error quotes the file) keeps them under the first, indented, so that it reads as one entry.
   const log = (message: string): void => {
-    const lines = message.split('\n').filter((line) => line.trim() !== '');
+    const lines = message
+      .split('\n')
+      .map(terminalText)
+      .filter((line) => line.trim() !== '');
     environment.stderr.write(`${TOOL_NAME}: ${lines.join('\n  ')}\n`);
   };
   try {

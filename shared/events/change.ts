@@ -45,6 +45,8 @@ export interface Change {
   /** One line for people: "DetachRolePolicy arn:aws:iam::aws:policy/… from role orders-consumer-role". */
   readonly summary: string;
   readonly target: ChangeTarget;
+  /** The mapping a Lambda mapping event names, when it names one (alerts call a new mapping new). */
+  readonly mappingUuid?: string;
   /** Set when the change is to the suppress tag. */
   readonly suppressTag?: SuppressTagChange;
 }
@@ -186,9 +188,9 @@ export function classifyEvent(event: CloudTrailEvent): Classification {
     ...(detail.eventID === undefined ? {} : { eventId: detail.eventID }),
     ...(account === undefined ? {} : { account }),
   };
-  const change = (target: ChangeTarget, summary: string): Classification => ({
+  const change = (target: ChangeTarget, summary: string, mappingUuid?: string): Classification => ({
     kind: 'change',
-    change: { ...base, target, summary },
+    change: { ...base, target, summary, ...(mappingUuid === undefined ? {} : { mappingUuid }) },
   });
 
   if (detail.eventSource === 'iam.amazonaws.com') {
@@ -256,6 +258,7 @@ export function classifyEvent(event: CloudTrailEvent): Classification {
         return change(
           { kind: 'function', functionArn },
           `${action} on ${mapping} of function ${functionNameOf(functionArn)}`,
+          uuid,
         );
       }
       // UpdateEventSourceMapping's request carries only the UUID; the mapping itself names the function.

@@ -426,6 +426,52 @@ describe('the auditor stack', () => {
     );
   });
 
+  it('passes the webhook hosts the deployment allows besides hooks.slack.com, and only then', () => {
+    const secret = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack-AbCdEf';
+    homeTemplate({
+      slackWebhookSecretArn: secret,
+      slackWebhookAllowedHosts: ['hooks.example.org'],
+    }).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SLACK_WEBHOOK_ALLOWED_HOSTS: 'hooks.example.org' }) },
+    });
+    const plain = homeTemplate({ slackWebhookSecretArn: secret });
+    expect(JSON.stringify(plain.toJSON())).not.toContain('SLACK_WEBHOOK_ALLOWED_HOSTS');
+  });
+
+  it('sets the big-change threshold of the change handler when the deployment gives one', () => {
+    homeTemplate({ bigChangeThreshold: 25 }).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ BIG_CHANGE_THRESHOLD: '25' }) },
+    });
+    expect(JSON.stringify(template.toJSON())).not.toContain('BIG_CHANGE_THRESHOLD');
+  });
+
+  it('creates the AWS Chatbot topic and its notifier only when asked, and lets nobody else publish on it', () => {
+    expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function'))).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/^ChatbotNotifier/)]),
+    );
+    const t = homeTemplate({ chatbotTopic: true });
+    const topics = resourcesOf(t, 'AWS::SNS::Topic');
+    const chatbot = Object.entries(topics).find(([id]) => id.startsWith('ChatbotTopic'));
+    expect(chatbot?.[1].Properties?.KmsMasterKeyId).toEqual({
+      'Fn::GetAtt': [STATEFUL_LOGICAL_IDS.key, 'Arn'],
+    });
+    t.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: STATEFUL_LOGICAL_IDS.topic },
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ChatbotNotifierFunction'), 'Arn'] },
+    });
+    const statements = roleStatements(t, 'ChatbotNotifierFunction');
+    expect(statements.find((s) => s.Sid === 'PublishChatbotNotifications')?.Resource).toEqual({
+      Ref: chatbot?.[0],
+    });
+    expect(statements.map((s) => s.Sid)).not.toContain('PublishAlerts');
+    const policy = Object.values(resourcesOf(t, 'AWS::SNS::TopicPolicy')).find((p) =>
+      JSON.stringify(p.Properties?.Topics).includes(chatbot?.[0] ?? '?'),
+    );
+    expect(JSON.stringify(policy?.Properties?.PolicyDocument)).toContain('OnlyTheNotifierPublishes');
+    t.hasOutput('ChatbotTopicArn', { Value: { Ref: chatbot?.[0] } });
+  });
+
   it('runs the sweep on an EventBridge Scheduler schedule, daily unless told otherwise', () => {
     const schedule = onlyResource(template, 'AWS::Scheduler::Schedule').properties;
     expect(schedule.ScheduleExpression).toBe('rate(1 day)');

@@ -27,6 +27,7 @@ const configurations: [string, Partial<DeployConfig>][] = [
     'a deployment in us-east-1 with Slack through SSM',
     { region: 'us-east-1', slackWebhookParameterName: '/slack' },
   ],
+  ['a deployment with the AWS Chatbot topic', { chatbotTopic: true, bigChangeThreshold: 25 }],
 ];
 
 function stacksOf(overrides: Partial<DeployConfig>): Stack[] {

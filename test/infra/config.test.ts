@@ -76,7 +76,30 @@ describe('deploy configuration', () => {
     ).resolves.toMatchObject({ region: 'ap-southeast-2', account: '111122223333' });
   });
 
+  it('reads the alert options: webhook hosts, the Chatbot topic, the big-change threshold', async () => {
+    await expect(
+      parseDeployConfig(
+        {
+          slackWebhookAllowedHosts: 'hooks.example.org,hooks.example.org',
+          chatbotTopic: 'true',
+          bigChangeThreshold: '25',
+        },
+        where,
+      ),
+    ).resolves.toMatchObject({
+      slackWebhookAllowedHosts: ['hooks.example.org'],
+      chatbotTopic: true,
+      bigChangeThreshold: 25,
+    });
+  });
+
   it.each([
+    [
+      { slackWebhookAllowedHosts: 'https://evil.example/x' },
+      /-c slackWebhookAllowedHosts: a host name in lower case/,
+    ],
+    [{ bigChangeThreshold: '0' }, /-c bigChangeThreshold: at least 1/],
+    [{ bigChangeThreshold: 'ten' }, /-c bigChangeThreshold: a whole number of functions/],
     [
       { alertEmails: 'oncall@example.com,not-an-email' },
       /-c alertEmails: an email address \(got "not-an-email"\)/,

@@ -51,6 +51,7 @@ const configurations: [string, Partial<DeployConfig>, number][] = [
     { region: 'us-east-1', slackWebhookParameterName: '/lambda-role-audit/slack-webhook' },
     3,
   ],
+  ['a deployment with the AWS Chatbot topic', { chatbotTopic: true }, 3],
 ];
 
 describe('the auditor audits its own stack', () => {

@@ -6,6 +6,7 @@
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { AttachRolePolicyCommand, DetachRolePolicyCommand } from '@aws-sdk/client-iam';
+import { TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-lambda';
 import { jest } from '@jest/globals';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { FunctionAlertDocument } from '../../shared/alerts/alert-document.js';
@@ -90,18 +91,17 @@ describe('change handler, each fixture event end to end', () => {
     if (alert?.document?.type !== 'change') throw new Error('expected a change alert');
     const document: FunctionAlertDocument = alert.document;
 
-    // Subject: short, one line, names the function and counts.
-    expect(alert.subject).toMatch(/^\[lambda-role-audit\] orders-consumer: \d+ [a-z]/);
+    // Subject: short, one line, says what happened to the function.
+    expect(alert.subject).toMatch(/^\[lambda-role-audit\] orders-consumer[ '’]/);
     expect(alert.subject?.length).toBeLessThan(100);
 
-    // Body: what changed, who, when; each finding with what needs it; the recommended policy.
+    // Body: what changed, who, when; one line per cause; the recommended policy.
     const parsed = parseCloudTrailEvent(body);
     const classified = parsed.ok ? classifyEvent(parsed.event) : undefined;
     if (classified?.kind !== 'change') throw new Error(`${file} should be a change`);
-    expect(alert.message).toContain(classified.change.summary);
-    expect(alert.message).toContain('by arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jane');
-    expect(alert.message).toContain('2026-11-26T14:02:11Z');
-    expect(alert.message).toMatch(/New findings \(\d+\)/);
+    const text = alert.message.replace(/\n/g, ' ');
+    expect(text).toContain(`Changed by jane at 2026-11-26 14:02 UTC: ${classified.change.summary}.`);
+    expect(alert.message).toMatch(/\n- [A-Z].*: /);
     expect(alert.message).toContain('Recommended policy');
 
     // Attributes for subscription filters.
@@ -131,10 +131,14 @@ describe('change handler, a policy detached and attached again', () => {
     await handler(sqsEvent([fixture('iam-detach-role-policy.json')]), context);
     const [broken, ...more] = await capture.receive();
     expect(more).toEqual([]);
-    expect(broken?.subject).toMatch(/^\[lambda-role-audit\] orders-consumer: \d+ missing/);
-    expect(broken?.message).toContain(`missing-permission sqs:DeleteMessage on ${account.queueArn}  (new)`);
+    expect(broken?.subject).toBe(
+      '[lambda-role-audit] orders-consumer can no longer receive from SQS queue orders-queue +1 more',
+    );
     expect(broken?.message).toContain(
-      `Needed by: event source mapping ${account.mappingUuid} (${account.queueArn}), Enabled`,
+      '\n- SQS mapping on orders-queue: missing sqs:DeleteMessage, sqs:ReceiveMessage\n',
+    );
+    expect(broken?.message.replace(/\n +/g, ' ')).toContain(
+      `SQS mapping ${account.mappingUuid} on ${account.queueArn}: no statement allows them.`,
     );
     expect(broken?.attributes.outcome?.Value).toMatch(/^new/);
     expect(JSON.parse(broken?.attributes.rules?.Value ?? '[]')).toContain('missing-permission');
@@ -145,8 +149,12 @@ describe('change handler, a policy detached and attached again', () => {
     await handler(sqsEvent([fixture('iam-attach-role-policy.json')]), context);
     const [fixed, ...again] = await capture.receive();
     expect(again).toEqual([]);
-    expect(fixed?.subject).toMatch(/\(\d+ fixed\)$|: fixed \(/);
-    expect(fixed?.message).toContain(`missing-permission sqs:DeleteMessage on ${account.queueArn}  (fixed)`);
+    expect(fixed?.subject).toBe(
+      '[lambda-role-audit] orders-consumer receives from SQS queue orders-queue again +1 more',
+    );
+    expect(fixed?.message.replace(/\n +/g, ' ')).toContain(
+      '- SQS mapping on orders-queue: sqs:DeleteMessage, sqs:ReceiveMessage allowed again',
+    );
 
     const redelivered = await handler(sqsEvent([fixture('iam-attach-role-policy.json')]), context);
     expect(redelivered.batchItemFailures).toEqual([]);
@@ -189,6 +197,37 @@ describe('change handler, a policy detached and attached again', () => {
       'invoices-consumer',
       'orders-consumer',
     ]);
+  });
+});
+
+describe('change handler, a function from a CloudFormation stack', () => {
+  it('reads the stack tag through ListTags for the alert, and says where to make the fix last', async () => {
+    await clients.lambda.send(
+      new TagResourceCommand({
+        Resource: account.functionArn,
+        Tags: { 'aws:cloudformation:stack-name': 'orders-prod' },
+      }),
+    );
+    try {
+      await forget(account.functionArn);
+      await handler(sqsEvent([fixture('iam-put-role-policy.json')]), context);
+      const [alert] = await capture.receive();
+      const document = alert?.document as FunctionAlertDocument;
+      expect(document.function.stackName).toBe('orders-prod');
+      expect(alert?.message.replace(/\n/g, ' ')).toContain(
+        'orders-consumer comes from CloudFormation stack orders-prod: the next deployment can undo a change made by hand',
+      );
+      expect(alert?.message).toContain(
+        'https://us-east-1.console.aws.amazon.com/cloudformation/home?region=us-east-1#/stacks?filteringText=orders-prod',
+      );
+    } finally {
+      await clients.lambda.send(
+        new UntagResourceCommand({
+          Resource: account.functionArn,
+          TagKeys: ['aws:cloudformation:stack-name'],
+        }),
+      );
+    }
   });
 });
 

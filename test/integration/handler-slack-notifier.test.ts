@@ -3,7 +3,12 @@
  * moto's Secrets Manager, the alert is the SNS message the change handler publishes, and the POST to
  * Slack is caught at `fetch` (the only thing not emulated).
  */
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { inspect } from 'node:util';
+import {
+  CreateSecretCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { jest } from '@jest/globals';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { buildFunctionAlert, diffFindings } from '../../shared/alerts/alert-document.js';
@@ -12,6 +17,9 @@ import { type MotoServer, startMotoServer } from '../support/moto.js';
 import { detachChange, functionResult, missingDelete, report } from '../unit/alerts/alert-factory.js';
 
 const WEBHOOK = 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
+/** A webhook URL that fails to parse (a space in the host), with parts that must never be seen again. */
+const BROKEN = 'https://hooks slack.com/services/T0LEAKED/B0LEAKED/SECRETPART';
+let secretArn = '';
 const context = {
   functionName: 'slack-notifier',
   awsRequestId: 'test',
@@ -49,9 +57,11 @@ function snsEvent(message: string, subject: string): SNSEvent {
 beforeAll(async () => {
   moto = await startMotoServer('us-east-1');
   const secrets = new SecretsManagerClient(moto.clientConfig);
+  // The first test reads a broken URL; the others the good one (a failed read is not cached).
   const secret = await secrets.send(
-    new CreateSecretCommand({ Name: 'slack-webhook', SecretString: JSON.stringify({ url: WEBHOOK }) }),
+    new CreateSecretCommand({ Name: 'slack-webhook', SecretString: JSON.stringify({ url: BROKEN }) }),
   );
+  secretArn = secret.ARN ?? '';
   secrets.destroy();
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: moto.endpoint,
@@ -59,7 +69,8 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
     SLACK_WEBHOOK_SECRET_ARN: secret.ARN,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    POWERTOOLS_DEV: 'true',
   });
   ({ handler } = await import('../../functions/slack-notifier/handler.js'));
 });
@@ -69,6 +80,36 @@ afterAll(async () => {
 });
 
 describe('Slack notifier', () => {
+  it('fails on a webhook URL that does not parse, with no part of it in the error or the logs', async () => {
+    const written: string[] = [];
+    const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+    const spies = methods.map((method) =>
+      jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        written.push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 10 }))).join(' '));
+      }),
+    );
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    let error: unknown;
+    try {
+      error = await handler(snsEvent('anything', 'subject'), context).catch((e: unknown) => e);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      fetchSpy.mockRestore();
+    }
+    expect(String(error)).toBe('SlackWebhookError: the webhook secret does not hold a URL');
+    expect(fetchSpy).not.toHaveBeenCalled();
+    // Lambda records the error (name, message, stack) in its logs and in the dead-letter record.
+    const seen = `${written.join('\n')}\n${inspect(error, { depth: 10, showHidden: true })}\n${JSON.stringify(error)}`;
+    for (const part of ['T0LEAKED', 'B0LEAKED', 'SECRETPART', 'slack.com/services'])
+      expect(seen).not.toContain(part);
+
+    const secrets = new SecretsManagerClient(moto.clientConfig);
+    await secrets.send(
+      new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify({ url: WEBHOOK }) }),
+    );
+    secrets.destroy();
+  });
+
   const result = functionResult([missingDelete]);
   const alert = renderSnsAlert(
     buildFunctionAlert({
@@ -93,7 +134,9 @@ describe('Slack notifier', () => {
     expect(posted).toHaveLength(1);
     expect(posted[0]?.url).toBe(WEBHOOK);
     const body = JSON.parse(posted[0]?.body ?? '{}');
-    expect(body.text).toBe('[lambda-role-audit] orders-consumer: 1 missing');
+    expect(body.text).toBe(
+      '[lambda-role-audit] orders-consumer can no longer receive from SQS queue orders-queue',
+    );
     expect(body.blocks[0].type).toBe('header');
     expect(JSON.stringify(body.blocks)).toContain('sqs:DeleteMessage');
   });

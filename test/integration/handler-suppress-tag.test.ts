@@ -139,7 +139,11 @@ describe('suppress tag on the role', () => {
         suppressTag: expect.objectContaining({ on: 'role', action: 'set' }),
       }),
     ]);
-    expect(notice.message).toContain(`by ${JANE} (TagRole`);
+    // Who set it and when (the text wraps at 78 columns: read it as one line).
+    expect(notice.message.replace(/\n/g, ' ')).toMatch(
+      /Changed by jane at \d{4}-\d\d-\d\d \d\d:\d\d UTC: TagRole /,
+    );
+    expect(notice.changes[0]?.actor).toBe(JANE);
     expect(notice.message).toContain('Hidden by the suppress tag');
     hiddenIds = hidden.map((f) => f.id);
   });

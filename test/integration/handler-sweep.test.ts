@@ -67,8 +67,12 @@ describe('scheduled sweep', () => {
     expect(more).toEqual([]);
     expect(digest?.subject).toMatch(/^\[lambda-role-audit\] digest: \d+ open in 1 of 1 functions$/);
     expect(digest?.attributes.alert_type?.Value).toBe('digest');
-    expect(digest?.message).toContain(`orders-consumer  (${account.functionArn})`);
-    expect(digest?.message).toContain(`[HIGH] missing-permission sqs:DeleteMessage on ${account.queueArn}`);
+    expect(digest?.message).toContain(
+      '\norders-consumer\n- SQS mapping on orders-queue: missing sqs:DeleteMessage, sqs:ReceiveMessage\n',
+    );
+    expect(digest?.message).toContain(
+      'https://us-east-1.console.aws.amazon.com/lambda/home?region=us-east-1#/functions/orders-consumer',
+    );
     const document = digest?.document as DigestAlertDocument;
     expect(document.type).toBe('digest');
     expect(reportValidator()(document.report)).toEqual([]);

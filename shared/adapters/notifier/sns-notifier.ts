@@ -22,3 +22,16 @@ export function createSnsPublisher(options: { client: SNSClient; topicArn: strin
     },
   };
 }
+
+/** Publishes a message as it is (no subject, no attributes): the AWS Chatbot topic takes its JSON whole. */
+export function createTopicMessagePublisher(options: {
+  client: SNSClient;
+  topicArn: string;
+}): (message: string) => Promise<string | undefined> {
+  return async (message) => {
+    const output = await options.client.send(
+      new PublishCommand({ TopicArn: options.topicArn, Message: message }),
+    );
+    return output.MessageId;
+  };
+}

@@ -1,7 +1,8 @@
 /**
  * What was last reported per function, in DynamoDB (partition key `functionArn`, string). An item holds
- * the summaries of the alerting findings open at the last alert (JSON), when the audit behind them ran,
- * and the id of that alert.
+ * the summaries of the alerting findings open at the last alert (JSON: each with what needed it and when
+ * it was first reported, so that a fixed notice can say what works again and how long it was broken),
+ * when the audit behind them ran, and the id of that alert.
  *
  * Writes are conditional on `auditedAt`: two handlers auditing the same function concurrently (two
  * batches) must not let the older audit overwrite the newer state. A write that loses that race is not
@@ -57,6 +58,25 @@ export interface StateTableOptions {
   readonly tableName: string;
 }
 
+/**
+ * A finding's cause as remembered. Added later than the rest (with `decision` and `openedAt`): an item
+ * written before lacks them, and a malformed one drops only that field, never the item's findings.
+ */
+const causeSchema = z.union([
+  z.object({
+    kind: z.literal('event-source-mapping'),
+    uuid: z.string(),
+    eventSourceArn: z.string().optional(),
+    state: z.string().optional(),
+  }),
+  z.object({ kind: z.literal('function-configuration'), setting: z.string() }),
+  z.object({
+    kind: z.enum(['policy', 'trust-policy']),
+    policy: z.string().optional(),
+    statement: z.string().optional(),
+  }),
+]);
+
 const findingSummaries = z.array(
   z.object({
     id: z.string(),
@@ -65,6 +85,12 @@ const findingSummaries = z.array(
     message: z.string(),
     action: z.string().optional(),
     resource: z.string().optional(),
+    decision: z
+      .enum(['implicit-deny', 'explicit-deny', 'boundary', 'conditional', 'unverifiable'])
+      .optional()
+      .catch(undefined),
+    cause: causeSchema.optional().catch(undefined),
+    openedAt: z.iso.datetime({ offset: true }).optional().catch(undefined),
   }),
 );
 

@@ -3,15 +3,18 @@
  * section per function with findings (a table with the fix) and its recommended policy as a JSON block
  * that can be pasted into IAM as it is.
  */
+
+import { readableJson } from '../../alerts/escape.js';
 import type { Finding, FunctionResult, Report } from '../../domain/report.js';
 import { SEVERITIES } from '../../domain/report.js';
+import { markdownCode, markdownText } from './escape.js';
 import { plainFix } from './plain-fix.js';
 import { describeSource, roleName, sortFindings, suppressedCount, worstRank } from './report-facts.js';
 
 export function formatMarkdown(report: Report): string {
   const out: string[] = [];
   out.push('## Lambda execution role audit', '');
-  out.push(`${describeSource(report)} · generated ${report.generatedAt}`, '');
+  out.push(`${markdownText(describeSource(report))} · generated ${markdownText(report.generatedAt)}`, '');
 
   const { functions, compliant } = report.summary;
   const suppressed = suppressedCount(report);
@@ -33,7 +36,7 @@ export function formatMarkdown(report: Report): string {
   out.push('| Function | Role | Compliant | Findings |', '|---|---|---|---|');
   for (const result of ordered) {
     out.push(
-      `| ${cell(result.functionName)} | ${cell(roleName(result.roleArn))} | ${result.compliant ? '✅' : '❌'} | ${cell(countFindings(result))} |`,
+      `| ${markdownCode(result.functionName)} | ${markdownCode(roleName(result.roleArn))} | ${result.compliant ? '✅' : '❌'} | ${countFindings(result)} |`,
     );
   }
   out.push('');
@@ -43,7 +46,7 @@ export function formatMarkdown(report: Report): string {
     out.push('### Not audited (the audit is incomplete)', '');
     for (const error of errors) {
       out.push(
-        `- ${error.functionName ? `**${escapeInline(error.functionName)}**: ` : ''}${escapeInline(error.message)}`,
+        `- ${error.functionName ? `**${markdownCode(error.functionName)}**: ` : ''}${markdownText(error.message)}`,
       );
     }
     out.push('');
@@ -57,18 +60,19 @@ export function formatMarkdown(report: Report): string {
 }
 
 function functionSection(result: FunctionResult): string[] {
-  const out: string[] = [`### ${escapeInline(result.functionName)}`, ''];
+  const out: string[] = [`### ${markdownText(result.functionName)}`, ''];
   const shared =
     result.sharedWith && result.sharedWith.length > 0
-      ? `, shared with ${result.sharedWith.map((name) => `\`${name}\``).join(', ')}`
+      ? `, shared with ${result.sharedWith.map(markdownCode).join(', ')}`
       : '';
-  out.push(`Role \`${result.roleArn}\`${shared}`);
+  out.push(`Role ${markdownCode(result.roleArn)}${shared}`);
   out.push('', '| Severity | Rule | Finding | Fix |', '|---|---|---|---|');
   for (const finding of sortFindings(result.findings)) out.push(findingRow(finding));
   out.push('');
   if (result.recommendedPolicy) {
     out.push('Recommended policy (grants what this function needs, and nothing else):', '');
-    out.push('```json', JSON.stringify(result.recommendedPolicy, null, 2), '```', '');
+    // A backtick in a resource could end the fence: JSON's \u0060 is the same character to IAM.
+    out.push('```json', readableJson(result.recommendedPolicy).replaceAll('`', '\\u0060'), '```', '');
   }
   return out;
 }
@@ -76,10 +80,10 @@ function functionSection(result: FunctionResult): string[] {
 function findingRow(finding: Finding): string {
   const message = finding.message;
   if (finding.suppressed) {
-    const reason = finding.suppressionReason ? `: ${finding.suppressionReason}` : '';
-    return `| ~~${finding.severity}~~ suppressed | \`${finding.rule}\` | ${cell(message)} | ${cell(`suppressed${reason}`)} |`;
+    const reason = finding.suppressionReason ? `: ${markdownText(finding.suppressionReason)}` : '';
+    return `| ~~${finding.severity}~~ suppressed | ${markdownCode(finding.rule)} | ${markdownText(message)} | suppressed${reason} |`;
   }
-  return `| **${finding.severity}** | \`${finding.rule}\` | ${cell(message)} | ${cell(plainFix(finding))} |`;
+  return `| **${finding.severity}** | ${markdownCode(finding.rule)} | ${markdownText(message)} | ${markdownText(plainFix(finding))} |`;
 }
 
 function countFindings(result: FunctionResult): string {
@@ -89,14 +93,4 @@ function countFindings(result: FunctionResult): string {
     const count = active.filter((finding) => finding.severity === severity).length;
     return count > 0 ? [`${count} ${severity}`] : [];
   }).join(', ');
-}
-
-/** A table cell: pipes and line breaks would end the cell or the row. */
-function cell(text: string): string {
-  return escapeInline(text).replaceAll('|', '\\|').replace(/\r?\n/g, '<br>');
-}
-
-/** Markdown would read `*` in `sqs:*` or ARNs as emphasis. */
-function escapeInline(text: string): string {
-  return text.replace(/([\\*_`[\]<>])/g, '\\$1');
 }

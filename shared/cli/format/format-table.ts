@@ -16,6 +16,7 @@
  * `terminalText` once before it is measured and wrapped; colour is added after wrapping.
  */
 import type { Finding, FunctionResult, Report, ReportError } from '../../domain/report.js';
+import { terminalText } from './escape.js';
 import { plainFix } from './plain-fix.js';
 import {
   causeNote,
@@ -28,7 +29,6 @@ import {
   worstRank,
 } from './report-facts.js';
 import type { Paint } from './terminal-colour.js';
-import { terminalText } from './terminal-text.js';
 import { wrap } from './wrap.js';
 
 /** Narrower than this, the columns stop making sense: wrap as if the terminal had this many. */

@@ -125,8 +125,8 @@ describe('markdown format', () => {
 
   it('starts with a summary table of every function', () => {
     expect(markdown).toContain('| Function | Role | Compliant | Findings |');
-    expect(markdown).toContain('| payments | orders-role | ❌ | 1 high |');
-    expect(markdown).toContain('| orders | orders-role | ✅ | — |');
+    expect(markdown).toContain('| `payments` | `orders-role` | ❌ | 1 high |');
+    expect(markdown).toContain('| `orders` | `orders-role` | ✅ | — |');
   });
 
   it('has a section per function with findings, its fix, and the recommended policy as JSON', () => {

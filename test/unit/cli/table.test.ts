@@ -4,9 +4,11 @@
  * values that cannot repaint the screen or forge a line. The demo account is rendered by the built CLI,
  * as a user at an 80-column terminal sees it.
  */
+
+import { terminalText } from '../../../shared/cli/format/escape.js';
 import { formatTable } from '../../../shared/cli/format/format-table.js';
 import { createPaint } from '../../../shared/cli/format/terminal-colour.js';
-import { displayWidth, terminalText } from '../../../shared/cli/format/terminal-text.js';
+import { displayWidth } from '../../../shared/cli/format/terminal-text.js';
 import { wrap } from '../../../shared/cli/format/wrap.js';
 import { finding, HOSTILE, QUEUE, report, result } from '../../support/report-builder.js';
 import { runCli } from '../../support/run-cli.js';

@@ -61,7 +61,14 @@ class MemoryState implements StateStore {
   }
 }
 
-function setup(options: { findings?: () => Finding[]; functions?: string[] } = {}) {
+function setup(
+  options: {
+    findings?: () => Finding[];
+    functions?: string[];
+    threshold?: number;
+    stackNameOf?: (arn: string) => Promise<string | undefined>;
+  } = {},
+) {
   const published: SnsAlertMessage[] = [];
   const audits: string[][] = [];
   let publishFailures = 0;
@@ -100,6 +107,8 @@ function setup(options: { findings?: () => Finding[]; functions?: string[] } = {
     minSeverity: 'low',
     auditRegions: ['us-east-1'],
     logger: silent,
+    ...(options.threshold === undefined ? {} : { bigChangeThreshold: options.threshold }),
+    ...(options.stackNameOf ? { stackNameOf: options.stackNameOf } : {}),
   };
   return { deps, published, audits, state, failPublish: (n: number) => (publishFailures = n) };
 }
@@ -119,9 +128,9 @@ describe('change handling', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(t.audits).toEqual([arns]);
     expect(t.published.map((p) => p.subject)).toEqual([
-      '[lambda-role-audit] fn-0: 1 missing',
-      '[lambda-role-audit] fn-1: 1 missing',
-      '[lambda-role-audit] fn-2: 1 missing',
+      '[lambda-role-audit] fn-0 can no longer receive from SQS queue orders-queue',
+      '[lambda-role-audit] fn-1 can no longer receive from SQS queue orders-queue',
+      '[lambda-role-audit] fn-2 can no longer receive from SQS queue orders-queue',
     ]);
   });
 
@@ -141,8 +150,8 @@ describe('change handling', () => {
     findings = [wildcard];
     await handleChanges(records('iam-attach-role-policy'), t.deps);
     expect(t.published.map((p) => p.subject)).toEqual([
-      '[lambda-role-audit] orders-consumer: 1 missing, 1 excess',
-      '[lambda-role-audit] orders-consumer: 1 excess (1 fixed)',
+      '[lambda-role-audit] orders-consumer can no longer receive from SQS queue orders-queue +1 more',
+      '[lambda-role-audit] orders-consumer receives from SQS queue orders-queue again',
     ]);
     expect(t.published[1]?.messageAttributes.outcome?.StringValue).toBe('fixed');
   });
@@ -184,8 +193,8 @@ describe('change handling', () => {
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'msg-0' }]);
     await handleChanges(records('iam-detach-role-policy'), deps);
     expect(t.published.map((p) => p.subject)).toEqual([
-      '[lambda-role-audit] orders-consumer: 1 missing',
-      '[lambda-role-audit] other: 1 missing',
+      '[lambda-role-audit] orders-consumer can no longer receive from SQS queue orders-queue',
+      '[lambda-role-audit] other can no longer receive from SQS queue orders-queue',
     ]);
   });
 
@@ -241,6 +250,104 @@ describe('change handling', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(t.audits).toEqual([]);
   });
+
+  it('remembers, per finding, when it opened and what needed it, so that a fix can say how long it took', async () => {
+    let findings: Finding[] = [missingDelete];
+    const t = setup({ findings: () => findings });
+    await handleChanges(records('iam-detach-role-policy'), t.deps);
+    const remembered = t.state.items.get(FUNCTION_ARN)?.findings[0];
+    // The detach fixture's eventTime: the break started when the change was made, not when it was audited.
+    expect(remembered).toMatchObject({ id: missingDelete.id, openedAt: '2026-11-26T14:02:11Z' });
+    expect(remembered?.cause).toEqual(missingDelete.cause);
+    findings = [];
+    // The repair, 14 minutes after the detach.
+    const attach = event('iam-attach-role-policy').replaceAll(
+      '"2026-11-26T14:02:11Z"',
+      '"2026-11-26T14:16:11Z"',
+    );
+    const outcome = await handleChanges([{ messageId: 'fix', body: attach }], t.deps);
+    expect(outcome.functions[0]?.alert?.type).toBe('change');
+    expect(t.published.at(-1)?.message.replace(/\n/g, ' ')).toContain(
+      'orders-consumer receives from SQS queue orders-queue again, 14 min after the break, fixed by jane.',
+    );
+  });
+
+  it('reads the stack of a function only when alerting on it, and never holds an alert back for it', async () => {
+    const asked: string[] = [];
+    const t = setup({
+      stackNameOf: async (arn) => {
+        asked.push(arn);
+        throw new Error('AccessDeniedException');
+      },
+    });
+    await handleChanges(records('iam-detach-role-policy'), t.deps);
+    await handleChanges(records('iam-detach-role-policy'), t.deps);
+    expect(asked).toEqual([FUNCTION_ARN]);
+    expect(t.published).toHaveLength(1);
+    const withStack = setup({ stackNameOf: async () => 'orders-prod' });
+    await handleChanges(records('iam-detach-role-policy'), withStack.deps);
+    expect(withStack.published[0]?.message).toContain('comes from CloudFormation stack orders-prod');
+  });
+
+  it('sends one grouped alert when one change brings news to more functions than the threshold', async () => {
+    const arns = Array.from({ length: 12 }, (_, i) => FUNCTION_ARN.replace('orders-consumer', `fn-${i}`));
+    const t = setup({ functions: arns });
+    const result = await handleChanges(records('iam-create-policy-version'), t.deps);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(t.published).toHaveLength(1);
+    const [alert] = t.published;
+    expect(alert?.subject).toBe('[lambda-role-audit] CreatePolicyVersion affects 12 functions: 12 broken');
+    expect(alert?.messageAttributes.alert_type?.StringValue).toBe('big-change');
+    expect(alert?.messageAttributes.functions?.StringValue).toBe('12');
+    if (alert?.document.type !== 'big-change') throw new Error('expected a big-change alert');
+    expect(alert.document.functions.map((f) => f.arn)).toEqual([...arns].sort());
+    expect(alert.document.report.functions).toHaveLength(12);
+    // Each function's state is written, so that the next change alerts per function again.
+    expect([...t.state.items.keys()].sort()).toEqual([...arns].sort());
+    expect(result.functions.every((f) => f.outcome === 'alerted')).toBe(true);
+  });
+
+  it('keeps one alert per function up to the threshold', async () => {
+    const arns = Array.from({ length: 3 }, (_, i) => FUNCTION_ARN.replace('orders-consumer', `fn-${i}`));
+    const t = setup({ functions: arns, threshold: 3 });
+    await handleChanges(records('iam-create-policy-version'), t.deps);
+    expect(t.published.map((p) => p.messageAttributes.alert_type?.StringValue)).toEqual([
+      'change',
+      'change',
+      'change',
+    ]);
+    const more = setup({ functions: arns, threshold: 2 });
+    await handleChanges(records('iam-create-policy-version'), more.deps);
+    expect(more.published.map((p) => p.messageAttributes.alert_type?.StringValue)).toEqual(['big-change']);
+  });
+
+  it('retries every message of a grouped alert that SNS refused, and writes no state', async () => {
+    const arns = Array.from({ length: 11 }, (_, i) => FUNCTION_ARN.replace('orders-consumer', `fn-${i}`));
+    const t = setup({ functions: arns });
+    t.failPublish(1);
+    const result = await handleChanges(records('iam-create-policy-version'), t.deps);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'msg-0' }]);
+    expect(t.state.items.size).toBe(0);
+    await handleChanges(records('iam-create-policy-version'), t.deps);
+    expect(t.published).toHaveLength(1);
+  });
+
+  it('sends a pure fixed notice when the repair brings only findings graded info (AWS’s managed baseline)', async () => {
+    let findings: Finding[] = [missingDelete];
+    const t = setup({ findings: () => findings });
+    await handleChanges(records('iam-detach-role-policy'), t.deps);
+    // Re-attaching the managed policy brings its grants on `*` back, which the audit grades info.
+    findings = [{ ...overbroad, severity: 'info' }];
+    await handleChanges(records('iam-attach-role-policy'), t.deps);
+    const notice = t.published[1];
+    expect(notice?.subject).toBe(
+      '[lambda-role-audit] orders-consumer receives from SQS queue orders-queue again',
+    );
+    expect(notice?.messageAttributes.outcome?.StringValue).toBe('fixed');
+    if (notice?.document.type !== 'change') throw new Error('expected a change alert');
+    expect(notice.document.newFindingIds).toEqual([]);
+    expect(notice.message).not.toContain('New:');
+  });
 });
 
 describe('change handling against the clock', () => {
@@ -295,8 +402,8 @@ describe('change handling against the clock', () => {
     expect(t.audits).toEqual([[arnOf('fn-0')], [arnOf('fn-1')]]);
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'msg-2' }]);
     expect(t.published.map((p) => p.subject)).toEqual([
-      '[lambda-role-audit] fn-0: 1 missing',
-      '[lambda-role-audit] fn-1: 1 missing',
+      '[lambda-role-audit] fn-0 can no longer receive from SQS queue orders-queue',
+      '[lambda-role-audit] fn-1 can no longer receive from SQS queue orders-queue',
     ]);
     expect([...t.state.items.keys()].sort()).toEqual([arnOf('fn-0'), arnOf('fn-1')]);
 
@@ -306,7 +413,9 @@ describe('change handling against the clock', () => {
     expect(retry.batchItemFailures).toEqual([]);
     expect(t.audits.at(-1)).toEqual([arnOf('fn-2')]);
     expect(t.published.map((p) => p.subject)).toHaveLength(3);
-    expect(t.published[2]?.subject).toBe('[lambda-role-audit] fn-2: 1 missing');
+    expect(t.published[2]?.subject).toBe(
+      '[lambda-role-audit] fn-2 can no longer receive from SQS queue orders-queue',
+    );
   });
 
   it('leaves a function the audit cut off at the deadline for the retry, without asking AWS about it', async () => {
@@ -501,16 +610,16 @@ describe('suppress tag changes', () => {
     expect(notice.document.suppression?.refusedFindings.map((f) => f.id)).toEqual(['f-missing-delete']);
     // What the tag hides is not "fixed".
     expect(notice.document.resolvedFindings).toEqual([]);
-    expect(notice.message).toContain('Hidden by the suppress tag (2): not fixed, only not alerted');
-    expect(notice.message).toContain(
+    // The text wraps at 78 columns: read it as one line.
+    const text = notice.message.replace(/\n +/g, ' ').replace(/\n/g, ' ');
+    expect(text).toContain('Hidden by the suppress tag (2): not fixed, only not alerted');
+    expect(text).toContain(
       `Suppressed: suppressed by the tag lambda-role-audit:suppress on role ${ROLE_ARN}`,
     );
-    expect(notice.message).toContain('Named by the tag, still open (1)');
-    expect(notice.message).toContain(
-      'TagRole lambda-role-audit:suppress = "wildcard-action,overbroad-resource,trust-policy-too-broad" on role orders-consumer-role',
+    expect(text).toContain('Named by the tag, still open (1)');
+    expect(text).toContain(
+      'Changed by jane at 2026-11-26 14:02 UTC: TagRole lambda-role-audit:suppress = "wildcard-action,overbroad-resource,trust-policy-too-broad" on role orders-consumer-role.',
     );
-    expect(notice.message).toContain('by arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jane');
-    expect(notice.message).toContain('2026-11-26T14:02:11Z');
     expect(notice.document.changes[0]?.suppressTag).toMatchObject({ on: 'role', action: 'set' });
   });
 

@@ -73,6 +73,15 @@ describe('handler configuration', () => {
     expect(() => readAuditorConfig({ ...base, ...override })).toThrow(message);
   });
 
+  it('reads the big-change threshold, a whole number of functions', () => {
+    expect(readAuditorConfig({ ...base, BIG_CHANGE_THRESHOLD: '25' }).bigChangeThreshold).toBe(25);
+    expect(readAuditorConfig(base).bigChangeThreshold).toBeUndefined();
+    for (const bad of ['0', '-3', 'ten', '2.5'])
+      expect(() => readAuditorConfig({ ...base, BIG_CHANGE_THRESHOLD: bad })).toThrow(
+        new ConfigurationError('BIG_CHANGE_THRESHOLD must be a whole number of functions, 1 or more'),
+      );
+  });
+
   it.each([
     { ALERT_TOPIC_ARN: 'secret-looking-value' },
     { TAG_SUPPRESS_MAX_SEVERITY: 'secret-looking-value' },
