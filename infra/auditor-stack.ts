@@ -525,6 +525,16 @@ export class AuditorStack extends Stack {
         return auditRegions.map((r) => `arn:${partition}:lambda:${r}:${account}:function:*`);
       case 'lambda-event-source-mapping':
         return auditRegions.map((r) => `arn:${partition}:lambda:${r}:${account}:event-source-mapping:*`);
+      case 'sqs-queue':
+        return auditRegions.map((r) => `arn:${partition}:sqs:${r}:${account}:*`);
+      case 'kinesis-stream':
+        return auditRegions.map((r) => `arn:${partition}:kinesis:${r}:${account}:stream/*`);
+      case 'sns-topic':
+        return auditRegions.map((r) => `arn:${partition}:sns:${r}:${account}:*`);
+      case 'secretsmanager-secret':
+        return auditRegions.map((r) => `arn:${partition}:secretsmanager:${r}:${account}:secret:*`);
+      case 'kms-key':
+        return auditRegions.map((r) => `arn:${partition}:kms:${r}:${account}:key/*`);
       case 'change-queue':
         return [this.changeQueue.queueArn];
       case 'failed-invocation-queue':

@@ -7,6 +7,9 @@
  * state table). Each handler imports only its own, so that its bundle, and the role built from what the
  * bundle sends (shared/auditor-permissions.ts), holds nothing the other needs. `createAuditorRuntime`
  * joins both over one set of clients, for tests and tools that drive both handlers.
+ *
+ * Every audit reads all the regions it needs in one snapshot (createMultiRegionLiveSource): a role is
+ * judged with its functions in every audited region, by the change handler and by the sweep alike.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
@@ -14,7 +17,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { loadActionCatalog } from '../../shared/adapters/action-catalog/load-action-catalog.js';
 import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/clients.js';
 import { createFunctionListing, type FunctionListing } from '../../shared/adapters/aws/function-listing.js';
-import { createLiveSource } from '../../shared/adapters/aws/live-source.js';
+import { createMultiRegionLiveSource } from '../../shared/adapters/aws/live-source.js';
 import { loadAwsManagedPolicies } from '../../shared/adapters/aws-managed-policies/load-aws-managed-policies.js';
 import { type AwsDirectory, createAwsDirectory } from '../../shared/adapters/directory/aws-directory.js';
 import { type AlertPublisher, createSnsPublisher } from '../../shared/adapters/notifier/sns-notifier.js';
@@ -29,7 +32,7 @@ import {
 import type { Deadline } from '../../shared/app/deadline.js';
 import { lacksAwsManagedPolicy } from '../../shared/app/run-audit.js';
 import { auditAccount } from '../../shared/domain/audit/audit-account.js';
-import type { AccountSource } from '../../shared/domain/model.js';
+import type { AccountScope, AccountSource } from '../../shared/domain/model.js';
 import type { ActionCatalog } from '../../shared/domain/policy/action-catalog.js';
 import type { Report } from '../../shared/domain/report.js';
 import type { AuditorConfig } from './config.js';
@@ -70,33 +73,33 @@ export interface ChangeRuntime extends RuntimeBase {
 
 export interface SweepRuntime extends RuntimeBase {
   readonly stateStore: StateLister & StateWriter;
-  /** The whole region; functions not finished before `deadline` are listed under the report's `errors`. */
-  auditRegion(region: string, deadline?: Deadline): Promise<Report>;
+  /** The whole account in these audited regions, as one audit; functions not finished before `deadline` are
+   * listed under the report's `errors`. */
+  auditRegions(regions: readonly string[], deadline?: Deadline): Promise<Report>;
 }
 
 /** Both runtimes over one set of clients. */
 export interface AuditorRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter & StateLister;
   newBatch(): ChangeBatch;
-  auditRegion(region: string, deadline?: Deadline): Promise<Report>;
+  auditRegions(regions: readonly string[], deadline?: Deadline): Promise<Report>;
 }
 
 export interface ChangeBatch {
   readonly directory: AwsDirectory;
-  /** Functions not finished before `deadline` are listed under the report's `errors`. */
-  auditFunctions(region: string, functionArns: readonly string[], deadline?: Deadline): Promise<Report>;
+  /**
+   * These functions (unqualified ARNs, in any audited regions), audited together; functions not finished
+   * before `deadline` are listed under the report's `errors`.
+   */
+  auditFunctions(functionArns: readonly string[], deadline?: Deadline): Promise<Report>;
 }
 
 /** The clients, the catalog (read once per execution environment, on first use) and the audit of a source. */
 interface Base extends RuntimeBase {
   readonly lambdaByRegion: ReadonlyMap<string, LambdaClient>;
-  sourcesWith(listing?: FunctionListing): Map<string, AccountSource>;
-  audit(
-    sources: ReadonlyMap<string, AccountSource>,
-    region: string,
-    functionNames?: readonly string[],
-    deadline?: Deadline,
-  ): Promise<Report>;
+  /** A source over these audited regions, listing functions and mappings through `listing` if given. */
+  sourceOf(regions: readonly string[], listing?: FunctionListing): AccountSource;
+  audit(source: AccountSource, functionNames?: readonly string[], deadline?: Deadline): Promise<Report>;
 }
 
 function createBase(config: AuditorConfig, settings: ClientSettings, overrides: RuntimeOverrides): Base {
@@ -133,18 +136,28 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
     sns,
     publisher: createSnsPublisher({ client: sns, topicArn: config.alertTopicArn }),
     lambdaByRegion,
-    sourcesWith: (listing) =>
-      new Map(
-        [...clientsByRegion].map(([region, clients]) => [
-          region,
-          createLiveSource({ clients, ...(listing ? { listFunctions: () => listing.list(region) } : {}) }),
-        ]),
-      ),
-    async audit(sources, region, functionNames, deadline) {
-      const source = sources.get(region);
-      if (!source) throw new Error(`region ${region} is not audited`);
-      // The change handler resolves every change to all functions of the roles concerned (resolve-affected.ts).
-      const snapshot = await source.load(functionNames ? { functionNames, includesRoleSiblings: true } : {});
+    sourceOf(regions, listing) {
+      const wanted = new Map<string, AwsClients>();
+      for (const region of regions) {
+        const clients = clientsByRegion.get(region);
+        if (!clients) throw new Error(`region ${region} is not audited`);
+        wanted.set(region, clients);
+      }
+      return createMultiRegionLiveSource({
+        clientsByRegion: wanted,
+        ...(listing
+          ? {
+              listFunctions: (region: string) => listing.list(region),
+              listEventSourceMappings: (region: string) => listing.listMappings(region),
+            }
+          : {}),
+      });
+    },
+    async audit(source, functionNames, deadline) {
+      // The change handler resolves every change to all functions of the roles concerned, in every audited
+      // region (resolve-affected.ts), so the read of those functions is not partial.
+      const scope: AccountScope = functionNames ? { functionNames, includesRoleSiblings: true } : {};
+      const snapshot = await source.load(scope);
       // A function deleted since the event is absent from the snapshot: audit only those present, so that the
       // use case sees it missing (and confirms the deletion) rather than an error for the whole batch.
       const present = functionNames?.filter((arn) => snapshot.functions.some((fn) => fn.FunctionArn === arn));
@@ -180,23 +193,23 @@ function changeParts(base: Base): Pick<ChangeRuntime, 'newBatch'> {
     newBatch() {
       const first = base.clientsByRegion.values().next().value;
       if (!first) throw new Error('no audited region');
-      // One ListFunctions scan per region serves both the resolution of changes and the audit.
+      // One ListFunctions scan and one mapping listing per region serve both the resolution of changes
+      // and the audit.
       const listing = createFunctionListing(base.lambdaByRegion);
-      const sources = base.sourcesWith(listing);
       return {
         directory: createAwsDirectory({ iam: first.iam, lambdaByRegion: base.lambdaByRegion, listing }),
-        auditFunctions: (region, functionArns, deadline) =>
-          functionArns.length === 0
-            ? Promise.reject(new Error('no function to audit'))
-            : base.audit(sources, region, functionArns, deadline),
+        auditFunctions: (functionArns, deadline) => {
+          if (functionArns.length === 0) return Promise.reject(new Error('no function to audit'));
+          const regions = [...new Set(functionArns.map((arn) => arn.split(':')[3] ?? ''))];
+          return base.audit(base.sourceOf(regions, listing), functionArns, deadline);
+        },
       };
     },
   };
 }
 
-function sweepParts(base: Base): Pick<SweepRuntime, 'auditRegion'> {
-  const sources = base.sourcesWith();
-  return { auditRegion: (region, deadline) => base.audit(sources, region, undefined, deadline) };
+function sweepParts(base: Base): Pick<SweepRuntime, 'auditRegions'> {
+  return { auditRegions: (regions, deadline) => base.audit(base.sourceOf(regions), undefined, deadline) };
 }
 
 const tableOf = (base: Base) => ({ client: base.dynamodb, tableName: base.config.stateTableName });

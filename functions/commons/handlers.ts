@@ -63,7 +63,7 @@ export function createSweepHandler(runtime: SweepRuntime, logger: Logger) {
     context: Context,
   ): Promise<{ published: boolean; openFindings: number; subject: string; unfinished: number }> {
     const result = await runSweep({
-      auditRegion: runtime.auditRegion,
+      auditRegions: runtime.auditRegions,
       regions: runtime.config.auditRegions,
       stateStore: runtime.stateStore,
       publisher: runtime.publisher,
@@ -73,7 +73,7 @@ export function createSweepHandler(runtime: SweepRuntime, logger: Logger) {
       finishBy: lambdaDeadline(context, RESPONSE_RESERVE_MS),
     });
     const openFindings = result.digest.report.functions.reduce((n, fn) => n + fn.findings.length, 0);
-    const unfinished = result.unfinishedFunctions + result.unfinishedRegions.length;
+    const unfinished = result.unfinishedFunctions;
     return { published: result.published, openFindings, subject: result.subject, unfinished };
   }
   return middy(sweep).use(injectLambdaContext(logger));

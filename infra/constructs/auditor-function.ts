@@ -26,6 +26,16 @@ const WILDCARD_REASONS: Readonly<Record<AuditorResource, string>> = {
     'An auditor reads every managed policy a role attaches, customer or AWS managed (read-only actions).',
   'lambda-function': 'An auditor reads every function of the audited regions (read-only actions).',
   'lambda-event-source-mapping': 'An auditor reads every mapping of the audited regions (read-only actions).',
+  'sqs-queue':
+    'An auditor reads the encryption key of any queue a function of the audited regions uses (read-only).',
+  'kinesis-stream':
+    'An auditor reads the encryption key of any stream a function of the audited regions reads (read-only).',
+  'sns-topic':
+    'An auditor reads the encryption key of any topic a function of the audited regions uses (read-only).',
+  'secretsmanager-secret':
+    'An auditor reads the key (DescribeSecret, never the value) of any secret a mapping of the audited regions uses.',
+  'kms-key':
+    'An auditor describes any key that encrypts a resource a function of the audited regions uses (read-only).',
   'own-log-group': 'The log group ARN covers its log streams.',
   'change-queue': '',
   'failed-invocation-queue': '',

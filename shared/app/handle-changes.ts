@@ -5,12 +5,14 @@
  * 1. Parse and classify each message. A malformed message fails (it returns to the queue and, after
  *    maxReceiveCount, lands in the dead-letter queue where someone can read it). A failed API call, an
  *    event we do not act on, or one naming nothing that still exists is logged and dropped: retrying it
- *    would never help. So is an event that is not an IAM or Lambda event of this account, or that names
+ *    would never help. So is an event that is not an audited event of this account, or that names
  *    another account's function (event-origin.ts), before any API call.
  * 2. Resolve each change to functions, then coalesce: twenty events on one role in a batch give one audit
  *    per region and at most one alert per function.
- * 3. Audit the affected functions (the per-function read path), compare their alerting findings with the
- *    state table, and publish only when findings appeared or were resolved.
+ * 3. Audit the affected functions together, whatever their regions (a role is judged with its functions in
+ *    every audited region), through the per-function read path; compare their alerting findings (and
+ *    those of the published versions their qualified mappings use) with the state table, and publish only
+ *    when findings appeared or were resolved.
  * 4. Report failures per message (`batchItemFailures`): a message fails when any function it affects
  *    could not be settled, and only those messages are retried.
  *
@@ -77,14 +79,10 @@ export interface LogSink {
 export interface HandleChangesDeps {
   readonly directory: Directory & { functionExists(functionArn: string): Promise<boolean> };
   /**
-   * Audits these functions (unqualified ARNs, all in `region`) through the per-function read path; a function
-   * the audit could not finish before `deadline` is listed under the report's `errors`.
+   * Audits these functions (unqualified ARNs, in any audited regions) together, through the per-function
+   * read path; a function the audit could not finish before `deadline` is listed under the report's `errors`.
    */
-  readonly auditFunctions: (
-    region: string,
-    functionArns: readonly string[],
-    deadline?: Deadline,
-  ) => Promise<Report>;
+  readonly auditFunctions: (functionArns: readonly string[], deadline?: Deadline) => Promise<Report>;
   readonly stateStore: StateReader & StateWriter;
   readonly publisher: AlertPublisher;
   readonly minSeverity: Severity;
@@ -182,7 +180,7 @@ export async function handleChanges(
       const eventId = parsed.event.detail.eventID;
       const foreign = foreignEventReason(parsed.event, deps.account);
       if (foreign !== undefined) {
-        logger.warn('event ignored: not an IAM or Lambda event of this account', {
+        logger.warn('event ignored: not an audited event of this account', {
           messageId: message.messageId,
           eventId,
           reason: foreign,
@@ -269,29 +267,39 @@ export async function handleChanges(
     groups.filter((group) => group !== undefined),
     deps.auditChunkSize ?? AUDIT_CHUNK_SIZE,
   );
-  for (const [region, chunk] of chunks) {
+  for (const chunk of chunks) {
     if (deadline.remainingMs() <= 0) {
       for (const arn of chunk) leave(arn);
       continue;
     }
     let report: Report;
     try {
-      report = await deps.auditFunctions(region, chunk, deadline);
+      // Every region of the chunk in one audit: a role shared across regions is judged as a whole.
+      report = await deps.auditFunctions(chunk, deadline);
     } catch (error) {
       for (const arn of chunk) fail(arn, 'audit failed: will retry', error);
       continue;
     }
+    // A published version a qualified mapping uses is judged as its own result: settled like a function,
+    // for the messages of the function it belongs to.
+    const arns = [...chunk];
+    for (const result of report.functions) {
+      const entry = affected.get(result.functionArn.split(':').slice(0, 7).join(':'));
+      if (!entry || affected.has(result.functionArn)) continue;
+      affected.set(result.functionArn, entry);
+      arns.push(result.functionArn);
+    }
     // One BatchGetItem for the remembered states of the chunk's functions, not one read each.
     let states: Map<string, FunctionState>;
     try {
-      states = await deps.stateStore.getMany(chunk);
+      states = await deps.stateStore.getMany(arns);
     } catch (error) {
-      for (const arn of chunk) fail(arn, 'cannot read the remembered findings: will retry', error);
+      for (const arn of arns) fail(arn, 'cannot read the remembered findings: will retry', error);
       continue;
     }
     // First what changed for each function (a few at a time: a deleted function costs a lookup)…
     const news: News[] = [];
-    await forEachLimited(chunk, SETTLE_CONCURRENCY, async (arn) => {
+    await forEachLimited(arns, SETTLE_CONCURRENCY, async (arn) => {
       const entry = affected.get(arn);
       if (!entry) return;
       // Past the deadline, a function the audit did not finish is left for the retry as it is: asking
@@ -363,12 +371,12 @@ function errorsOf(report: Report, functionArn: string): ReportError[] {
 }
 
 /**
- * The affected functions in audit chunks, per region: functions resolved from one change (every function of
- * a role, or of the roles attaching a policy) are never split, because the audit judges a shared role from
- * all of its functions; groups that share a function are merged; groups are packed in their order until a
- * chunk holds at least `size` functions.
+ * The affected functions in audit chunks: functions resolved from one change (every function of a role, or
+ * of the roles attaching a policy, in every audited region) are never split, because the audit judges a
+ * shared role from all of its functions, across regions; groups that share a function are merged; groups are
+ * packed in their order until a chunk holds at least `size` functions.
  */
-export function chunksOf(groups: readonly (readonly string[])[], size: number): [string, string[]][] {
+export function chunksOf(groups: readonly (readonly string[])[], size: number): string[][] {
   // Union-find over the functions: each group joins its members to its first.
   const parent = new Map<string, string>();
   const root = (arn: string): string => {
@@ -393,33 +401,24 @@ export function chunksOf(groups: readonly (readonly string[])[], size: number): 
       if (a !== b) parent.set(b, a);
     }
   }
-  // Components in order of first appearance, split by region (a chunk is audited in one region).
-  const components = new Map<string, Map<string, string[]>>();
+  // Components in order of first appearance.
+  const components = new Map<string, string[]>();
   for (const arn of parent.keys()) {
     const top = root(arn);
-    let byRegion = components.get(top);
-    if (byRegion === undefined) {
-      byRegion = new Map();
-      components.set(top, byRegion);
-    }
-    const region = regionOf(arn);
-    const inRegion = byRegion.get(region);
-    if (inRegion === undefined) byRegion.set(region, [arn]);
-    else inRegion.push(arn);
+    const component = components.get(top);
+    if (component === undefined) components.set(top, [arn]);
+    else component.push(arn);
   }
-  const chunks: [string, string[]][] = [];
-  const open = new Map<string, string[]>();
-  for (const byRegion of components.values()) {
-    for (const [region, arns] of byRegion) {
-      const chunk = open.get(region) ?? [];
-      chunk.push(...arns);
-      if (chunk.length >= size) {
-        chunks.push([region, chunk]);
-        open.delete(region);
-      } else open.set(region, chunk);
+  const chunks: string[][] = [];
+  let open: string[] = [];
+  for (const component of components.values()) {
+    open.push(...component);
+    if (open.length >= size) {
+      chunks.push(open);
+      open = [];
     }
   }
-  for (const [region, chunk] of open) chunks.push([region, chunk]);
+  if (open.length > 0) chunks.push(open);
   return chunks;
 }
 
@@ -461,7 +460,9 @@ async function prepareFunction(
   deps: HandleChangesDeps,
 ): Promise<FunctionOutcome | News> {
   const name = functionNameOf(functionArn);
-  const result = report.functions.find((fn) => fn.functionArn === functionArn || fn.functionName === name);
+  const result =
+    report.functions.find((fn) => fn.functionArn === functionArn) ??
+    report.functions.find((fn) => fn.functionName === name && fn.version === undefined);
   const errors = errorsOf(report, functionArn);
   if (!result || errors.length > 0) {
     // Either the function is gone (deleted since the event), or part of it could not be read. Only the

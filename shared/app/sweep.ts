@@ -1,6 +1,8 @@
 /**
- * The scheduled sweep: audit every function of every audited region through the bulk read path, publish a
- * digest of the open findings (and of every suppressed one, with its reason and source), and bring the state table in line with what is true now. Events can be
+ * The scheduled sweep: audit every function of every audited region through the bulk read path, as one
+ * audit (a role is judged with its functions in every region), publish a digest of the open findings (and
+ * of every suppressed one, with its reason and source), and bring the state table in line with what is true
+ * now. Events can be
  * lost (CloudTrail delivers to EventBridge on a best-effort basis, a rule can be disabled): with a daily
  * sweep, a lost event costs a day at most.
  *
@@ -35,8 +37,11 @@ import { type Deadline, NO_DEADLINE } from './deadline.js';
 import type { LogSink } from './handle-changes.js';
 
 export interface SweepDeps {
-  /** Audits one region's whole account (bulk path); functions not finished by `deadline` are in `errors`. */
-  readonly auditRegion: (region: string, deadline?: Deadline) => Promise<Report>;
+  /**
+   * Audits the whole account in these regions, as one audit (bulk path): a role is judged with its functions
+   * in all of them. Functions not finished by `deadline` are listed under the report's `errors`.
+   */
+  readonly auditRegions: (regions: readonly string[], deadline?: Deadline) => Promise<Report>;
   readonly regions: readonly string[];
   readonly stateStore: StateLister & StateWriter;
   readonly publisher: AlertPublisher;
@@ -54,8 +59,7 @@ export interface SweepResult {
   readonly published: boolean;
   readonly stateUpdated: number;
   readonly stateRemoved: number;
-  /** Regions not audited, and functions whose audit was not finished, because time ran out. */
-  readonly unfinishedRegions: readonly string[];
+  /** Functions whose audit was not finished because time ran out. */
   readonly unfinishedFunctions: number;
   /** State changes not written because time ran out (the next sweep writes them). */
   readonly stateLeft: number;
@@ -97,30 +101,10 @@ function sameFindings(a: readonly { id: string }[], b: readonly { id: string }[]
 export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
   const deadline = deps.deadline ?? NO_DEADLINE;
   const finishBy = deps.finishBy ?? NO_DEADLINE;
-  // Regions are audited one after the other: each bulk read already runs at Lambda's request rate.
-  const reports: Report[] = [];
-  const unfinishedRegions: string[] = [];
-  for (const region of deps.regions) {
-    if (reports.length > 0 && deadline.remainingMs() <= 0) {
-      unfinishedRegions.push(region);
-      continue;
-    }
-    reports.push(await deps.auditRegion(region, deadline));
-  }
-  const merged = mergeReports(reports);
-  const report: Report =
-    unfinishedRegions.length === 0
-      ? merged
-      : {
-          ...merged,
-          errors: [
-            ...(merged.errors ?? []),
-            ...unfinishedRegions.map((region) => ({
-              resource: region,
-              message: `region ${region} was not audited: the sweep ran out of time (the next sweep audits it)`,
-            })),
-          ],
-        };
+  // One audit of every region: each region's bulk read runs at that region's Lambda request rate, and a role
+  // shared across regions is judged as a whole. Functions the audit could not finish by the deadline are in
+  // the report's errors.
+  const report = await deps.auditRegions(deps.regions, deadline);
   const unfinishedFunctions = (report.errors ?? []).filter(isOutOfTime).length;
   const digest = buildDigestAlert({ report, regions: deps.regions, minSeverity: deps.minSeverity });
   const message = renderSnsAlert(digest);
@@ -159,7 +143,7 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
   }
   let stateRemoved = 0;
   // A remembered function of a region not audited is not known to be gone.
-  const regions = new Set(deps.regions.filter((region) => !unfinishedRegions.includes(region)));
+  const regions = new Set(deps.regions);
   const unread = new Set(incomplete);
   for (const state of remembered.values()) {
     const region = state.functionArn.split(':')[3] ?? '';
@@ -172,9 +156,8 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     await deps.stateStore.delete(state.functionArn);
     stateRemoved += 1;
   }
-  if (unfinishedRegions.length > 0 || unfinishedFunctions > 0 || stateLeft > 0) {
+  if (unfinishedFunctions > 0 || stateLeft > 0) {
     deps.logger.warn('sweep ran out of time: the digest lists what was not audited', {
-      unfinishedRegions,
       unfinishedFunctions,
       stateLeft,
     });
@@ -186,7 +169,6 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     published,
     stateUpdated,
     stateRemoved,
-    unfinishedRegions: unfinishedRegions.length,
     unfinishedFunctions,
   });
   return {
@@ -195,7 +177,6 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     published,
     stateUpdated,
     stateRemoved,
-    unfinishedRegions,
     unfinishedFunctions,
     stateLeft,
   };

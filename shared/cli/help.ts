@@ -70,7 +70,7 @@ const HELP_OPTION: HelpOption = { flags: '-h, --help', text: 'this help' };
 
 export const AUDIT_HELP: CommandHelp = {
   usage: [
-    `${TOOL} audit [--from DIR | --region R --profile P] [options]`,
+    `${TOOL} audit [--from DIR | --region R[,R...] | --all-regions] [--profile P] [options]`,
     `${TOOL} audit --template FILE ... | --cdk-out DIR [options]`,
   ],
   summary:
@@ -81,11 +81,15 @@ export const AUDIT_HELP: CommandHelp = {
       options: [
         {
           flags: '--from DIR',
-          text: 'an export folder (authorization-details.json, functions.json, event-source-mappings.json; optional event-invoke-configs.json): no network',
+          text: 'an export folder (authorization-details.json, functions.json, event-source-mappings.json; optional event-invoke-configs.json, versions.json, aliases.json, resource-encryption.json): no network',
         },
         {
-          flags: '--region R',
-          text: 'live audit: the region (the default: the AWS SDK\u2019s, e.g. AWS_REGION)',
+          flags: '--region R[,R...]',
+          text: 'live audit: the region, or several (repeat the option or separate with commas); a role is judged with its functions in all of them (the default: the AWS SDK\u2019s, e.g. AWS_REGION)',
+        },
+        {
+          flags: '--all-regions',
+          text: 'live audit: every region enabled for the account (ec2:DescribeRegions)',
         },
         { flags: '--profile P', text: 'live audit: a named profile of ~/.aws/config' },
         {
@@ -129,6 +133,10 @@ export const AUDIT_HELP: CommandHelp = {
       note: 'the live account of profile prod',
     },
     {
+      command: `${TOOL} audit --all-regions --format html > account.html`,
+      note: 'every enabled region, at a glance in a browser',
+    },
+    {
       command: `${TOOL} audit --from DIR --function orders-ingest --format markdown`,
       note: 'one function, for a ticket',
     },
@@ -152,7 +160,7 @@ export const AUDIT_HELP: CommandHelp = {
 };
 
 export const EXPORT_HELP: CommandHelp = {
-  usage: [`${TOOL} export --to DIR [--region R] [--profile P]`],
+  usage: [`${TOOL} export --to DIR [--region R[,R...] | --all-regions] [--profile P]`],
   summary:
     'Write an export folder from the live account (in the AWS CLI\u2019s format), to audit later with audit --from DIR, share, or attach to a ticket.',
   sections: [
@@ -161,9 +169,10 @@ export const EXPORT_HELP: CommandHelp = {
       options: [
         { flags: '--to DIR', text: 'the folder to write (created if needed)' },
         {
-          flags: '--region R',
-          text: 'the region (the default: the AWS SDK\u2019s, e.g. AWS_REGION)',
+          flags: '--region R[,R...]',
+          text: 'the region, or several (repeat the option or separate with commas; the default: the AWS SDK\u2019s, e.g. AWS_REGION)',
         },
+        { flags: '--all-regions', text: 'every region enabled for the account' },
         { flags: '--profile P', text: 'a named profile of ~/.aws/config' },
         HELP_OPTION,
       ],
@@ -256,7 +265,12 @@ const TEXT_COLUMN = 24;
 export function renderHelp(help: CommandHelp, width = HELP_WIDTH): string {
   const out: string[] = [];
   help.usage.forEach((line, index) => {
-    out.push(`${index === 0 ? 'Usage: ' : '       '}${line}`);
+    // A long usage line continues under its first option: `lambda-role-audit audit ` stays alone on the left.
+    const second = line.indexOf(' ', line.indexOf(' ') + 1);
+    const lead = second < 0 ? line.length : second + 1;
+    const [first = '', ...rest] = wrapWords(line.slice(lead), width - 7 - lead);
+    out.push(`${index === 0 ? 'Usage: ' : '       '}${line.slice(0, lead)}${first}`);
+    for (const more of rest) out.push(`${' '.repeat(7 + lead)}${more}`);
   });
   out.push('', ...wrapWords(help.summary, width));
   const textWidth = width - TEXT_COLUMN;

@@ -51,7 +51,8 @@ type Format = (typeof FORMATS)[number];
 
 export const AUDIT_OPTIONS = {
   from: { type: 'string' },
-  region: { type: 'string' },
+  region: { type: 'string', multiple: true },
+  'all-regions': { type: 'boolean' },
   profile: { type: 'string' },
   function: { type: 'string', multiple: true },
   format: { type: 'string' },
@@ -71,7 +72,8 @@ export const AUDIT_OPTIONS = {
 
 export const EXPORT_OPTIONS = {
   to: { type: 'string' },
-  region: { type: 'string' },
+  region: { type: 'string', multiple: true },
+  'all-regions': { type: 'boolean' },
   profile: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -181,7 +183,11 @@ async function auditCommand(
   const templateMode =
     values.template !== undefined || values['cdk-out'] !== undefined
       ? await import('./template-mode.js').then((m) =>
-          m.createTemplateMode(values, environment.live ?? liveAdapters, log),
+          m.createTemplateMode(
+            { ...withoutRegion(values), ...templateRegion(values.region) },
+            environment.live ?? liveAdapters,
+            log,
+          ),
         )
       : undefined;
   if (templateMode === undefined && (values.parameter !== undefined || values.account !== undefined)) {
@@ -191,7 +197,12 @@ async function auditCommand(
   }
   const chosen =
     templateMode?.source ??
-    (await chooseSource(values, environment, log, format !== 'json' && environment.stderr.isTTY === true));
+    (await chooseSource(
+      { ...values, regions: await regionsOf(values, environment) },
+      environment,
+      log,
+      format !== 'json' && environment.stderr.isTTY === true,
+    ));
   // The HTML report draws each function's event sources, which the report does not list: keep what was read.
   const snapshots: AccountSnapshot[] = [];
   const source: AccountSource =
@@ -254,15 +265,72 @@ async function loadSuppressions(path: string): Promise<readonly Suppression[]> {
   return loadSuppressionsFile(path);
 }
 
+/**
+ * The regions of a live audit or export: `--region` given once or more, each a region or a comma-separated
+ * list; `--all-regions` asks the account which regions are enabled. `undefined`: the SDK's default region.
+ */
+async function regionsOf(
+  values: { from?: string; region?: string[]; 'all-regions'?: boolean; profile?: string },
+  environment: CliEnvironment,
+): Promise<readonly string[] | undefined> {
+  const listed = [...new Set((values.region ?? []).flatMap(splitNames))];
+  if (values['all-regions']) {
+    if (listed.length > 0)
+      throw new UsageProblem('--all-regions reads every enabled region: leave out --region');
+    if (values.from !== undefined) return undefined;
+    const enabled = (environment.live ?? liveAdapters).enabledRegions;
+    if (!enabled) throw new UsageProblem('--all-regions is not available in this build');
+    try {
+      return await enabled({ ...(values.profile !== undefined ? { profile: values.profile } : {}) });
+    } catch (error: unknown) {
+      // DescribeRegions is the first call to AWS: a missing profile or credentials fail here.
+      throw explainLiveError(error, liveContext(regionsAndProfile(values), environment.env));
+    }
+  }
+  for (const region of listed) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+      throw new UsageProblem(`--region "${region}" is not a region name (such as eu-west-1)`);
+  }
+  return listed.length > 0 ? listed : undefined;
+}
+
+function withoutRegion<T extends { region?: unknown }>(values: T): Omit<T, 'region'> {
+  const { region: _region, ...rest } = values;
+  return rest;
+}
+
+/** Template mode is meant for one region: `--region R` once (the template's region), never a list. */
+function templateRegion(region: readonly string[] | undefined): { region?: string } {
+  const listed = [...new Set((region ?? []).flatMap(splitNames))];
+  if (listed.length > 1) throw new UsageProblem('--region names one region in template mode');
+  return listed.length === 1 ? { region: listed[0] as string } : {};
+}
+
+/** One region as `region` (what the adapters always took), several as `regions`. */
+function regionOptions(regions: readonly string[] | undefined): {
+  region?: string;
+  regions?: readonly string[];
+} {
+  if (regions === undefined || regions.length === 0) return {};
+  return regions.length === 1 ? { region: regions[0] as string } : { regions };
+}
+
 async function chooseSource(
-  values: { from?: string; region?: string; profile?: string },
+  values: {
+    from?: string;
+    regions?: readonly string[] | undefined;
+    profile?: string;
+    'all-regions'?: boolean;
+  },
   environment: CliEnvironment,
   log: (message: string) => void,
   showProgress: boolean,
 ): Promise<AccountSource> {
   if (values.from !== undefined) {
-    if (values.region !== undefined || values.profile !== undefined) {
-      log('warning: --region and --profile apply to a live audit; with --from they are ignored');
+    if (values.regions !== undefined || values.profile !== undefined || values['all-regions']) {
+      log(
+        'warning: --region and --profile apply to a live audit (as does --all-regions); with --from they are ignored',
+      );
     }
     return new ExportFolderSource(values.from);
   }
@@ -273,7 +341,7 @@ async function chooseSource(
     );
   }
   const live = await create({
-    ...(values.region !== undefined ? { region: values.region } : {}),
+    ...regionOptions(values.regions),
     ...(values.profile !== undefined ? { profile: values.profile } : {}),
     ...(showProgress ? { progress: environment.stderr } : {}),
   });
@@ -295,27 +363,27 @@ async function exportCommand(
   if (!values.to) throw new UsageProblem('export needs --to DIR, the folder to write', 'export');
   const exportAccount = (environment.live ?? liveAdapters).exportAccount;
   if (!exportAccount) throw new UsageProblem('export (from a live account) is not available in this build');
+  const regions = await regionsOf(values, environment);
   try {
     await exportAccount({
       to: values.to,
       log,
-      ...(values.region !== undefined ? { region: values.region } : {}),
+      ...regionOptions(regions),
       ...(values.profile !== undefined ? { profile: values.profile } : {}),
     });
   } catch (error: unknown) {
-    throw explainLiveError(error, liveContext(regionsAndProfile(values), environment.env));
+    throw explainLiveError(error, liveContext(regionsAndProfile({ ...values, regions }), environment.env));
   }
   return EXIT.ok;
 }
 
-/** `--region` as one or several (a list once `--region` takes several), and `--profile`. */
-function regionsAndProfile(values: { region?: string | readonly string[]; profile?: string }): {
+/** The regions (as read from `--region` or `--all-regions`) and `--profile` a live read uses. */
+function regionsAndProfile(values: { regions?: readonly string[] | undefined; profile?: string }): {
   regions?: readonly string[];
   profile?: string;
 } {
-  const region = values.region;
   return {
-    ...(region === undefined ? {} : { regions: typeof region === 'string' ? [region] : region }),
+    ...(values.regions === undefined ? {} : { regions: values.regions }),
     ...(values.profile === undefined ? {} : { profile: values.profile }),
   };
 }
@@ -323,7 +391,7 @@ function regionsAndProfile(values: { region?: string | readonly string[]; profil
 /** The live source, whose failures name the profile and region they used (live-error.ts). */
 function withLiveContext(
   source: AccountSource,
-  values: { region?: string | readonly string[]; profile?: string },
+  values: { regions?: readonly string[] | undefined; profile?: string },
   environment: CliEnvironment,
 ): AccountSource {
   return {

@@ -30,6 +30,57 @@ export interface FunctionConfiguration {
   readonly FileSystemConfigs?: readonly { readonly Arn: string; readonly LocalMountPath?: string }[];
   readonly KMSKeyArn?: string;
   readonly Tags?: readonly Tag[];
+  /** `$LATEST`, or the number of a published version (whose `FunctionArn` then carries it). */
+  readonly Version?: string;
+}
+
+/**
+ * An alias of a function, as `ListAliases` returns it: the version it names and, with a routing
+ * configuration, the other versions it sends a share of the invocations to.
+ */
+export interface FunctionAlias {
+  readonly AliasArn: string;
+  readonly Name: string;
+  readonly FunctionVersion: string;
+  readonly RoutingConfig?: { readonly AdditionalVersionWeights?: Readonly<Record<string, number>> };
+}
+
+/**
+ * The server-side encryption of a queue, stream, topic or secret, as its own attributes name the key
+ * (`KmsMasterKeyId` of a queue or topic, `KeyId` of a stream, `KmsKeyId` of a secret): a key id, a key
+ * ARN, an alias name or an alias ARN. No `kmsKeyId`: not encrypted with a KMS key of the account (no
+ * encryption, SSE-SQS, or the secret's default `aws/secretsmanager` key).
+ */
+export interface ResourceEncryption {
+  readonly resourceArn: string;
+  readonly kmsKeyId?: string;
+}
+
+/** A KMS key as `DescribeKey` describes it: `KeyManager` is `AWS` (AWS managed) or `CUSTOMER`. */
+export interface KmsKey {
+  readonly KeyId: string;
+  readonly Arn: string;
+  readonly KeyManager?: string;
+}
+
+/** A KMS alias as `ListAliases` lists it. Aliases are regional: `AliasArn` says where. */
+export interface KmsAlias {
+  readonly AliasName: string;
+  readonly AliasArn?: string;
+  readonly TargetKeyId?: string;
+}
+
+/**
+ * What is known of the keys that encrypt the queues, streams, topics and secrets the functions use. A
+ * resource absent from `resources` was not read; `unreadable` says why, by resource ARN or key reference.
+ */
+export interface EncryptionFacts {
+  readonly resources: ReadonlyMap<string, ResourceEncryption>;
+  readonly keys: readonly KmsKey[];
+  readonly aliases: readonly KmsAlias[];
+  readonly unreadable: ReadonlyMap<string, string>;
+  /** Where the facts come from, for messages: `resource-encryption.json`, `the live account`. */
+  readonly origin: string;
 }
 
 export interface SourceAccessConfiguration {
@@ -143,6 +194,8 @@ export interface AccountSnapshot {
     readonly kind: 'live' | 'export' | 'template';
     readonly account?: string;
     readonly region?: string;
+    /** Every region read, when there are several (then `region` is absent). */
+    readonly regions?: readonly string[];
     readonly path?: string;
   };
   readonly functions: readonly FunctionConfiguration[];
@@ -154,6 +207,19 @@ export interface AccountSnapshot {
   /** Keyed by policy ARN. */
   readonly managedPolicies: ReadonlyMap<string, ManagedPolicy>;
   readonly readErrors: readonly ReadError[];
+  /**
+   * Published versions that qualified mappings and event invoke configs name (each with its qualified
+   * `FunctionArn` and `Version`), and the aliases they name. `undefined` when the source did not read them
+   * (an export without `versions.json` / `aliases.json`): qualified targets are then judged against
+   * `$LATEST`, with a note.
+   */
+  readonly versions?: readonly FunctionConfiguration[];
+  readonly aliases?: readonly FunctionAlias[];
+  /**
+   * The keys of the resources the functions use. `undefined` when the source has none to offer (an export
+   * without `resource-encryption.json`): customer managed key needs are then unverified, with the reason.
+   */
+  readonly encryption?: EncryptionFacts;
   /**
    * Roles and managed policies that exist but whose content the source cannot know, by ARN, with the
    * reason (template mode: defined outside the template). Unlike a read error, they do not stop the audit

@@ -82,14 +82,34 @@ export interface Finding {
   readonly template?: TemplateLocation;
 }
 
+/**
+ * A need the audit could not check, and why: the key of a queue, stream, topic or secret that is not known
+ * (requirements.md §2a). Not a finding (it claims nothing is missing) and never dropped silently.
+ */
+export interface UnverifiedNeed {
+  /** The actions the function needs if the resource is encrypted with a customer managed key. */
+  readonly actions: readonly string[];
+  /** The queue, stream, topic or secret whose key is not known. */
+  readonly resource: string;
+  readonly reason: string;
+  readonly cause?: FindingCause;
+}
+
 export interface FunctionResult {
   readonly functionName: string;
+  /** Qualified (`…:function:NAME:3`) for a published version that a qualified mapping or config names. */
   readonly functionArn: string;
   readonly roleArn: string;
   readonly compliant: boolean;
   readonly findings: readonly Finding[];
   readonly recommendedPolicy?: RecommendedPolicy | null;
   readonly sharedWith?: readonly string[];
+  /** A published version's number: this result judges that version with its own role and configuration. */
+  readonly version?: string;
+  /** The aliases (of the mappings and invoke configs read) that route invocations to this version. */
+  readonly aliases?: readonly string[];
+  /** Needs whose resource's encryption key is not known, each with the reason. */
+  readonly unverified?: readonly UnverifiedNeed[];
   /** Template mode: where the function is defined. */
   readonly template?: TemplateLocation;
 }
@@ -127,6 +147,8 @@ export interface Report {
     readonly kind: 'live' | 'export' | 'template';
     readonly account?: string;
     readonly region?: string;
+    /** Every region audited, when there are several (`region` is then absent). */
+    readonly regions?: readonly string[];
     readonly path?: string;
   };
   readonly summary: {
@@ -136,6 +158,8 @@ export interface Report {
   };
   readonly functions: readonly FunctionResult[];
   readonly errors?: readonly ReportError[];
+  /** What the reader should know about the whole audit (e.g. needs that could not be checked, and why). */
+  readonly notes?: readonly string[];
   /** Input warnings (see `ReportWarning`); absent when there are none. */
   readonly warnings?: readonly ReportWarning[];
 }

@@ -10,12 +10,14 @@
 import * as z from 'zod';
 import { SUPPRESS_TAG } from '../domain/suppressions.js';
 import { actorOf, type CloudTrailEvent } from './cloudtrail-event.js';
+import { classifyEncryptionEvent, type EncryptionChangeTarget } from './encryption-change.js';
 
 export type ChangeTarget =
   | { readonly kind: 'role'; readonly roleName: string }
   | { readonly kind: 'managed-policy'; readonly policyArn: string }
   | { readonly kind: 'function'; readonly functionArn: string }
-  | { readonly kind: 'event-source-mapping'; readonly uuid: string; readonly region: string };
+  | { readonly kind: 'event-source-mapping'; readonly uuid: string; readonly region: string }
+  | EncryptionChangeTarget;
 
 /**
  * A change to the suppress tag (`lambda-role-audit:suppress`) on a role or a function: what the tag now
@@ -75,6 +77,12 @@ const LAMBDA_FUNCTION_ACTIONS = new Set([
   'PutFunctionEventInvokeConfig',
   'UpdateFunctionEventInvokeConfig',
   'DeleteFunctionEventInvokeConfig',
+  // A version has its own role and configuration; an alias decides which versions a qualified mapping
+  // or invoke config reaches (requirements.md §2b).
+  'PublishVersion',
+  'CreateAlias',
+  'UpdateAlias',
+  'DeleteAlias',
 ]);
 const LAMBDA_MAPPING_ACTIONS = new Set([
   'CreateEventSourceMapping',
@@ -268,6 +276,9 @@ export function classifyEvent(event: CloudTrailEvent): Classification {
     }
     return { kind: 'ignored', reason: `Lambda ${action} does not change what a function needs` };
   }
+  const encryption = classifyEncryptionEvent(detail.eventSource, action, region, account, request, response);
+  if (encryption?.kind === 'change') return change(encryption.target, encryption.summary);
+  if (encryption?.kind === 'ignored') return encryption;
   return { kind: 'ignored', reason: `events from ${detail.eventSource} are not audited` };
 }
 

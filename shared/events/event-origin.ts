@@ -1,5 +1,6 @@
 /**
- * Whether an event may be acted on at all: it must be an IAM or Lambda CloudTrail event of this account,
+ * Whether an event may be acted on at all: it must be an IAM or Lambda CloudTrail event of this account (or
+ * a change of the key of a queue, stream, topic or secret, encryption-change.ts),
  * and name nothing of another account. The change queue's policy admits only the stack's rules, but
  * anyone who could still put a message there (a widened policy, a rule someone else adds to the bus) must
  * not be able to make the auditor read or announce another account's functions. Pure: the caller logs the
@@ -12,6 +13,10 @@ import type { CloudTrailEvent } from './cloudtrail-event.js';
 const AUDITED_SOURCES: Readonly<Record<string, string>> = {
   'aws.iam': 'iam.amazonaws.com',
   'aws.lambda': 'lambda.amazonaws.com',
+  'aws.sqs': 'sqs.amazonaws.com',
+  'aws.kinesis': 'kinesis.amazonaws.com',
+  'aws.sns': 'sns.amazonaws.com',
+  'aws.secretsmanager': 'secretsmanager.amazonaws.com',
 };
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -34,7 +39,7 @@ function shownSource(value: string): string {
 export function foreignEventReason(event: CloudTrailEvent, account: string): string | undefined {
   const expected = Object.hasOwn(AUDITED_SOURCES, event.source) ? AUDITED_SOURCES[event.source] : undefined;
   if (expected === undefined) {
-    return `source ${shownSource(event.source)} is neither aws.iam nor aws.lambda`;
+    return `source ${shownSource(event.source)} is not an audited source (${Object.keys(AUDITED_SOURCES).join(', ')})`;
   }
   if (event.detail.eventSource !== expected) {
     return `source ${event.source} carries eventSource ${shownSource(event.detail.eventSource)}, not ${expected}`;
@@ -70,6 +75,10 @@ export function foreignChangeReason(change: Change, account: string): string | u
   if (target.kind === 'function') {
     const owner = accountOf(target.functionArn);
     if (owner !== account) return `the function ARN belongs to account ${shown(owner ?? '')}`;
+  }
+  if (target.kind === 'source-encryption') {
+    const owner = accountOf(target.resourceArn);
+    if (owner !== account) return `the resource ARN belongs to account ${shown(owner ?? '')}`;
   }
   if (target.kind === 'managed-policy') {
     const owner = accountOf(target.policyArn);

@@ -1,8 +1,9 @@
 /**
  * From a change to the functions whose verdict it may change. A role change touches every function of the
  * role; a managed policy change touches every function of every role that attaches it (as a permissions
- * policy or as a boundary); a mapping names its function, or the mapping itself must be read. A function is
- * always audited with every other function of its role, so that a shared role is judged as a whole.
+ * policy or as a boundary); a mapping names its function, or the mapping itself must be read; a change of a
+ * queue's, stream's, topic's or secret's key touches the functions that use it. A function is always
+ * audited with every other function of its role, so that a shared role is judged as a whole.
  */
 import type { Change } from './change.js';
 
@@ -19,6 +20,12 @@ export interface Directory {
   functionsSharingRoleWith(functionArn: string): Promise<readonly string[]>;
   /** The function ARN of a mapping, or `undefined` when the mapping no longer exists. */
   functionOfMapping(uuid: string, region: string): Promise<string | undefined>;
+  /**
+   * Unqualified ARNs of the functions whose mappings read the queue, stream or secret, send failed records
+   * to it, or whose dead-letter target it is (`resourceArn` in `region`; a secret may be named without its
+   * random suffix). Asynchronous destinations are not searched (one call per function): the sweep finds them.
+   */
+  functionsUsingResource(resourceArn: string, region: string): Promise<readonly string[]>;
 }
 
 /** The role name of a role ARN (`arn:aws:iam::123456789012:role/path/name` → `name`). */
@@ -50,6 +57,14 @@ export async function resolveAffectedFunctions(
     case 'event-source-mapping': {
       const functionArn = await directory.functionOfMapping(target.uuid, target.region);
       return functionArn === undefined ? [] : directory.functionsSharingRoleWith(functionArn);
+    }
+    // A source's key changed: the functions that use it, each with its role's other functions.
+    case 'source-encryption': {
+      const users = await directory.functionsUsingResource(target.resourceArn, target.region);
+      const all = new Set<string>();
+      for (const arn of users)
+        for (const sibling of await directory.functionsSharingRoleWith(arn)) all.add(sibling);
+      return [...all];
     }
   }
 }

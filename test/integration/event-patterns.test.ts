@@ -172,6 +172,16 @@ describe('EventBridge rule patterns (through moto)', () => {
     },
   );
 
+  // The keys of sources and destinations are regional changes: they travel with Lambda's (patterns.ts).
+  it.each(
+    events
+      .filter((e) => !e.file.startsWith('iam-') && !e.file.startsWith('lambda-') && !ignored(e.file))
+      .map((e) => e.file),
+  )('delivers %s to the regional (Lambda) rule only', (file) => {
+    expect(delivered.get('lambda')).toContain(file);
+    expect(delivered.get('iam')).not.toContain(file);
+  });
+
   it('delivers no unrelated event and no failed call', () => {
     const unrelated = allEvents()
       .map((e) => e.file)

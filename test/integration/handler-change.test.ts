@@ -5,14 +5,24 @@
  * topic: subject, email body, message attributes and the JSON, which validates against the report schema.
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { AttachRolePolicyCommand, DetachRolePolicyCommand } from '@aws-sdk/client-iam';
-import { TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-lambda';
+import { AttachRolePolicyCommand, DetachRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateStreamCommand } from '@aws-sdk/client-kinesis';
+import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import {
+  CreateEventSourceMappingCommand,
+  CreateFunctionCommand,
+  PublishVersionCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-lambda';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetQueueUrlCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { jest } from '@jest/globals';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { FunctionAlertDocument } from '../../shared/alerts/alert-document.js';
 import { classifyEvent } from '../../shared/events/change.js';
 import { parseCloudTrailEvent } from '../../shared/events/cloudtrail-event.js';
-import type { MotoClients } from '../support/moto-account.js';
+import { type MotoClients, tinyZip } from '../support/moto-account.js';
 import { reportValidator } from '../unit/scenarios/report-expectations.js';
 import {
   type AlertCapture,
@@ -45,9 +55,22 @@ function fixture(name: string): string {
 
 const forget = (functionArn: string) => env.forget(functionArn);
 
-// Suppress-tag changes give a suppression notice of their own (handler-suppress-tag.test.ts).
+/** What the handler acts on: a change (not a call that changed no key, not an unrelated or failed call). */
+function isChange(file: string): boolean {
+  const parsed = parseCloudTrailEvent(readEventFixture(file));
+  return parsed.ok && classifyEvent(parsed.event).kind === 'change';
+}
+
+// The demo account's function reads orders-queue: the key changes of the stream, topic and secret the
+// fixtures name are tested below, on an account that uses them. Suppress-tag changes give a suppression
+// notice of their own (handler-suppress-tag.test.ts).
 const handled = eventFixtureNames().filter(
-  (f) => !f.includes('-unrelated') && !f.includes('-failed') && !f.endsWith('-suppress.json'),
+  (f) =>
+    !f.includes('-unrelated') &&
+    !f.includes('-failed') &&
+    !f.endsWith('-suppress.json') &&
+    isChange(f) &&
+    !/^(kinesis|sns|secretsmanager)-/.test(f),
 );
 
 beforeAll(async () => {
@@ -258,3 +281,168 @@ describe('change handler logs', () => {
     expect(log).not.toContain('AWS_SECRET_ACCESS_KEY');
   });
 });
+
+describe('change handler, the key of a source or destination', () => {
+  let kms: KMSClient;
+  let keyArn: string;
+
+  beforeAll(async () => {
+    kms = new KMSClient(env.moto.clientConfig);
+    const key = await kms.send(new CreateKeyCommand({ Description: 'orders' }));
+    keyArn = key.KeyMetadata?.Arn ?? '';
+    await kms.send(
+      new CreateAliasCommand({ AliasName: 'alias/orders-key', TargetKeyId: key.KeyMetadata?.KeyId }),
+    );
+  });
+
+  afterAll(() => kms?.destroy());
+
+  it('alerts on kms:Decrypt once the queue a mapping reads is encrypted with a customer managed key', async () => {
+    await forget(account.functionArn);
+    await handler(sqsEvent([fixture('lambda-update-function-configuration.json')]), context);
+    await capture.receive();
+
+    const { QueueUrl } = await clients.sqs.send(new GetQueueUrlCommand({ QueueName: 'orders-queue' }));
+    await clients.sqs.send(
+      new SetQueueAttributesCommand({ QueueUrl, Attributes: { KmsMasterKeyId: 'alias/orders-key' } }),
+    );
+    try {
+      const response = await handler(sqsEvent([fixture('sqs-set-queue-attributes.json')]), context);
+      expect(response.batchItemFailures).toEqual([]);
+      // Every function reading the queue is re-audited (invoices-consumer, from an earlier test, reads it
+      // too), each with its role's other functions.
+      const alerts = await capture.receive();
+      expect(alerts.length).toBeGreaterThanOrEqual(1);
+      for (const each of alerts) {
+        expect(newFindingsOf(each.document)).toContain(`missing-permission kms:Decrypt on ${keyArn}`);
+        expect(each.message).toContain('SQS mapping on orders-queue: missing kms:Decrypt');
+      }
+      const alert = alerts.find((each) => each.attributes.function?.Value === 'orders-consumer');
+      expect(alert?.message).toContain('SetQueueAttributes on the encryption\nof queue orders-queue');
+      expect(alert?.message).toContain(`"Action":["kms:Decrypt"],"Resource":["${keyArn}"]`);
+
+      // A call that changed no key is dropped, without an audit or an alert.
+      const unrelated = await handler(sqsEvent([fixture('sqs-set-queue-attributes-no-key.json')]), context);
+      expect(unrelated.batchItemFailures).toEqual([]);
+      expect(await capture.receive()).toEqual([]);
+    } finally {
+      await clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { KmsMasterKeyId: '' } }));
+    }
+  });
+
+  it('re-audits the stream readers and the functions sending to a topic when their keys change', async () => {
+    const sns = new SNSClient(env.moto.clientConfig);
+    try {
+      await clients.kinesis.send(new CreateStreamCommand({ StreamName: 'orders-stream', ShardCount: 1 }));
+      const topic = await sns.send(
+        new CreateTopicCommand({ Name: 'orders-failures', Attributes: { KmsMasterKeyId: keyArn } }),
+      );
+      const roleName = account.roleName;
+      await clients.iam.send(
+        new PutRolePolicyCommand({
+          RoleName: roleName,
+          PolicyName: 'stream',
+          PolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 'kinesis:*',
+                Resource: `arn:aws:kinesis:${REGION}:123456789012:stream/orders-stream`,
+              },
+              { Effect: 'Allow', Action: 'sns:Publish', Resource: topic.TopicArn },
+            ],
+          }),
+        }),
+      );
+      const reader = await clients.lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: 'orders-stream-reader',
+          Runtime: 'nodejs22.x',
+          Role: `arn:aws:iam::123456789012:role/${roleName}`,
+          Handler: 'index.handler',
+          Code: { ZipFile: tinyZip() },
+        }),
+      );
+      await clients.lambda.send(
+        new CreateEventSourceMappingCommand({
+          FunctionName: reader.FunctionArn,
+          EventSourceArn: `arn:aws:kinesis:${REGION}:123456789012:stream/orders-stream`,
+          StartingPosition: 'LATEST',
+          DestinationConfig: { OnFailure: { Destination: topic.TopicArn } },
+        }),
+      );
+      for (const file of ['kinesis-start-stream-encryption.json', 'sns-set-topic-attributes.json']) {
+        await forget(account.functionArn);
+        await forget(reader.FunctionArn ?? '');
+        const response = await handler(sqsEvent([fixture(file)]), context);
+        expect(response.batchItemFailures).toEqual([]);
+        // The reader, and orders-consumer, which shares its role.
+        const alerts = await capture.receive();
+        expect(alerts.map((a) => a.attributes.function?.Value).sort()).toEqual([
+          'orders-consumer',
+          'orders-stream-reader',
+        ]);
+        const readerAlert = alerts.find((a) => a.attributes.function?.Value === 'orders-stream-reader');
+        // The topic's key is customer managed: publishing needs kms:GenerateDataKey and kms:Decrypt.
+        expect(newFindingsOf(readerAlert?.document)).toEqual(
+          expect.arrayContaining([
+            `missing-permission kms:Decrypt on ${keyArn}`,
+            `missing-permission kms:GenerateDataKey on ${keyArn}`,
+          ]),
+        );
+        expect(readerAlert?.message).toContain('missing kms:Decrypt, kms:GenerateDataKey');
+      }
+    } finally {
+      sns.destroy();
+    }
+  });
+
+  it('drops a key change of a secret no audited mapping uses', async () => {
+    const response = await handler(sqsEvent([fixture('secretsmanager-update-secret.json')]), context);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await capture.receive()).toEqual([]);
+  });
+});
+
+describe('change handler, versions and aliases', () => {
+  it('judges a mapping on a published version against that version, and alerts for it on PublishVersion', async () => {
+    const version = await clients.lambda.send(
+      new PublishVersionCommand({ FunctionName: account.functionName }),
+    );
+    const versionArn = version.FunctionArn ?? '';
+    expect(versionArn).toBe(`${account.functionArn}:${version.Version}`);
+    await clients.lambda.send(
+      new CreateEventSourceMappingCommand({ FunctionName: versionArn, EventSourceArn: account.queueArn }),
+    );
+    await forget(account.functionArn);
+    await forget(versionArn);
+    const response = await handler(sqsEvent([fixture('lambda-publish-version.json')]), context);
+    expect(response.batchItemFailures).toEqual([]);
+    const alerts = await capture.receive();
+    const documents = alerts.map((alert) => alert.document as FunctionAlertDocument);
+    expect(documents.map((document) => document.function.arn).sort()).toEqual(
+      [account.functionArn, versionArn].sort(),
+    );
+    const forVersion = documents.find((document) => document.function.arn === versionArn);
+    expect(forVersion?.report.functions[0]).toMatchObject({
+      functionArn: versionArn,
+      version: version.Version,
+    });
+    expect(validate(forVersion?.report)).toEqual([]);
+
+    // The state of the version is kept under its own ARN: a second delivery is quiet.
+    await handler(sqsEvent([fixture('lambda-create-alias.json')]), context);
+    expect(await capture.receive()).toEqual([]);
+  });
+});
+
+/** The new findings of an alert document, as `rule action on resource`. */
+function newFindingsOf(document: unknown): string[] {
+  const alert = document as FunctionAlertDocument;
+  const fresh = new Set(alert.newFindingIds);
+  return alert.report.functions
+    .flatMap((fn) => fn.findings)
+    .filter((finding) => fresh.has(finding.id))
+    .map((finding) => `${finding.rule} ${finding.action} on ${finding.resource}`);
+}

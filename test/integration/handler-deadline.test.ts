@@ -51,15 +51,15 @@ function costing(base: AuditorRuntime, cost: number, clock: { elapsed: number })
       const batch = base.newBatch();
       return {
         directory: batch.directory,
-        async auditFunctions(region, arns, deadline) {
-          const report = await batch.auditFunctions(region, arns, deadline);
+        async auditFunctions(arns, deadline) {
+          const report = await batch.auditFunctions(arns, deadline);
           clock.elapsed += cost;
           return report;
         },
       };
     },
-    async auditRegion(region, deadline) {
-      const report = await base.auditRegion(region, deadline);
+    async auditRegions(regions, deadline) {
+      const report = await base.auditRegions(regions, deadline);
       clock.elapsed += cost;
       return report;
     },
@@ -160,41 +160,6 @@ describe('change handler under a deadline', () => {
 });
 
 describe('sweep under a deadline', () => {
-  it('names the region it had no time for in the digest, and keeps what it remembers there', async () => {
-    const elsewhere = `arn:aws:lambda:${OTHER_REGION}:123456789012:function:elsewhere`;
-    await env.clients.dynamodb.send(
-      new PutItemCommand({
-        TableName: STATE_TABLE,
-        Item: {
-          functionArn: { S: elsewhere },
-          findings: { S: '[]' },
-          auditedAt: { S: '2026-12-01T00:00:00Z' },
-        },
-      }),
-    );
-    // A 10-minute sweep whose first region takes 9 minutes: the second is not started.
-    const clock = { elapsed: 0 };
-    const sweep = createSweepHandler(costing(twoRegions, 540_000, clock), logger);
-    const result = await sweep(
-      {},
-      contextWith(600_000, () => clock.elapsed),
-    );
-    expect(result.published).toBe(true);
-    expect(result.unfinished).toBe(1);
-    const [digest, ...more] = await env.capture.receive();
-    expect(more).toEqual([]);
-    const document = digest?.document as DigestAlertDocument;
-    expect(document.report.errors).toContainEqual({
-      resource: OTHER_REGION,
-      message: `region ${OTHER_REGION} was not audited: the sweep ran out of time (the next sweep audits it)`,
-    });
-    expect(digest?.message).toContain(`region ${OTHER_REGION} was not audited`);
-    expect(document.report.functions.map((fn) => fn.functionName).sort()).toEqual(
-      ['orders-consumer', 'second', 'third'].sort(),
-    );
-    expect(await remembered(elsewhere)).toBe('[]');
-  });
-
   it('publishes the functions it could not audit instead of dying, and leaves their state', async () => {
     const state = JSON.stringify([]);
     await env.clients.dynamodb.send(

@@ -219,7 +219,11 @@ describe('events the handler must not act on', () => {
       { ...update, detail: { ...update.detail, recipientAccountId: '999999999999' } },
       'detail.recipientAccountId 999999999999 is not this account',
     ],
-    ['a forged source', { ...update, source: 'my.app' }, 'source my.app is neither aws.iam nor aws.lambda'],
+    [
+      'a forged source',
+      { ...update, source: 'my.app' },
+      'source my.app is not an audited source (aws.iam, aws.lambda, aws.sqs, aws.kinesis, aws.sns, aws.secretsmanager)',
+    ],
     [
       'a function ARN of another account',
       {

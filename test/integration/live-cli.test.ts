@@ -50,10 +50,13 @@ describe('lambda-role-audit on a live account (moto)', () => {
     expect(exported.status).toBe(0);
     expect(exported.stderr).toContain(`wrote 9 functions and 9 roles of us-west-2 to ${exportDir}`);
     expect((await readdir(exportDir)).sort()).toEqual([
+      'aliases.json',
       'authorization-details.json',
       'event-invoke-configs.json',
       'event-source-mappings.json',
       'functions.json',
+      'resource-encryption.json',
+      'versions.json',
     ]);
 
     const offline = await runCli(['audit', '--from', exportDir, '--format', 'json']);

@@ -5,8 +5,10 @@
  */
 import type {
   AccountSnapshot,
+  EncryptionFacts,
   EventInvokeConfig,
   EventSourceMapping,
+  FunctionAlias,
   FunctionConfiguration,
   ManagedPolicy,
   ReadError,
@@ -130,6 +132,9 @@ export interface SnapshotSpec {
   readonly readErrors?: readonly ReadError[];
   /** Only some functions were read (a live read of named functions). */
   readonly partial?: boolean;
+  readonly versions?: readonly FunctionConfiguration[];
+  readonly aliases?: readonly FunctionAlias[];
+  readonly encryption?: EncryptionFacts;
 }
 
 export function snapshot(spec: SnapshotSpec): AccountSnapshot {
@@ -142,6 +147,9 @@ export function snapshot(spec: SnapshotSpec): AccountSnapshot {
     managedPolicies: new Map((spec.managedPolicies ?? []).map((p) => [p.Arn, p])),
     readErrors: spec.readErrors ?? [],
     ...(spec.partial ? { partial: true } : {}),
+    ...(spec.versions === undefined ? {} : { versions: spec.versions }),
+    ...(spec.aliases === undefined ? {} : { aliases: spec.aliases }),
+    ...(spec.encryption === undefined ? {} : { encryption: spec.encryption }),
   };
 }
 

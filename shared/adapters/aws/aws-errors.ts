@@ -9,7 +9,16 @@ import { InputError } from '../../domain/errors.js';
 
 export type AwsErrorKind = 'not-found' | 'access-denied' | 'throttled' | 'server' | 'other';
 
-const NOT_FOUND = new Set(['NoSuchEntity', 'NoSuchEntityException', 'ResourceNotFoundException']);
+const NOT_FOUND = new Set([
+  'NoSuchEntity',
+  'NoSuchEntityException',
+  'ResourceNotFoundException',
+  // SQS (JSON protocol, then its query-protocol code), SNS and KMS.
+  'QueueDoesNotExist',
+  'AWS.SimpleQueueService.NonExistentQueue',
+  'NotFoundException',
+  'NotFound',
+]);
 const ACCESS_DENIED = new Set([
   'AccessDenied',
   'AccessDeniedException',

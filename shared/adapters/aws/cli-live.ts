@@ -8,11 +8,13 @@ import { InputError } from '../../domain/errors.js';
 import type { AccountScope, AccountSnapshot, AccountSource } from '../../domain/model.js';
 import { type AwsClients, createAwsClients } from './clients.js';
 import { writeExport } from './export-writer.js';
-import { createLiveSource } from './live-source.js';
+import { createLiveSource, createMultiRegionLiveSource } from './live-source.js';
 import { createProgressLine, type ProgressStream } from './progress-line.js';
 
 export interface CliLiveOptions {
   readonly region?: string;
+  /** Several regions, read together: a role is judged with its functions in all of them. */
+  readonly regions?: readonly string[];
   readonly profile?: string;
   /** Where to draw progress (a terminal's stderr); absent → silent. */
   readonly progress?: ProgressStream;
@@ -32,22 +34,47 @@ async function assertRegion(clients: AwsClients): Promise<string> {
   }
 }
 
+/** The clients of each region asked for (several regions), or of the one region (default: the SDK's). */
+function clientsOf(options: {
+  region?: string;
+  regions?: readonly string[];
+  profile?: string;
+}): AwsClients[] {
+  const profile = options.profile !== undefined ? { profile: options.profile } : {};
+  const regions = options.regions ?? (options.region !== undefined ? [options.region] : [undefined]);
+  return regions.map((region) =>
+    createAwsClients({ ...(region !== undefined ? { region } : {}), ...profile }),
+  );
+}
+
+async function byRegion(all: readonly AwsClients[]): Promise<Map<string, AwsClients>> {
+  const map = new Map<string, AwsClients>();
+  for (const clients of all) map.set(await assertRegion(clients), clients);
+  return map;
+}
+
+function destroy(all: readonly AwsClients[]): void {
+  for (const clients of all) for (const client of Object.values(clients)) client?.destroy();
+}
+
 export function createCliLiveSource(options: CliLiveOptions): AccountSource {
-  const clients = createAwsClients({
-    ...(options.region !== undefined ? { region: options.region } : {}),
-    ...(options.profile !== undefined ? { profile: options.profile } : {}),
-  });
+  const all = clientsOf(options);
   return {
     async load(scope: AccountScope): Promise<AccountSnapshot> {
-      await assertRegion(clients);
+      const clientsByRegion = await byRegion(all);
       const whole = !scope.functionNames || scope.functionNames.length === 0;
       const line = whole && options.progress ? createProgressLine(options.progress) : undefined;
-      const source = createLiveSource({ clients, ...(line ? { onProgress: line.onProgress } : {}) });
+      const progress = line ? { onProgress: line.onProgress } : {};
+      const [only] = all;
+      const source =
+        all.length === 1 && only
+          ? createLiveSource({ clients: only, ...progress })
+          : createMultiRegionLiveSource({ clientsByRegion, ...progress });
       try {
         return await source.load(scope);
       } finally {
         line?.clear();
-        for (const client of Object.values(clients)) client.destroy();
+        destroy(all);
       }
     },
   };
@@ -55,6 +82,7 @@ export function createCliLiveSource(options: CliLiveOptions): AccountSource {
 
 export interface CliExportOptions {
   readonly region?: string;
+  readonly regions?: readonly string[];
   readonly profile?: string;
   readonly to: string;
   readonly log: (message: string) => void;
@@ -65,13 +93,15 @@ export interface CliExportOptions {
  * and fails the command (exit 2), the files written all the same.
  */
 export async function exportAccount(options: CliExportOptions): Promise<void> {
-  const clients = createAwsClients({
-    ...(options.region !== undefined ? { region: options.region } : {}),
-    ...(options.profile !== undefined ? { profile: options.profile } : {}),
-  });
+  const all = clientsOf(options);
   try {
-    const region = await assertRegion(clients);
-    const written = await writeExport(clients, options.to);
+    const clientsByRegion = await byRegion(all);
+    const region = [...clientsByRegion.keys()].join(', ');
+    const [only] = all;
+    const written = await writeExport(
+      all.length === 1 && only ? only : await createMultiRegionLiveSource({ clientsByRegion }).readAll({}),
+      options.to,
+    );
     for (const error of written.readErrors) {
       options.log(`warning: ${error.functionName ? `${error.functionName}: ` : ''}${error.message}`);
     }
@@ -86,6 +116,6 @@ export async function exportAccount(options: CliExportOptions): Promise<void> {
       );
     }
   } finally {
-    for (const client of Object.values(clients)) client.destroy();
+    destroy(all);
   }
 }

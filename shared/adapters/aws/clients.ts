@@ -13,11 +13,24 @@
  *   IAM client is given the same `region` as Lambda, and nothing is overridden.
  * - Retries: adaptive mode (client-side rate limiting that backs off when AWS throttles), set explicitly,
  *   with more attempts than the default 3 because a whole-account read is a burst of calls.
+ * - SQS, Kinesis, SNS, Secrets Manager and KMS: the same settings, for the encryption of the resources the
+ *   functions use (encryption-reader.ts).
  */
 import { IAMClient } from '@aws-sdk/client-iam';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { EncryptionClients } from './encryption-reader.js';
 
-export interface AwsClients {
+/**
+ * IAM and Lambda, and the clients that read the encryption of the resources the functions use (optional:
+ * a source without them reads no keys, and the audit lists those needs as unverified).
+ */
+export interface AwsClients extends Partial<EncryptionClients> {
   readonly iam: IAMClient;
   readonly lambda: LambdaClient;
 }
@@ -56,5 +69,12 @@ export function createAwsClients(options: AwsClientsOptions = {}): AwsClients {
   return {
     iam: new IAMClient(config),
     lambda: new LambdaClient(config),
+    // Queue URLs are built from ARNs: the request must go to the client's endpoint, not the URL's host.
+    sqs: new SQSClient({ ...config, useQueueUrlAsEndpoint: false }),
+    // DescribeStreamSummary needs no HTTP/2 (only SubscribeToShard does), and some endpoints (moto) lack it.
+    kinesis: new KinesisClient({ ...config, requestHandler: new NodeHttpHandler() }),
+    sns: new SNSClient(config),
+    secretsManager: new SecretsManagerClient(config),
+    kms: new KMSClient(config),
   };
 }

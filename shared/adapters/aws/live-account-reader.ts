@@ -8,9 +8,19 @@
  *   pages rather than functions. Two things still grow with the account: ListFunctionEventInvokeConfigs
  *   (one call per function: Lambda has no account-wide listing of them) and GetPolicy + GetPolicyVersion
  *   for each AWS managed policy the roles attach (once per distinct policy; see `readAccount`).
- * - a few functions: per-function calls, at most 6 + k + 2m for one function whose role has k inline
- *   and m attached managed policies (2 more with a permissions boundary), 6 + k + m once the managed
- *   policy versions are cached.
+ * - a few functions: per-function calls, at most 5 + k + 2m for one function whose role has k inline
+ *   and m attached managed policies (2 more with a permissions boundary), 5 + k + m once the managed
+ *   policy versions are cached, plus the account's mappings: one ListEventSourceMappings listing per read
+ *   (a page per 100 mappings), whatever the number of functions. Lambda documents the FunctionName filter
+ *   as selecting the mappings of a function, a version or an alias; a mapping on a version or alias is the
+ *   version's or alias's, so only the unfiltered listing finds every mapping a function's versions use.
+ *
+ * Both then read, for what they found: the versions and aliases that qualified mappings and invoke configs
+ * name (version-reader.ts: nothing for functions without such targets), and — when the clients are given —
+ * the encryption attributes of the queues, streams, topics and secrets the functions use and the keys
+ * those name (encryption-reader.ts: one call per resource, one DescribeKey per key reference).
+ * IAM is global: readers of several regions in one run share an `IamReads`, so that the account's
+ * authorization details, each role and each managed policy are read once.
  *
  * Faults: a failure of an account-wide list call throws `LiveAccountReadError` (nothing can be audited);
  * every other failure becomes a `ReadError` for the functions, role or policy concerned. A role that does
@@ -32,6 +42,7 @@ import {
   type RoleDetail,
 } from '@aws-sdk/client-iam';
 import {
+  type AliasConfiguration,
   type EventSourceMappingConfiguration,
   type FunctionEventInvokeConfig,
   GetFunctionConfigurationCommand,
@@ -40,10 +51,23 @@ import {
   paginateListFunctionEventInvokeConfigs,
   paginateListFunctions,
 } from '@aws-sdk/client-lambda';
-import type { ReadError } from '../../domain/model.js';
+import type {
+  EventInvokeConfig,
+  EventSourceMapping,
+  FunctionConfiguration,
+  ReadError,
+} from '../../domain/model.js';
+import { encryptedResourcesOf } from '../../domain/requirements/encryption.js';
+import {
+  eventInvokeConfigSchema,
+  eventSourceMappingSchema,
+  type ResourceEncryptionFile,
+} from '../export-folder/export-folder-schemas.js';
 import { awsErrorKind, describeAwsError, isUnansweredRequest, LiveAccountReadError } from './aws-errors.js';
 import type { AwsClients } from './clients.js';
+import { type EncryptionClients, readResourceEncryption } from './encryption-reader.js';
 import { type PolicyVersionCache, processPolicyVersionCache } from './policy-version-cache.js';
+import { readVersionsAndAliases } from './version-reader.js';
 
 /** A live read, in the APIs' own shapes. */
 export interface LiveAccountData {
@@ -57,6 +81,12 @@ export interface LiveAccountData {
   readonly functions: readonly LambdaFunctionConfiguration[];
   readonly eventSourceMappings: readonly EventSourceMappingConfiguration[];
   readonly eventInvokeConfigs: readonly FunctionEventInvokeConfig[];
+  /** Published versions that qualified mappings and invoke configs name (GetFunctionConfiguration answers). */
+  readonly versions?: readonly LambdaFunctionConfiguration[];
+  /** The aliases of the functions whose mappings or invoke configs name an alias (ListAliases items). */
+  readonly aliases?: readonly AliasConfiguration[];
+  /** `resource-encryption.json`; absent when the reader was given no clients to read it with. */
+  readonly resourceEncryption?: ResourceEncryptionFile;
   readonly readErrors: readonly ReadError[];
 }
 
@@ -66,7 +96,8 @@ export type LiveReadPhase =
   | 'event-source-mappings'
   | 'managed-policies'
   | 'event-invoke-configs'
-  | 'function-tags';
+  | 'function-tags'
+  | 'encryption';
 
 /** `total` is known once a phase knows its size (list calls learn it page by page). */
 export interface LiveReadProgress {
@@ -76,7 +107,10 @@ export interface LiveReadProgress {
 }
 
 export interface LiveAccountReaderOptions {
-  readonly clients: Pick<AwsClients, 'iam' | 'lambda'>;
+  /** With the encryption clients, the read includes the keys of the resources the functions use. */
+  readonly clients: Pick<AwsClients, 'iam' | 'lambda'> & Partial<EncryptionClients>;
+  /** IAM reads shared with the readers of other regions of the same run. */
+  readonly iamReads?: IamReads;
   /** Functions, roles and policies read at once; the request limits (request-limits.ts) still apply. */
   readonly concurrency?: number;
   /** Managed policy versions by (arn, versionId); default: one cache for the whole process. */
@@ -84,6 +118,8 @@ export interface LiveAccountReaderOptions {
   readonly onProgress?: (progress: LiveReadProgress) => void;
   /** The account's functions when the caller has listed them already (the change handler's batch). */
   readonly listFunctions?: () => Promise<readonly LambdaFunctionConfiguration[]>;
+  /** The account's mappings when the caller has listed them already (the change handler's batch). */
+  readonly listEventSourceMappings?: () => Promise<readonly EventSourceMappingConfiguration[]>;
 }
 
 export const DEFAULT_READ_CONCURRENCY = 8;
@@ -126,9 +162,24 @@ interface Failure {
   readonly message: string;
 }
 
-interface ManagedPolicyRead {
+export interface ManagedPolicyRead {
   readonly detail?: ManagedPolicyDetail;
   readonly failure?: Failure;
+}
+
+interface AuthorizationDetails {
+  RoleDetailList: RoleDetail[];
+  Policies: ManagedPolicyDetail[];
+}
+
+/**
+ * IAM reads of one run, shared by the readers of every region it covers (IAM is global): the account's
+ * authorization details, each managed policy and each role, read once.
+ */
+export class IamReads {
+  authorizationDetails?: Promise<AuthorizationDetails>;
+  readonly policies = new Map<string, Promise<ManagedPolicyRead>>();
+  readonly roles = new Map<string, Promise<RoleRead>>();
 }
 
 interface Listed {
@@ -137,7 +188,7 @@ interface Listed {
   readonly mappings: readonly EventSourceMappingConfiguration[];
 }
 
-interface RoleRead {
+export interface RoleRead {
   readonly role?: RoleDetail;
   readonly policies: readonly ManagedPolicyDetail[];
   readonly failures: readonly Failure[];
@@ -156,6 +207,90 @@ export class LiveAccountReader {
     this.cache = options.policyCache ?? processPolicyVersionCache;
   }
 
+  private encryptionClients(): EncryptionClients | undefined {
+    const { sqs, kinesis, sns, secretsManager, kms } = this.options.clients;
+    return sqs && kinesis && sns && secretsManager && kms
+      ? { sqs, kinesis, sns, secretsManager, kms }
+      : undefined;
+  }
+
+  /**
+   * The IAM reads of one read: the caller's (shared by the regions of a run), else fresh ones, so that a
+   * reader used twice reads IAM twice (a role may have changed in between).
+   */
+  private iamReadsOfRun(): IamReads {
+    return this.options.iamReads ?? new IamReads();
+  }
+
+  /** A managed policy, read once per run (whatever the region asking). */
+  private readPolicyOnce(iamReads: IamReads, arn: string): Promise<ManagedPolicyRead> {
+    let read = iamReads.policies.get(arn);
+    if (!read) {
+      read = this.readManagedPolicy(arn);
+      iamReads.policies.set(arn, read);
+    }
+    return read;
+  }
+
+  /**
+   * What the functions, mappings and invoke configs read lead to: the versions and aliases their
+   * qualified targets name, then the keys of the resources they (and those versions) use.
+   */
+  private async readTargetsAndKeys(
+    region: string,
+    functions: readonly LambdaFunctionConfiguration[],
+    mappings: readonly EventSourceMappingConfiguration[],
+    invokeConfigs: readonly FunctionEventInvokeConfig[],
+    readErrors: ReadError[],
+  ): Promise<Pick<LiveAccountData, 'versions' | 'aliases' | 'resourceEncryption'>> {
+    const targets = [...mappings, ...invokeConfigs].flatMap((item) =>
+      item.FunctionArn ? [item.FunctionArn] : [],
+    );
+    const map = <T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>) =>
+      mapWithConcurrency(items, limit, (item) => task(item));
+    const {
+      versions,
+      aliases,
+      readErrors: versionErrors,
+    } = await readVersionsAndAliases(this.lambda, targets, {
+      concurrency: this.concurrency,
+      map,
+    });
+    readErrors.push(...versionErrors);
+    const clients = this.encryptionClients();
+    if (!clients) return { versions, aliases };
+    // Only what the audit would judge: items that do not fit the model are read errors later anyway.
+    const parsed = <T>(
+      schema: { safeParse(value: unknown): { success: boolean; data?: T } },
+      items: readonly unknown[],
+    ) =>
+      items.flatMap((item) => {
+        const result = schema.safeParse(item);
+        return result.success && result.data !== undefined ? [result.data] : [];
+      });
+    // Of a function or version, only its dead-letter target names a resource.
+    const deadLetterHolders: FunctionConfiguration[] = [...functions, ...versions].map((fn) => ({
+      FunctionName: fn.FunctionName ?? '',
+      FunctionArn: fn.FunctionArn ?? '',
+      Role: fn.Role ?? '',
+      ...(fn.DeadLetterConfig?.TargetArn
+        ? { DeadLetterConfig: { TargetArn: fn.DeadLetterConfig.TargetArn } }
+        : {}),
+    }));
+    const resources = encryptedResourcesOf(
+      deadLetterHolders,
+      parsed<EventSourceMapping>(eventSourceMappingSchema, mappings),
+      parsed<EventInvokeConfig>(eventInvokeConfigSchema, invokeConfigs),
+    );
+    const resourceEncryption = await readResourceEncryption(clients, resources, {
+      region,
+      concurrency: this.concurrency,
+      map,
+      onProgress: (done, total) => this.progress('encryption', done, total),
+    });
+    return { versions, aliases, resourceEncryption };
+  }
+
   private progress(phase: LiveReadPhase, done: number, total?: number): void {
     this.options.onProgress?.(total === undefined ? { phase, done } : { phase, done, total });
   }
@@ -171,8 +306,14 @@ export class LiveAccountReader {
    * handful. Those are fetched one by one (GetPolicy + cached GetPolicyVersion), once per distinct ARN.
    */
   async readAccount(): Promise<LiveAccountData> {
+    const iamReads = this.iamReadsOfRun();
+    iamReads.authorizationDetails ??= this.listAuthorizationDetails();
+    // A failed read is not kept: a later reader of the run asks again (and fails the same way, or not).
+    iamReads.authorizationDetails.catch(() => {
+      iamReads.authorizationDetails = undefined;
+    });
     const [authorizationDetails, functions, eventSourceMappings] = await Promise.all([
-      this.listAuthorizationDetails(),
+      iamReads.authorizationDetails,
       this.listFunctions(),
       this.listEventSourceMappings(),
     ]);
@@ -185,7 +326,7 @@ export class LiveAccountReader {
     let policiesDone = 0;
     const [fetchedPolicies, invokeConfigs] = await Promise.all([
       mapWithConcurrency(missing, this.concurrency, async (arn) => {
-        const read = await this.readManagedPolicy(arn);
+        const read = await this.readPolicyOnce(iamReads, arn);
         policiesDone += 1;
         this.progress('managed-policies', policiesDone, missing.length);
         return read;
@@ -200,21 +341,27 @@ export class LiveAccountReader {
       if (read.detail) policies.push(read.detail);
       if (read.failure) readErrors.push(read.failure);
     }
+    const region = await this.region();
+    const extras = await this.readTargetsAndKeys(
+      region,
+      present,
+      eventSourceMappings,
+      invokeConfigs.configs,
+      readErrors,
+    );
     return {
-      region: await this.region(),
+      region,
       coverage: 'account',
       authorizationDetails: { RoleDetailList: authorizationDetails.RoleDetailList, Policies: policies },
       functions: present,
       eventSourceMappings,
       eventInvokeConfigs: invokeConfigs.configs,
+      ...extras,
       readErrors,
     };
   }
 
-  private async listAuthorizationDetails(): Promise<{
-    RoleDetailList: RoleDetail[];
-    Policies: ManagedPolicyDetail[];
-  }> {
+  private async listAuthorizationDetails(): Promise<AuthorizationDetails> {
     const roles: RoleDetail[] = [];
     const policies: ManagedPolicyDetail[] = [];
     try {
@@ -257,9 +404,10 @@ export class LiveAccountReader {
     return functions;
   }
 
-  private async listEventSourceMappings(): Promise<EventSourceMappingConfiguration[]> {
+  private async listEventSourceMappings(): Promise<readonly EventSourceMappingConfiguration[]> {
     const mappings: EventSourceMappingConfiguration[] = [];
     try {
+      if (this.options.listEventSourceMappings) return await this.options.listEventSourceMappings();
       for await (const page of paginateListEventSourceMappings({ client: this.lambda }, {})) {
         mappings.push(...(page.EventSourceMappings ?? []));
         this.progress('event-source-mappings', mappings.length);
@@ -318,16 +466,9 @@ export class LiveAccountReader {
    */
   async readFunctions(functionNames: readonly string[]): Promise<LiveAccountData> {
     const readErrors: ReadError[] = [];
-    const roleReads = new Map<string, Promise<RoleRead>>();
-    const policyReads = new Map<string, Promise<ManagedPolicyRead>>();
-    const readPolicy = (arn: string): Promise<ManagedPolicyRead> => {
-      let read = policyReads.get(arn);
-      if (!read) {
-        read = this.readManagedPolicy(arn);
-        policyReads.set(arn, read);
-      }
-      return read;
-    };
+    const iamReads = this.iamReadsOfRun();
+    const roleReads = iamReads.roles;
+    const readPolicy = (arn: string): Promise<ManagedPolicyRead> => this.readPolicyOnce(iamReads, arn);
     const readRole = (arn: string): Promise<RoleRead> => {
       let read = roleReads.get(arn);
       if (!read) {
@@ -340,8 +481,14 @@ export class LiveAccountReader {
     let done = 0;
     const unique = [...new Set(functionNames)];
     const listed = unique.length >= BULK_READ_THRESHOLD ? await this.listFunctionsAndMappings() : undefined;
+    // Listed once, and only once a named function turns out to exist.
+    let mappingsRead: Promise<readonly EventSourceMappingConfiguration[]> | undefined;
+    const allMappings = (): Promise<readonly EventSourceMappingConfiguration[]> => {
+      mappingsRead ??= listed ? Promise.resolve(listed.mappings) : this.listEventSourceMappings();
+      return mappingsRead;
+    };
     const perFunction = await mapWithConcurrency(unique, this.concurrency, async (name) => {
-      const result = await this.readFunction(name, readRole, listed);
+      const result = await this.readFunction(name, readRole, allMappings, listed);
       done += 1;
       this.progress('functions', done, unique.length);
       for (const failure of result.failures)
@@ -363,13 +510,22 @@ export class LiveAccountReader {
       if (result.role?.role?.Arn) roles.set(result.role.role.Arn, result.role.role);
       for (const policy of result.role?.policies ?? []) if (policy.Arn) policies.set(policy.Arn, policy);
     }
+    const region = await this.region();
+    const extras = await this.readTargetsAndKeys(
+      region,
+      functions,
+      [...mappings.values()],
+      invokeConfigs,
+      readErrors,
+    );
     return {
-      region: await this.region(),
+      region,
       coverage: 'functions',
       authorizationDetails: { RoleDetailList: [...roles.values()], Policies: [...policies.values()] },
       functions,
       eventSourceMappings: [...mappings.values()],
       eventInvokeConfigs: invokeConfigs,
+      ...extras,
       readErrors,
     };
   }
@@ -388,6 +544,7 @@ export class LiveAccountReader {
   private async readFunction(
     name: string,
     readRole: (arn: string) => Promise<RoleRead>,
+    allMappings: () => Promise<readonly EventSourceMappingConfiguration[]>,
     listed?: Listed,
   ): Promise<{
     functionName?: string;
@@ -422,16 +579,10 @@ export class LiveAccountReader {
     // CloudFormation-style deployments give as the ARN. The result is filtered by ARN below as well.
     const functionArn = configuration.FunctionArn ?? name;
     const failures: Failure[] = [];
-    const [mappings, invokeConfigs, role] = await Promise.all([
-      (listed
-        ? Promise.resolve({
-            mappings: listed.mappings.filter((mapping) => sameFunction(mapping.FunctionArn, functionArn)),
-          })
-        : this.listMappingsOf(functionArn)
-      ).then((result: { mappings: EventSourceMappingConfiguration[]; failure?: Failure }) => {
-        if (result.failure) failures.push(result.failure);
-        return result.mappings;
-      }),
+    const mappings = (await allMappings()).filter((mapping) =>
+      sameFunction(mapping.FunctionArn, functionArn),
+    );
+    const [invokeConfigs, role] = await Promise.all([
       this.listInvokeConfigs(functionArn).then((result) => {
         if (result.failure) failures.push(result.failure);
         return result.configs;
@@ -440,25 +591,6 @@ export class LiveAccountReader {
     ]);
     if (role) failures.push(...role.failures);
     return { functionName, configuration, mappings, invokeConfigs, ...(role ? { role } : {}), failures };
-  }
-
-  private async listMappingsOf(
-    functionArn: string,
-  ): Promise<{ mappings: EventSourceMappingConfiguration[]; failure?: Failure }> {
-    const mappings: EventSourceMappingConfiguration[] = [];
-    try {
-      const pages = paginateListEventSourceMappings({ client: this.lambda }, { FunctionName: functionArn });
-      for await (const page of pages) mappings.push(...(page.EventSourceMappings ?? []));
-      return { mappings: mappings.filter((mapping) => sameFunction(mapping.FunctionArn, functionArn)) };
-    } catch (error: unknown) {
-      return {
-        mappings,
-        failure: {
-          resource: functionArn,
-          message: `the function's event source mappings could not be read: ${describeAwsError('ListEventSourceMappings', functionArn, error)}`,
-        },
-      };
-    }
   }
 
   /**
@@ -659,7 +791,7 @@ function referencedPolicyArns(roles: readonly RoleDetail[]): Set<string> {
   return arns;
 }
 
-/** A mapping's FunctionArn may carry a qualifier (alias or version) when the function ARN asked by has one. */
+/** A mapping's FunctionArn carries a qualifier (alias or version) when it is a version's or an alias's. */
 function sameFunction(mappingFunctionArn: string | undefined, functionArn: string): boolean {
   if (!mappingFunctionArn) return false;
   return mappingFunctionArn === functionArn || mappingFunctionArn.startsWith(`${functionArn}:`);

@@ -15,6 +15,7 @@ const LABELS: Record<LiveReadPhase, string> = {
   'managed-policies': 'managed policies',
   'event-invoke-configs': 'invoke configs',
   'function-tags': 'tags',
+  encryption: 'queue, stream, topic and secret keys',
 };
 
 export interface ProgressLine {

@@ -6,7 +6,10 @@
  * - functions of a role, and the role of a function: one `ListFunctions` scan per audited region, cached for the life of this object
  *   (create one per invocation: a batch of twenty events on one role costs one scan, and a function created
  *   since the last invocation is never missed);
- * - a mapping's function: `GetEventSourceMapping` (`undefined` when the mapping is gone).
+ * - a mapping's function: `GetEventSourceMapping` (`undefined` when the mapping is gone);
+ * - the functions that use a queue, stream, topic or secret whose key changed: the batch's ListFunctions
+ *   scan (dead-letter targets) and its ListEventSourceMappings listing of the region (sources, secrets,
+ *   on-failure destinations), shared with the live source through `listing`.
  *
  * Failures other than "not found" propagate (the SDK has already retried throttling): the message is
  * retried rather than treated as "nothing affected".
@@ -17,6 +20,7 @@ import {
   GetFunctionConfigurationCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
+import { unqualifiedFunctionArn } from '../../domain/audit/audit-targets.js';
 import { type Directory, roleNameOf } from '../../events/resolve-affected.js';
 import { awsErrorKind } from '../aws/aws-errors.js';
 import { createFunctionListing, type FunctionListing } from '../aws/function-listing.js';
@@ -38,6 +42,24 @@ function regionOfArn(arn: string): string | undefined {
   return arn.split(':')[3] || undefined;
 }
 
+/**
+ * Whether a secret ARN (from a mapping, always complete) is the secret `named`: the same ARN, or `named`
+ * without the six-character suffix Secrets Manager appends (`…:secret:NAME-AbCdEf`).
+ */
+function sameSecret(uri: string, named: string): boolean {
+  if (uri === named) return true;
+  if (!named.includes(':secret:') || !uri.startsWith(`${named}-`)) return false;
+  return uri.length === named.length + 7;
+}
+
+/** Whether a mapping or dead-letter target uses the resource (a Kinesis consumer uses its stream). */
+function uses(target: string | undefined, resourceArn: string): boolean {
+  if (target === undefined) return false;
+  return (
+    target === resourceArn || target.startsWith(`${resourceArn}/consumer/`) || sameSecret(target, resourceArn)
+  );
+}
+
 export function createAwsDirectory(options: AwsDirectoryOptions): AwsDirectory {
   /** region → the functions of each role and the role of each function, one scan per region. */
   interface Scan {
@@ -46,7 +68,6 @@ export function createAwsDirectory(options: AwsDirectoryOptions): AwsDirectory {
   }
   const listing = options.listing ?? createFunctionListing(options.lambdaByRegion);
   const scans = new Map<string, Promise<Scan>>();
-
   const scan = (region: string): Promise<Scan> => {
     let pending = scans.get(region);
     if (!pending) {
@@ -116,6 +137,24 @@ export function createAwsDirectory(options: AwsDirectoryOptions): AwsDirectory {
         if (awsErrorKind(error) === 'not-found') return undefined;
         throw error;
       }
+    },
+    async functionsUsingResource(resourceArn, region) {
+      if (!options.lambdaByRegion.has(region)) return []; // a region we do not audit
+      const [functions, mappings] = await Promise.all([listing.list(region), listing.listMappings(region)]);
+      const found = new Set<string>();
+      for (const fn of functions) {
+        if (fn.FunctionArn && uses(fn.DeadLetterConfig?.TargetArn, resourceArn)) found.add(fn.FunctionArn);
+      }
+      for (const mapping of mappings) {
+        const targets = [
+          mapping.EventSourceArn,
+          mapping.DestinationConfig?.OnFailure?.Destination,
+          ...(mapping.SourceAccessConfigurations ?? []).map((config) => config.URI),
+        ];
+        if (mapping.FunctionArn && targets.some((target) => uses(target, resourceArn)))
+          found.add(unqualifiedFunctionArn(mapping.FunctionArn));
+      }
+      return [...found].sort();
     },
     async functionExists(functionArn) {
       try {

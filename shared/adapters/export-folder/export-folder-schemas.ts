@@ -11,7 +11,15 @@
  * Sources: https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html,
  * https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html,
  * https://docs.aws.amazon.com/lambda/latest/api/API_ListEventSourceMappings.html,
- * https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctionEventInvokeConfigs.html
+ * https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctionEventInvokeConfigs.html,
+ * https://docs.aws.amazon.com/lambda/latest/api/API_ListVersionsByFunction.html,
+ * https://docs.aws.amazon.com/lambda/latest/api/API_ListAliases.html,
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html,
+ * https://docs.aws.amazon.com/kinesis/latest/APIReference/API_DescribeStreamSummary.html,
+ * https://docs.aws.amazon.com/sns/latest/api/API_GetTopicAttributes.html,
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html,
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html,
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_ListAliases.html
  */
 import * as z from 'zod';
 
@@ -74,6 +82,7 @@ export const functionConfigurationSchema = z.object({
   FileSystemConfigs: z.array(z.object({ Arn: z.string(), LocalMountPath: z.string().optional() })).optional(),
   KMSKeyArn: z.string().optional(),
   Tags: tagsSchema.optional(),
+  Version: z.string().optional(),
 });
 
 export const functionsFileSchema = z.object({ Functions: z.array(functionConfigurationSchema) });
@@ -114,6 +123,81 @@ export const eventInvokeConfigsFileSchema = z.object({
   FunctionEventInvokeConfigs: z.array(eventInvokeConfigSchema),
 });
 
+/** `aws lambda list-versions-by-function` items (published versions), for every function that needs them. */
+export const versionsFileSchema = z.object({ Versions: z.array(functionConfigurationSchema) });
+
+export const aliasSchema = z.object({
+  AliasArn: z.string(),
+  Name: z.string(),
+  FunctionVersion: z.string(),
+  // The Lambda API leaves it out when the alias has no routing; moto sends null.
+  RoutingConfig: z
+    .union([z.object({ AdditionalVersionWeights: z.record(z.string(), z.number()).optional() }), z.null()])
+    .optional(),
+});
+
+/** `aws lambda list-aliases` items, for every function that needs them. */
+export const aliasesFileSchema = z.object({ Aliases: z.array(aliasSchema) });
+
+/**
+ * `resource-encryption.json`: the encryption attributes of the queues, streams, topics and secrets the
+ * functions use, each list the outputs of one AWS CLI command per resource, and the keys they name:
+ * - `Queues`: `aws sqs get-queue-attributes --attribute-names QueueArn KmsMasterKeyId`;
+ * - `Streams`: `aws kinesis describe-stream-summary --stream-arn ARN`;
+ * - `Topics`: `aws sns get-topic-attributes --topic-arn ARN`;
+ * - `Secrets`: `aws secretsmanager describe-secret --secret-id ARN`;
+ * - `Keys`: `aws kms describe-key --key-id KEY` for each key those name (AWS managed `alias/aws/…` aside);
+ * - `Aliases`: items of `aws kms list-aliases` for the aliases they name;
+ * - `Unreadable`: what `export` could not read, with the reason (the audit then says so).
+ */
+export const resourceEncryptionFileSchema = z.object({
+  Queues: z
+    .array(
+      z.object({
+        Attributes: z.object({ QueueArn: z.string(), KmsMasterKeyId: z.string().optional() }),
+      }),
+    )
+    .optional(),
+  Streams: z
+    .array(
+      z.object({
+        StreamDescriptionSummary: z.object({
+          StreamARN: z.string(),
+          EncryptionType: z.string().optional(),
+          KeyId: z.string().optional(),
+        }),
+      }),
+    )
+    .optional(),
+  Topics: z
+    .array(
+      z.object({
+        Attributes: z.object({ TopicArn: z.string(), KmsMasterKeyId: z.string().optional() }),
+      }),
+    )
+    .optional(),
+  Secrets: z.array(z.object({ ARN: z.string(), KmsKeyId: z.string().optional() })).optional(),
+  Keys: z
+    .array(
+      z.object({
+        KeyMetadata: z.object({ KeyId: z.string(), Arn: z.string(), KeyManager: z.string().optional() }),
+      }),
+    )
+    .optional(),
+  Aliases: z
+    .array(
+      z.object({
+        AliasName: z.string(),
+        AliasArn: z.string().optional(),
+        TargetKeyId: z.string().optional(),
+      }),
+    )
+    .optional(),
+  Unreadable: z.array(z.object({ Resource: z.string(), Reason: z.string() })).optional(),
+});
+
+export type ResourceEncryptionFile = z.infer<typeof resourceEncryptionFileSchema>;
+export type AliasDetail = z.infer<typeof aliasSchema>;
 export type RoleDetail = z.infer<typeof roleDetailSchema>;
 export type FunctionConfigurationDetail = z.infer<typeof functionConfigurationSchema>;
 export type ManagedPolicyDetail = z.infer<typeof managedPolicyDetailSchema>;

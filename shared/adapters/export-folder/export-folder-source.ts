@@ -22,13 +22,17 @@ import type {
 import { decodeText } from '../text-file/decode-text.js';
 import { TrustPolicyReader, tagList, toManagedPolicy, toRole } from './account-details.js';
 import {
+  aliasesFileSchema,
   authorizationDetailsSchema,
   eventInvokeConfigsFileSchema,
   eventSourceMappingsFileSchema,
   type FunctionConfigurationDetail,
   functionsFileSchema,
+  resourceEncryptionFileSchema,
+  versionsFileSchema,
 } from './export-folder-schemas.js';
 import { compileFastCheck } from './fast-check.js';
+import { toEncryptionFacts, toFunctionAlias } from './resource-encryption.js';
 
 /** The files of an export folder, as the contract names them. */
 export const EXPORT_FILES = {
@@ -36,6 +40,11 @@ export const EXPORT_FILES = {
   functions: 'functions.json',
   eventSourceMappings: 'event-source-mappings.json',
   eventInvokeConfigs: 'event-invoke-configs.json',
+  /** Optional: the keys of the queues, streams, topics and secrets the functions use. */
+  resourceEncryption: 'resource-encryption.json',
+  /** Optional: the published versions and the aliases that qualified mappings and configs name. */
+  versions: 'versions.json',
+  aliases: 'aliases.json',
 } as const;
 
 export class ExportFolderSource implements AccountSource {
@@ -48,11 +57,22 @@ export class ExportFolderSource implements AccountSource {
    */
   async load(_scope: AccountScope): Promise<AccountSnapshot> {
     await this.assertFolder();
-    const [authorizationDetails, functionsFile, mappingsFile, invokeConfigsFile] = await Promise.all([
+    const [
+      authorizationDetails,
+      functionsFile,
+      mappingsFile,
+      invokeConfigsFile,
+      encryptionFile,
+      versionsFile,
+      aliasesFile,
+    ] = await Promise.all([
       this.readJson(EXPORT_FILES.authorizationDetails, authorizationDetailsSchema, true),
       this.readJson(EXPORT_FILES.functions, functionsFileSchema, true),
       this.readJson(EXPORT_FILES.eventSourceMappings, eventSourceMappingsFileSchema, true),
       this.readJson(EXPORT_FILES.eventInvokeConfigs, eventInvokeConfigsFileSchema, false),
+      this.readJson(EXPORT_FILES.resourceEncryption, resourceEncryptionFileSchema, false),
+      this.readJson(EXPORT_FILES.versions, versionsFileSchema, false),
+      this.readJson(EXPORT_FILES.aliases, aliasesFileSchema, false),
     ]);
     if (!authorizationDetails || !functionsFile || !mappingsFile) {
       // readJson throws for a missing required file; this only narrows the types.
@@ -84,6 +104,11 @@ export class ExportFolderSource implements AccountSource {
       roles,
       managedPolicies,
       readErrors: [],
+      ...(versionsFile ? { versions: versionsFile.Versions.map(withTagList) } : {}),
+      ...(aliasesFile ? { aliases: aliasesFile.Aliases.map(toFunctionAlias) } : {}),
+      ...(encryptionFile
+        ? { encryption: toEncryptionFacts(encryptionFile, EXPORT_FILES.resourceEncryption) }
+        : {}),
     };
   }
 
@@ -158,14 +183,26 @@ function fastCheckOf(schema: z.ZodType): (value: unknown) => boolean {
 
 const ARN_ACCOUNT_REGION = /^arn:[^:]+:[^:]+:([^:]*):(\d{12}):/;
 
-/** The account and region the export shows, taken from the first ARN that carries them. */
+/**
+ * The account and region the export shows, taken from the functions' ARNs (an export of several regions
+ * gives `regions` instead of `region`), else from a role ARN.
+ */
 function accountAndRegion(
   functions: readonly { FunctionArn: string }[],
   roles: ReadonlyMap<string, Role>,
-): { account?: string; region?: string } {
+): { account?: string; region?: string; regions?: string[] } {
+  let account: string | undefined;
+  const regions = new Set<string>();
   for (const fn of functions) {
     const match = ARN_ACCOUNT_REGION.exec(fn.FunctionArn);
-    if (match?.[1] && match[2]) return { account: match[2], region: match[1] };
+    if (match?.[1] && match[2]) {
+      account ??= match[2];
+      regions.add(match[1]);
+    }
+  }
+  if (account !== undefined) {
+    const sorted = [...regions].sort();
+    return sorted.length === 1 ? { account, region: sorted[0] as string } : { account, regions: sorted };
   }
   for (const roleArn of roles.keys()) {
     const match = ARN_ACCOUNT_REGION.exec(roleArn);

@@ -37,6 +37,11 @@ export function compileFastCheck(schema: z.ZodType): Predicate {
       return (value) => typeof value === 'string';
     case 'boolean':
       return (value) => typeof value === 'boolean';
+    // zod's z.number() refuses NaN and the infinities; JSON holds neither, but a value built in code may.
+    case 'number':
+      return (value) => typeof value === 'number' && Number.isFinite(value);
+    case 'null':
+      return (value) => value === null;
     case 'unknown':
       return () => true;
     case 'optional': {

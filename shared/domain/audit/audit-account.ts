@@ -14,8 +14,14 @@
  * - `summary.findings` counts unsuppressed findings only, per severity (every severity present, zeros
  *   included): the summary is what needs attention; suppressed findings stay visible in `functions`.
  * - A function is compliant when no unsuppressed finding of severity low or above remains.
- * - Mappings and event invoke configs on a qualified function ARN belong to the function of that name
- *   (see requirements/derive.ts for the limitation this implies).
+ * - Mappings and event invoke configs on a qualified function ARN belong to the published version they
+ *   resolve to, judged as its own result with its own role (audit-targets.ts); `$LATEST` and unqualified
+ *   ARNs belong to the function.
+ * - A role is judged with every function of it in the snapshot, whatever their regions: a snapshot may
+ *   hold several regions (`mergeSnapshots`), and `sharedWith` and `unused-source-permission` see them all.
+ * - The keys of the queues, streams, topics and secrets a function uses add customer managed key needs
+ *   (requirements/encryption.ts); a key that is not known is listed under the function's `unverified`,
+ *   never as a finding, and the report's `notes` say why once.
  * - Input warnings (report `warnings`, which leave the audit complete): a function listed more than once
  *   with the same configuration is audited once; an event source mapping whose function the snapshot does
  *   not hold is named (deleting a function leaves its mappings in place: "To delete Lambda event source
@@ -37,8 +43,6 @@ import { AuditTimeExceededError, RuleFailedError } from '../errors.js';
 import { findingId } from '../fingerprint.js';
 import type {
   AccountSnapshot,
-  EventInvokeConfig,
-  EventSourceMapping,
   FunctionConfiguration,
   PolicyProblem,
   ReadError,
@@ -57,14 +61,17 @@ import {
   type ReportWarning,
   SEVERITIES,
   type Severity,
+  type UnverifiedNeed,
 } from '../report.js';
 import { FAMILY_OF_SOURCE, type SourceFamily } from '../requirements/catalog.js';
 import { deriveRequirements, eventSourceKind } from '../requirements/derive.js';
+import { deriveEncryptionNeeds, encryptedResourceUses } from '../requirements/encryption.js';
 import { ROLE_UNAVAILABLE_RULES, ROLE_UNRESOLVED_RULES, RULES } from '../rules/index.js';
 import { type BaselineSeverity, gradeManagedBaseline, mergeByStatement } from '../rules/managed-baseline.js';
 import type { RawFinding, Rule, RuleContext } from '../rules/types.js';
 import { sortSmall } from '../small-sort.js';
 import { type Suppression, suppressionOf, type TagSuppressionPolicy } from '../suppressions.js';
+import { type AuditTarget, auditTargets } from './audit-targets.js';
 import { limitFindings } from './finding-limit.js';
 import { evaluateRelevant } from './relevant-policies.js';
 import {
@@ -227,8 +234,11 @@ interface RoleState {
 }
 
 class AccountIndex {
-  readonly mappingsByFunction: Map<string, EventSourceMapping[]>;
-  readonly invokeConfigsByFunction: Map<string, EventInvokeConfig[]>;
+  /** What is judged: each function, and each published version a qualified target resolves to. */
+  readonly targets: readonly AuditTarget[];
+  readonly targetNotes: readonly string[];
+  /** Keyed by the target's `FunctionArn` (qualified for a version). */
+  private readonly targetByArn = new Map<string, AuditTarget>();
   readonly functionsByRole: Map<string, FunctionConfiguration[]>;
   readonly readErrorsByKey: Map<string, ReadError[]>;
   private readonly resolvedRoles = new Map<string, ResolvedRole>();
@@ -241,13 +251,14 @@ class AccountIndex {
     readonly snapshot: AccountSnapshot,
     private readonly lookupAwsManaged?: AwsManagedPolicyLookup,
   ) {
-    this.mappingsByFunction = groupBy(snapshot.eventSourceMappings, (mapping) =>
-      functionNameOf(mapping.FunctionArn),
+    const { targets, notes } = auditTargets(snapshot);
+    this.targets = targets;
+    this.targetNotes = notes;
+    for (const target of targets) this.targetByArn.set(target.fn.FunctionArn, target);
+    this.functionsByRole = groupBy(
+      targets.map((target) => target.fn),
+      (fn) => fn.Role,
     );
-    this.invokeConfigsByFunction = groupBy(snapshot.eventInvokeConfigs ?? [], (config) =>
-      functionNameOf(config.FunctionArn),
-    );
-    this.functionsByRole = groupBy(snapshot.functions, (fn) => fn.Role);
     this.readErrorsByKey = new Map();
     for (const error of snapshot.readErrors) {
       for (const key of new Set([error.resource, error.functionName])) {
@@ -291,26 +302,31 @@ class AccountIndex {
     return state;
   }
 
-  /** The names of a role's functions, sorted; computed once per role. */
+  /** The target of a function or version configuration. */
+  target(fn: FunctionConfiguration): AuditTarget | undefined {
+    return this.targetByArn.get(fn.FunctionArn);
+  }
+
+  /** The names of a role's functions (`NAME:VERSION` for a version), sorted; computed once per role. */
   functionNamesOfRole(roleArn: string): readonly string[] {
     let names = this.sortedNamesByRole.get(roleArn);
     if (names === undefined) {
-      names = (this.functionsByRole.get(roleArn) ?? []).map((other) => other.FunctionName).sort();
+      names = (this.functionsByRole.get(roleArn) ?? []).map(displayName).sort();
       this.sortedNamesByRole.set(roleArn, names);
     }
     return names;
   }
 
   families(fn: FunctionConfiguration): Set<SourceFamily> {
-    let families = this.familiesByFunction.get(fn.FunctionName);
+    let families = this.familiesByFunction.get(fn.FunctionArn);
     if (families === undefined) {
       families = new Set();
-      for (const mapping of this.mappingsByFunction.get(fn.FunctionName) ?? []) {
+      for (const mapping of this.target(fn)?.mappings ?? []) {
         const kind = eventSourceKind(mapping);
         const family = kind === undefined ? undefined : FAMILY_OF_SOURCE[kind];
         if (family !== undefined) families.add(family);
       }
-      this.familiesByFunction.set(fn.FunctionName, families);
+      this.familiesByFunction.set(fn.FunctionArn, families);
     }
     return families;
   }
@@ -331,6 +347,13 @@ class AccountIndex {
     for (const key of keys) for (const error of this.readErrorsByKey.get(key) ?? []) errors.add(error);
     return [...errors];
   }
+}
+
+/** How a function or version is named among a role's functions: `NAME`, or `NAME:VERSION`. */
+function displayName(fn: FunctionConfiguration): string {
+  return fn.Version !== undefined && fn.Version !== '$LATEST' && fn.FunctionArn.endsWith(`:${fn.Version}`)
+    ? `${fn.FunctionName}:${fn.Version}`
+    : fn.FunctionName;
 }
 
 /** The condition keys known for requests of a role in a region, memoised by the resource's account. */
@@ -578,7 +601,7 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
   const unfinished: UnfinishedFunction[] = [];
   const touched = new Set<ReadError>();
   const distinct = distinctFunctions(
-    snapshot.functions.filter((fn) => inScope(fn, options.functionNames)),
+    index.targets.map((target) => target.fn).filter((fn) => inScope(fn, options.functionNames)),
     warnings,
     errors,
   );
@@ -588,6 +611,8 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
   const scoped = distinct.functions.sort(
     (a, b) => compareText(a.FunctionName, b.FunctionName) || compareText(a.FunctionArn, b.FunctionArn),
   );
+  let unverifiedCount = 0;
+  const unverifiedFunctions = new Set<string>();
   const timer =
     options.clock === undefined
       ? undefined
@@ -640,22 +665,35 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
       continue;
     }
 
-    const sharedWith = index.functionNamesOfRole(fn.Role).filter((other) => other !== fn.FunctionName);
+    const ownName = displayName(fn);
+    const sharedWith = index.functionNamesOfRole(fn.Role).filter((other) => other !== ownName);
     const familiesOfOthers = new Map<SourceFamily, string[]>();
     for (const other of index.functionsByRole.get(fn.Role) ?? []) {
-      if (other.FunctionName === fn.FunctionName) continue;
+      if (other.FunctionArn === fn.FunctionArn) continue;
       for (const family of index.families(other)) {
         const names = familiesOfOthers.get(family) ?? [];
-        names.push(other.FunctionName);
+        names.push(displayName(other));
         familiesOfOthers.set(family, names);
       }
     }
 
-    const derived = deriveRequirements(
-      fn,
-      index.mappingsByFunction.get(fn.FunctionName) ?? [],
-      index.invokeConfigsByFunction.get(fn.FunctionName) ?? [],
+    const target = index.target(fn);
+    const mappings = target?.mappings ?? [];
+    const invokeConfigs = target?.invokeConfigs ?? [];
+    const encryption = deriveEncryptionNeeds(
+      encryptedResourceUses(fn, mappings, invokeConfigs),
+      snapshot.encryption,
     );
+    const ownDerived = deriveRequirements(fn, mappings, invokeConfigs);
+    const derived =
+      encryption.requirements.length === 0
+        ? ownDerived
+        : { ...ownDerived, requirements: [...ownDerived.requirements, ...encryption.requirements] };
+    const unverified: readonly UnverifiedNeed[] = encryption.unverified;
+    if (unverified.length > 0) {
+      unverifiedCount += unverified.length;
+      unverifiedFunctions.add(fn.FunctionArn);
+    }
     const region = arnRegion(fn.FunctionArn) || snapshot.source.region || '';
     const policies = resolved?.ok === true ? resolved.policies : NO_POLICIES;
     const state = index.roleState(fn.Role, region, policies);
@@ -733,6 +771,9 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
       findings,
       recommendedPolicy: recommendPolicy(derived.requirements),
       sharedWith,
+      ...(target?.version === undefined ? {} : { version: target.version }),
+      ...(target === undefined || target.aliases.size === 0 ? {} : { aliases: [...target.aliases].sort() }),
+      ...(unverified.length === 0 ? {} : { unverified }),
     });
   }
 
@@ -756,6 +797,14 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
   for (const result of functions) {
     for (const finding of result.findings) if (finding.suppressed !== true) counts[finding.severity] += 1;
   }
+  const notes = [...new Set(index.targetNotes)];
+  if (unverifiedCount > 0) {
+    notes.push(
+      snapshot.encryption === undefined
+        ? `${unverifiedCount} customer managed key need(s) of ${unverifiedFunctions.size} function(s) were not checked: the source holds no encryption attributes of the queues, streams, topics and secrets the functions use (an export folder without resource-encryption.json; lambda-role-audit export writes it). They are listed under each function's "unverified".`
+        : `${unverifiedCount} customer managed key need(s) of ${unverifiedFunctions.size} function(s) were not checked: the key of a queue, stream, topic or secret could not be read; each function's "unverified" says which and why.`,
+    );
+  }
   const report: Report = {
     schemaVersion: '1',
     generatedAt: options.generatedAt,
@@ -768,6 +817,7 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
     },
     functions,
     errors,
+    ...(notes.length === 0 ? {} : { notes }),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
   return { report, unfinished };

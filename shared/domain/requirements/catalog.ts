@@ -11,6 +11,8 @@
  * consumer-group ARN, `{topic}` each MSK topic ARN, `{logGroup}` the function's log group name,
  * `{target}` a destination ARN, `{bucket}` an S3 bucket name, `{Name}` a PascalCase name for Sids and
  * `{name}` a short resource name for messages, `{item}` the short name of the list item being expanded. A placeholder bound to a list makes one requirement per item.
+ * `{key}` the ARN of the customer managed KMS key that encrypts a queue, stream, topic or secret (the
+ * `kms` entries, filled by requirements/encryption.ts once the key is known).
  */
 import type { Severity } from '../report.js';
 
@@ -32,6 +34,13 @@ export type DestinationKind = 'sqs' | 'sns' | 's3' | 'lambda' | 'eventbridge';
 export type SourceFamily = 'sqs' | 'kinesis' | 'dynamodb-streams' | 'kafka' | 'mq' | 'documentdb';
 
 export type NeedCondition = 'vpc-subnet' | 'no-auth-secret';
+
+/**
+ * How a function uses a resource encrypted with a customer managed key (requirements.md §2a): a mapping
+ * reads a queue, a stream or a secret; Lambda sends to a queue or publishes to a topic (dead-letter queue,
+ * on-failure or asynchronous destination).
+ */
+export type KmsUse = 'read-queue' | 'read-stream' | 'read-secret' | 'send-queue' | 'publish-topic';
 
 /**
  * What an EC2 network-interface call touches (requirements.md §1, decided 2026-12-02), from the Service
@@ -83,7 +92,8 @@ export type EntryScope =
   | { readonly kind: 'esm-on-failure'; readonly destination: 'sqs' | 'sns' | 's3' }
   | { readonly kind: 'logs' | 'vpc' | 'tracing' | 'trust-policy' }
   | { readonly kind: 'dead-letter'; readonly destination: 'sqs' | 'sns' }
-  | { readonly kind: 'async-destination'; readonly destination: DestinationKind };
+  | { readonly kind: 'async-destination'; readonly destination: DestinationKind }
+  | { readonly kind: 'kms'; readonly use: KmsUse };
 
 export interface CatalogEntry {
   readonly id: string;
@@ -184,6 +194,10 @@ const DOCS = {
   xray: 'https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html',
   async: 'https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html',
   trust: 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html',
+  sqsKeys:
+    'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html',
+  kinesisKeys: 'https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html',
+  snsKeys: 'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html',
 } as const;
 
 /** The catalog. Order matters only for reading and for the order of the recommended statements. */
@@ -557,6 +571,7 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
     severity: 'high',
     needs: S3_DESTINATION('WriteFailedRecords{Name}', 'records that failed processing'),
   },
+  ...kmsEntries(),
   {
     id: 'trust-policy',
     title: 'Trust policy',
@@ -567,6 +582,102 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
     needs: [],
   },
 ];
+
+/**
+ * Customer managed keys (requirements.md §2a, decided 2026-12-02): the role needs the key's permissions on
+ * the key ARN, once the key of the queue, stream, topic or secret is known to be customer managed. AWS
+ * managed keys (`alias/aws/…`) need nothing: their key policies let every principal of the account use them
+ * through the service. The key policy is a resource policy, out of scope.
+ */
+function kmsEntries(): CatalogEntry[] {
+  const entry = (
+    use: KmsUse,
+    title: string,
+    recognisedBy: string,
+    docsUrl: string,
+    needs: readonly { action: string; sid: string; breaks: string }[],
+  ): CatalogEntry => ({
+    id: `kms-${use}`,
+    title: `Customer managed key: ${title}`,
+    scope: { kind: 'kms', use },
+    recognisedBy,
+    docsUrl,
+    severity: 'high',
+    needs: needs.map((need) => ({
+      anyOf: [need.action],
+      resource: '{key}',
+      sid: need.sid,
+      breaks: need.breaks,
+    })),
+  });
+  const sendNeeds = (what: string, sid: string, breaks: string) => [
+    {
+      action: 'kms:GenerateDataKey',
+      sid,
+      breaks: `Lambda cannot encrypt what it sends to ${what} {name} with its key: ${breaks}`,
+    },
+    {
+      action: 'kms:Decrypt',
+      sid,
+      breaks: `Lambda cannot use the data key of ${what} {name}: ${breaks}`,
+    },
+  ];
+  return [
+    entry(
+      'read-queue',
+      'SQS source queue',
+      'an SQS mapping whose queue KmsMasterKeyId is a customer managed key',
+      DOCS.sqs,
+      [
+        {
+          action: 'kms:Decrypt',
+          sid: 'DecryptQueue{Name}',
+          breaks: 'Lambda cannot decrypt the messages of queue {name}: the mapping delivers nothing',
+        },
+      ],
+    ),
+    entry(
+      'read-stream',
+      'Kinesis source stream',
+      'a Kinesis mapping (stream or consumer) whose stream KeyId is a customer managed key',
+      DOCS.kinesisKeys,
+      [
+        {
+          action: 'kms:Decrypt',
+          sid: 'DecryptStream{Name}',
+          breaks: 'Lambda cannot decrypt the records of stream {name}: the mapping delivers nothing',
+        },
+      ],
+    ),
+    entry(
+      'read-secret',
+      'authentication secret of a Kafka, Amazon MQ or DocumentDB mapping',
+      'a *_AUTH or *_CERTIFICATE secret of a mapping whose KmsKeyId is a customer managed key',
+      DOCS.kafka,
+      [
+        {
+          action: 'kms:Decrypt',
+          sid: 'DecryptSecret{Name}',
+          breaks: 'Lambda cannot decrypt the secret {name} that authenticates the mapping: it cannot connect',
+        },
+      ],
+    ),
+    entry(
+      'send-queue',
+      'SQS queue Lambda sends to (dead-letter queue, on-failure or asynchronous destination)',
+      'a queue DeadLetterConfig, on-failure or OnSuccess/OnFailure destination whose KmsMasterKeyId is a customer managed key',
+      DOCS.sqsKeys,
+      sendNeeds('queue', 'EncryptForQueue{Name}', 'what it sends is lost'),
+    ),
+    entry(
+      'publish-topic',
+      'SNS topic Lambda publishes to (dead-letter topic, on-failure or asynchronous destination)',
+      'a topic DeadLetterConfig, on-failure or OnSuccess/OnFailure destination whose KmsMasterKeyId is a customer managed key (AWS documents kms:GenerateDataKey*, which covers kms:GenerateDataKey)',
+      DOCS.snsKeys,
+      sendNeeds('topic', 'EncryptForTopic{Name}', 'what it publishes is lost'),
+    ),
+  ];
+}
 
 function asyncDestinations(): CatalogEntry[] {
   const common = (
@@ -656,8 +767,8 @@ export const OPTIONAL_ACTIONS: readonly {
   { action: 'xray:GetSamplingStatisticSummaries', when: 'active tracing', why: 'X-Ray SDK sampling' },
   {
     action: 'kms:Decrypt',
-    when: 'an encrypted queue, stream or secret',
-    why: 'needed only with a customer managed key, which the mapping does not show',
+    when: 'an encrypted queue, stream, topic or secret',
+    why: 'required on a customer managed key once the key is known (the kms-* entries); never reported as excess',
   },
   {
     action: 'elasticfilesystem:ClientMount',

@@ -85,7 +85,7 @@ type Bindings = Record<string, string | readonly string[]>;
 /** Function settings and invoke configs meet no need condition (those are about mappings). */
 const NO_CONDITIONS: ReadonlySet<string> = new Set();
 
-interface Context {
+export interface Context {
   readonly cause: FindingCause;
   readonly origin: string;
   readonly disabled: boolean;
@@ -142,7 +142,7 @@ export function destinationKind(target: string): DestinationKind | undefined {
 }
 
 /** The Secrets Manager ARNs of a mapping's `*_AUTH` / `*_CERTIFICATE` source access configurations. */
-function secretsOf(mapping: EventSourceMapping): string[] {
+export function secretsOf(mapping: EventSourceMapping): string[] {
   return (mapping.SourceAccessConfigurations ?? [])
     .filter((config) => /_(AUTH|CERTIFICATE)$/.test(config.Type ?? '') && (config.URI ?? '') !== '')
     .map((config) => config.URI ?? '');
@@ -260,7 +260,12 @@ function requirementOf(entry: CatalogEntry, need: ActionNeed, context: Context, 
 }
 
 /** Appends the requirements of one need to `result`: one, or one per item of its list placeholder. */
-function expandNeed(entry: CatalogEntry, need: ActionNeed, context: Context, result: Requirement[]): void {
+export function expandNeed(
+  entry: CatalogEntry,
+  need: ActionNeed,
+  context: Context,
+  result: Requirement[],
+): void {
   if (need.when !== undefined && !context.conditions.has(need.when)) return;
   const key = listKey(need.resource, context.bindings);
   if (key === undefined) {

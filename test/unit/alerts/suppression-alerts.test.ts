@@ -184,7 +184,7 @@ describe('digest of suppressed findings', () => {
     };
     const silent: LogSink = { debug() {}, info() {}, warn() {}, error() {} };
     const result = await runSweep({
-      auditRegion: async () => report([functionResult([byTag(wildcard)])]),
+      auditRegions: async () => report([functionResult([byTag(wildcard)])]),
       regions: ['us-east-1'],
       stateStore: {
         put: async () => true,

@@ -41,7 +41,7 @@ function sweepWith(reports: Record<string, Report>, state: StateStore) {
     published,
     run: () =>
       runSweep({
-        auditRegion: async (region) => reports[region] as Report,
+        auditRegions: async (regions) => mergeReports(regions.map((region) => reports[region] as Report)),
         regions: Object.keys(reports),
         stateStore: state,
         publisher,
@@ -141,40 +141,33 @@ describe('scheduled sweep against the clock', () => {
     auditedAt: '2026-12-01T00:00:00Z',
   });
 
-  it('reports a region it had no time to start, and keeps what it remembers of it', async () => {
-    const time = { left: 1 };
+  it('reads every region in one audit, with its deadline, and keeps what it remembers of a function left unfinished', async () => {
     const state = memoryState([remembered(euArn)]);
-    const published: SnsAlertMessage[] = [];
-    const audited: string[] = [];
+    const calls: { regions: readonly string[]; deadline: unknown }[] = [];
+    const deadline = { remainingMs: () => 1 };
     const result = await runSweep({
-      auditRegion: async (region) => {
-        audited.push(region);
-        time.left = 0;
-        return report([functionResult([missingDelete])]);
+      auditRegions: async (regions, given) => {
+        calls.push({ regions, deadline: given });
+        return {
+          ...report([functionResult([missingDelete])]),
+          errors: [
+            {
+              functionName: euArn.split(':')[6] ?? '',
+              message: `function ${euArn.split(':')[6]} was not audited: the audit ran out of time (its deadline passed) before reaching it`,
+            },
+          ],
+        };
       },
       regions: ['us-east-1', 'eu-west-1'],
       stateStore: state,
-      publisher: {
-        publish: async (m) => {
-          published.push(m);
-          return 'id';
-        },
-      },
+      publisher: { publish: async () => 'id' },
       minSeverity: 'medium',
       logger: silent,
-      deadline: { remainingMs: () => time.left },
+      deadline,
     });
-    expect(audited).toEqual(['us-east-1']);
-    expect(result.unfinishedRegions).toEqual(['eu-west-1']);
+    expect(calls).toEqual([{ regions: ['us-east-1', 'eu-west-1'], deadline }]);
     expect(result.published).toBe(true);
-    expect(result.digest.report.errors).toEqual([
-      {
-        resource: 'eu-west-1',
-        message: 'region eu-west-1 was not audited: the sweep ran out of time (the next sweep audits it)',
-      },
-    ]);
-    expect(published[0]?.message).toContain('eu-west-1');
-    // Not audited is not gone: the remembered function of the region is kept.
+    // Not audited is not gone: the remembered function is kept.
     expect(state.items.has(euArn)).toBe(true);
     expect(result.stateRemoved).toBe(0);
   });
@@ -192,7 +185,7 @@ describe('scheduled sweep against the clock', () => {
       ],
     };
     const result = await runSweep({
-      auditRegion: async () => cut,
+      auditRegions: async () => cut,
       regions: ['us-east-1'],
       stateStore: state,
       publisher: { publish: async () => 'id' },
@@ -209,7 +202,7 @@ describe('scheduled sweep against the clock', () => {
   it('stops writing state at finishBy and says how much is left for the next sweep', async () => {
     const state = memoryState([]);
     const result = await runSweep({
-      auditRegion: async () => report([functionResult([missingDelete])]),
+      auditRegions: async () => report([functionResult([missingDelete])]),
       regions: ['us-east-1'],
       stateStore: state,
       publisher: { publish: async () => 'id' },

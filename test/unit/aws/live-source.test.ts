@@ -29,7 +29,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { loadActionCatalog } from '../../../shared/adapters/action-catalog/load-action-catalog.js';
 import { LiveAccountReadError } from '../../../shared/adapters/aws/aws-errors.js';
 import { ApiCallCounter, countApiCalls } from '../../../shared/adapters/aws/call-counter.js';
-import { createLiveSource } from '../../../shared/adapters/aws/live-source.js';
+import {
+  createLiveSource,
+  createMultiRegionLiveSource,
+  functionNamesByRegion,
+} from '../../../shared/adapters/aws/live-source.js';
 import { PolicyVersionCache } from '../../../shared/adapters/aws/policy-version-cache.js';
 import { auditAccount } from '../../../shared/domain/audit/audit-account.js';
 
@@ -111,9 +115,9 @@ function mockRole(mocks: Mocks, name: string, actions: string[]) {
 
 function mockFunction(mocks: Mocks, name: string, role: string) {
   mocks.lambdaMock.on(GetFunctionConfigurationCommand, { FunctionName: name }).resolves(fn(name, role));
-  mocks.lambdaMock
-    .on(ListEventSourceMappingsCommand, { FunctionName: functionArn(name) })
-    .resolves({ EventSourceMappings: [] });
+  // One listing of the account's mappings per read: a version's or alias's mapping is not the function's
+  // to a FunctionName filter.
+  mocks.lambdaMock.on(ListEventSourceMappingsCommand).resolves({ EventSourceMappings: [] });
   mocks.lambdaMock
     .on(ListFunctionEventInvokeConfigsCommand, { FunctionName: functionArn(name) })
     .resolves({ FunctionEventInvokeConfigs: [] });
@@ -560,7 +564,7 @@ describe('live source: one function’s call budget', () => {
     [false, 7 + k + 2 * managed.length, 7 + k + managed.length],
     [true, 7 + k + 2 * managed.length + 2, 7 + k + managed.length + 1],
   ])(
-    'with boundary %s: within 7 + k + 2m calls cold and 7 + k + m warm (+2/+1 for a boundary), ListRolePolicies paging aside',
+    'with boundary %s: within 7 + k + 2m calls cold and 7 + k + m warm (+2/+1 for a boundary): 5 reads of the function and its role, ListTags and one mapping listing, ListRolePolicies paging aside',
     async (withBoundary, cold, warm) => {
       const mocks = setup();
       rolePolicyMarkers = [];
@@ -679,5 +683,48 @@ describe('live source: many named functions', () => {
     expect(mocks.lambdaMock.commandCalls(ListFunctionsCommand)).toHaveLength(1);
     expect(mocks.lambdaMock.commandCalls(ListEventSourceMappingsCommand)).toHaveLength(1);
     expect(mocks.lambdaMock.commandCalls(ListFunctionEventInvokeConfigsCommand)).toHaveLength(12);
+  });
+});
+
+describe('live source: read twice', () => {
+  it('reads IAM again on a second read of the same source: a role may have changed in between', async () => {
+    const mocks = setup();
+    mockFunction(mocks, 'f', 'r');
+    mockRole(mocks, 'r', ['logs:PutLogEvents']);
+    const source = mocks.source();
+    await source.load({ functionNames: ['f'] });
+    await source.load({ functionNames: ['f'] });
+    expect(mocks.iamMock.commandCalls(GetRoleCommand)).toHaveLength(2);
+    expect(mocks.iamMock.commandCalls(GetRolePolicyCommand)).toHaveLength(2);
+  });
+});
+
+describe('live source: several regions', () => {
+  it('asks a region only for the functions its ARNs name there, and nothing for an ARN of a region not read', async () => {
+    expect(
+      Object.fromEntries(
+        functionNamesByRegion(
+          [
+            'plain',
+            functionArn('east'),
+            'arn:aws:lambda:eu-west-1:123456789012:function:west',
+            'arn:aws:lambda:ap-south-1:1:function:x',
+          ],
+          ['us-east-1', 'eu-west-1'],
+        ),
+      ),
+    ).toEqual({
+      'us-east-1': ['plain', functionArn('east')],
+      'eu-west-1': ['plain', 'arn:aws:lambda:eu-west-1:123456789012:function:west'],
+    });
+    const mocks = setup();
+    const source = createMultiRegionLiveSource({
+      clientsByRegion: new Map([['us-east-1', { iam: mocks.iam, lambda: mocks.lambda }]]),
+    });
+    const snapshot = await source.load({ functionNames: ['arn:aws:lambda:ap-south-1:1:function:x'] });
+    expect(snapshot.functions).toEqual([]);
+    expect(snapshot.partial).toBe(true);
+    expect(mocks.lambdaMock.calls()).toHaveLength(0);
+    expect(mocks.iamMock.calls()).toHaveLength(0);
   });
 });

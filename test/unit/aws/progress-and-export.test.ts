@@ -79,7 +79,7 @@ describe('export writer', () => {
         readErrors: [],
       };
       const written = await writeExport(data, directory);
-      expect(written.files).toHaveLength(4);
+      expect(written.files).toHaveLength(6);
       const authorization = JSON.parse(await readFile(join(directory, 'authorization-details.json'), 'utf8'));
       expect(authorization.RoleDetailList[0].AssumeRolePolicyDocument).toEqual(document);
       expect(authorization.RoleDetailList[0].RolePolicyList[0].PolicyDocument).toEqual(document);

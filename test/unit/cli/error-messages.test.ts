@@ -176,6 +176,25 @@ const CASES: readonly ErrorCase[] = [
     says: () => ['--parameter and --account apply to template mode (--template FILE or --cdk-out DIR)'],
   },
   {
+    name: 'a region that is not one',
+    args: () => ['audit', '--region', 'eu-west'],
+    exit: 2,
+    says: () => ['--region "eu-west" is not a region name (such as eu-west-1)'],
+  },
+  {
+    name: 'a region list and every region at once',
+    args: () => ['audit', '--region', 'eu-west-1', '--all-regions'],
+    exit: 2,
+    says: () => ['--all-regions reads every enabled region: leave out --region'],
+  },
+  {
+    name: 'every region without credentials, the profile named',
+    args: () => ['audit', '--all-regions', '--profile', 'prod'],
+    env: awsHome,
+    exit: 2,
+    says: () => ['profile "prod" is not in'],
+  },
+  {
     name: 'export without a folder',
     args: () => ['export', '--region', 'eu-west-1'],
     exit: 2,
@@ -486,14 +505,17 @@ function bundleClassNames(): Set<string> {
   return names;
 }
 
-const ENGLISH = 'a an as at be by do go he if in is it me my no of on or so to up us we am id ms ok'.split(
-  ' ',
-);
+// Words and the acronyms messages use (ID, MQ…), which a bundle may also happen to use as a name.
+const ENGLISH = [
+  ...'a an as at be by do go he if in is it me my no of on or so to up us we am id ms ok'.split(' '),
+  ...'ID OK MQ AWS ARN CLI DLQ ESM IAM KMS MSK SDK SNS SQS URL UTF VPC'.split(' '),
+];
 
 function minifiedSymbols(message: string, symbols: ReadonlySet<string>): string[] {
   // Paths and ARNs (docs/live-audit.md, role/x) are the user's or AWS's names, not symbols.
   const words = message.replace(/\S*\/\S*|\barn:\S*/g, ' ');
-  return (words.match(/[A-Za-z_$][\w$]*/g) ?? []).filter((word) => symbols.has(word));
+  // A hyphenated word (eu-west-1, lambda-role-audit) is one word, not a symbol and its neighbours.
+  return (words.match(/[\w$-]+/g) ?? []).filter((word) => symbols.has(word));
 }
 
 describe('every error message a user can reach', () => {

@@ -46,6 +46,50 @@ describe('CloudTrail event classification', () => {
     ['lambda-update-function-event-invoke-config', { kind: 'function', functionArn: FN }],
     ['lambda-delete-function-event-invoke-config', { kind: 'function', functionArn: FN }],
     ['lambda-delete-function', { kind: 'function', functionArn: FN }],
+    ['lambda-publish-version', { kind: 'function', functionArn: FN }],
+    ['lambda-create-alias', { kind: 'function', functionArn: FN }],
+    ['lambda-update-alias', { kind: 'function', functionArn: FN }],
+    ['lambda-delete-alias', { kind: 'function', functionArn: FN }],
+    [
+      'sqs-set-queue-attributes',
+      {
+        kind: 'source-encryption',
+        resourceArn: 'arn:aws:sqs:us-east-1:123456789012:orders-queue',
+        region: 'us-east-1',
+      },
+    ],
+    [
+      'kinesis-start-stream-encryption',
+      {
+        kind: 'source-encryption',
+        resourceArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/orders-stream',
+        region: 'us-east-1',
+      },
+    ],
+    [
+      'kinesis-stop-stream-encryption',
+      {
+        kind: 'source-encryption',
+        resourceArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/orders-stream',
+        region: 'us-east-1',
+      },
+    ],
+    [
+      'sns-set-topic-attributes',
+      {
+        kind: 'source-encryption',
+        resourceArn: 'arn:aws:sns:us-east-1:123456789012:orders-failures',
+        region: 'us-east-1',
+      },
+    ],
+    [
+      'secretsmanager-update-secret',
+      {
+        kind: 'source-encryption',
+        resourceArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-kafka-auth-AbCdEf',
+        region: 'us-east-1',
+      },
+    ],
   ])('resolves %s to what it changed', (name, target) => {
     const result = classify(name);
     expect(result.kind).toBe('change');
@@ -69,6 +113,44 @@ describe('CloudTrail event classification', () => {
     expect(result.change.summary).toBe(
       'DetachRolePolicy arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole from role orders-consumer-role',
     );
+  });
+
+  it.each([
+    ['sqs-set-queue-attributes-no-key', 'SetQueueAttributes changed no encryption attribute of the queue'],
+    ['secretsmanager-update-secret-description', "UpdateSecret did not change the secret's key"],
+  ])('ignores %s: the key stayed the same', (name, reason) => {
+    expect(classify(name)).toEqual({ kind: 'ignored', reason });
+  });
+
+  it('names a secret known only by its name after its region and account, without the suffix it cannot know', () => {
+    const parsed = parseCloudTrailEvent(read('secretsmanager-update-secret'));
+    if (!parsed.ok) throw new Error(parsed.error);
+    const { responseElements: _, ...detail } = parsed.event.detail;
+    const result = classifyEvent({ ...parsed.event, detail });
+    expect(result.kind === 'change' && result.change.target).toEqual({
+      kind: 'source-encryption',
+      resourceArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-kafka-auth',
+      region: 'us-east-1',
+    });
+  });
+
+  it.each([
+    [
+      'a queue URL that is not one',
+      'sqs-set-queue-attributes',
+      { queueUrl: 'https://sqs.example/a/b/c', attributes: { KmsMasterKeyId: 'k' } },
+    ],
+    ['a stream name with a slash', 'kinesis-start-stream-encryption', { streamName: 'a/../b' }],
+    [
+      'a topic attribute other than the key',
+      'sns-set-topic-attributes',
+      { topicArn: 'arn:aws:sns:us-east-1:123456789012:t', attributeName: 'Policy' },
+    ],
+  ])('ignores an encryption event with %s', (_what, name, requestParameters) => {
+    const parsed = parseCloudTrailEvent(read(name));
+    if (!parsed.ok) throw new Error(parsed.error);
+    const result = classifyEvent({ ...parsed.event, detail: { ...parsed.event.detail, requestParameters } });
+    expect(result.kind).toBe('ignored');
   });
 
   it('ignores failed calls: they changed nothing', () => {

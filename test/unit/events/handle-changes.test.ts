@@ -90,10 +90,11 @@ function setup(
       rolesAttachingPolicy: async () => ['orders-consumer-role'],
       functionsOfRoles: async () => functions,
       functionOfMapping: async () => FUNCTION_ARN,
+      functionsUsingResource: async () => functions,
       functionsSharingRoleWith: async (arn) => (functions.includes(arn) ? functions : [arn]),
       functionExists: async (arn) => functions.includes(arn),
     },
-    auditFunctions: async (_region, arns): Promise<Report> => {
+    auditFunctions: async (arns): Promise<Report> => {
       audits.push([...arns]);
       const findings = options.findings?.() ?? [missingDelete];
       return report(
@@ -242,6 +243,38 @@ describe('change handling', () => {
     const result = await handleChanges(records('lambda-update-function-configuration'), deps);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'msg-0' }]);
     expect(t.published).toHaveLength(0);
+  });
+
+  it('audits a role’s functions in every audited region together, in one audit', async () => {
+    const west = FUNCTION_ARN.replace('us-east-1', 'eu-west-1');
+    const t = setup({ functions: [FUNCTION_ARN, west] });
+    const deps = { ...t.deps, auditRegions: ['us-east-1', 'eu-west-1'] };
+    const result = await handleChanges(records('iam-detach-role-policy'), deps);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(t.audits).toEqual([[FUNCTION_ARN, west]]);
+    expect(t.published).toHaveLength(2);
+  });
+
+  it('settles the published version a qualified mapping reaches under the version’s own ARN', async () => {
+    const t = setup();
+    const version = `${FUNCTION_ARN}:3`;
+    const deps = {
+      ...t.deps,
+      auditFunctions: async (arns: readonly string[]): Promise<Report> => {
+        const base = await t.deps.auditFunctions(arns);
+        const [latest] = base.functions;
+        if (!latest) return base;
+        return { ...base, functions: [latest, { ...latest, functionArn: version, version: '3' }] };
+      },
+    };
+    await handleChanges(records('lambda-publish-version'), deps);
+    expect(t.published.map((p) => (p.document as { function: { arn: string } }).function.arn).sort()).toEqual(
+      [FUNCTION_ARN, version].sort(),
+    );
+    expect((await t.state.get(version))?.findings.length).toBeGreaterThan(0);
+    // Quiet on a redelivery: both states are remembered.
+    await handleChanges(records('lambda-publish-version'), deps);
+    expect(t.published).toHaveLength(2);
   });
 
   it('drops events that name nothing in an audited region', async () => {
@@ -463,16 +496,16 @@ describe('audit chunks', () => {
       2,
     );
     expect(chunks).toEqual([
-      ['us-east-1', [arn('a1'), arn('a2'), arn('a3'), arn('c1')]],
-      ['us-east-1', [arn('b1'), arn('d1'), arn('d2')]],
+      [arn('a1'), arn('a2'), arn('a3'), arn('c1')],
+      [arn('b1'), arn('d1'), arn('d2')],
     ]);
   });
 
-  it('audits each region on its own', () => {
-    const chunks = chunksOf([[arn('a'), arn('a', 'eu-west-1')], [arn('b')]], 10);
+  it('keeps the functions of one change together across regions: a role is judged in all of them at once', () => {
+    const chunks = chunksOf([[arn('a'), arn('a', 'eu-west-1')], [arn('b', 'eu-west-1')], [arn('c')]], 2);
     expect(chunks).toEqual([
-      ['us-east-1', [arn('a'), arn('b')]],
-      ['eu-west-1', [arn('a', 'eu-west-1')]],
+      [arn('a'), arn('a', 'eu-west-1')],
+      [arn('b', 'eu-west-1'), arn('c')],
     ]);
   });
 });
@@ -525,7 +558,7 @@ describe('events that are not this account’s IAM or Lambda changes', () => {
       'a source other than aws.iam and aws.lambda',
       'iam-detach-role-policy',
       { source: 'custom.forged' },
-      'source custom.forged is neither aws.iam nor aws.lambda',
+      'source custom.forged is not an audited source (aws.iam, aws.lambda, aws.sqs, aws.kinesis, aws.sns, aws.secretsmanager)',
     ],
     [
       'an eventSource that does not go with its source',

@@ -35,6 +35,10 @@ function directory(calls: string[]): Directory {
       calls.push(`siblings:${arn}`);
       return arn === 'lonely' ? [arn] : [arn, `${arn}-sibling`];
     },
+    async functionsUsingResource(resourceArn, region) {
+      calls.push(`users:${resourceArn}@${region}`);
+      return resourceArn.endsWith(':unused') ? [] : ['arn:aws:lambda:us-east-1:1:function:reader', 'lonely'];
+    },
   };
 }
 
@@ -86,6 +90,31 @@ describe('resolution of affected functions', () => {
     expect(
       await resolveAffectedFunctions(change({ kind: 'function', functionArn: 'lonely' }), directory([])),
     ).toEqual(['lonely']);
+  });
+
+  it('turns a change of a source key into the functions using it and their roles’ other functions', async () => {
+    const calls: string[] = [];
+    const queue = 'arn:aws:sqs:us-east-1:1:orders';
+    const arns = await resolveAffectedFunctions(
+      change({ kind: 'source-encryption', resourceArn: queue, region: 'us-east-1' }),
+      directory(calls),
+    );
+    expect(arns).toEqual([
+      'arn:aws:lambda:us-east-1:1:function:reader',
+      'arn:aws:lambda:us-east-1:1:function:reader-sibling',
+      'lonely',
+    ]);
+    expect(calls).toEqual([
+      `users:${queue}@us-east-1`,
+      'siblings:arn:aws:lambda:us-east-1:1:function:reader',
+      'siblings:lonely',
+    ]);
+    const unused = {
+      kind: 'source-encryption',
+      resourceArn: `${queue}:unused`,
+      region: 'us-east-1',
+    } as const;
+    expect(await resolveAffectedFunctions(change(unused), directory([]))).toEqual([]);
   });
 
   it('propagates lookup failures so that the message is retried', async () => {

@@ -197,6 +197,141 @@ describe('export folder source', () => {
     expect(snapshot.eventInvokeConfigs?.[0]?.DestinationConfig?.OnFailure?.Destination).toBe(destination);
   });
 
+  it('reads the optional resource encryption, versions and aliases files, as the AWS CLI prints them', async () => {
+    const folder = copyOf('basic');
+    const queue = `arn:aws:sqs:us-west-2:${ACCOUNT}:orders`;
+    const stream = `arn:aws:kinesis:us-west-2:${ACCOUNT}:stream/clickstream`;
+    const key = `arn:aws:kms:us-west-2:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const fn = `arn:aws:lambda:us-west-2:${ACCOUNT}:function:orders-consumer`;
+    writeFileSync(
+      join(folder, 'resource-encryption.json'),
+      JSON.stringify({
+        Queues: [
+          { Attributes: { QueueArn: queue, KmsMasterKeyId: 'alias/orders', SqsManagedSseEnabled: 'false' } },
+        ],
+        Streams: [
+          {
+            StreamDescriptionSummary: {
+              StreamName: 'clickstream',
+              StreamARN: stream,
+              EncryptionType: 'NONE',
+            },
+          },
+        ],
+        Topics: [],
+        Secrets: [{ ARN: `arn:aws:secretsmanager:us-west-2:${ACCOUNT}:secret:s-AbCdEf`, Name: 's' }],
+        Keys: [
+          {
+            KeyMetadata: {
+              KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
+              Arn: key,
+              KeyManager: 'CUSTOMER',
+              KeyState: 'Enabled',
+            },
+          },
+        ],
+        Aliases: [
+          {
+            AliasName: 'alias/orders',
+            AliasArn: `arn:aws:kms:us-west-2:${ACCOUNT}:alias/orders`,
+            TargetKeyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
+          },
+        ],
+        Unreadable: [
+          { Resource: `arn:aws:sns:us-west-2:${ACCOUNT}:failed-invocations`, Reason: 'AccessDenied' },
+        ],
+      }),
+    );
+    writeFileSync(
+      join(folder, 'versions.json'),
+      JSON.stringify({
+        Versions: [
+          {
+            FunctionName: 'orders-consumer',
+            FunctionArn: `${fn}:3`,
+            Role: `arn:aws:iam::${ACCOUNT}:role/old`,
+            Version: '3',
+          },
+        ],
+      }),
+    );
+    writeFileSync(
+      join(folder, 'aliases.json'),
+      JSON.stringify({
+        Aliases: [
+          {
+            AliasArn: `${fn}:live`,
+            Name: 'live',
+            FunctionVersion: '3',
+            RoutingConfig: { AdditionalVersionWeights: { '4': 0.05 } },
+          },
+          { AliasArn: `${fn}:blue`, Name: 'blue', FunctionVersion: '3', RoutingConfig: null },
+        ],
+      }),
+    );
+
+    const snapshot = await new ExportFolderSource(folder).load({});
+
+    expect(snapshot.encryption?.origin).toBe('resource-encryption.json');
+    expect(snapshot.encryption?.resources.get(queue)).toEqual({
+      resourceArn: queue,
+      kmsKeyId: 'alias/orders',
+    });
+    // A stream whose EncryptionType is NONE has no key, whatever KeyId says.
+    expect(snapshot.encryption?.resources.get(stream)).toEqual({ resourceArn: stream });
+    expect(snapshot.encryption?.keys).toEqual([
+      { KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab', Arn: key, KeyManager: 'CUSTOMER' },
+    ]);
+    expect(snapshot.encryption?.unreadable.get(`arn:aws:sns:us-west-2:${ACCOUNT}:failed-invocations`)).toBe(
+      'AccessDenied',
+    );
+    expect(snapshot.versions?.map((v) => [v.FunctionArn, v.Version])).toEqual([[`${fn}:3`, '3']]);
+    expect(snapshot.aliases).toEqual([
+      {
+        AliasArn: `${fn}:live`,
+        Name: 'live',
+        FunctionVersion: '3',
+        RoutingConfig: { AdditionalVersionWeights: { '4': 0.05 } },
+      },
+      { AliasArn: `${fn}:blue`, Name: 'blue', FunctionVersion: '3' },
+    ]);
+  });
+
+  it('leaves encryption, versions and aliases undefined without their files (the audit then says so)', async () => {
+    const snapshot = await new ExportFolderSource(join(fixtures, 'basic')).load({});
+    expect(snapshot.encryption).toBeUndefined();
+    expect(snapshot.versions).toBeUndefined();
+    expect(snapshot.aliases).toBeUndefined();
+  });
+
+  it('names every region of an export of several regions', async () => {
+    const folder = copyOf('basic');
+    editJson(folder, 'functions.json', (json) => {
+      const [first] = json.Functions as Json[];
+      if (first) first.FunctionArn = String(first.FunctionArn).replace('us-west-2', 'eu-west-1');
+    });
+    const snapshot = await new ExportFolderSource(folder).load({});
+    expect(snapshot.source).toMatchObject({ account: ACCOUNT, regions: ['eu-west-1', 'us-west-2'] });
+    expect(snapshot.source.region).toBeUndefined();
+  });
+
+  it('rejects an optional file that does not fit, naming it and the item', async () => {
+    const folder = copyOf('basic');
+    writeFileSync(
+      join(folder, 'resource-encryption.json'),
+      JSON.stringify({ Queues: [{ Attributes: { KmsMasterKeyId: 'k' } }] }),
+    );
+    const error = await loadError(folder);
+    expect(error.message).toContain('resource-encryption.json does not have the shape the AWS CLI prints');
+    expect(error.message).toContain('Queues[0].Attributes.QueueArn');
+    writeFileSync(join(folder, 'resource-encryption.json'), '{}');
+    writeFileSync(
+      join(folder, 'aliases.json'),
+      JSON.stringify({ Aliases: [{ Name: 'live', FunctionVersion: 1 }] }),
+    );
+    expect((await loadError(folder)).message).toContain('aliases.json');
+  });
+
   describe('rejects a folder it cannot use, naming the file and what is wrong', () => {
     it('a missing required file', async () => {
       const folder = copyOf('basic');

@@ -4,10 +4,12 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import * as z from 'zod';
 import {
+  aliasSchema,
   eventInvokeConfigSchema,
   eventSourceMappingSchema,
   functionConfigurationSchema,
   managedPolicyDetailSchema,
+  resourceEncryptionFileSchema,
   roleDetailSchema,
 } from '../../../shared/adapters/export-folder/export-folder-schemas.js';
 import { compileFastCheck } from '../../../shared/adapters/export-folder/fast-check.js';
@@ -30,6 +32,61 @@ const samples: [string, z.ZodType, unknown[]][] = [
     'event invoke config',
     eventInvokeConfigSchema,
     read(`${demo}/event-invoke-configs.json`).FunctionEventInvokeConfigs ?? [],
+  ],
+  // The optional files the demo does not have, in the shapes `aws lambda list-aliases` and the
+  // resource-encryption.json commands print.
+  [
+    'alias',
+    aliasSchema,
+    [
+      {
+        AliasArn: 'arn:aws:lambda:eu-west-1:111122223333:function:f:live',
+        Name: 'live',
+        FunctionVersion: '3',
+        Description: '',
+        RoutingConfig: { AdditionalVersionWeights: { '4': 0.1 } },
+        RevisionId: 'r',
+      },
+      {
+        AliasArn: 'arn:aws:lambda:eu-west-1:111122223333:function:f:blue',
+        Name: 'blue',
+        FunctionVersion: '2',
+      },
+    ],
+  ],
+  [
+    'resource encryption file',
+    resourceEncryptionFileSchema,
+    [
+      {
+        Queues: [
+          { Attributes: { QueueArn: 'arn:aws:sqs:eu-west-1:111122223333:q', KmsMasterKeyId: 'alias/k' } },
+        ],
+        Streams: [
+          {
+            StreamDescriptionSummary: {
+              StreamARN: 'arn:aws:kinesis:eu-west-1:111122223333:stream/s',
+              EncryptionType: 'KMS',
+              KeyId: 'alias/k',
+              OpenShardCount: 1,
+            },
+          },
+        ],
+        Topics: [{ Attributes: { TopicArn: 'arn:aws:sns:eu-west-1:111122223333:t' } }],
+        Secrets: [{ ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:s-AbCdEf', KmsKeyId: 'k' }],
+        Keys: [
+          {
+            KeyMetadata: {
+              KeyId: 'k',
+              Arn: 'arn:aws:kms:eu-west-1:111122223333:key/k',
+              KeyManager: 'CUSTOMER',
+            },
+          },
+        ],
+        Aliases: [{ AliasName: 'alias/k', TargetKeyId: 'k' }],
+        Unreadable: [{ Resource: 'arn:aws:sqs:eu-west-1:111122223333:gone', Reason: 'does not exist' }],
+      },
+    ],
   ],
 ];
 

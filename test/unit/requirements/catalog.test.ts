@@ -1,10 +1,15 @@
 import type {
+  EncryptionFacts,
   EventInvokeConfig,
   EventSourceMapping,
   FunctionConfiguration,
 } from '../../../shared/domain/model.js';
 import { REQUIREMENT_CATALOG } from '../../../shared/domain/requirements/catalog.js';
 import { deriveRequirements } from '../../../shared/domain/requirements/derive.js';
+import {
+  deriveEncryptionNeeds,
+  encryptedResourceUses,
+} from '../../../shared/domain/requirements/encryption.js';
 import { functionArn, lambdaFunction, mapping, PREFIX } from '../../support/snapshot-builder.js';
 
 const NETWORK = [
@@ -24,11 +29,31 @@ const BASE_LOGS = [
   ['logs:PutLogEvents', LOG_STREAMS('/aws/lambda/f')],
 ] as const;
 
+/** One customer managed key, named by every resource below through its alias (requirements.md §2a). */
+const KEY = `arn:aws:kms:${PREFIX}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const KEYED = (...resources: string[]): EncryptionFacts => ({
+  resources: new Map(
+    resources.map((resourceArn) => [resourceArn, { resourceArn, kmsKeyId: 'alias/orders' }]),
+  ),
+  keys: [{ KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab', Arn: KEY, KeyManager: 'CUSTOMER' }],
+  aliases: [
+    {
+      AliasName: 'alias/orders',
+      AliasArn: `arn:aws:kms:${PREFIX}:alias/orders`,
+      TargetKeyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
+    },
+  ],
+  unreadable: new Map(),
+  origin: 'test',
+});
+
 interface Case {
   readonly entry: string;
   readonly fn?: FunctionConfiguration;
   readonly mapping?: EventSourceMapping;
   readonly invokeConfig?: EventInvokeConfig;
+  /** The keys of the resources the function uses (the `kms-*` entries). */
+  readonly encryption?: EncryptionFacts;
   /** Expected (first action, resource) pairs of this entry. */
   readonly expected: readonly (readonly [string, string])[];
 }
@@ -243,6 +268,48 @@ const CASES: readonly Case[] = [
       ['s3:ListBucket', 'arn:aws:s3:::failed-records'],
     ],
   },
+  {
+    entry: 'kms-read-queue',
+    mapping: mapping('f', `arn:aws:sqs:${PREFIX}:orders`),
+    encryption: KEYED(`arn:aws:sqs:${PREFIX}:orders`),
+    expected: [['kms:Decrypt', KEY]],
+  },
+  {
+    entry: 'kms-read-stream',
+    // A consumer reads its parent stream, whose key it is.
+    mapping: mapping('f', `arn:aws:kinesis:${PREFIX}:stream/clicks/consumer/fanout:1767225600`),
+    encryption: KEYED(`arn:aws:kinesis:${PREFIX}:stream/clicks`),
+    expected: [['kms:Decrypt', KEY]],
+  },
+  {
+    entry: 'kms-read-secret',
+    mapping: mapping('f', CLUSTER, {
+      SourceAccessConfigurations: [{ Type: 'SASL_SCRAM_512_AUTH', URI: SECRET }],
+    }),
+    encryption: KEYED(SECRET),
+    expected: [['kms:Decrypt', KEY]],
+  },
+  {
+    entry: 'kms-send-queue',
+    fn: lambdaFunction('f', { DeadLetterConfig: { TargetArn: `arn:aws:sqs:${PREFIX}:dlq` } }),
+    encryption: KEYED(`arn:aws:sqs:${PREFIX}:dlq`),
+    expected: [
+      ['kms:GenerateDataKey', KEY],
+      ['kms:Decrypt', KEY],
+    ],
+  },
+  {
+    entry: 'kms-publish-topic',
+    invokeConfig: {
+      FunctionArn: functionArn('f'),
+      DestinationConfig: { OnSuccess: { Destination: `arn:aws:sns:${PREFIX}:done` } },
+    },
+    encryption: KEYED(`arn:aws:sns:${PREFIX}:done`),
+    expected: [
+      ['kms:GenerateDataKey', KEY],
+      ['kms:Decrypt', KEY],
+    ],
+  },
   { entry: 'trust-policy', expected: [] },
 ];
 
@@ -261,12 +328,15 @@ describe('requirement catalog', () => {
   it.each(CASES.map((testCase) => [testCase.entry, testCase] as const))(
     'derives the actions and resources of %s',
     (id, testCase) => {
-      const derived = deriveRequirements(
-        testCase.fn ?? lambdaFunction('f'),
-        testCase.mapping === undefined ? [] : [testCase.mapping],
-        testCase.invokeConfig === undefined ? [] : [testCase.invokeConfig],
+      const fn = testCase.fn ?? lambdaFunction('f');
+      const mappings = testCase.mapping === undefined ? [] : [testCase.mapping];
+      const invokeConfigs = testCase.invokeConfig === undefined ? [] : [testCase.invokeConfig];
+      const derived = deriveRequirements(fn, mappings, invokeConfigs);
+      const keyed = deriveEncryptionNeeds(
+        encryptedResourceUses(fn, mappings, invokeConfigs),
+        testCase.encryption ?? KEYED(),
       );
-      const pairs = derived.requirements
+      const pairs = [...derived.requirements, ...keyed.requirements]
         .filter((requirement) => requirement.entryId === id)
         .map((requirement) => [requirement.actions[0], requirement.resource]);
       expect(pairs).toEqual(testCase.expected);
