@@ -218,6 +218,10 @@ export class AuditorStack extends Stack {
       ACCOUNT_ID: this.account,
       AUDIT_REGIONS: auditRegions.join(','),
       POWERTOOLS_SERVICE_NAME,
+      ...(config.securityHub === true ? { SECURITY_HUB: 'true' } : {}),
+      ...(config.centralAlertTopicArn !== undefined
+        ? { CENTRAL_ALERT_TOPIC_ARN: config.centralAlertTopicArn }
+        : {}),
       // Only when it differs from the handlers' default (info), so that a default deployment is unchanged.
       ...(config.awsManagedBaselineSeverity === undefined || config.awsManagedBaselineSeverity === 'info'
         ? {}
@@ -547,6 +551,19 @@ export class AuditorStack extends Stack {
         return [this.alertKey.keyArn];
       case 'slack-webhook-secret':
         return config.slackWebhookSecretArn !== undefined ? [config.slackWebhookSecretArn] : [];
+      case 'securityhub-product':
+        // Security Hub's default product for the account's own findings (one product, no wildcard).
+        return config.securityHub === true
+          ? [`arn:${partition}:securityhub:${this.region}:${account}:product/${account}/default`]
+          : [];
+      case 'securityhub-hub':
+        return config.securityHub === true
+          ? [`arn:${partition}:securityhub:${this.region}:${account}:hub/default`]
+          : [];
+      case 'central-alert-topic':
+        return config.centralAlertTopicArn !== undefined ? [config.centralAlertTopicArn] : [];
+      case 'central-alert-key':
+        return config.centralAlertKeyArn !== undefined ? [config.centralAlertKeyArn] : [];
       case 'chatbot-topic':
         return this.chatbotTopic !== undefined ? [this.chatbotTopic.topicArn] : [];
       case 'slack-webhook-parameter':

@@ -48,6 +48,24 @@ export interface DeployConfig {
   readonly extraRegions: readonly string[];
   /** `false` when the deployer says the account has no CloudTrail trail logging (synth then warns). */
   readonly trail?: boolean;
+  /** `-c securityHub=true`: findings also go to Security Hub (on the account's default product). */
+  readonly securityHub?: boolean;
+  /** An organization deployment (StackSets): set by `-c orgAssetBucketPrefix`, `-c organizationId`, `-c orgTargets`. */
+  readonly organization?: OrganizationConfig;
+  /** The security account's central alert topic (and its key) that the auditor also publishes to. */
+  readonly centralAlertTopicArn?: string;
+  readonly centralAlertKeyArn?: string;
+}
+
+export interface OrganizationConfig {
+  /** The asset bucket is `<bucketPrefix>-<region>`. */
+  readonly bucketPrefix: string;
+  /** o-…: the only organization whose principals may read the assets and publish centrally. */
+  readonly organizationId: string;
+  /** ou-… or r-…: where the StackSets deploy (new accounts included). */
+  readonly targets: readonly string[];
+  /** `-c centralAlerts=true`: also synthesize the central alert topic stack (for the security account). */
+  readonly centralAlerts: boolean;
 }
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
@@ -117,6 +135,48 @@ const contextSchema = z.object({
     .union([z.boolean(), z.enum(['true', 'false'])])
     .transform((v) => v === true || v === 'true')
     .optional(),
+  securityHub: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .transform((v) => v === true || v === 'true')
+    .optional(),
+  orgAssetBucketPrefix: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9-]{1,40}$/,
+      'an S3 bucket name prefix (lower case, digits, hyphens; the region is appended)',
+    )
+    .optional(),
+  organizationId: z
+    .string()
+    .regex(/^o-[a-z0-9]{10,32}$/, 'an AWS Organizations id such as o-a1b2c3d4e5')
+    .optional(),
+  orgTargets: list
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/,
+            'an OU id (ou-…) or the root id (r-…)',
+          ),
+      ),
+    )
+    .optional(),
+  centralAlerts: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .transform((v) => v === true || v === 'true')
+    .optional(),
+  centralAlertTopicArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'the ARN of an SNS topic')
+    .optional(),
+  centralAlertKeyArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-f0-9-]{36}$/,
+      'the ARN of a KMS key (key/…, not an alias)',
+    )
+    .optional(),
 });
 
 /** The context keys this app reads (other keys, such as CDK's own feature flags, are left alone). */
@@ -171,6 +231,23 @@ export async function parseDeployConfig(
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new DeployConfigError(`Invalid deploy configuration:\n  ${message}`, { cause });
   }
+  const orgKeys = [c.orgAssetBucketPrefix, c.organizationId, c.orgTargets];
+  if (
+    orgKeys.some((v) => v !== undefined) &&
+    orgKeys.some((v) => v === undefined || (Array.isArray(v) && v.length === 0))
+  ) {
+    throw new DeployConfigError(
+      'Invalid deploy configuration:\n  an organization deployment needs all of -c orgAssetBucketPrefix, -c organizationId and -c orgTargets',
+    );
+  }
+  if ((c.centralAlertTopicArn === undefined) !== (c.centralAlertKeyArn === undefined)) {
+    throw new DeployConfigError(
+      'Invalid deploy configuration:\n  -c centralAlertTopicArn and -c centralAlertKeyArn go together (the central topic is encrypted)',
+    );
+  }
+  if (c.centralAlerts === true && c.organizationId === undefined) {
+    throw new DeployConfigError('Invalid deploy configuration:\n  -c centralAlerts needs -c organizationId');
+  }
   const account = c.account ?? where.env.CDK_DEFAULT_ACCOUNT;
   const extraRegions = [...new Set(c.extraRegions)].filter((r) => r !== region);
   return {
@@ -197,6 +274,20 @@ export async function parseDeployConfig(
     tagSuppression,
     extraRegions,
     ...(c.trail !== undefined ? { trail: c.trail } : {}),
+    ...(c.securityHub === true ? { securityHub: true } : {}),
+    ...(c.orgAssetBucketPrefix !== undefined && c.organizationId !== undefined && c.orgTargets !== undefined
+      ? {
+          organization: {
+            bucketPrefix: c.orgAssetBucketPrefix,
+            organizationId: c.organizationId,
+            targets: [...new Set(c.orgTargets)],
+            centralAlerts: c.centralAlerts === true,
+          },
+        }
+      : {}),
+    ...(c.centralAlertTopicArn !== undefined && c.centralAlertKeyArn !== undefined
+      ? { centralAlertTopicArn: c.centralAlertTopicArn, centralAlertKeyArn: c.centralAlertKeyArn }
+      : {}),
   };
 }
 

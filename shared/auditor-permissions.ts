@@ -35,6 +35,11 @@ export type AuditorFunction = (typeof AUDITOR_FUNCTIONS)[number];
  *   topic, secret / KMS key of the account in the audited regions (the resources functions use, and the
  *   keys that encrypt them);
  * - `stack-key`: the stack's KMS key, which encrypts the alert topic and the queues;
+ * - `securityhub-product` / `securityhub-hub`: the account's default Security Hub product in the home region
+ *   (`BatchImportFindings` is authorized on a product) and its hub (`GetFindings` has no product resource
+ *   type, only `hub`); both stand for nothing unless the deployment sends findings to Security Hub;
+ * - `central-alert-topic` / `central-alert-key`: the security account's central topic and its key, when an
+ *   organization deployment names them;
  * - the others: the one resource of that kind that the stack deploys or is given (the Slack webhook's
  *   secret or parameter; a deployment configures one of the two, and a kind that stands for nothing in a
  *   deployment grants nothing).
@@ -58,6 +63,10 @@ export type AuditorResource =
   | 'stack-key'
   | 'slack-webhook-secret'
   | 'slack-webhook-parameter'
+  | 'securityhub-product'
+  | 'securityhub-hub'
+  | 'central-alert-topic'
+  | 'central-alert-key'
   | 'chatbot-topic';
 
 export interface AuditorPermission {
@@ -253,6 +262,38 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     functions: AUDITORS,
     origin: 'sdk',
     why: 'Publishing alerts and the sweep digest.',
+  },
+  {
+    sid: 'ImportSecurityHubFindings',
+    actions: ['securityhub:BatchImportFindings'],
+    resource: 'securityhub-product',
+    functions: AUDITORS,
+    origin: 'sdk',
+    why: 'Findings (and their archiving once fixed) as ASFF records on the account default product, when the deployment sends them to Security Hub.',
+  },
+  {
+    sid: 'ReadSecurityHubFindings',
+    actions: ['securityhub:GetFindings'],
+    resource: 'securityhub-hub',
+    functions: SWEEP,
+    origin: 'sdk',
+    why: 'The daily reconciliation reads back the ACTIVE records of this tool, to archive what is gone and import what was lost.',
+  },
+  {
+    sid: 'PublishCentralAlerts',
+    actions: ['sns:Publish'],
+    resource: 'central-alert-topic',
+    functions: AUDITORS,
+    origin: 'sdk',
+    why: 'Alerts and digests also go to the security account central topic, when the deployment names one.',
+  },
+  {
+    sid: 'UseCentralAlertKey',
+    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    resource: 'central-alert-key',
+    functions: AUDITORS,
+    origin: 'platform',
+    why: 'SNS encrypts what the role publishes to the central topic with its key, on behalf of the role.',
   },
   {
     sid: 'PublishChatbotNotifications',

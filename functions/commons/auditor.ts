@@ -13,6 +13,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { loadActionCatalog } from '../../shared/adapters/action-catalog/load-action-catalog.js';
 import { type AwsClients, createAwsClients } from '../../shared/adapters/aws/clients.js';
@@ -20,7 +21,15 @@ import { createFunctionListing, type FunctionListing } from '../../shared/adapte
 import { createMultiRegionLiveSource } from '../../shared/adapters/aws/live-source.js';
 import { loadAwsManagedPolicies } from '../../shared/adapters/aws-managed-policies/load-aws-managed-policies.js';
 import { type AwsDirectory, createAwsDirectory } from '../../shared/adapters/directory/aws-directory.js';
-import { type AlertPublisher, createSnsPublisher } from '../../shared/adapters/notifier/sns-notifier.js';
+import {
+  type AlertPublisher,
+  createSnsPublisher,
+  withCentralTopic,
+} from '../../shared/adapters/notifier/sns-notifier.js';
+import {
+  createActiveFindingsReader,
+  createFindingsImporter,
+} from '../../shared/adapters/securityhub/securityhub-findings.js';
 import {
   createStateLister,
   createStateReader,
@@ -31,11 +40,14 @@ import {
 } from '../../shared/adapters/state-store/dynamodb-state-store.js';
 import type { Deadline } from '../../shared/app/deadline.js';
 import { lacksAwsManagedPolicy } from '../../shared/app/run-audit.js';
+import type { SecurityHubReconciler, SecurityHubSink } from '../../shared/app/security-hub-sync.js';
 import { auditAccount } from '../../shared/domain/audit/audit-account.js';
 import type { AccountScope, AccountSource } from '../../shared/domain/model.js';
 import type { ActionCatalog } from '../../shared/domain/policy/action-catalog.js';
 import type { Report } from '../../shared/domain/report.js';
+import { defaultProductArn, type HubTarget } from '../../shared/security-hub/asff.js';
 import type { AuditorConfig } from './config.js';
+import { createLogger } from './logger.js';
 
 export const TOOL = { name: 'lambda-role-audit', version: '0.1.0' } as const;
 
@@ -67,12 +79,16 @@ export interface RuntimeBase {
 
 export interface ChangeRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter;
+  /** Present when the deployment sends findings to Security Hub (SECURITY_HUB=true). */
+  readonly securityHub?: SecurityHubSink;
   /** What one batch of changes uses: a directory and an audit sharing the batch's ListFunctions scans. */
   newBatch(): ChangeBatch;
 }
 
 export interface SweepRuntime extends RuntimeBase {
   readonly stateStore: StateLister & StateWriter;
+  /** Present when the deployment sends findings to Security Hub (SECURITY_HUB=true). */
+  readonly securityHub?: SecurityHubReconciler;
   /** The whole account in these audited regions, as one audit; functions not finished before `deadline` are
    * listed under the report's `errors`. */
   auditRegions(regions: readonly string[], deadline?: Deadline): Promise<Report>;
@@ -81,6 +97,7 @@ export interface SweepRuntime extends RuntimeBase {
 /** Both runtimes over one set of clients. */
 export interface AuditorRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter & StateLister;
+  readonly securityHub?: SecurityHubReconciler;
   newBatch(): ChangeBatch;
   auditRegions(regions: readonly string[], deadline?: Deadline): Promise<Report>;
 }
@@ -134,7 +151,7 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
     clientsByRegion,
     dynamodb,
     sns,
-    publisher: createSnsPublisher({ client: sns, topicArn: config.alertTopicArn }),
+    publisher: publisherFor(config, sns, common),
     lambdaByRegion,
     sourceOf(regions, listing) {
       const wanted = new Map<string, AwsClients>();
@@ -183,6 +200,34 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
   };
 }
 
+/** The alert topic, and the organization's central topic (best effort) when the deployment names one. */
+function publisherFor(
+  config: AuditorConfig,
+  sns: SNSClient,
+  common: Pick<ClientSettings, 'endpoint' | 'credentials'>,
+): AlertPublisher {
+  const own = createSnsPublisher({ client: sns, topicArn: config.alertTopicArn });
+  const centralArn = config.centralAlertTopicArn;
+  if (centralArn === undefined) return own;
+  // Short timeouts and one retry: an unreachable central account must not eat the handler's deadline.
+  const centralClient = new SNSClient({
+    region: centralArn.split(':')[3] ?? config.region,
+    ...common,
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+  });
+  const central = createSnsPublisher({ client: centralClient, topicArn: centralArn });
+  return withCentralTopic(own, central, centralArn, (topicArn, error) => {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    centralLogger.warn('central alert topic unreachable: the alert went to this account topic only', {
+      topicArn,
+      error: reason.slice(0, 500),
+    });
+  });
+}
+
+const centralLogger = createLogger('lambda-role-audit');
+
 function view(base: Base): RuntimeBase {
   const { config, clientsByRegion, dynamodb, sns, publisher } = base;
   return { config, clientsByRegion, dynamodb, sns, publisher };
@@ -214,6 +259,42 @@ function sweepParts(base: Base): Pick<SweepRuntime, 'auditRegions'> {
 
 const tableOf = (base: Base) => ({ client: base.dynamodb, tableName: base.config.stateTableName });
 
+/** The hub the findings go to: the home region's, on the account's default product. */
+function hubTarget(config: AuditorConfig): HubTarget {
+  return { partition: config.partition ?? 'aws', region: config.region, account: config.account };
+}
+
+function securityHubClient(config: AuditorConfig, settings: ClientSettings): SecurityHubClient {
+  return new SecurityHubClient({
+    region: config.region,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    retryMode: 'adaptive',
+    maxAttempts: settings.maxAttempts ?? 5,
+  });
+}
+
+/** The change handler's Security Hub part: imports only. */
+function hubSink(config: AuditorConfig, settings: ClientSettings): SecurityHubSink | undefined {
+  if (config.securityHub !== true) return undefined;
+  return {
+    target: hubTarget(config),
+    importer: createFindingsImporter({ client: securityHubClient(config, settings) }),
+  };
+}
+
+/** The sweep's Security Hub part: imports and the reading of this tool's ACTIVE records. */
+function hubReconciler(config: AuditorConfig, settings: ClientSettings): SecurityHubReconciler | undefined {
+  if (config.securityHub !== true) return undefined;
+  const client = securityHubClient(config, settings);
+  const target = hubTarget(config);
+  return {
+    target,
+    importer: createFindingsImporter({ client }),
+    reader: createActiveFindingsReader({ client, productArn: defaultProductArn(target) }),
+  };
+}
+
 /** The change handler's runtime. */
 export function createChangeRuntime(
   config: AuditorConfig,
@@ -225,6 +306,7 @@ export function createChangeRuntime(
   return {
     ...view(base),
     stateStore: { ...createStateReader(table), ...createStateWriter(table) },
+    ...optional('securityHub', hubSink(config, settings)),
     ...changeParts(base),
   };
 }
@@ -240,6 +322,7 @@ export function createSweepRuntime(
   return {
     ...view(base),
     stateStore: { ...createStateLister(table), ...createStateWriter(table) },
+    ...optional('securityHub', hubReconciler(config, settings)),
     ...sweepParts(base),
   };
 }
@@ -255,7 +338,12 @@ export function createAuditorRuntime(
   return {
     ...view(base),
     stateStore: { ...createStateReader(table), ...createStateWriter(table), ...createStateLister(table) },
+    ...optional('securityHub', hubReconciler(config, settings)),
     ...changeParts(base),
     ...sweepParts(base),
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

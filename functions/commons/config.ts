@@ -28,6 +28,12 @@ export interface AuditorConfig {
   /** The regions whose functions are audited (IAM changes can affect functions in any of them). */
   readonly auditRegions: readonly string[];
   readonly region: string;
+  /** SECURITY_HUB=true: findings also go to Security Hub in this region, on the account's default product. */
+  readonly securityHub?: boolean;
+  /** The partition of the alert topic (aws, aws-cn, aws-us-gov): the product ARN is built with it. */
+  readonly partition?: string;
+  /** CENTRAL_ALERT_TOPIC_ARN: the organization's central topic, published to best effort. */
+  readonly centralAlertTopicArn?: string;
   /** More functions than this with news from one change give one grouped alert (BIG_CHANGE_THRESHOLD, default 10). */
   readonly bigChangeThreshold?: number;
 }
@@ -91,6 +97,14 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
       throw new ConfigurationError(`AUDIT_REGIONS holds "${region}", not a region name`);
   }
+  const securityHubRaw = env.SECURITY_HUB?.trim().toLowerCase() ?? '';
+  if (!['', 'true', 'false'].includes(securityHubRaw)) {
+    throw new ConfigurationError('SECURITY_HUB must be true or false');
+  }
+  const central = env.CENTRAL_ALERT_TOPIC_ARN?.trim() ?? '';
+  if (central !== '' && !/^arn:[^:]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/.test(central)) {
+    throw new ConfigurationError('CENTRAL_ALERT_TOPIC_ARN is not an SNS topic ARN');
+  }
   let bigChangeThreshold: number | undefined;
   const thresholdRaw = env.BIG_CHANGE_THRESHOLD?.trim();
   if (thresholdRaw !== undefined && thresholdRaw !== '') {
@@ -109,6 +123,11 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
     account,
     auditRegions: regions.length > 0 ? [...new Set(regions)] : [parsed.data.AWS_REGION],
     region: parsed.data.AWS_REGION,
+    // Only when on, so that a default deployment's configuration is unchanged.
+    ...(securityHubRaw === 'true'
+      ? { securityHub: true, partition: parsed.data.ALERT_TOPIC_ARN.split(':')[1] || 'aws' }
+      : {}),
+    ...(central !== '' ? { centralAlertTopicArn: central } : {}),
   };
 }
 

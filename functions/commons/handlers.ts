@@ -50,6 +50,7 @@ export function createChangeHandler(runtime: ChangeRuntime, logger: Logger, opti
         deadline: lambdaDeadline(context),
         finishBy: lambdaDeadline(context, RESPONSE_RESERVE_MS),
         ...(options.auditChunkSize === undefined ? {} : { auditChunkSize: options.auditChunkSize }),
+        ...(runtime.securityHub === undefined ? {} : { securityHub: runtime.securityHub }),
       },
     );
     return { batchItemFailures: result.batchItemFailures };
@@ -71,6 +72,7 @@ export function createSweepHandler(runtime: SweepRuntime, logger: Logger) {
       logger,
       deadline: lambdaDeadline(context),
       finishBy: lambdaDeadline(context, RESPONSE_RESERVE_MS),
+      ...(runtime.securityHub === undefined ? {} : { securityHub: runtime.securityHub }),
     });
     const openFindings = result.digest.report.functions.reduce((n, fn) => n + fn.findings.length, 0);
     const unfinished = result.unfinishedFunctions;

@@ -44,6 +44,10 @@ const WILDCARD_REASONS: Readonly<Record<AuditorResource, string>> = {
   'stack-key': '',
   'slack-webhook-secret': '',
   'slack-webhook-parameter': '',
+  'securityhub-product': '',
+  'securityhub-hub': '',
+  'central-alert-topic': '',
+  'central-alert-key': '',
   'chatbot-topic': '',
 };
 

@@ -61,6 +61,7 @@ import { parseCloudTrailEvent } from '../events/cloudtrail-event.js';
 import { foreignChangeReason, foreignEventReason } from '../events/event-origin.js';
 import { type Directory, resolveAffectedFunctions } from '../events/resolve-affected.js';
 import { type Deadline, NO_DEADLINE } from './deadline.js';
+import { type HubOutcome, recordChangeInHub, type SecurityHubSink } from './security-hub-sync.js';
 
 /** The part of an SQS record the use case reads. */
 export interface QueueMessage {
@@ -104,6 +105,8 @@ export interface HandleChangesDeps {
   readonly finishBy?: Deadline;
   /** Functions per audit chunk, at least (default 25); functions resolved together are never split. */
   readonly auditChunkSize?: number;
+  /** Security Hub, when the deployment sends findings there: updated after each alert is published. */
+  readonly securityHub?: SecurityHubSink;
 }
 
 /** The default of `bigChangeThreshold` (issue 10: "setting, default 10"). */
@@ -115,6 +118,8 @@ export interface FunctionOutcome {
   readonly outcome: 'alerted' | 'unchanged' | 'deleted' | 'failed' | 'unfinished';
   readonly alert?: AlertDocument;
   readonly subject?: string;
+  /** What the alert's Security Hub update did (failed records are left for the sweep). */
+  readonly securityHub?: HubOutcome;
 }
 
 export interface HandleChangesResult {
@@ -558,6 +563,7 @@ async function publishFunction(
   }
   const message = renderSnsAlert(document);
   const messageId = await deps.publisher.publish(message);
+  const securityHub = await recordInHub(item, report, deps);
   const written = await writeState(stateOf(item, report, document.alertId), deps);
   deps.logger.info('alert published', {
     functionArn,
@@ -566,14 +572,40 @@ async function publishFunction(
     added: diff.added.length,
     resolved: diff.resolved.length,
     stateWritten: written,
+    ...(securityHub === undefined ? {} : { securityHubFailed: securityHub.failed.length }),
   });
-  return { functionArn, outcome: 'alerted', alert: message.document, subject: message.subject };
+  return {
+    functionArn,
+    outcome: 'alerted',
+    alert: message.document,
+    subject: message.subject,
+    ...(securityHub === undefined ? {} : { securityHub }),
+  };
 }
 
 /**
  * One alert for a change that brought news to more functions than the threshold; each function's state
  * is still written, so the next change alerts per function again.
  */
+/**
+ * Security Hub says what the alert says, in the same run, after the publish; its failures never fail the
+ * message (see security-hub-sync.ts): the sweep imports what is missing.
+ */
+async function recordInHub(
+  item: News,
+  report: Report,
+  deps: HandleChangesDeps,
+): Promise<HubOutcome | undefined> {
+  if (deps.securityHub === undefined) return undefined;
+  return recordChangeInHub(deps.securityHub, {
+    report,
+    result: item.result,
+    added: item.diff.added,
+    resolved: item.diff.resolved,
+    logger: deps.logger,
+  });
+}
+
 async function publishBigChange(
   items: readonly News[],
   report: Report,
@@ -589,7 +621,10 @@ async function publishBigChange(
   const message = renderSnsAlert(document);
   const messageId = await deps.publisher.publish(message);
   let notWritten = 0;
+  const hub = new Map<string, HubOutcome>();
   await forEachLimited(items, SETTLE_CONCURRENCY, async (item) => {
+    const securityHub = await recordInHub(item, report, deps);
+    if (securityHub !== undefined) hub.set(item.functionArn, securityHub);
     if ((await writeState(stateOf(item, report, document.alertId), deps)) === 'failed') notWritten += 1;
   });
   deps.logger.info('grouped alert published', {
@@ -599,10 +634,14 @@ async function publishBigChange(
     threshold,
     statesNotWritten: notWritten,
   });
-  return items.map((item) => ({
-    functionArn: item.functionArn,
-    outcome: 'alerted' as const,
-    alert: message.document,
-    subject: message.subject,
-  }));
+  return items.map((item) => {
+    const securityHub = hub.get(item.functionArn);
+    return {
+      functionArn: item.functionArn,
+      outcome: 'alerted' as const,
+      alert: message.document,
+      subject: message.subject,
+      ...(securityHub === undefined ? {} : { securityHub }),
+    };
+  });
 }

@@ -35,6 +35,7 @@ import { isOutOfTime } from '../domain/audit/time-budget.js';
 import type { Report, Severity } from '../domain/report.js';
 import { type Deadline, NO_DEADLINE } from './deadline.js';
 import type { LogSink } from './handle-changes.js';
+import { type HubOutcome, reconcileHub, type SecurityHubReconciler } from './security-hub-sync.js';
 
 export interface SweepDeps {
   /**
@@ -51,6 +52,8 @@ export interface SweepDeps {
   readonly deadline?: Deadline;
   /** When to stop writing state (default: never). */
   readonly finishBy?: Deadline;
+  /** Security Hub, when the deployment sends findings there: reconciled after the state table. */
+  readonly securityHub?: SecurityHubReconciler;
 }
 
 export interface SweepResult {
@@ -63,6 +66,8 @@ export interface SweepResult {
   readonly unfinishedFunctions: number;
   /** State changes not written because time ran out (the next sweep writes them). */
   readonly stateLeft: number;
+  /** What the Security Hub reconciliation did (absent when not deployed, or when time ran out first). */
+  readonly securityHub?: HubOutcome;
 }
 
 /** One report for several regions: functions and errors side by side, summary recounted. */
@@ -156,6 +161,18 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     await deps.stateStore.delete(state.functionArn);
     stateRemoved += 1;
   }
+  // Security Hub, as a separate step after the state: the functions judged completely, in the regions audited.
+  let securityHub: HubOutcome | undefined;
+  if (deps.securityHub !== undefined && finishBy.remainingMs() > 0) {
+    securityHub = await reconcileHub(deps.securityHub, {
+      report,
+      alerting: (fn) => fn.findings.filter((f) => isAlerting(f, deps.minSeverity)),
+      settled: (arn) => regions.has(arn.split(':')[3] ?? '') && !unread.has(arn.split(':')[6] ?? ''),
+      logger: deps.logger,
+    });
+  } else if (deps.securityHub !== undefined) {
+    deps.logger.warn('sweep ran out of time before reconciling Security Hub: the next sweep does', {});
+  }
   if (unfinishedFunctions > 0 || stateLeft > 0) {
     deps.logger.warn('sweep ran out of time: the digest lists what was not audited', {
       unfinishedFunctions,
@@ -170,6 +187,13 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     stateUpdated,
     stateRemoved,
     unfinishedFunctions,
+    ...(securityHub === undefined
+      ? {}
+      : {
+          securityHubImported: securityHub.imported,
+          securityHubArchived: securityHub.archived,
+          securityHubFailed: securityHub.failed.length,
+        }),
   });
   return {
     digest: message.document as DigestAlertDocument,
@@ -179,5 +203,6 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
     stateRemoved,
     unfinishedFunctions,
     stateLeft,
+    ...(securityHub === undefined ? {} : { securityHub }),
   };
 }

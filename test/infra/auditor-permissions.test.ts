@@ -32,6 +32,7 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   'client-ssm': 'ssm',
   'client-eventbridge': 'events',
   'client-kinesis': 'kinesis',
+  'client-securityhub': 'securityhub',
   'client-kms': 'kms',
 };
 

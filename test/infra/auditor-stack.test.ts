@@ -175,7 +175,18 @@ describe('the auditor stack', () => {
       ['Sweep', 'sweep'],
     ] as const) {
       const statements = roleStatements(template, `${prefix}Function`);
-      expect(statements.map((s) => s.Sid)).toEqual(permissionsOf(name).map((p) => p.sid));
+      // Security Hub and the central topic stand for nothing in a default deployment (tested below).
+      const optional = new Set([
+        'securityhub-product',
+        'securityhub-hub',
+        'central-alert-topic',
+        'central-alert-key',
+      ]);
+      expect(statements.map((s) => s.Sid)).toEqual(
+        permissionsOf(name)
+          .filter((p) => !optional.has(p.resource))
+          .map((p) => p.sid),
+      );
       for (const statement of statements) {
         const declared = AUDITOR_PERMISSIONS.find((p) => p.sid === statement.Sid);
         expect(actionsOf(statement)).toEqual(declared?.actions);
@@ -227,6 +238,41 @@ describe('the auditor stack', () => {
     });
     expect(statements.map((s) => s.Sid)).not.toContain('SendFailedInvocations');
     expect(roleStatements(template, 'SweepFunction').map((s) => s.Sid)).not.toContain('PollChangeQueue');
+  });
+
+  it('sends findings to Security Hub only when asked: import on the default product, read on the hub', () => {
+    const sids = (t: Template, prefix: string) => roleStatements(t, prefix).map((s) => s.Sid);
+    expect(sids(template, 'ChangeHandlerFunction')).not.toContain('ImportSecurityHubFindings');
+    expect(sids(template, 'SweepFunction')).not.toContain('ReadSecurityHubFindings');
+    const withHub = homeTemplate({ securityHub: true });
+    const change = roleStatements(withHub, 'ChangeHandlerFunction');
+    const sweep = roleStatements(withHub, 'SweepFunction');
+    const resource = (statements: Statement[], sid: string) =>
+      JSON.stringify(statements.find((s) => s.Sid === sid)?.Resource);
+    expect(change.find((s) => s.Sid === 'ImportSecurityHubFindings')?.Action).toBe(
+      'securityhub:BatchImportFindings',
+    );
+    expect(resource(change, 'ImportSecurityHubFindings')).toMatch(
+      /^\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":securityhub:eu-west-1:",\{"Ref":"AWS::AccountId"\},":product\/",\{"Ref":"AWS::AccountId"\},"\/default"\]\]\}$/,
+    );
+    expect(change.map((s) => s.Sid)).not.toContain('ReadSecurityHubFindings');
+    expect(sweep.find((s) => s.Sid === 'ReadSecurityHubFindings')?.Action).toBe('securityhub:GetFindings');
+    expect(resource(sweep, 'ReadSecurityHubFindings')).toMatch(
+      /:securityhub:eu-west-1:.*:hub\/default"\]\]\}$/,
+    );
+    expect(
+      JSON.stringify([...change, ...sweep].flatMap(actionsOf).filter((a) => a.startsWith('securityhub:'))),
+    ).toBe(
+      JSON.stringify([
+        'securityhub:BatchImportFindings',
+        'securityhub:BatchImportFindings',
+        'securityhub:GetFindings',
+      ]),
+    );
+    const fn = Object.entries(resourcesOf(withHub, 'AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('SweepFunction'),
+    );
+    expect(JSON.stringify(fn?.[1].Properties?.Environment)).toContain('"SECURITY_HUB":"true"');
   });
 
   it('reads Lambda in every audited region, and only there', () => {

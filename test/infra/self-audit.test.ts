@@ -48,6 +48,7 @@ const configurations: [string, Partial<DeployConfig>, number][] = [
     { slackWebhookSecretArn: slackSecret, extraRegions: ['us-west-2', 'us-east-1'] },
     3,
   ],
+  ['a deployment that sends findings to Security Hub', { securityHub: true }, 2],
   [
     'a deployment in us-east-1 with Slack (SSM parameter)',
     { region: 'us-east-1', slackWebhookParameterName: '/lambda-role-audit/slack-webhook' },

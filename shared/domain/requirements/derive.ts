@@ -503,20 +503,30 @@ function mappingBindings(
   return bindings;
 }
 
+/** The cause a mapping's needs carry in findings. */
+export function mappingCause(mapping: EventSourceMapping): FindingCause {
+  return {
+    kind: 'event-source-mapping',
+    uuid: mapping.UUID,
+    ...(mapping.EventSourceArn === undefined ? {} : { eventSourceArn: mapping.EventSourceArn }),
+    ...(mapping.State === undefined ? {} : { state: mapping.State }),
+  };
+}
+
+/** How a mapping is named as the origin of a need. */
+export function mappingOrigin(mapping: EventSourceMapping): string {
+  return `event source mapping ${mapping.UUID}${mapping.State === 'Disabled' ? ' (disabled)' : ''}`;
+}
+
 function mappingRequirements(
   mapping: EventSourceMapping,
   place: FunctionPlace,
   notes: RequirementNote[],
   families: Set<SourceFamily>,
 ): Requirement[] {
-  const cause: FindingCause = {
-    kind: 'event-source-mapping',
-    uuid: mapping.UUID,
-    ...(mapping.EventSourceArn === undefined ? {} : { eventSourceArn: mapping.EventSourceArn }),
-    ...(mapping.State === undefined ? {} : { state: mapping.State }),
-  };
+  const cause = mappingCause(mapping);
   const disabled = mapping.State === 'Disabled';
-  const origin = `event source mapping ${mapping.UUID}${disabled ? ' (disabled)' : ''}`;
+  const origin = mappingOrigin(mapping);
   const kind = eventSourceKind(mapping);
   if (kind === undefined) {
     notes.push({

@@ -27,6 +27,8 @@ import {
   destinationKind,
   eventSourceKind,
   expandNeed,
+  mappingCause,
+  mappingOrigin,
   type Requirement,
   secretsOf,
   sidName,
@@ -113,14 +115,9 @@ function invokeConfigUses(invokeConfigs: readonly EventInvokeConfig[], add: AddU
 
 function mappingUses(mappings: readonly EventSourceMapping[], add: AddUse): void {
   for (const mapping of [...mappings].sort((a, b) => a.UUID.localeCompare(b.UUID))) {
-    const cause: FindingCause = {
-      kind: 'event-source-mapping',
-      uuid: mapping.UUID,
-      ...(mapping.EventSourceArn === undefined ? {} : { eventSourceArn: mapping.EventSourceArn }),
-      ...(mapping.State === undefined ? {} : { state: mapping.State }),
-    };
+    const cause = mappingCause(mapping);
     const disabled = mapping.State === 'Disabled';
-    const origin = `event source mapping ${mapping.UUID}${disabled ? ' (disabled)' : ''}`;
+    const origin = mappingOrigin(mapping);
     const kind = eventSourceKind(mapping);
     const source = mapping.EventSourceArn ?? '';
     if (kind === 'sqs') add(source, 'read-queue', cause, origin, disabled);
