@@ -1,8 +1,9 @@
 /**
  * Exit status, exactly as the contract fixes it: scripts and CI gates depend on these numbers.
  */
-import { InputError } from '../domain/errors.js';
+import { UsageError } from '../domain/errors.js';
 import { type Report, SEVERITIES, type Severity } from '../domain/report.js';
+import { didYouMean } from './suggest.js';
 
 export const EXIT = { ok: 0, findings: 1, unusable: 2, incomplete: 3 } as const;
 
@@ -15,8 +16,9 @@ export function parseFailOn(value: string | undefined): FailOn {
   if (normalised === 'none') return 'none';
   const severity = SEVERITIES.find((candidate) => candidate === normalised);
   if (!severity) {
-    throw new InputError(
-      `--fail-on "${value}" is not one of ${[...SEVERITIES, 'none'].join(', ')} (see --help)`,
+    throw new UsageError(
+      `--fail-on "${value}" is not one of ${[...SEVERITIES, 'none'].join(', ')}${didYouMean(value, [...SEVERITIES, 'none'])}`,
+      'audit',
     );
   }
   return severity;

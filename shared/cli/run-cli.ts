@@ -3,29 +3,34 @@
  * prints the report in the chosen format and turns the outcome into the exit status. Everything with a
  * side effect comes in through `CliEnvironment`, so tests run it in-process.
  */
-import { parseArgs } from 'node:util';
 import { loadActionCatalog } from '../adapters/action-catalog/load-action-catalog.js';
 import { loadAwsManagedPolicies } from '../adapters/aws-managed-policies/load-aws-managed-policies.js';
 import { ExportFolderSource } from '../adapters/export-folder/export-folder-source.js';
 import { runAudit } from '../app/run-audit.js';
-import { InputError } from '../domain/errors.js';
-import type { AccountSource } from '../domain/model.js';
+import { InputError, UsageError } from '../domain/errors.js';
+import type { AccountSnapshot, AccountSource } from '../domain/model.js';
 import type { ActionCatalog } from '../domain/policy/action-catalog.js';
 import type { Report } from '../domain/report.js';
 import { BASELINE_SEVERITIES, type BaselineSeverity } from '../domain/rules/managed-baseline.js';
 import { parseTagSuppressionPolicy, type Suppression } from '../domain/suppressions.js';
+import { type ArgumentToken, parseArguments } from './arguments.js';
 import { EXIT, exitStatus, type FailOn, parseFailOn } from './exit-status.js';
 import { terminalText } from './format/escape.js';
 import { formatMarkdown } from './format/format-markdown.js';
 import { formatSarif } from './format/format-sarif.js';
-import { formatTable } from './format/format-table.js';
+import { DEFAULT_WIDTH, formatTable } from './format/format-table.js';
+import type { SourceLink } from './format/function-sources.js';
 import { createPaint, wantsColour } from './format/terminal-colour.js';
+import { AUDIT_HELP, COMMAND_HELP, EXPORT_HELP, renderHelp, TOOL_HELP, valueNamesOf } from './help.js';
 import { type LiveAdapters, liveAdapters } from './live-adapters.js';
-import { USAGE } from './usage.js';
+import { explainLiveError, liveContext } from './live-error.js';
+import { didYouMean } from './suggest.js';
 
 export interface OutputStream {
   write(text: string): unknown;
   readonly isTTY?: boolean;
+  /** A terminal's width (Node sets it on a TTY stream). */
+  readonly columns?: number;
 }
 
 export interface CliEnvironment {
@@ -41,10 +46,10 @@ export interface CliEnvironment {
 }
 
 const TOOL_NAME = 'lambda-role-audit';
-const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
+const FORMATS = ['table', 'json', 'markdown', 'sarif', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
-const AUDIT_OPTIONS = {
+export const AUDIT_OPTIONS = {
   from: { type: 'string' },
   region: { type: 'string', multiple: true },
   'all-regions': { type: 'boolean' },
@@ -65,7 +70,7 @@ const AUDIT_OPTIONS = {
   account: { type: 'string' },
 } as const;
 
-const EXPORT_OPTIONS = {
+export const EXPORT_OPTIONS = {
   to: { type: 'string' },
   region: { type: 'string', multiple: true },
   'all-regions': { type: 'boolean' },
@@ -73,32 +78,57 @@ const EXPORT_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** Bad usage: reported with a pointer to --help, exit 2. */
-class UsageProblem extends InputError {}
+/** Bad usage: reported with a pointer to the command's --help, exit 2. */
+class UsageProblem extends UsageError {
+  constructor(message: string, command = 'audit') {
+    super(message, command);
+  }
+}
+
+const COMMANDS = ['audit', 'export', 'help'] as const;
 
 /** Runs one command line and returns its exit status. Never throws. */
 export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<number> {
   // Messages quote account values (function names, ARNs, file entries): each line goes through the
-  // terminal's escaping, so that none can repaint the screen or forge a line.
+  // terminal's escaping, so that none can repaint the screen or forge a line. A message of several lines
+  // (a YAML error quotes the file) keeps them under the first, indented, so that it reads as one entry.
   const log = (message: string): void => {
-    environment.stderr.write(`${TOOL_NAME}: ${message.split('\n').map(terminalText).join('\n')}\n`);
+    const lines = message
+      .split('\n')
+      .map(terminalText)
+      .filter((line) => line.trim() !== '');
+    environment.stderr.write(`${TOOL_NAME}: ${lines.join('\n  ')}\n`);
   };
   try {
     const [command, ...rest] = argv;
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      (command === undefined ? environment.stderr : environment.stdout).write(USAGE);
-      return command === undefined ? EXIT.unusable : EXIT.ok;
+    if (command === undefined) {
+      environment.stderr.write(renderHelp(TOOL_HELP));
+      return EXIT.unusable;
     }
+    if (command === '--help' || command === '-h') {
+      environment.stdout.write(renderHelp(TOOL_HELP));
+      return EXIT.ok;
+    }
+    if (command === 'help') return helpCommand(rest, environment);
     if (command === '--version' || command === '-v') {
       environment.stdout.write(`${environment.version}\n`);
       return EXIT.ok;
     }
     if (command === 'audit') return await auditCommand(rest, environment, log);
     if (command === 'export') return await exportCommand(rest, environment, log);
-    throw new UsageProblem(`unknown command "${command}": expected audit or export`);
+    if (command.startsWith('-')) {
+      throw new UsageError(
+        `${command} is not a command: put the command first, as in ${TOOL_NAME} audit ${command}`,
+      );
+    }
+    throw new UsageError(
+      `unknown command "${command}"${didYouMean(command, COMMANDS) || ': the commands are audit and export'}`,
+    );
   } catch (error: unknown) {
-    if (error instanceof UsageProblem || isParseArgsError(error)) {
-      log(`${(error as Error).message} (see ${TOOL_NAME} --help)`);
+    if (error instanceof UsageError) {
+      const help =
+        error.command === undefined ? `${TOOL_NAME} --help` : `${TOOL_NAME} ${error.command} --help`;
+      log(`${error.message} (see ${help})`);
       return EXIT.unusable;
     }
     if (error instanceof InputError) {
@@ -113,20 +143,31 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
   }
 }
 
+/** `help`, `help audit`, `help export`. */
+function helpCommand(args: readonly string[], environment: CliEnvironment): number {
+  const [topic, ...extra] = args;
+  if (topic === undefined) {
+    environment.stdout.write(renderHelp(TOOL_HELP));
+    return EXIT.ok;
+  }
+  const help = COMMAND_HELP[topic];
+  if (help === undefined || extra.length > 0) {
+    throw new UsageError(
+      `no help for "${args.join(' ')}"${didYouMean(topic, Object.keys(COMMAND_HELP)) || ': try help audit or help export'}`,
+    );
+  }
+  environment.stdout.write(renderHelp(help));
+  return EXIT.ok;
+}
+
 async function auditCommand(
   args: readonly string[],
   environment: CliEnvironment,
   log: (message: string) => void,
 ): Promise<number> {
-  const { values, tokens } = parseArgs({
-    args: [...args],
-    options: AUDIT_OPTIONS,
-    allowPositionals: true,
-    strict: true,
-    tokens: true,
-  });
+  const { values, tokens } = parseArguments('audit', args, AUDIT_OPTIONS, valueNamesOf(AUDIT_HELP));
   if (values.help) {
-    environment.stdout.write(USAGE);
+    environment.stdout.write(renderHelp(AUDIT_HELP));
     return EXIT.ok;
   }
   const functionNames = collectFunctionNames(tokens);
@@ -154,7 +195,7 @@ async function auditCommand(
       '--parameter and --account apply to template mode (--template FILE or --cdk-out DIR)',
     );
   }
-  const source =
+  const chosen =
     templateMode?.source ??
     (await chooseSource(
       { ...values, regions: await regionsOf(values, environment) },
@@ -162,6 +203,18 @@ async function auditCommand(
       log,
       format !== 'json' && environment.stderr.isTTY === true,
     ));
+  // The HTML report draws each function's event sources, which the report does not list: keep what was read.
+  const snapshots: AccountSnapshot[] = [];
+  const source: AccountSource =
+    format === 'html'
+      ? {
+          load: async (scope) => {
+            const snapshot = await chosen.load(scope);
+            snapshots.push(snapshot);
+            return snapshot;
+          },
+        }
+      : chosen;
   const loadCatalog = environment.loadCatalog ?? loadActionCatalog;
   const [catalog, suppressions] = await Promise.all([
     loadCatalog(),
@@ -188,7 +241,9 @@ async function auditCommand(
     log(`warning: ${who}${error.message}`);
   }
   for (const warning of report.warnings ?? []) log(`warning: ${warning.message}`);
-  environment.stdout.write(render(report, format, environment));
+  environment.stdout.write(
+    format === 'html' ? await renderHtml(report, snapshots) : render(report, format, environment),
+  );
   return exitStatus(report, failOn);
 }
 
@@ -198,7 +253,7 @@ function parseBaseline(value: string | undefined): BaselineSeverity {
   const severity = BASELINE_SEVERITIES.find((candidate) => candidate === value.toLowerCase());
   if (severity === undefined) {
     throw new UsageProblem(
-      `--aws-managed-baseline "${value}" is not one of ${BASELINE_SEVERITIES.join(', ')}`,
+      `--aws-managed-baseline "${value}" is not one of ${BASELINE_SEVERITIES.join(', ')}${didYouMean(value, BASELINE_SEVERITIES)}`,
     );
   }
   return severity;
@@ -225,7 +280,12 @@ async function regionsOf(
     if (values.from !== undefined) return undefined;
     const enabled = (environment.live ?? liveAdapters).enabledRegions;
     if (!enabled) throw new UsageProblem('--all-regions is not available in this build');
-    return enabled({ ...(values.profile !== undefined ? { profile: values.profile } : {}) });
+    try {
+      return await enabled({ ...(values.profile !== undefined ? { profile: values.profile } : {}) });
+    } catch (error: unknown) {
+      // DescribeRegions is the first call to AWS: a missing profile or credentials fail here.
+      throw explainLiveError(error, liveContext(regionsAndProfile(values), environment.env));
+    }
   }
   for (const region of listed) {
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
@@ -280,11 +340,12 @@ async function chooseSource(
       'a live audit (audit without --from) is not available in this build; audit an export folder with --from DIR',
     );
   }
-  return create({
+  const live = await create({
     ...regionOptions(values.regions),
     ...(values.profile !== undefined ? { profile: values.profile } : {}),
     ...(showProgress ? { progress: environment.stderr } : {}),
   });
+  return withLiveContext(live, values, environment);
 }
 
 async function exportCommand(
@@ -292,30 +353,73 @@ async function exportCommand(
   environment: CliEnvironment,
   log: (message: string) => void,
 ): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: EXPORT_OPTIONS,
-    allowPositionals: false,
-    strict: true,
-  });
+  const { values, tokens } = parseArguments('export', args, EXPORT_OPTIONS, valueNamesOf(EXPORT_HELP));
   if (values.help) {
-    environment.stdout.write(USAGE);
+    environment.stdout.write(renderHelp(EXPORT_HELP));
     return EXIT.ok;
   }
-  if (!values.to) throw new UsageProblem('export needs --to DIR, the folder to write');
+  const stray = tokens.find((token) => token.kind === 'positional');
+  if (stray) throw new UsageProblem(`unexpected argument "${stray.value}"`, 'export');
+  if (!values.to) throw new UsageProblem('export needs --to DIR, the folder to write', 'export');
   const exportAccount = (environment.live ?? liveAdapters).exportAccount;
   if (!exportAccount) throw new UsageProblem('export (from a live account) is not available in this build');
   const regions = await regionsOf(values, environment);
-  await exportAccount({
-    to: values.to,
-    log,
-    ...regionOptions(regions),
-    ...(values.profile !== undefined ? { profile: values.profile } : {}),
-  });
+  try {
+    await exportAccount({
+      to: values.to,
+      log,
+      ...regionOptions(regions),
+      ...(values.profile !== undefined ? { profile: values.profile } : {}),
+    });
+  } catch (error: unknown) {
+    throw explainLiveError(error, liveContext(regionsAndProfile({ ...values, regions }), environment.env));
+  }
   return EXIT.ok;
 }
 
-function render(report: Report, format: Format, environment: CliEnvironment): string {
+/** The regions (as read from `--region` or `--all-regions`) and `--profile` a live read uses. */
+function regionsAndProfile(values: { regions?: readonly string[] | undefined; profile?: string }): {
+  regions?: readonly string[];
+  profile?: string;
+} {
+  return {
+    ...(values.regions === undefined ? {} : { regions: values.regions }),
+    ...(values.profile === undefined ? {} : { profile: values.profile }),
+  };
+}
+
+/** The live source, whose failures name the profile and region they used (live-error.ts). */
+function withLiveContext(
+  source: AccountSource,
+  values: { regions?: readonly string[] | undefined; profile?: string },
+  environment: CliEnvironment,
+): AccountSource {
+  return {
+    load: async (scope) => {
+      try {
+        return await source.load(scope);
+      } catch (error: unknown) {
+        throw explainLiveError(error, liveContext(regionsAndProfile(values), environment.env));
+      }
+    },
+  };
+}
+
+/** Imported on demand, as the YAML parser is: only `--format html` needs it. */
+async function renderHtml(report: Report, snapshots: readonly AccountSnapshot[]): Promise<string> {
+  const [{ formatHtml }, { functionSources }] = await Promise.all([
+    import('./format/format-html.js'),
+    import('./format/function-sources.js'),
+  ]);
+  const sources = new Map<string, SourceLink[]>();
+  for (const snapshot of snapshots) {
+    for (const [name, links] of functionSources(snapshot))
+      sources.set(name, [...(sources.get(name) ?? []), ...links]);
+  }
+  return formatHtml(report, { sources });
+}
+
+function render(report: Report, format: Exclude<Format, 'html'>, environment: CliEnvironment): string {
   switch (format) {
     case 'json':
       // Indented for a person at a terminal; compact for a pipe, where it is 40% smaller and faster to write.
@@ -328,8 +432,18 @@ function render(report: Report, format: Format, environment: CliEnvironment): st
       return formatTable(
         report,
         createPaint(wantsColour(environment.env, environment.stdout.isTTY === true)),
+        tableWidth(environment),
       );
   }
+}
+
+/** The terminal's width; in a pipe, COLUMNS when set (as `COLUMNS=100 … | less`), else 80. */
+function tableWidth(environment: CliEnvironment): number {
+  const { stdout, env } = environment;
+  if (stdout.isTTY === true && typeof stdout.columns === 'number' && stdout.columns > 0)
+    return stdout.columns;
+  const columns = Number.parseInt(env.COLUMNS ?? '', 10);
+  return Number.isInteger(columns) && columns > 0 ? columns : DEFAULT_WIDTH;
 }
 
 /** `--function-budget-ms`: a whole number of milliseconds, 0 included (every function then times out). */
@@ -345,20 +459,19 @@ function parseBudget(value: string | undefined): number | undefined {
 function parseFormat(value: string | undefined, isTTY: boolean): Format {
   if (value === undefined) return isTTY ? 'table' : 'json';
   const format = FORMATS.find((candidate) => candidate === value.toLowerCase());
-  if (!format) throw new UsageProblem(`--format "${value}" is not one of ${FORMATS.join(', ')}`);
+  if (!format) {
+    throw new UsageProblem(
+      `--format "${value}" is not one of ${FORMATS.join(', ')}${didYouMean(value, FORMATS)}`,
+    );
+  }
   return format;
 }
-
-type ParseArgsToken =
-  | { kind: 'option'; name: string; value?: string | undefined; inlineValue?: boolean | undefined }
-  | { kind: 'positional'; value: string }
-  | { kind: 'option-terminator' };
 
 /**
  * `--function a --function b`, `--function a,b` and `--function a b c` all name functions a, b (and c):
  * positionals are accepted only right after a --function value, so a stray word is still an error.
  */
-function collectFunctionNames(tokens: readonly ParseArgsToken[]): string[] {
+function collectFunctionNames(tokens: readonly ArgumentToken[]): string[] {
   const names: string[] = [];
   let afterFunction = false;
   for (const token of tokens) {
@@ -366,7 +479,7 @@ function collectFunctionNames(tokens: readonly ParseArgsToken[]): string[] {
       afterFunction = token.name === 'function';
       if (afterFunction && token.value !== undefined) names.push(...splitNames(token.value));
     } else if (token.kind === 'positional') {
-      if (!afterFunction) throw new UsageProblem(`unexpected argument "${token.value}"`);
+      if (!afterFunction) throw new UsageProblem(unexpectedArgument(token.value));
       names.push(...splitNames(token.value));
     } else {
       afterFunction = false;
@@ -382,11 +495,7 @@ function splitNames(value: string): string[] {
     .filter((name) => name.length > 0);
 }
 
-function isParseArgsError(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    'code' in error &&
-    typeof error.code === 'string' &&
-    error.code.startsWith('ERR_PARSE_ARGS_')
-  );
+/** A word where an option was expected: most often a function name without --function. */
+function unexpectedArgument(value: string): string {
+  return `unexpected argument "${value}" (to audit only that function: --function ${value})`;
 }

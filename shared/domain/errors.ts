@@ -51,6 +51,19 @@ export class SlackWebhookError extends Error {
 }
 
 /**
+ * The command line was used wrongly (an unknown option, a missing value): the message is in our words, and
+ * `command` names the subcommand whose `--help` to point to (`undefined`: the tool's own).
+ */
+export class UsageError extends InputError {
+  readonly command: string | undefined;
+  constructor(message: string, command?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UsageError';
+    this.command = command;
+  }
+}
+
+/**
  * One function's audit ran out of time: its own budget (`limit: 'budget'`) or the whole audit's deadline
  * (`limit: 'deadline'`). The engine catches it and lists the function under the report's `errors`.
  */

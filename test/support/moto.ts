@@ -49,13 +49,19 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, output: () => 
   throw new Error(`moto_server did not answer on ${endpoint} within 30 s: ${output()}`);
 }
 
-/** Starts moto server with AWS managed policies loaded and Lambda's Docker use switched off. */
-export async function startMotoServer(region = 'us-east-1'): Promise<MotoServer> {
+/**
+ * Starts moto server with AWS managed policies loaded and Lambda's Docker use switched off. `env` adds to
+ * the server's environment (`INITIAL_NO_AUTH_ACTION_COUNT: '0'` makes it check credentials as AWS does).
+ */
+export async function startMotoServer(
+  region = 'us-east-1',
+  env: Readonly<Record<string, string>> = {},
+): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   let output = '';
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (chunk: Buffer) => {

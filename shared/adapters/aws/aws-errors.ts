@@ -63,7 +63,15 @@ export function awsErrorKind(error: unknown): AwsErrorKind {
 export function describeAwsError(operation: string, resource: string, error: unknown): string {
   const { name, message, $metadata } = fields(error);
   const code = typeof name === 'string' ? name : 'Error';
-  const text = typeof message === 'string' && message.length > 0 ? message : String(error);
+  let text = typeof message === 'string' && message.length > 0 ? message : String(error);
+  // The SDK could not parse the answer (an HTML or XML page where AWS sends JSON): its message speaks of
+  // its own internals ("inspect the hidden field {error}.$response"); say what the user can act on.
+  const unparsed = text.indexOf('Deserialization error');
+  if (unparsed >= 0) {
+    const status = typeof $metadata?.httpStatusCode === 'number' ? `HTTP ${$metadata.httpStatusCode}, ` : '';
+    text = `the answer (${status}${text.slice(0, unparsed).trim()}) is not one AWS sends: is a proxy in the way, or AWS_ENDPOINT_URL set to something else?`;
+    return `${operation} ${resource}: ${text}`;
+  }
   const attempts =
     typeof $metadata?.attempts === 'number' && $metadata.attempts > 1
       ? ` (after ${$metadata.attempts} attempts)`

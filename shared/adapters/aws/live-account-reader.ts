@@ -27,7 +27,6 @@
  * not exist is not a failure: it is absent, and the audit reports `role-unavailable`.
  */
 import {
-  GetAccountAuthorizationDetailsCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
   GetRoleCommand,
@@ -376,10 +375,8 @@ export class LiveAccountReader {
         this.progress('roles', roles.length);
       }
     } catch (error: unknown) {
-      throw new LiveAccountReadError(
-        GetAccountAuthorizationDetailsCommand.name.replace(/Command$/, ''),
-        error,
-      );
+      // The operation as AWS spells it: a class's `name` is minified in the bundle ("lc").
+      throw new LiveAccountReadError('GetAccountAuthorizationDetails', error);
     }
     for (const policy of policies) this.rememberDefaultVersion(policy);
     return { RoleDetailList: roles, Policies: policies.map(withPolicyName) };

@@ -19,6 +19,7 @@ import type {
   ManagedPolicy,
   Role,
 } from '../../domain/model.js';
+import { decodeText } from '../text-file/decode-text.js';
 import { TrustPolicyReader, tagList, toManagedPolicy, toRole } from './account-details.js';
 import {
   aliasesFileSchema,
@@ -128,16 +129,18 @@ export class ExportFolderSource implements AccountSource {
     required: boolean,
   ): Promise<z.output<S> | undefined> {
     const path = join(this.directory, file);
-    let text: string;
+    let bytes: Buffer;
     try {
       // Read as bytes and decoded once: readFile with an encoding decodes chunk by chunk and joins the
       // pieces, which JSON.parse must then flatten again (tens of megabytes for a large account).
-      text = (await readFile(path)).toString('utf8');
+      bytes = await readFile(path);
     } catch (error: unknown) {
       if (!required && errorCode(error) === 'ENOENT') return undefined;
       const what = errorCode(error) === 'ENOENT' ? 'is missing' : `cannot be read (${errorCode(error)})`;
       throw new InputError(`${path} ${what}: an export folder needs ${requiredFileList()}`, { cause: error });
     }
+    // A byte-order mark or UTF-16 (PowerShell's `>`) is read as such, not reported as invalid JSON.
+    const text = decodeText(bytes, path);
     let raw: unknown;
     try {
       raw = JSON.parse(text);

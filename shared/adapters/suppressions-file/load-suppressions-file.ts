@@ -7,12 +7,14 @@ import { readFile } from 'node:fs/promises';
 import { parse, YAMLParseError } from 'yaml';
 import { InputError } from '../../domain/errors.js';
 import { parseSuppressions, type Suppression } from '../../domain/suppressions.js';
+import { decodeText } from '../text-file/decode-text.js';
 
 export async function loadSuppressionsFile(path: string): Promise<Suppression[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = decodeText(await readFile(path), path);
   } catch (error: unknown) {
+    if (error instanceof InputError) throw error;
     const code =
       typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : String(error);
     throw new InputError(`suppressions file ${path} cannot be read (${code})`, { cause: error });

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../../domain/errors.js';
+import { decodeText } from '../text-file/decode-text.js';
 
 export interface CdkStackTemplate {
   /** The template file, as the user can open it (under the `--cdk-out` folder). */
@@ -28,8 +29,9 @@ function record(value: unknown): Json | undefined {
 async function readJsonFile(path: string, what: string): Promise<{ text: string; json: Json }> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = decodeText(await readFile(path), path);
   } catch (error: unknown) {
+    if (error instanceof InputError) throw error;
     throw new InputError(
       `cannot read ${what} ${path}: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },

@@ -20,6 +20,7 @@ import type {
   Role,
 } from '../../domain/model.js';
 import type { Finding, FunctionResult, Report, TemplateLocation } from '../../domain/report.js';
+import { decodeText } from '../text-file/decode-text.js';
 import { type CdkStackTemplate, readCloudAssembly } from './cdk-assembly.js';
 import { isObject, type ParsedTemplate, parseTemplate } from './parse-template.js';
 import { readTemplate, statementKey, type TemplateLocations, type TemplatePieces } from './read-template.js';
@@ -229,8 +230,9 @@ function stackNameOf(file: string): string {
 
 async function readText(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return decodeText(await readFile(file), file);
   } catch (error: unknown) {
+    if (error instanceof InputError) throw error;
     // Errors from node:fs may come from another realm (a test's VM): read their code, not their class.
     const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
     const reason =

@@ -651,6 +651,19 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
       }
       continue;
     }
+    const roleAccount = role === undefined ? arnAccount(fn.Role) : '';
+    const functionAccount = arnAccount(fn.FunctionArn);
+    if (roleAccount !== '' && functionAccount !== '' && roleAccount !== functionAccount) {
+      // Lambda refuses another account's role ("Cross-account pass role is not allowed"), so the function and
+      // the roles come from different accounts (an export put together from two): the role was not read,
+      // which says nothing of whether it exists.
+      errors.push({
+        functionName: fn.FunctionName,
+        resource: fn.Role,
+        message: `function ${fn.FunctionName} was not audited: its execution role ${fn.Role} is in account ${roleAccount}, not in the function's account ${functionAccount} whose roles were read; read the function and its role from the same account`,
+      });
+      continue;
+    }
 
     const ownName = displayName(fn);
     const sharedWith = index.functionNamesOfRole(fn.Role).filter((other) => other !== ownName);

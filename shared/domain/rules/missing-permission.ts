@@ -188,7 +188,9 @@ export const missingPermission: Rule = {
         rule: 'missing-permission',
         severity: uncertain ? lowerSeverity(requirement.severity) : requirement.severity,
         message: `${capitalise(requirement.breaks)}. ${verdict.action}${alternatives} on ${requirement.resource} is needed by ${requirement.origin}, but ${verdict.why}.${disabled}`,
-        action: verdict.action,
+        // The need keeps the name of its first action (AWS's recommended one) whichever alternative's decision
+        // is reported, so that its finding id stays the same when another alternative's decision changes.
+        action: requirement.actions[0] ?? verdict.action,
         resource: requirement.resource,
         decision: verdict.decision,
         cause: requirement.cause,

@@ -145,6 +145,31 @@ describe('bad input through the CLI', () => {
     expect(orders?.findings.map((finding) => finding.rule)).toContain('role-unavailable');
   });
 
+  it('a role of another account: not audited (exit 3) with both accounts named, not called missing', async () => {
+    const folder = copyOfBasic();
+    const path = join(folder, 'functions.json');
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { Functions: Json[] };
+    const orders = json.Functions.find((fn) => fn.FunctionName === 'orders-consumer');
+    if (!orders) throw new Error('fixture has no orders-consumer');
+    const otherRole = 'arn:aws:iam::210987654321:role/orders-consumer-role';
+    orders.Role = otherRole;
+    writeFileSync(path, JSON.stringify(json, null, 2));
+
+    const run = await runCli(['audit', '--from', folder, '--format', 'json']);
+    const report = JSON.parse(run.stdout) as ReportJson;
+
+    expect(run.status).toBe(3);
+    const error = report.errors?.find((entry) => entry.functionName === 'orders-consumer');
+    expect(error?.resource).toBe(otherRole);
+    expect(error?.message).toContain(
+      "is in account 210987654321, not in the function's account 123456789012",
+    );
+    expect(error?.message).not.toContain('does not exist');
+    const findings = report.functions.flatMap((fn) => fn.findings.map((finding) => finding.rule));
+    expect(findings).not.toContain('role-unavailable');
+    expect(names(report)).toContain('payments-consumer');
+  });
+
   it('a --function the export does not have: exit 2, the name and the folder named', async () => {
     const run = await runCli([
       'audit',

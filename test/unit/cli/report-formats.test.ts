@@ -1,7 +1,6 @@
 import { EXIT, exitStatus, parseFailOn } from '../../../shared/cli/exit-status.js';
 import { formatMarkdown } from '../../../shared/cli/format/format-markdown.js';
-import { formatTable } from '../../../shared/cli/format/format-table.js';
-import { createPaint, wantsColour } from '../../../shared/cli/format/terminal-colour.js';
+import { wantsColour } from '../../../shared/cli/format/terminal-colour.js';
 import { InputError } from '../../../shared/domain/errors.js';
 import type { Finding, FunctionResult, Report } from '../../../shared/domain/report.js';
 
@@ -109,75 +108,6 @@ describe('colour', () => {
     expect(wantsColour({ FORCE_COLOR: '1' }, false)).toBe(true);
     expect(wantsColour({ FORCE_COLOR: '0' }, true)).toBe(false);
     expect(wantsColour({ TERM: 'dumb' }, true)).toBe(false);
-  });
-});
-
-describe('table format', () => {
-  const table = report([
-    result(
-      'payments',
-      [
-        finding({}),
-        finding({ id: 'f2', rule: 'overbroad-resource', severity: 'low', message: 'Granted on *.' }),
-      ],
-      {
-        sharedWith: ['refunds'],
-      },
-    ),
-    result('orders', []),
-  ]);
-
-  it('prints one line per finding under its function, with the fix in plain words', () => {
-    const text = formatTable(table, createPaint(false));
-    const lines = text.split('\n');
-    const heading = lines.findIndex((line) => line.startsWith('payments'));
-
-    expect(lines[heading]).toContain('role orders-role · role shared with refunds');
-    expect(lines[heading + 1]).toMatch(
-      /^ {2}HIGH +missing-permission +The role does not allow sqs:DeleteMessage/,
-    );
-    expect(lines[heading + 1]).toContain('(mapping disabled)');
-    expect(lines[heading + 1]).toContain(`Fix: allow sqs:DeleteMessage on ${QUEUE}`);
-    expect(lines[heading + 2]).toMatch(/^ {2}LOW +overbroad-resource/);
-  });
-
-  it('lists compliant functions together and ends with the totals', () => {
-    const text = formatTable(table, createPaint(false));
-    expect(text).toContain('✓ compliant, nothing to report: orders');
-    expect(text.trimEnd().split('\n').at(-1)).toBe('2 functions, 1 compliant · 1 high, 1 low');
-  });
-
-  it('keeps only the first sentence of the message on the line', () => {
-    const text = formatTable(report([result('payments', [finding({})])]), createPaint(false));
-    expect(text).toContain(`on ${QUEUE} (mapping disabled). Fix:`);
-    expect(text).not.toContain('It is needed by mapping uuid-1.');
-  });
-
-  it('prefers the engine remediation over the generic fix', () => {
-    const text = formatTable(
-      report([result('payments', [finding({ remediation: 'Add it to orders-policy.' })])]),
-      createPaint(false),
-    );
-    expect(text).toContain('Fix: Add it to orders-policy.');
-  });
-
-  it('uses colour only when asked', () => {
-    expect(formatTable(table, createPaint(false))).not.toContain('\u001b[');
-    expect(formatTable(table, createPaint(true))).toContain('\u001b[1;31mHIGH');
-  });
-
-  it('shows suppressed findings with their reason, and counts functions not audited', () => {
-    const text = formatTable(
-      report(
-        [result('payments', [finding({ suppressed: true, suppressionReason: 'queue is being retired' })])],
-        {
-          errors: [{ functionName: 'refunds', message: 'unreadable' }],
-        },
-      ),
-      createPaint(false),
-    );
-    expect(text).toMatch(/suppressed +missing-permission .*\(queue is being retired\)/);
-    expect(text).toContain('1 suppressed · 1 not audited (incomplete, see the warnings on stderr)');
   });
 });
 

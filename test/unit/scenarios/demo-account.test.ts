@@ -46,10 +46,10 @@ describe('demo account', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).not.toContain('\u001b[');
-    expect(run.stdout).toMatch(/^ {2}CRITICAL +role-unavailable +The execution role .*nightly-cleanup-role/m);
-    expect(run.stdout).toContain('✓ compliant, nothing to report: catalog-sync, clickstream-aggregator');
-    expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(
-      /^16 functions, 5 compliant · 1 critical, \d+ high/,
+    expect(run.stdout).toMatch(
+      /^ {2}CRITICAL +arn:aws:iam::111122223333:role\/service-role\/nightly-cleanup-role$/m,
     );
+    expect(run.stdout).toContain('✓ compliant, nothing to report (5): catalog-sync, clickstream-aggregator');
+    expect(run.stdout).toMatch(/^16 functions: 11 not compliant, 5 compliant · 1 critical, \d+ high/m);
   });
 });
