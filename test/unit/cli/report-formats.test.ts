@@ -2,59 +2,7 @@ import { EXIT, exitStatus, parseFailOn } from '../../../shared/cli/exit-status.j
 import { formatMarkdown } from '../../../shared/cli/format/format-markdown.js';
 import { wantsColour } from '../../../shared/cli/format/terminal-colour.js';
 import { InputError } from '../../../shared/domain/errors.js';
-import type { Finding, FunctionResult, Report } from '../../../shared/domain/report.js';
-
-const ROLE = 'arn:aws:iam::123456789012:role/service-role/orders-role';
-const QUEUE = 'arn:aws:sqs:eu-west-1:123456789012:orders';
-
-function finding(overrides: Partial<Finding>): Finding {
-  return {
-    id: 'f1',
-    rule: 'missing-permission',
-    severity: 'high',
-    message: `The role does not allow sqs:DeleteMessage on ${QUEUE}. It is needed by mapping uuid-1.`,
-    action: 'sqs:DeleteMessage',
-    resource: QUEUE,
-    decision: 'implicit-deny',
-    cause: { kind: 'event-source-mapping', uuid: 'uuid-1', eventSourceArn: QUEUE, state: 'Disabled' },
-    ...overrides,
-  };
-}
-
-function result(
-  functionName: string,
-  findings: readonly Finding[],
-  extra: Partial<FunctionResult> = {},
-): FunctionResult {
-  return {
-    functionName,
-    functionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
-    roleArn: ROLE,
-    compliant: findings.every((f) => f.suppressed || f.severity === 'info'),
-    findings,
-    ...extra,
-  };
-}
-
-function report(functions: readonly FunctionResult[], extra: Partial<Report> = {}): Report {
-  const counts: Partial<Record<Finding['severity'], number>> = {};
-  for (const fn of functions) {
-    for (const f of fn.findings) if (!f.suppressed) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
-  }
-  return {
-    schemaVersion: '1',
-    generatedAt: '2026-11-26T12:00:00.000Z',
-    tool: { name: 'lambda-role-audit', version: '0.1.0' },
-    source: { kind: 'export', path: 'examples/demo-account', account: '123456789012', region: 'eu-west-1' },
-    summary: {
-      functions: functions.length,
-      compliant: functions.filter((f) => f.compliant).length,
-      findings: counts,
-    },
-    functions,
-    ...extra,
-  };
-}
+import { finding, QUEUE, report, result } from '../../support/report-builder.js';
 
 const recommendedPolicy = {
   Version: '2012-10-17' as const,
