@@ -402,7 +402,7 @@ function functionEvaluator(state: RoleState, timer: FunctionTimer | undefined): 
         }
         return result;
       }
-      // Network resources: any-name ones end with `/*`, named ones never do, so one map serves both.
+      // Network resources (any-name ones end with `/*`, named ones never do, so one map serves both).
       const byResource = isNetworkResource(resource) ? onNetworkResources : anyName ? anyNamed : named;
       let byAction = byResource.get(resource);
       if (byAction === undefined) {

@@ -48,7 +48,7 @@ export function matchesSomeName(pattern: string, prefix: string, length = prefix
     if (c !== 63 /* ? */ && c !== prefix.charCodeAt(i)) return false;
     j++;
   }
-  // What remains of the pattern matches the name: any non-empty pattern matches some non-empty string.
+  // What remains of the pattern matches the name, since every non-empty pattern matches some non-empty string.
   return j < pattern.length;
 }
 

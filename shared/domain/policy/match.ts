@@ -164,7 +164,7 @@ function wildcardOf(pattern: string, caseSensitive: boolean): Wildcard {
 }
 
 /**
- * Whether `pattern` (`*`: any run of characters, runs of `*` counting as one; `?`: one UTF-16 code unit)
+ * Whether `pattern` (`*` stands for any run of characters, runs of `*` counting as one; `?` for one UTF-16 code unit)
  * matches the whole of `text`. Time at most proportional to `pattern.length × text.length`, whatever the
  * pattern; no RegExp, no recursion.
  */

@@ -10,7 +10,7 @@
  * pattern when the other is a short ARN format. No RegExp is built from either pattern.
  */
 
-/** In the second pattern only: any run of characters other than `/`. */
+/** In the second pattern only, it stands for any run of characters other than `/`. */
 export const SEGMENT = '\u0001';
 
 const STAR = 42;
