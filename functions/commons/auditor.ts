@@ -509,7 +509,11 @@ export function createWorkerRuntime(
   settings: ClientSettings = {},
   overrides: RuntimeOverrides = {},
 ): WorkerRuntime {
-  const base = createBase(config, settings, overrides);
+  return workerRuntimeOf(createBase(config, settings, overrides), config, settings);
+}
+
+/** What the worker's runtime holds: every store, the inventory-backed audits, the runs. */
+function workerRuntimeOf(base: Base, config: AuditorConfig, settings: ClientSettings): WorkerRuntime {
   const table = tableOf(base);
   return {
     ...view(base),
@@ -527,15 +531,7 @@ export function createAuditorRuntime(
   overrides: RuntimeOverrides = {},
 ): AuditorRuntime {
   const base = createBase(config, settings, overrides);
-  const table = tableOf(base);
-  return {
-    ...view(base),
-    stateStore: { ...createStateReader(table), ...createStateWriter(table), ...createStateLister(table) },
-    ...optional('securityHub', hubReconciler(config, settings)),
-    ...everything(base, createInventoryStore(table)),
-    runs: createRunStore(table),
-    ...sweepParts(base),
-  };
+  return { ...workerRuntimeOf(base, config, settings), ...sweepParts(base) };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
