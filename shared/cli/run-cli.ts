@@ -430,8 +430,10 @@ function writeJsonReport(report: Report, format: 'json' | 'sarif', stdout: Outpu
   const write = (text: string): void => {
     stdout.write(text);
   };
-  if (format === 'sarif') writeJson(formatSarif(report), write, { depth: 4 });
-  else writeJson(report, write, { indent: stdout.isTTY === true ? 2 : 0 });
+  // Pieces of a few KiB: a function's JSON goes to the stream as JSON.stringify made it (main.ts stages bytes).
+  const chunkSize = 4096;
+  if (format === 'sarif') writeJson(formatSarif(report), write, { depth: 4, chunkSize });
+  else writeJson(report, write, { indent: stdout.isTTY === true ? 2 : 0, chunkSize });
   stdout.write('\n');
 }
 

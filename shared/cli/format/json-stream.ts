@@ -13,7 +13,10 @@ export interface JsonStreamOptions {
   readonly indent?: number;
   /** How many levels of containers are written member by member (default 2: an object and its arrays). */
   readonly depth?: number;
-  /** Pieces are gathered until at least this many characters, then written (default 64 KiB). */
+  /**
+   * Small pieces are gathered until at least this many characters, then written; a piece this large is
+   * written on its own (default 64 KiB).
+   */
   readonly chunkSize?: number;
 }
 
@@ -27,6 +30,13 @@ export function writeJson(
   const chunkSize = options.chunkSize ?? 65_536;
   let pending = '';
   const emit = (text: string): void => {
+    // A piece as large as a chunk goes out as it is (JSON.stringify made it flat), not joined to others.
+    if (text.length >= chunkSize) {
+      if (pending !== '') write(pending);
+      pending = '';
+      write(text);
+      return;
+    }
     pending += text;
     if (pending.length >= chunkSize) {
       write(pending);
