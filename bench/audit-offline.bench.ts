@@ -1,21 +1,28 @@
 /**
- * The offline audit at scale: a synthetic account of 5,000 functions (bench/synthetic-account.ts), audited
- * by the built CLI exactly as a user runs it (`node dist/cli.mjs audit --from DIR --format json`, stdout to
- * /dev/null), beside the parse floor: a fresh node process that only reads and JSON.parses the same files.
- * Both are whole-process wall times (node's start-up included), median of 3. Target: the CLI within 3x the
- * parse floor and under 1 s.
+ * The offline audit at scale (issue 10, item 4), on two accounts of 5,000 functions: the synthetic account
+ * (bench/synthetic-account.ts, a realistic share of broken roles) and the findings-heavy one
+ * (bench/findings-heavy-account.ts, most functions with several missing and excess findings). Each is
+ * audited by the built CLI exactly as a user runs it (`node dist/cli.mjs audit --from DIR --format json`,
+ * stdout to a file that is then measured and deleted), beside the parse floor: a fresh node process that
+ * only reads and JSON.parses the same files (`readFileSync(file, 'utf8')` then `JSON.parse`, one file after
+ * the other), nothing else. Both are whole processes (node's start-up included), timed by wall clock and by
+ * CPU time (user + system, from the child's own `process.resourceUsage()`), median of RUNS runs alternating
+ * floor and audit; peak RSS is the highest of the runs. Target: the audit within 3x the parse floor, peak
+ * RSS at most 250 MB. On a machine shared with other work, CPU time is the steadier of the two.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeSyntheticAccount } from './synthetic-account.js';
+import { writeFindingsHeavyAccount } from './findings-heavy-account.js';
+import { type SyntheticAccountStats, writeSyntheticAccount } from './synthetic-account.js';
 
 const FUNCTIONS = 5000;
-const RUNS = 3;
+const RUNS = Number(process.env.LRA_BENCH_RUNS ?? 5);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'dist/cli.mjs');
+// LRA_BENCH_CLI: another build of the CLI to measure (a checkout of an earlier commit, to compare).
+const cli = process.env.LRA_BENCH_CLI ?? join(root, 'dist/cli.mjs');
 
 interface Run {
   readonly ms: number;
@@ -23,17 +30,20 @@ interface Run {
   readonly cpuMs: number;
   readonly maxRssMb: number;
   readonly status: number | null;
+  /** Bytes the child wrote to stdout. */
+  readonly outputBytes: number;
 }
 
-/** Runs node with `args`, stdout to /dev/null; the preloaded hook reports the child's own peak RSS. */
-function timeNode(args: readonly string[], folder: string): Run {
-  const usageFile = join(folder, '..', 'rusage.json');
-  const hook = join(folder, '..', 'report-rusage.mjs');
-  const devNull = openSync('/dev/null', 'w');
+/** Runs node with `args`, stdout to a file; the preloaded hook reports the child's own CPU time and peak RSS. */
+function timeNode(args: readonly string[], work: string): Run {
+  const usageFile = join(work, 'rusage.json');
+  const hook = join(work, 'report-rusage.mjs');
+  const outputFile = join(work, 'stdout');
+  const output = openSync(outputFile, 'w');
   try {
     const started = process.hrtime.bigint();
     const child = spawnSync(process.execPath, ['--import', hook, ...args], {
-      stdio: ['ignore', devNull, 'pipe'],
+      stdio: ['ignore', output, 'pipe'],
       env: { ...process.env, LRA_BENCH_RUSAGE: usageFile },
     });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -48,9 +58,16 @@ function timeNode(args: readonly string[], folder: string): Run {
       systemCPUTime: number;
     };
     const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
-    return { ms, cpuMs, maxRssMb: usage.maxRSS / 1024, status: child.status };
+    return {
+      ms,
+      cpuMs,
+      maxRssMb: usage.maxRSS / 1024,
+      status: child.status,
+      outputBytes: statSync(outputFile).size,
+    };
   } finally {
-    closeSync(devNull);
+    closeSync(output);
+    rmSync(outputFile, { force: true });
   }
 }
 
@@ -59,57 +76,106 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
+interface Measured {
+  readonly name: string;
+  readonly stats: SyntheticAccountStats;
+  readonly floor: readonly Run[];
+  readonly audit: readonly Run[];
+  readonly findings: number;
+}
+
+const PARSE_FLOOR =
+  "import { readFileSync, readdirSync } from 'node:fs';\nimport { join } from 'node:path';\n" +
+  'const dir = process.argv[2];\n' +
+  "for (const file of readdirSync(dir)) if (file.endsWith('.json')) JSON.parse(readFileSync(join(dir, file), 'utf8'));\n";
+
+/** The findings of one audit's report, counted once (outside the timed runs). */
+function countFindings(folder: string, work: string): number {
+  const reportFile = join(work, 'report.json');
+  const output = openSync(reportFile, 'w');
+  try {
+    spawnSync(process.execPath, [cli, 'audit', '--from', folder, '--format', 'json'], {
+      stdio: ['ignore', output, 'ignore'],
+    });
+  } finally {
+    closeSync(output);
+  }
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+    functions: { findings: unknown[] }[];
+  };
+  rmSync(reportFile, { force: true });
+  return report.functions.reduce((sum, fn) => sum + fn.findings.length, 0);
+}
+
+function measure(
+  name: string,
+  write: (folder: string, count: number) => SyntheticAccountStats,
+  work: string,
+): Measured {
+  const folder = join(work, name);
+  const stats = write(folder, FUNCTIONS);
+  const parseScript = join(work, 'parse-floor.mjs');
+  const floor: Run[] = [];
+  const audit: Run[] = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    floor.push(timeNode([parseScript, folder], work));
+    audit.push(timeNode([cli, 'audit', '--from', folder, '--format', 'json'], work));
+  }
+  const findings = countFindings(folder, work);
+  rmSync(folder, { recursive: true, force: true });
+  return { name, stats, floor, audit, findings };
+}
+
 export async function run(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'lra-bench-'));
-  const folder = join(work, 'account');
   try {
     writeFileSync(
       join(work, 'report-rusage.mjs'),
       "import { writeFileSync } from 'node:fs';\n" +
         "process.on('exit', () => writeFileSync(process.env.LRA_BENCH_RUSAGE, JSON.stringify(process.resourceUsage())));\n",
     );
-    const stats = writeSyntheticAccount(folder, FUNCTIONS);
+    writeFileSync(join(work, 'parse-floor.mjs'), PARSE_FLOOR);
+    const accounts = [
+      measure('synthetic', writeSyntheticAccount, work),
+      measure('findings-heavy', writeFindingsHeavyAccount, work),
+    ];
     console.log(
-      `synthetic account: ${stats.functions} functions, ${stats.roles} roles, ${stats.eventSourceMappings} event source mappings, ${(stats.bytes / 1e6).toFixed(1)} MB of JSON`,
+      `parse floor: a fresh node that reads each export file (readFileSync, utf8) and JSON.parses it, nothing else; audit: node dist/cli.mjs audit --from DIR --format json > file. Median of ${RUNS} runs each, alternating; wall = elapsed time of the process, CPU = its user + system time (steadier on a shared machine); RSS = highest peak of the runs.`,
     );
-
-    const parseScript = join(work, 'parse-floor.mjs');
-    writeFileSync(
-      parseScript,
-      "import { readFileSync, readdirSync } from 'node:fs';\nimport { join } from 'node:path';\n" +
-        'const dir = process.argv[2];\n' +
-        "for (const file of readdirSync(dir)) if (file.endsWith('.json')) JSON.parse(readFileSync(join(dir, file), 'utf8'));\n",
-    );
-
-    const floor: Run[] = [];
-    const audit: Run[] = [];
-    for (let i = 0; i < RUNS; i += 1) {
-      floor.push(timeNode([parseScript, folder], folder));
-      audit.push(timeNode([cli, 'audit', '--from', folder, '--format', 'json'], folder));
-    }
-    const floorMs = median(floor.map((r) => r.ms));
-    const auditMs = median(audit.map((r) => r.ms));
-    const auditRss = Math.max(...audit.map((r) => r.maxRssMb));
-    const floorRss = Math.max(...floor.map((r) => r.maxRssMb));
-    const ratio = auditMs / floorMs;
-    const floorCpu = median(floor.map((r) => r.cpuMs));
-    const auditCpu = median(audit.map((r) => r.cpuMs));
-
-    console.log(
-      `parse floor (read + JSON.parse, fresh node): ${floorMs.toFixed(0)} ms median of ${RUNS}, peak RSS ${floorRss.toFixed(0)} MB`,
-    );
-    console.log(
-      `CLI audit --format json > /dev/null:           ${auditMs.toFixed(0)} ms median of ${RUNS} (runs: ${audit.map((r) => r.ms.toFixed(0)).join(', ')} ms), exit ${audit[0]?.status}`,
-    );
-    console.log(
-      `CPU time (user + system), median:            parse floor ${floorCpu.toFixed(0)} ms, audit ${auditCpu.toFixed(0)} ms (${(auditCpu / floorCpu).toFixed(2)}x)`,
-    );
-    console.log(`functions per second:                        ${Math.round(FUNCTIONS / (auditMs / 1000))}`);
-    console.log(`peak RSS of the audit:                       ${auditRss.toFixed(0)} MB`);
-    console.log(
-      `ratio to the parse floor:                    ${ratio.toFixed(2)}x (target ≤ 3x: ${ratio <= 3 ? 'met' : 'NOT met'}; under 1 s: ${auditMs < 1000 ? 'met' : 'NOT met'})`,
-    );
+    const rows: [string, ...string[]][] = [['', ...accounts.map((a) => a.name)]];
+    const row = (label: string, value: (a: Measured) => string) => rows.push([label, ...accounts.map(value)]);
+    const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+    row('functions / roles', (a) => `${a.stats.functions} / ${a.stats.roles}`);
+    row('export JSON', (a) => mb(a.stats.bytes));
+    row('findings in the report', (a) => String(a.findings));
+    row('report (compact JSON)', (a) => mb(median(a.audit.map((r) => r.outputBytes))));
+    const ms = (runs: readonly Run[], key: 'ms' | 'cpuMs') => median(runs.map((r) => r[key]));
+    row('parse floor, wall', (a) => `${ms(a.floor, 'ms').toFixed(0)} ms`);
+    row('audit, wall', (a) => `${ms(a.audit, 'ms').toFixed(0)} ms`);
+    row('ratio, wall', (a) => ratio(ms(a.audit, 'ms') / ms(a.floor, 'ms')));
+    row('parse floor, CPU', (a) => `${ms(a.floor, 'cpuMs').toFixed(0)} ms`);
+    row('audit, CPU', (a) => `${ms(a.audit, 'cpuMs').toFixed(0)} ms`);
+    row('ratio, CPU', (a) => ratio(ms(a.audit, 'cpuMs') / ms(a.floor, 'cpuMs')));
+    row('audit runs, wall', (a) => a.audit.map((r) => r.ms.toFixed(0)).join(' '));
+    row('audit runs, CPU', (a) => a.audit.map((r) => r.cpuMs.toFixed(0)).join(' '));
+    row('functions per second (wall)', (a) => String(Math.round(FUNCTIONS / (ms(a.audit, 'ms') / 1000))));
+    row('peak RSS, parse floor', (a) => `${Math.max(...a.floor.map((r) => r.maxRssMb)).toFixed(0)} MB`);
+    const rss = (a: Measured) => Math.max(...a.audit.map((r) => r.maxRssMb));
+    row('peak RSS, audit', (a) => `${rss(a).toFixed(0)} MB (≤ 250 MB: ${rss(a) <= 250 ? 'met' : 'NOT met'})`);
+    row('exit status', (a) => String(a.audit[0]?.status));
+    const widths = (rows[0] ?? []).map((_, column) => Math.max(...rows.map((r) => (r[column] ?? '').length)));
+    for (const r of rows)
+      console.log(
+        r
+          .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+          .join('  ')
+          .trimEnd(),
+      );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+function ratio(value: number): string {
+  return `${value.toFixed(2)}x (≤ 3x: ${value <= 3 ? 'met' : 'NOT met'})`;
 }

@@ -267,6 +267,50 @@ function breakRole(roleIndex: number, documents: Document[]): Document[] {
   return documents;
 }
 
+/**
+ * How the findings-heavy account (bench/findings-heavy-account.ts) breaks nine roles in ten, on top of the
+ * breakage above. Each function's own document loses the last action of its logs statement and of its
+ * event-source statement, and its last other grant (missing permissions); grants its event-source statement
+ * on every resource of the service in the account and region (overbroad); and gains consumer access to
+ * another team's queue and stream (unused source permissions) and a service wildcard. Most functions then
+ * have several missing and several excess findings, as in an account whose roles were written by hand.
+ */
+function breakRoleHeavily(roleIndex: number, documents: Document[]): Document[] {
+  if (roleIndex % 10 === 0) return documents;
+  return documents.map((document, n) => {
+    const [logs, source, ...rest] = document.Statement;
+    if (logs === undefined || source === undefined) return document;
+    const other = `other-${roleIndex}-${n}`;
+    const trimmed = (statement: Statement): Statement =>
+      Array.isArray(statement.Action) && statement.Action.length > 1
+        ? { ...statement, Action: statement.Action.slice(0, -1) }
+        : statement;
+    const widened = (statement: Statement): Statement => ({
+      ...statement,
+      Resource: (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]).map(
+        (resource) => (resource === '*' ? resource : `${resource.split(':').slice(0, 5).join(':')}:*`),
+      ),
+    });
+    return documentOf(
+      trimmed(logs),
+      widened(trimmed(source)),
+      // The last grant of the function's settings or destinations is gone (a third missing permission).
+      ...rest.slice(0, -1),
+      allow(
+        'OtherTeamQueue',
+        ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        arn('sqs', `${other}-queue`),
+      ),
+      allow(
+        'OtherTeamStream',
+        ['kinesis:GetRecords', 'kinesis:GetShardIterator'],
+        arn('kinesis', `stream/${other}`),
+      ),
+      allow('Reports', ['s3:*'], `arn:aws:s3:::reports-${roleIndex % 50}/*`),
+    );
+  });
+}
+
 const PLATFORM_POLICIES = 40;
 
 export interface SyntheticAccountStats {
@@ -276,8 +320,17 @@ export interface SyntheticAccountStats {
   readonly bytes: number;
 }
 
+export interface SyntheticAccountOptions {
+  /** Break nine roles in ten heavily (bench/findings-heavy-account.ts) rather than a realistic few. */
+  readonly findingsHeavy?: boolean;
+}
+
 /** Writes the four export files of a synthetic account of `functionCount` functions into `folder`. */
-export function writeSyntheticAccount(folder: string, functionCount: number): SyntheticAccountStats {
+export function writeSyntheticAccount(
+  folder: string,
+  functionCount: number,
+  options: SyntheticAccountOptions = {},
+): SyntheticAccountStats {
   mkdirSync(folder, { recursive: true });
   const fns = Array.from({ length: functionCount }, (_, index) => describeFunction(index));
   const byRole = new Map<number, SyntheticFunction[]>();
@@ -291,9 +344,10 @@ export function writeSyntheticAccount(folder: string, functionCount: number): Sy
     .map(([roleIndex, members]) => {
       const encoded = roleIndex % 2 === 1;
       const encode = (document: Document) => (encoded ? urlEncode(document) : document);
+      const written = members.map((fn) => documentOf(...statementsFor(fn)));
       const documents = breakRole(
         roleIndex,
-        members.map((fn) => documentOf(...statementsFor(fn))),
+        options.findingsHeavy === true ? breakRoleHeavily(roleIndex, written) : written,
       );
       const trust = documentOf({
         Effect: 'Allow',

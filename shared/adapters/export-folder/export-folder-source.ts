@@ -66,15 +66,17 @@ export class ExportFolderSource implements AccountSource {
       encryptionFile,
       versionsFile,
       aliasesFile,
-    ] = await Promise.all([
-      this.readJson(EXPORT_FILES.authorizationDetails, authorizationDetailsSchema, true),
-      this.readJson(EXPORT_FILES.functions, functionsFileSchema, true),
-      this.readJson(EXPORT_FILES.eventSourceMappings, eventSourceMappingsFileSchema, true),
-      this.readJson(EXPORT_FILES.eventInvokeConfigs, eventInvokeConfigsFileSchema, false),
-      this.readJson(EXPORT_FILES.resourceEncryption, resourceEncryptionFileSchema, false),
-      this.readJson(EXPORT_FILES.versions, versionsFileSchema, false),
-      this.readJson(EXPORT_FILES.aliases, aliasesFileSchema, false),
-    ]);
+    ] = [
+      // One file after the other: each file's bytes and text are garbage once parsed, so the peak memory is
+      // the parsed account plus one file, not plus all of them (parsing is CPU work: nothing to overlap).
+      await this.readJson(EXPORT_FILES.authorizationDetails, authorizationDetailsSchema, true),
+      await this.readJson(EXPORT_FILES.functions, functionsFileSchema, true),
+      await this.readJson(EXPORT_FILES.eventSourceMappings, eventSourceMappingsFileSchema, true),
+      await this.readJson(EXPORT_FILES.eventInvokeConfigs, eventInvokeConfigsFileSchema, false),
+      await this.readJson(EXPORT_FILES.resourceEncryption, resourceEncryptionFileSchema, false),
+      await this.readJson(EXPORT_FILES.versions, versionsFileSchema, false),
+      await this.readJson(EXPORT_FILES.aliases, aliasesFileSchema, false),
+    ];
     if (!authorizationDetails || !functionsFile || !mappingsFile) {
       // readJson throws for a missing required file; this only narrows the types.
       throw new InputError(`export folder ${this.directory} is incomplete`);

@@ -302,6 +302,16 @@ class AccountIndex {
     return state;
   }
 
+  /**
+   * Forgets what was kept for a role (its resolved policies, its per-region states) once none of its
+   * functions is left to audit: an account's roles are many, and what they keep is only ever read again by
+   * their own functions. A role asked about again is resolved afresh, with the same result.
+   */
+  forgetRole(roleArn: string): void {
+    this.roleStates.delete(roleArn);
+    this.resolvedRoles.delete(roleArn);
+  }
+
   /** The target of a function or version configuration. */
   target(fn: FunctionConfiguration): AuditTarget | undefined {
     return this.targetByArn.get(fn.FunctionArn);
@@ -611,6 +621,14 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
   const scoped = distinct.functions.sort(
     (a, b) => compareText(a.FunctionName, b.FunctionName) || compareText(a.FunctionArn, b.FunctionArn),
   );
+  // Functions left to audit per role: a role's cached state is dropped after its last one.
+  const leftByRole = new Map<string, number>();
+  for (const fn of scoped) leftByRole.set(fn.Role, (leftByRole.get(fn.Role) ?? 0) + 1);
+  const done = (fn: FunctionConfiguration): void => {
+    const left = (leftByRole.get(fn.Role) ?? 1) - 1;
+    leftByRole.set(fn.Role, left);
+    if (left === 0) index.forgetRole(fn.Role);
+  };
   let unverifiedCount = 0;
   const unverifiedFunctions = new Set<string>();
   const timer =
@@ -623,7 +641,11 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
         );
   const catalog = timer === undefined ? options.catalog : timedCatalog(options.catalog, timer);
 
+  let previous: FunctionConfiguration | undefined;
   for (const fn of scoped) {
+    // The previous function is finished, whichever way its iteration ended.
+    if (previous !== undefined) done(previous);
+    previous = fn;
     if (distinct.ambiguous.has(fn.FunctionArn)) continue;
     if (timer?.deadlinePassed() === true) {
       unfinished.push({ functionName: fn.FunctionName, functionArn: fn.FunctionArn, limit: 'deadline' });

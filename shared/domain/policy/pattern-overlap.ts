@@ -33,27 +33,54 @@ export function patternsOverlap(a: string, b: string): boolean {
   return answer;
 }
 
+/**
+ * The visited states and the work stack of `overlap`, kept between calls: the audit asks this for every
+ * resource pattern of a role's event-source statements, and fresh arrays each time were a steady stream of
+ * garbage. A question larger than `KEPT_STATES` gets arrays of its own, dropped afterwards.
+ */
+const KEPT_STATES = 1 << 16;
+let keptSeen = new Uint8Array(1024);
+let keptStack = new Int32Array(1024);
+
 function overlap(a: string, b: string): boolean {
   const width = b.length + 1;
-  const seen = new Uint8Array((a.length + 1) * width);
-  const stack: number[] = [0];
+  const states = (a.length + 1) * width;
+  let seen = keptSeen;
+  let stack = keptStack;
+  if (states > seen.length) {
+    seen = new Uint8Array(states);
+    // Each state is pushed once at most.
+    stack = new Int32Array(states);
+    if (states <= KEPT_STATES) {
+      keptSeen = seen;
+      keptStack = stack;
+    }
+  } else seen.fill(0, 0, states);
+  let top = 0;
+  stack[top++] = 0;
   seen[0] = 1;
-  const push = (i: number, j: number): void => {
-    const state = i * width + j;
-    if (seen[state] === 1) return;
-    seen[state] = 1;
-    stack.push(state);
-  };
-  while (stack.length > 0) {
-    const state = stack.pop() as number;
+  while (top > 0) {
+    const state = stack[--top] as number;
     const i = Math.floor(state / width);
-    const j = state % width;
+    const j = state - i * width;
     if (i === a.length && j === b.length) return true;
     const x = i < a.length ? a.charCodeAt(i) : -1;
     const y = j < b.length ? b.charCodeAt(j) : -1;
     // A `*` (or a segment) may match nothing.
-    if (x === STAR) push(i + 1, j);
-    if (y === STAR || y === SEGMENT_CODE) push(i, j + 1);
+    if (x === STAR) {
+      const next = state + width;
+      if (seen[next] === 0) {
+        seen[next] = 1;
+        stack[top++] = next;
+      }
+    }
+    if (y === STAR || y === SEGMENT_CODE) {
+      const next = state + 1;
+      if (seen[next] === 0) {
+        seen[next] = 1;
+        stack[top++] = next;
+      }
+    }
     if (x === -1 || y === -1) continue;
     // One character both can match: a wildcard takes any (a segment any but `/`), literals must be equal.
     const xWild = x === STAR || x === QUESTION;
@@ -61,7 +88,13 @@ function overlap(a: string, b: string): boolean {
     if (y === SEGMENT_CODE) compatible = x !== SLASH;
     else if (y === STAR || y === QUESTION) compatible = true;
     else compatible = xWild || x === y;
-    if (compatible) push(x === STAR ? i : i + 1, y === STAR || y === SEGMENT_CODE ? j : j + 1);
+    if (compatible) {
+      const next = (x === STAR ? i : i + 1) * width + (y === STAR || y === SEGMENT_CODE ? j : j + 1);
+      if (seen[next] === 0) {
+        seen[next] = 1;
+        stack[top++] = next;
+      }
+    }
   }
   return false;
 }

@@ -73,9 +73,34 @@ export const RESOURCE_TYPES: Readonly<Record<string, ActionResourceTypes>> = {
   'rds:DescribeDBSubnetGroups': optional(RDS_SUBGRP),
 };
 
-const BY_LOWER = new Map(
-  Object.entries(RESOURCE_TYPES).map(([action, types]) => [action.toLowerCase(), types]),
-);
+/**
+ * Per lower-cased action, its types and the answers to "can this pattern grant it": shared by the actions
+ * whose answer is the same by construction (same service, same resource types, same `anyResource`), such as
+ * the four queue actions. A role's statement lists several actions of one family on the same resources;
+ * each pattern is then judged once per kind of resource rather than once per action.
+ */
+interface TypesOfAction {
+  readonly types: ActionResourceTypes;
+  readonly service: string;
+  readonly answers: Map<string, boolean>;
+}
+
+const BY_LOWER = ((): Map<string, TypesOfAction> => {
+  const shared = new Map<string, Map<string, boolean>>();
+  const byLower = new Map<string, TypesOfAction>();
+  for (const [action, types] of Object.entries(RESOURCE_TYPES)) {
+    const lower = action.toLowerCase();
+    const service = lower.slice(0, lower.indexOf(':')).replace('kafka-cluster', 'kafka');
+    const key = [service, types.anyResource, ...types.arns].join('\n');
+    let answers = shared.get(key);
+    if (answers === undefined) {
+      answers = new Map();
+      shared.set(key, answers);
+    }
+    byLower.set(lower, { types, service, answers });
+  }
+  return byLower;
+})();
 
 const formats = new Map<string, string>();
 
@@ -95,18 +120,13 @@ function formatPattern(arn: string): string {
  * not know the action. Linear in the size of the patterns (pattern-overlap.ts).
  */
 export function grantsOnItsResourceType(action: string, patterns: readonly string[]): boolean | undefined {
-  const lower = action.toLowerCase();
-  const types = BY_LOWER.get(lower);
-  if (types === undefined) return undefined;
-  let answers = answered.get(lower);
-  if (answers === undefined) {
-    answers = new Map();
-    answered.set(lower, answers);
-  }
+  const known = BY_LOWER.get(action.toLowerCase());
+  if (known === undefined) return undefined;
+  const { types, service, answers } = known;
   for (const pattern of patterns) {
     let answer = answers.get(pattern);
     if (answer === undefined) {
-      answer = patternGrants(lower, types, pattern);
+      answer = patternGrants(service, types, pattern);
       // Bounded, as match.ts's caches are: a long-running handler cannot grow it without limit.
       if (answers.size > 10_000) answers.clear();
       answers.set(pattern, answer);
@@ -116,14 +136,10 @@ export function grantsOnItsResourceType(action: string, patterns: readonly strin
   return false;
 }
 
-/** Answers by lower-cased action, then pattern: roles repeat the same few patterns. */
-const answered = new Map<string, Map<string, boolean>>();
-
-function patternGrants(lower: string, types: ActionResourceTypes, pattern: string): boolean {
+function patternGrants(service: string, types: ActionResourceTypes, pattern: string): boolean {
   if (pattern === '*') return true;
   // Without a resource type, the request's resource is `*` itself.
   if (types.anyResource && resourceMatches(pattern, '*')) return true;
-  const service = lower.slice(0, lower.indexOf(':')).replace('kafka-cluster', 'kafka');
   return (
     namesTheService(pattern, service) &&
     types.arns.some((arn) => patternsOverlap(pattern, formatPattern(arn)))

@@ -1,0 +1,168 @@
+/**
+ * The JSON and SARIF reports are written in pieces (shared/cli/format/json-stream.ts) rather than as one
+ * JSON.stringify string; the bytes must be exactly JSON.stringify's. Checked on arbitrary values, and on the
+ * reports of the demo account, every scenario and a findings-heavy account (bench/findings-heavy-account.ts),
+ * through the command line in-process: what `audit --format json|sarif` writes, compact (a pipe) and indented
+ * (a terminal), against JSON.stringify of the same report.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { writeFindingsHeavyAccount } from '../../../bench/findings-heavy-account.js';
+import { loadActionCatalog } from '../../../shared/adapters/action-catalog/load-action-catalog.js';
+import { ExportFolderSource } from '../../../shared/adapters/export-folder/export-folder-source.js';
+import { runAudit } from '../../../shared/app/run-audit.js';
+import { formatSarif } from '../../../shared/cli/format/format-sarif.js';
+import { writeJson } from '../../../shared/cli/format/json-stream.js';
+import { runCli } from '../../../shared/cli/run-cli.js';
+import type { Report } from '../../../shared/domain/report.js';
+import { projectRoot } from '../../support/run-cli.js';
+
+const NOW = new Date('2026-11-26T12:00:00Z');
+
+function streamed(
+  value: unknown,
+  options: Parameters<typeof writeJson>[2] = {},
+): { text: string; pieces: number } {
+  let text = '';
+  let pieces = 0;
+  writeJson(
+    value,
+    (piece) => {
+      text += piece;
+      pieces += 1;
+    },
+    options,
+  );
+  return { text, pieces };
+}
+
+describe('writeJson', () => {
+  it('writes what JSON.stringify writes, compact and indented, for any JSON-like value', () => {
+    const value = fc.letrec((tie) => ({
+      leaf: fc.oneof(
+        fc.string(),
+        fc.integer(),
+        fc.double(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.constant(undefined),
+        fc.constant(() => 1),
+      ),
+      array: fc.array(tie('node'), { maxLength: 5 }),
+      object: fc.dictionary(fc.string(), tie('node'), { maxKeys: 5 }),
+      node: fc.oneof({ depthSize: 'small' }, tie('leaf'), tie('array'), tie('object')),
+    })).node;
+    fc.assert(
+      fc.property(
+        value,
+        fc.constantFrom(0, 2, 4),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 64 }),
+        (item, indent, depth, chunkSize) => {
+          const expected = indent === 0 ? JSON.stringify(item) : JSON.stringify(item, null, indent);
+          expect(streamed(item, { indent, depth, chunkSize }).text).toBe(expected ?? '');
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps the members JSON.stringify keeps, in its order, and leaves toJSON to it', () => {
+    const value = {
+      b: 1,
+      a: [undefined, () => 0, Symbol('s'), Number.NaN, new Date(0), { toJSON: () => 'own' }],
+      2: 'two',
+      1: 'one',
+      skipped: undefined,
+      nested: { z: undefined, y: [1, { x: undefined }] },
+      empty: [],
+      none: {},
+    };
+    for (const indent of [0, 2]) {
+      expect(streamed(value, { indent, depth: 3, chunkSize: 1 }).text).toBe(
+        indent === 0 ? JSON.stringify(value) : JSON.stringify(value, null, indent),
+      );
+    }
+  });
+
+  it('writes a large value in chunks, not as one string', () => {
+    const value = { items: Array.from({ length: 2000 }, (_, n) => ({ n, text: 'x'.repeat(100) })) };
+    const { text, pieces } = streamed(value, { chunkSize: 4096 });
+    expect(text).toBe(JSON.stringify(value));
+    expect(pieces).toBeGreaterThan(text.length / 8192);
+  });
+});
+
+describe('the reports the command line writes', () => {
+  const work = mkdtempSync(join(tmpdir(), 'lra-stream-'));
+  const heavy = join(work, 'findings-heavy');
+  beforeAll(() => writeFindingsHeavyAccount(heavy, 300));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  const scenarios = join(projectRoot, 'test/fixtures/scenarios');
+  const folders: [string, () => string][] = [
+    ['the demo account', () => join(projectRoot, 'examples/demo-account')],
+    ...readdirSync(scenarios, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry): [string, () => string] => [`scenario ${entry.name}`, () => join(scenarios, entry.name)]),
+    ['a findings-heavy account of 300 functions', () => heavy],
+  ];
+
+  async function cliOutput(
+    folder: string,
+    format: string,
+    tty: boolean,
+  ): Promise<{ text: string; writes: number }> {
+    let text = '';
+    let writes = 0;
+    await runCli(['audit', '--from', folder, '--format', format], {
+      version: '9.9.9',
+      stdout: {
+        write: (piece: string) => {
+          text += piece;
+          writes += 1;
+        },
+        isTTY: tty,
+        columns: 100,
+      },
+      stderr: { write: () => undefined },
+      env: {},
+      loadCatalog: loadActionCatalog,
+      now: () => NOW,
+      live: {},
+    });
+    return { text, writes };
+  }
+
+  async function reportOf(folder: string): Promise<Report> {
+    return runAudit(new ExportFolderSource(folder), {
+      scope: {},
+      catalog: await loadActionCatalog(),
+      now: () => NOW,
+      tool: { name: 'lambda-role-audit', version: '9.9.9' },
+      awsManagedBaseline: 'info',
+    });
+  }
+
+  it.each(folders)(
+    '%s: JSON and SARIF are byte for byte JSON.stringify of the report',
+    async (_, folderOf) => {
+      const folder = folderOf();
+      const report = await reportOf(folder);
+      expect(report.functions.length).toBeGreaterThan(0);
+      expect((await cliOutput(folder, 'json', false)).text).toBe(`${JSON.stringify(report)}\n`);
+      expect((await cliOutput(folder, 'json', true)).text).toBe(`${JSON.stringify(report, null, 2)}\n`);
+      expect((await cliOutput(folder, 'sarif', false)).text).toBe(`${JSON.stringify(formatSarif(report))}\n`);
+    },
+  );
+
+  it('writes the findings-heavy report in many pieces', async () => {
+    const report = await reportOf(heavy);
+    const findings = report.functions.reduce((sum, fn) => sum + fn.findings.length, 0);
+    expect(findings).toBeGreaterThan(5 * 300);
+    const { text, writes } = await cliOutput(heavy, 'json', false);
+    expect(writes).toBeGreaterThan(text.length / 131_072);
+  });
+});
