@@ -35,6 +35,8 @@ export interface RunAuditOptions {
   readonly clock?: () => number;
   /** The most time one function's audit may take, in milliseconds. */
   readonly functionBudgetMs?: number;
+  /** Takes each function's result as soon as it is final, instead of the report (`AuditOptions.onFunction`). */
+  readonly onFunction?: AuditOptions['onFunction'];
 }
 
 /**
@@ -60,6 +62,7 @@ export async function runAudit(source: AccountSource, options: RunAuditOptions):
     ...(functionNames && functionNames.length > 0 ? { functionNames } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.functionBudgetMs !== undefined ? { functionBudgetMs: options.functionBudgetMs } : {}),
+    ...(options.onFunction ? { onFunction: options.onFunction } : {}),
   };
   return auditAccount(snapshot, auditOptions);
 }

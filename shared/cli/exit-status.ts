@@ -2,7 +2,7 @@
  * Exit status, exactly as the contract fixes it: scripts and CI gates depend on these numbers.
  */
 import { UsageError } from '../domain/errors.js';
-import { type Report, SEVERITIES, type Severity } from '../domain/report.js';
+import { type FunctionResult, type Report, SEVERITIES, type Severity } from '../domain/report.js';
 import { didYouMean } from './suggest.js';
 
 export const EXIT = { ok: 0, findings: 1, unusable: 2, incomplete: 3 } as const;
@@ -28,14 +28,21 @@ export function parseFailOn(value: string | undefined): FailOn {
  * 3 when some function could not be audited: its verdict is unknown, so "no findings" would be a false
  * all-clear, and this outranks 1. Otherwise 1 when an unsuppressed finding is at or above `failOn`.
  */
-export function exitStatus(report: Report, failOn: FailOn): number {
+export function exitStatus(report: Report, failOn: FailOn, failingElsewhere = false): number {
   if ((report.errors ?? []).length > 0) return EXIT.incomplete;
   if (failOn === 'none') return EXIT.ok;
-  const threshold = SEVERITIES.indexOf(failOn);
-  const failing = report.functions.some((result) =>
-    result.findings.some(
-      (finding) => !finding.suppressed && SEVERITIES.indexOf(finding.severity) <= threshold,
-    ),
-  );
+  const failing = failingElsewhere || report.functions.some((result) => functionFails(result, failOn));
   return failing ? EXIT.findings : EXIT.ok;
+}
+
+/**
+ * Whether one function has an unsuppressed finding at or above `failOn`: for a caller that does not keep
+ * the report's functions (the CLI's streamed JSON), which then passes `exitStatus` what it found.
+ */
+export function functionFails(result: FunctionResult, failOn: FailOn): boolean {
+  if (failOn === 'none') return false;
+  const threshold = SEVERITIES.indexOf(failOn);
+  return result.findings.some(
+    (finding) => !finding.suppressed && SEVERITIES.indexOf(finding.severity) <= threshold,
+  );
 }

@@ -52,6 +52,12 @@ class Utf8Stdout {
     this.used += this.utf8.encodeInto(text, this.staged.subarray(this.used)).written;
   }
 
+  /** Bytes the caller made and hands over (the stream may hold them until written). */
+  writeBytes(bytes: Uint8Array): void {
+    this.flush();
+    process.stdout.write(bytes);
+  }
+
   flush(): void {
     if (this.used === 0) return;
     process.stdout.write(Buffer.from(this.staged.subarray(0, this.used)));

@@ -18,6 +18,82 @@ export interface JsonStreamOptions {
    * written on its own (default 64 KiB).
    */
   readonly chunkSize?: number;
+  /**
+   * An array (found by identity) whose items were written beforehand into `items` (a `JsonItems` made for
+   * the same indent and the array's level): its bytes go out through `writeBytes` in the array's place.
+   */
+  readonly splice?: {
+    readonly at: readonly unknown[];
+    readonly items: JsonItems;
+    readonly writeBytes: (bytes: Uint8Array) => void;
+  };
+}
+
+/**
+ * The items of an array that `writeJson` will write at `level`, rendered one by one as they come (each as
+ * `writeJson` renders it, with its separator) and kept as UTF-8 bytes, not as objects or strings: the
+ * report's functions of a large account take a third of the memory this way, and the garbage collector
+ * does not trace them. Items are written as values (JSON.stringify), never member by member.
+ */
+export class JsonItems {
+  private static readonly CHUNK = 1 << 20;
+  private readonly utf8 = new TextEncoder();
+  private readonly indent: string;
+  private readonly full: Uint8Array[] = [];
+  private chunk = new Uint8Array(JsonItems.CHUNK);
+  private used = 0;
+  /** How many items were added. */
+  count = 0;
+
+  constructor(
+    indent: number | undefined,
+    private readonly level: number,
+  ) {
+    this.indent = indentOf(indent);
+  }
+
+  add(item: unknown): void {
+    const json = jsonText(item, this.level + 1, this.indent) ?? 'null';
+    const open = this.indent === '' ? '' : `\n${this.indent.repeat(this.level + 1)}`;
+    const text = this.count === 0 ? `${open}${json}` : `,${open}${json}`;
+    this.count += 1;
+    // At most 3 bytes per UTF-16 code unit.
+    if (text.length * 3 > this.chunk.length - this.used) {
+      this.seal();
+      if (text.length * 3 > this.chunk.length) {
+        this.full.push(this.utf8.encode(text));
+        return;
+      }
+    }
+    this.used += this.utf8.encodeInto(text, this.chunk.subarray(this.used)).written;
+  }
+
+  /** The bytes so far, in order (the last chunk trimmed to what it holds). */
+  bytes(): Uint8Array[] {
+    this.seal();
+    return this.full;
+  }
+
+  private seal(): void {
+    if (this.used === 0) return;
+    this.full.push(this.chunk.subarray(0, this.used));
+    this.chunk = new Uint8Array(JsonItems.CHUNK);
+    this.used = 0;
+  }
+}
+
+function indentOf(indent: number | undefined): string {
+  return ' '.repeat(Math.max(0, Math.min(10, Math.floor(indent ?? 0))));
+}
+
+/** `JSON.stringify(item)` as it is written at `level` of a document indented by `indent`. */
+function jsonText(item: unknown, level: number, indent: string): string | undefined {
+  const json = indent === '' ? JSON.stringify(item) : JSON.stringify(item, null, indent);
+  // Nested values are indented as deep as they sit: JSON strings hold no raw line break, so every line
+  // break of `json` is one of JSON.stringify's own.
+  return json === undefined || indent === '' || level === 0
+    ? json
+    : json.replaceAll('\n', `\n${indent.repeat(level)}`);
 }
 
 /** Writes `JSON.stringify(value, null, indent)` through `write`, in chunks of about `chunkSize` characters. */
@@ -26,7 +102,7 @@ export function writeJson(
   write: (text: string) => void,
   options: JsonStreamOptions = {},
 ): void {
-  const indent = ' '.repeat(Math.max(0, Math.min(10, Math.floor(options.indent ?? 0))));
+  const indent = indentOf(options.indent);
   const chunkSize = options.chunkSize ?? 65_536;
   let pending = '';
   const emit = (text: string): void => {
@@ -43,14 +119,8 @@ export function writeJson(
       pending = '';
     }
   };
-  const text = (item: unknown, level: number): string | undefined => {
-    const json = indent === '' ? JSON.stringify(item) : JSON.stringify(item, null, indent);
-    // Nested values are indented as deep as they sit: JSON strings hold no raw line break, so every line
-    // break of `json` is one of JSON.stringify's own.
-    return json === undefined || indent === '' || level === 0
-      ? json
-      : json.replaceAll('\n', `\n${indent.repeat(level)}`);
-  };
+  const text = (item: unknown, level: number): string | undefined => jsonText(item, level, indent);
+  const splice = options.splice;
   const walk = (item: unknown, level: number): boolean => {
     if (level >= (options.depth ?? 2) || !isWalkable(item)) {
       const json = text(item, level);
@@ -62,6 +132,18 @@ export function writeJson(
     const close = indent === '' ? '' : `\n${indent.repeat(level)}`;
     const colon = indent === '' ? ':' : ': ';
     let first = true;
+    if (splice !== undefined && Array.isArray(item) && item === splice.at && item.length === 0) {
+      if (splice.items.count === 0) {
+        emit('[]');
+        return true;
+      }
+      if (pending !== '') write(pending);
+      pending = '';
+      write('[');
+      for (const bytes of splice.items.bytes()) splice.writeBytes(bytes);
+      emit(`${close}]`);
+      return true;
+    }
     if (Array.isArray(item)) {
       emit('[');
       for (let index = 0; index < item.length; index++) {

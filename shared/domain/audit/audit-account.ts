@@ -118,6 +118,12 @@ export interface AuditOptions {
   readonly functionBudgetMs?: number;
   /** The time, on `clock`, after which no function is started and a function still running is cut off. */
   readonly deadline?: number;
+  /**
+   * Takes each function's result as soon as it is final, in the report's order, instead of the report: the
+   * report's `functions` is then empty (its summary still counts every function). A caller that writes the
+   * results out one by one so never holds them all (the CLI's JSON output of a large account).
+   */
+  readonly onFunction?: (result: FunctionResult) => void;
 }
 
 /** A function the audit did not finish: cut off by its own budget, or not finished before the deadline. */
@@ -606,6 +612,10 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
   const suppressions = options.suppressions ?? [];
   const baseline = options.awsManagedBaseline ?? 'info';
   const functions: FunctionResult[] = [];
+  const { onFunction } = options;
+  // The summary is counted as each function is done: with `onFunction`, the results are not kept.
+  const counts = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+  let compliant = 0;
   const errors: ReportError[] = [];
   const warnings: ReportWarning[] = [];
   const unfinished: UnfinishedFunction[] = [];
@@ -785,7 +795,7 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
     }
     const graded = gradeManagedBaseline(mergeByStatement(raw), fn, derived.families, baseline);
     const findings = finalise(graded, fn, role, suppressions, options.tagSuppression);
-    functions.push({
+    const result: FunctionResult = {
       functionName: fn.FunctionName,
       functionArn: fn.FunctionArn,
       roleArn: fn.Role,
@@ -796,7 +806,11 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
       ...(target?.version === undefined ? {} : { version: target.version }),
       ...(target === undefined || target.aliases.size === 0 ? {} : { aliases: [...target.aliases].sort() }),
       ...(unverified.length === 0 ? {} : { unverified }),
-    });
+    };
+    if (result.compliant) compliant += 1;
+    for (const finding of findings) if (finding.suppressed !== true) counts[finding.severity] += 1;
+    if (onFunction === undefined) functions.push(result);
+    else onFunction(result);
   }
 
   // Read errors that concern no audited function are reported as they are: an audit never hides them. A
@@ -815,10 +829,6 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
     });
   }
 
-  const counts = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
-  for (const result of functions) {
-    for (const finding of result.findings) if (finding.suppressed !== true) counts[finding.severity] += 1;
-  }
   const notes = [...new Set(index.targetNotes)];
   if (unverifiedCount > 0) {
     notes.push(
@@ -834,7 +844,7 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
     source: snapshot.source,
     summary: {
       functions: scoped.length,
-      compliant: functions.filter((result) => result.compliant).length,
+      compliant,
       findings: counts,
     },
     functions,

@@ -14,7 +14,7 @@ import { loadActionCatalog } from '../../../shared/adapters/action-catalog/load-
 import { ExportFolderSource } from '../../../shared/adapters/export-folder/export-folder-source.js';
 import { runAudit } from '../../../shared/app/run-audit.js';
 import { formatSarif } from '../../../shared/cli/format/format-sarif.js';
-import { writeJson } from '../../../shared/cli/format/json-stream.js';
+import { JsonItems, writeJson } from '../../../shared/cli/format/json-stream.js';
 import { runCli } from '../../../shared/cli/run-cli.js';
 import type { Report } from '../../../shared/domain/report.js';
 import { projectRoot } from '../../support/run-cli.js';
@@ -87,6 +87,39 @@ describe('writeJson', () => {
     }
   });
 
+  it('splices items rendered beforehand (JsonItems, as UTF-8 bytes) where the array would be', () => {
+    const value = fc.letrec((tie) => ({
+      leaf: fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined)),
+      array: fc.array(tie('node'), { maxLength: 4 }),
+      object: fc.dictionary(fc.string(), tie('node'), { maxKeys: 4 }),
+      node: fc.oneof({ depthSize: 'small' }, tie('leaf'), tie('array'), tie('object')),
+    })).node;
+    const utf8 = new TextDecoder();
+    fc.assert(
+      fc.property(
+        fc.array(value, { maxLength: 6 }),
+        fc.string(),
+        fc.constantFrom(0, 2),
+        fc.integer({ min: 1, max: 64 }),
+        (items, before, indent, chunkSize) => {
+          const full = { before, functions: items, after: [before] };
+          const expected = indent === 0 ? JSON.stringify(full) : JSON.stringify(full, null, indent);
+          const spliced = new JsonItems(indent, 1);
+          for (const item of items) spliced.add(item);
+          const at: unknown[] = [];
+          let text = '';
+          writeJson({ ...full, functions: at }, (piece) => (text += piece), {
+            indent,
+            chunkSize,
+            splice: { at, items: spliced, writeBytes: (bytes) => (text += utf8.decode(bytes)) },
+          });
+          expect(text).toBe(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('writes a large value in chunks, not as one string', () => {
     const value = { items: Array.from({ length: 2000 }, (_, n) => ({ n, text: 'x'.repeat(100) })) };
     const { text, pieces } = streamed(value, { chunkSize: 4096 });
@@ -114,16 +147,27 @@ describe('the reports the command line writes', () => {
     folder: string,
     format: string,
     tty: boolean,
-  ): Promise<{ text: string; writes: number }> {
+    bytes = false,
+  ): Promise<{ text: string; writes: number; status: number }> {
     let text = '';
     let writes = 0;
-    await runCli(['audit', '--from', folder, '--format', format], {
+    const utf8 = new TextDecoder();
+    const status = await runCli(['audit', '--from', folder, '--format', format], {
       version: '9.9.9',
       stdout: {
         write: (piece: string) => {
           text += piece;
           writes += 1;
         },
+        // A stdout that takes bytes gets the JSON report's functions rendered as the audit goes.
+        ...(bytes
+          ? {
+              writeBytes: (piece: Uint8Array) => {
+                text += utf8.decode(piece);
+                writes += 1;
+              },
+            }
+          : {}),
         isTTY: tty,
         columns: 100,
       },
@@ -133,7 +177,7 @@ describe('the reports the command line writes', () => {
       now: () => NOW,
       live: {},
     });
-    return { text, writes };
+    return { text, writes, status };
   }
 
   async function reportOf(folder: string): Promise<Report> {
@@ -155,6 +199,10 @@ describe('the reports the command line writes', () => {
       expect((await cliOutput(folder, 'json', false)).text).toBe(`${JSON.stringify(report)}\n`);
       expect((await cliOutput(folder, 'json', true)).text).toBe(`${JSON.stringify(report, null, 2)}\n`);
       expect((await cliOutput(folder, 'sarif', false)).text).toBe(`${JSON.stringify(formatSarif(report))}\n`);
+      const byFunction = await cliOutput(folder, 'json', false, true);
+      expect(byFunction.text).toBe(`${JSON.stringify(report)}\n`);
+      expect(byFunction.status).toBe((await cliOutput(folder, 'json', false)).status);
+      expect((await cliOutput(folder, 'json', true, true)).text).toBe(`${JSON.stringify(report, null, 2)}\n`);
     },
   );
 
