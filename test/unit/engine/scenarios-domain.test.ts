@@ -14,6 +14,7 @@ import type {
   Role,
 } from '../../../shared/domain/model.js';
 import { parsePolicyDocument } from '../../../shared/domain/policy/parse.js';
+import type { FunctionResult } from '../../../shared/domain/report.js';
 import { testCatalog } from '../rules/audit-helper.js';
 
 const SCENARIOS = join(process.cwd(), 'test/fixtures/scenarios');
@@ -138,4 +139,23 @@ describe('scenarios, at the domain level', () => {
     for (const rule of expectation.absentRules ?? [])
       expect({ rule, present: rules.has(rule as never) }).toEqual({ rule, present: false });
   });
+
+  it.each(readdirSync(SCENARIOS, { withFileTypes: true }).filter((entry) => entry.isDirectory()))(
+    '$name: onFunction takes each result in the report order, and the summary still counts them',
+    async (entry) => {
+      const folder = join(SCENARIOS, entry.name);
+      const options = { catalog: await testCatalog(), generatedAt: '2026-11-26T12:00:00.000Z' };
+      const kept = auditAccount(loadExport(folder), options);
+      const taken: FunctionResult[] = [];
+      const handedOver = auditAccount(loadExport(folder), {
+        ...options,
+        onFunction: (result) => taken.push(result),
+      });
+      expect(kept.functions.length).toBeGreaterThan(0);
+      expect(handedOver.functions).toEqual([]);
+      expect(taken).toEqual(kept.functions);
+      expect(handedOver.summary).toEqual(kept.summary);
+      expect({ ...handedOver, functions: taken }).toEqual(kept);
+    },
+  );
 });
