@@ -117,7 +117,7 @@ export interface ChangeRuntime extends RuntimeBase {
   /** Records a big change's run (fan-out). */
   readonly runs: RunRecorder;
   /** What one batch of changes uses: a directory and an audit sharing the batch's ListFunctions scans. */
-  newBatch(): ChangeBatch;
+  newBatch(options?: BatchOptions): ChangeBatch;
 }
 
 export interface SweepRuntime extends RuntimeBase {
@@ -140,7 +140,7 @@ export interface WorkerRuntime extends RuntimeBase {
   readonly securityHub?: SecurityHubReconciler;
   readonly inventory: InventoryStore;
   readonly runs: RunStore;
-  newBatch(): ChangeBatch;
+  newBatch(options?: BatchOptions): ChangeBatch;
   auditChunk(request: ChunkAuditRequest): Promise<Report>;
 }
 
@@ -150,10 +150,19 @@ export interface AuditorRuntime extends RuntimeBase {
   readonly securityHub?: SecurityHubReconciler;
   readonly inventory: InventoryStore;
   readonly runs: RunStore;
-  newBatch(): ChangeBatch;
+  newBatch(options?: BatchOptions): ChangeBatch;
   auditRegions(regions: readonly string[], deadline?: Deadline): Promise<Report>;
   listRegion(region: string): Promise<RegionListing>;
   auditChunk(request: ChunkAuditRequest): Promise<Report>;
+}
+
+export interface BatchOptions {
+  /**
+   * Whether resolving a change marks the inventory entries it names (a function, a resource's key) to be
+   * read again (default true). The worker's settlement of a big change resolves the change a second time,
+   * after its chunks read those entries: marking them then would only cost another read.
+   */
+  readonly marksInventory?: boolean;
 }
 
 export interface ChangeBatch {
@@ -170,7 +179,7 @@ interface Base extends RuntimeBase {
   readonly lambdaByRegion: ReadonlyMap<string, LambdaClient>;
   /** Readers of named functions through the inventory, one per region (created on first use). */
   inventoryReaders(
-    inventory: Pick<InventoryLookup, 'getMany' | 'lastSweep'> & InventoryWriter,
+    inventory: Pick<InventoryLookup, 'getMany' | 'lastSweep' | 'keyChanges'> & InventoryWriter,
   ): ReadonlyMap<string, InventoryReader>;
   /** A source over these audited regions, listing functions and mappings through `listing` if given. */
   sourceOf(regions: readonly string[], listing?: FunctionListing): AccountSource;
@@ -350,7 +359,8 @@ function changeParts(
   inventory: InventoryLookup & InventoryWriter,
 ): Pick<ChangeRuntime, 'newBatch'> {
   return {
-    newBatch() {
+    newBatch(options = {}) {
+      const marks = options.marksInventory ?? true;
       const first = base.clientsByRegion.values().next().value;
       if (!first) throw new Error('no audited region');
       // One ListFunctions scan and one mapping listing per region serve the resolution of changes.
@@ -374,7 +384,15 @@ function changeParts(
         },
         async functionsSharingRoleWith(functionArn) {
           refresh.add(functionArn);
+          // Marked in the inventory too, for an audit elsewhere (a big change's worker chunks): not lost.
+          if (marks) await inventory.invalidate([functionArn], new Date().toISOString());
           return live.functionsSharingRoleWith(functionArn);
+        },
+        async functionsUsingResource(resourceArn, region) {
+          // Every entry that keeps this resource's key is read again, whether or not its function is found
+          // here (a function sending to it as an asynchronous destination is not).
+          if (marks) await inventory.markKeyChanged(resourceArn, new Date().toISOString());
+          return live.functionsUsingResource(resourceArn, region);
         },
       };
       const source = inventorySource(base.inventoryReaders(inventory), (reader, functionArns) =>
