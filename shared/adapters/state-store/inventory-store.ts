@@ -18,7 +18,8 @@
  * 400 KB at most (names and values): an entry whose text is bigger is stored gzipped (`entryGzip`), then
  * without its `targets` (read at each audit instead), and in the worst case as a stub without an entry, which
  * keeps the function in the role index while every read asks Lambda (`toItem`). The largest realistic entry
- * (test/unit/aws/inventory-store.test.ts) is about 130 KB of text, 20 KB gzipped.
+ * (test/integration/inventory-store.test.ts: Lambda's maxima for environment, tags, layers, VPC and filter
+ * patterns, 5 mappings, 2 versions, 10 aliases, 5 encrypted queues) is 148 KB, stored as it is.
  */
 
 import { gunzipSync, gzipSync } from 'node:zlib';
