@@ -50,10 +50,12 @@ import {
 import {
   createInventoryLister,
   createInventoryLookup,
+  createInventoryMarker,
   createInventoryStore,
   createInventoryWriter,
   type InventoryLister,
   type InventoryLookup,
+  type InventoryMarker,
   type InventoryStore,
   type InventoryWriter,
 } from '../../shared/adapters/state-store/inventory-store.js';
@@ -112,8 +114,11 @@ export interface ChangeRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter;
   /** Present when the deployment sends findings to Security Hub (SECURITY_HUB=true). */
   readonly securityHub?: SecurityHubSink;
-  /** Function configurations, mappings, invoke configs and tags, in the state table (issue 10). */
-  readonly inventory: InventoryLookup & InventoryWriter;
+  /**
+   * Function configurations, mappings, invoke configs, tags, and the versions, aliases and resource keys
+   * they lead to, in the state table (issue 10).
+   */
+  readonly inventory: InventoryLookup & InventoryWriter & InventoryMarker;
   /** Records a big change's run (fan-out). */
   readonly runs: RunRecorder;
   /** What one batch of changes uses: a directory and an audit sharing the batch's ListFunctions scans. */
@@ -356,7 +361,7 @@ function inventorySource(
 
 function changeParts(
   base: Base,
-  inventory: InventoryLookup & InventoryWriter,
+  inventory: InventoryLookup & InventoryWriter & InventoryMarker,
 ): Pick<ChangeRuntime, 'newBatch'> {
   return {
     newBatch(options = {}) {
@@ -384,14 +389,17 @@ function changeParts(
         },
         async functionsSharingRoleWith(functionArn) {
           refresh.add(functionArn);
-          // Marked in the inventory too, for an audit elsewhere (a big change's worker chunks): not lost.
-          if (marks) await inventory.invalidate([functionArn], new Date().toISOString());
+          // Marked in the inventory too, for an audit elsewhere (a big change's worker chunks). The inventory
+          // is a cache: a mark that cannot be written leaves this batch's own refresh, and the sweep.
+          if (marks)
+            await inventory.invalidate([functionArn], new Date().toISOString()).catch(() => undefined);
           return live.functionsSharingRoleWith(functionArn);
         },
         async functionsUsingResource(resourceArn, region) {
           // Every entry that keeps this resource's key is read again, whether or not its function is found
           // here (a function sending to it as an asynchronous destination is not).
-          if (marks) await inventory.markKeyChanged(resourceArn, new Date().toISOString());
+          if (marks)
+            await inventory.markKeyChanged(resourceArn, new Date().toISOString()).catch(() => undefined);
           return live.functionsUsingResource(resourceArn, region);
         },
       };
@@ -444,7 +452,7 @@ function everything(base: Base, inventory: InventoryStore) {
   return { ...changeParts(base, inventory), ...workerParts(base, inventory), inventory };
 }
 
-function withInventory(base: Base, inventory: InventoryLookup & InventoryWriter) {
+function withInventory(base: Base, inventory: InventoryLookup & InventoryWriter & InventoryMarker) {
   return { ...changeParts(base, inventory), inventory };
 }
 
@@ -498,7 +506,11 @@ export function createChangeRuntime(
     ...view(base),
     stateStore: { ...createStateReader(table), ...createStateWriter(table) },
     ...optional('securityHub', hubSink(config, settings)),
-    ...withInventory(base, { ...createInventoryLookup(table), ...createInventoryWriter(table) }),
+    ...withInventory(base, {
+      ...createInventoryLookup(table),
+      ...createInventoryWriter(table),
+      ...createInventoryMarker(table),
+    }),
     runs: createRunRecorder(table),
   };
 }

@@ -102,6 +102,10 @@ export interface InventoryWriter {
   putMany(entries: readonly InventoryEntry[]): Promise<void>;
   deleteMany(functionArns: readonly string[]): Promise<void>;
   setLastSweep(startedAt: string): Promise<void>;
+}
+
+/** The marks change events leave (the change handler, and the worker that settles big changes). */
+export interface InventoryMarker {
   /**
    * A change event named these functions (a Lambda event, or a resource they use): their entries are read
    * again before they are trusted, by whichever invocation audits them next (the worker's chunks too). An
@@ -123,10 +127,10 @@ export interface InventoryLister {
 
 /**
  * One factory per use, like the state store's, so that each handler's bundle (and its role) holds only
- * the calls it makes: the change handler looks up and writes, the sweep's dispatcher lists and deletes,
- * the worker does all three.
+ * the calls it makes: the change handler looks up, writes and marks, the sweep's dispatcher lists and
+ * deletes, the worker does all four.
  */
-export interface InventoryStore extends InventoryLookup, InventoryWriter, InventoryLister {}
+export interface InventoryStore extends InventoryLookup, InventoryWriter, InventoryMarker, InventoryLister {}
 
 export const INVENTORY_PREFIX = 'inventory|';
 export const RUN_PREFIX = 'run|';
@@ -375,6 +379,29 @@ export function createInventoryWriter(options: TableOptions): InventoryWriter {
         })),
       );
     },
+    async setLastSweep(startedAt) {
+      await client
+        .send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: { functionArn: { S: LAST_SWEEP_KEY }, startedAt: { S: startedAt } },
+            // An older sweep finishing late never moves the mark back.
+            ConditionExpression: 'attribute_not_exists(startedAt) OR startedAt <= :at',
+            ExpressionAttributeValues: { ':at': { S: startedAt } },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
+          throw error;
+        });
+    },
+  };
+}
+
+/** A factory of its own: the sweep's bundle, which leaves no mark, holds no UpdateItem. */
+export function createInventoryMarker(options: TableOptions): InventoryMarker {
+  const { client, tableName } = options;
+  return {
     async invalidate(functionArns, at) {
       const unique = [...new Set(functionArns)];
       for (let i = 0; i < unique.length; i += INVALIDATE_CONCURRENCY) {
@@ -406,22 +433,6 @@ export function createInventoryWriter(options: TableOptions): InventoryWriter {
           Item: { functionArn: { S: `${KEY_CHANGE_PREFIX}${resourceArn}` }, changedAt: { S: at } },
         }),
       );
-    },
-    async setLastSweep(startedAt) {
-      await client
-        .send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: { functionArn: { S: LAST_SWEEP_KEY }, startedAt: { S: startedAt } },
-            // An older sweep finishing late never moves the mark back.
-            ConditionExpression: 'attribute_not_exists(startedAt) OR startedAt <= :at',
-            ExpressionAttributeValues: { ':at': { S: startedAt } },
-          }),
-        )
-        .catch((error: unknown) => {
-          if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
-          throw error;
-        });
     },
   };
 }
@@ -456,6 +467,7 @@ export function createInventoryStore(options: TableOptions): InventoryStore {
   return {
     ...createInventoryLookup(options),
     ...createInventoryWriter(options),
+    ...createInventoryMarker(options),
     ...createInventoryLister(options),
   };
 }
