@@ -273,6 +273,15 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     why: 'The functions of a role from the inventory (the InventoryByRole index): no ListFunctions scan for an IAM change.',
   },
   {
+    sid: 'InvalidateInventoryEntries',
+    actions: ['dynamodb:UpdateItem'],
+    resource: 'state-table',
+    // The worker has the action already (TrackFanOutRuns).
+    functions: ['change-handler'],
+    origin: 'sdk',
+    why: 'Marking the inventory entries of the functions a change event names, so that whichever invocation audits them next reads them again.',
+  },
+  {
     sid: 'TrackFanOutRuns',
     actions: ['dynamodb:UpdateItem'],
     resource: 'state-table',

@@ -50,10 +50,12 @@ import {
 import {
   createInventoryLister,
   createInventoryLookup,
+  createInventoryMarker,
   createInventoryStore,
   createInventoryWriter,
   type InventoryLister,
   type InventoryLookup,
+  type InventoryMarker,
   type InventoryStore,
   type InventoryWriter,
 } from '../../shared/adapters/state-store/inventory-store.js';
@@ -112,12 +114,15 @@ export interface ChangeRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter;
   /** Present when the deployment sends findings to Security Hub (SECURITY_HUB=true). */
   readonly securityHub?: SecurityHubSink;
-  /** Function configurations, mappings, invoke configs and tags, in the state table (issue 10). */
-  readonly inventory: InventoryLookup & InventoryWriter;
+  /**
+   * Function configurations, mappings, invoke configs, tags, and the versions, aliases and resource keys
+   * they lead to, in the state table (issue 10).
+   */
+  readonly inventory: InventoryLookup & InventoryWriter & InventoryMarker;
   /** Records a big change's run (fan-out). */
   readonly runs: RunRecorder;
   /** What one batch of changes uses: a directory and an audit sharing the batch's ListFunctions scans. */
-  newBatch(): ChangeBatch;
+  newBatch(options?: BatchOptions): ChangeBatch;
 }
 
 export interface SweepRuntime extends RuntimeBase {
@@ -140,7 +145,7 @@ export interface WorkerRuntime extends RuntimeBase {
   readonly securityHub?: SecurityHubReconciler;
   readonly inventory: InventoryStore;
   readonly runs: RunStore;
-  newBatch(): ChangeBatch;
+  newBatch(options?: BatchOptions): ChangeBatch;
   auditChunk(request: ChunkAuditRequest): Promise<Report>;
 }
 
@@ -150,10 +155,19 @@ export interface AuditorRuntime extends RuntimeBase {
   readonly securityHub?: SecurityHubReconciler;
   readonly inventory: InventoryStore;
   readonly runs: RunStore;
-  newBatch(): ChangeBatch;
+  newBatch(options?: BatchOptions): ChangeBatch;
   auditRegions(regions: readonly string[], deadline?: Deadline): Promise<Report>;
   listRegion(region: string): Promise<RegionListing>;
   auditChunk(request: ChunkAuditRequest): Promise<Report>;
+}
+
+export interface BatchOptions {
+  /**
+   * Whether resolving a change marks the inventory entries it names (a function, a resource's key) to be
+   * read again (default true). The worker's settlement of a big change resolves the change a second time,
+   * after its chunks read those entries: marking them then would only cost another read.
+   */
+  readonly marksInventory?: boolean;
 }
 
 export interface ChangeBatch {
@@ -170,7 +184,7 @@ interface Base extends RuntimeBase {
   readonly lambdaByRegion: ReadonlyMap<string, LambdaClient>;
   /** Readers of named functions through the inventory, one per region (created on first use). */
   inventoryReaders(
-    inventory: Pick<InventoryLookup, 'getMany' | 'lastSweep'> & InventoryWriter,
+    inventory: Pick<InventoryLookup, 'getMany' | 'lastSweep' | 'keyChanges'> & InventoryWriter,
   ): ReadonlyMap<string, InventoryReader>;
   /** A source over these audited regions, listing functions and mappings through `listing` if given. */
   sourceOf(regions: readonly string[], listing?: FunctionListing): AccountSource;
@@ -347,10 +361,11 @@ function inventorySource(
 
 function changeParts(
   base: Base,
-  inventory: InventoryLookup & InventoryWriter,
+  inventory: InventoryLookup & InventoryWriter & InventoryMarker,
 ): Pick<ChangeRuntime, 'newBatch'> {
   return {
-    newBatch() {
+    newBatch(options = {}) {
+      const marks = options.marksInventory ?? true;
       const first = base.clientsByRegion.values().next().value;
       if (!first) throw new Error('no audited region');
       // One ListFunctions scan and one mapping listing per region serve the resolution of changes.
@@ -374,7 +389,18 @@ function changeParts(
         },
         async functionsSharingRoleWith(functionArn) {
           refresh.add(functionArn);
+          // Marked in the inventory too, for an audit elsewhere (a big change's worker chunks). The inventory
+          // is a cache: a mark that cannot be written leaves this batch's own refresh, and the sweep.
+          if (marks)
+            await inventory.invalidate([functionArn], new Date().toISOString()).catch(() => undefined);
           return live.functionsSharingRoleWith(functionArn);
+        },
+        async functionsUsingResource(resourceArn, region) {
+          // Every entry that keeps this resource's key is read again, whether or not its function is found
+          // here (a function sending to it as an asynchronous destination is not).
+          if (marks)
+            await inventory.markKeyChanged(resourceArn, new Date().toISOString()).catch(() => undefined);
+          return live.functionsUsingResource(resourceArn, region);
         },
       };
       const source = inventorySource(base.inventoryReaders(inventory), (reader, functionArns) =>
@@ -426,7 +452,7 @@ function everything(base: Base, inventory: InventoryStore) {
   return { ...changeParts(base, inventory), ...workerParts(base, inventory), inventory };
 }
 
-function withInventory(base: Base, inventory: InventoryLookup & InventoryWriter) {
+function withInventory(base: Base, inventory: InventoryLookup & InventoryWriter & InventoryMarker) {
   return { ...changeParts(base, inventory), inventory };
 }
 
@@ -480,7 +506,11 @@ export function createChangeRuntime(
     ...view(base),
     stateStore: { ...createStateReader(table), ...createStateWriter(table) },
     ...optional('securityHub', hubSink(config, settings)),
-    ...withInventory(base, { ...createInventoryLookup(table), ...createInventoryWriter(table) }),
+    ...withInventory(base, {
+      ...createInventoryLookup(table),
+      ...createInventoryWriter(table),
+      ...createInventoryMarker(table),
+    }),
     runs: createRunRecorder(table),
   };
 }
