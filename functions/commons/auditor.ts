@@ -27,7 +27,12 @@ import {
 } from '../../shared/adapters/aws/inventory-source.js';
 import type { LiveAccountData } from '../../shared/adapters/aws/live-account-reader.js';
 import { toAccountSnapshot } from '../../shared/adapters/aws/live-snapshot.js';
-import { createMultiRegionLiveSource } from '../../shared/adapters/aws/live-source.js';
+import {
+  createMultiRegionLiveSource,
+  DEFAULT_LAMBDA_MAX_CONCURRENT,
+  DEFAULT_LAMBDA_REQUESTS_PER_SECOND,
+} from '../../shared/adapters/aws/live-source.js';
+import { limitRequests } from '../../shared/adapters/aws/request-limits.js';
 import { loadAwsManagedPolicies } from '../../shared/adapters/aws-managed-policies/load-aws-managed-policies.js';
 import { type AwsDirectory, createAwsDirectory } from '../../shared/adapters/directory/aws-directory.js';
 import {
@@ -57,6 +62,7 @@ import {
   type InventoryStore,
   type InventoryWriter,
 } from '../../shared/adapters/state-store/inventory-store.js';
+import { createSharedLambdaPace } from '../../shared/adapters/state-store/lambda-pace.js';
 import { createRunRecorder, createRunStore } from '../../shared/adapters/state-store/run-store.js';
 import { createSqsWorkQueue } from '../../shared/adapters/work-queue/sqs-work-queue.js';
 import type { Deadline } from '../../shared/app/deadline.js';
@@ -195,6 +201,7 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
   }
   const retry = { retryMode: 'adaptive' as const, maxAttempts: settings.maxAttempts ?? 5 };
   const dynamodb = new DynamoDBClient({ region: config.region, ...common, ...retry });
+  if (config.lambdaPaceInvocations !== undefined) shareLambdaPace(config, clientsByRegion, dynamodb);
   const sns = new SNSClient({ region: config.region, ...common, ...retry });
   const lambdaByRegion = new Map<string, LambdaClient>([...clientsByRegion].map(([r, c]) => [r, c.lambda]));
   let catalog: Promise<ActionCatalog> | undefined;
@@ -282,6 +289,36 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
       });
     },
   };
+}
+
+/**
+ * One Lambda pace for every invocation of the stack (lambda-pace.ts), installed on each Region's Lambda
+ * client before any reader installs its own: every path that calls Lambda through these clients (the
+ * listings, the readers, the tag reads of alerts) takes its tokens from the state table.
+ */
+function shareLambdaPace(
+  config: AuditorConfig,
+  clientsByRegion: ReadonlyMap<string, AwsClients>,
+  dynamodb: DynamoDBClient,
+): void {
+  for (const [region, clients] of clientsByRegion) {
+    const pace = createSharedLambdaPace({
+      client: dynamodb,
+      tableName: config.stateTableName,
+      region,
+      requestsPerSecond: config.lambdaRequestsPerSecond ?? DEFAULT_LAMBDA_REQUESTS_PER_SECOND,
+      invocations: config.lambdaPaceInvocations ?? 1,
+      onFallback: (reason) =>
+        centralLogger.warn('the shared Lambda pace cannot reach the state table: pacing locally', {
+          region,
+          localRequestsPerSecond:
+            (config.lambdaRequestsPerSecond ?? DEFAULT_LAMBDA_REQUESTS_PER_SECOND) /
+            (config.lambdaPaceInvocations ?? 1),
+          error: reason,
+        }),
+    });
+    limitRequests(clients.lambda, { maxConcurrent: DEFAULT_LAMBDA_MAX_CONCURRENT, pace });
+  }
 }
 
 /** The alert topic, and the organization's central topic (best effort) when the deployment names one. */
