@@ -66,12 +66,13 @@ import { createSharedLambdaPace } from '../../shared/adapters/state-store/lambda
 import { createRunRecorder, createRunStore } from '../../shared/adapters/state-store/run-store.js';
 import { createSqsWorkQueue } from '../../shared/adapters/work-queue/sqs-work-queue.js';
 import type { Deadline } from '../../shared/app/deadline.js';
-import type {
-  ChunkAuditRequest,
-  RegionListing,
-  RunRecorder,
-  RunStore,
-  WorkQueue,
+import {
+  type ChunkAuditRequest,
+  type RegionListing,
+  type RunRecorder,
+  type RunStore,
+  regionInputOf,
+  type WorkQueue,
 } from '../../shared/app/fan-out.js';
 import { lacksAwsManagedPolicy } from '../../shared/app/run-audit.js';
 import type { SecurityHubReconciler, SecurityHubSink } from '../../shared/app/security-hub-sync.js';
@@ -360,7 +361,11 @@ function view(base: Base): RuntimeBase {
  */
 function inventorySource(
   readers: ReadonlyMap<string, InventoryReader>,
-  read: (reader: InventoryReader, functionArns: readonly string[]) => Promise<LiveAccountData>,
+  read: (
+    reader: InventoryReader,
+    functionArns: readonly string[],
+    region: string,
+  ) => Promise<LiveAccountData>,
 ): AccountSource {
   return {
     async load(scope) {
@@ -373,7 +378,7 @@ function inventorySource(
         [...byRegion].map(async ([region, arns]) => {
           const reader = readers.get(region);
           if (!reader) throw new Error(`region ${region} is not audited`);
-          return toAccountSnapshot(await read(reader, arns), { includesRoleSiblings: true });
+          return toAccountSnapshot(await read(reader, arns, region), { includesRoleSiblings: true });
         }),
       );
       const [only] = snapshots;
@@ -442,16 +447,21 @@ function sweepParts(base: Base): Pick<SweepRuntime, 'auditRegions' | 'listRegion
 function workerParts(base: Base, inventory: InventoryStore): Pick<WorkerRuntime, 'auditChunk'> {
   return {
     auditChunk(request) {
-      const source = inventorySource(base.inventoryReaders(inventory), (reader) =>
+      // A chunk holds whole roles across regions: each region's reader reads that region's functions, with
+      // that region's share of the sweep's listing.
+      const source = inventorySource(base.inventoryReaders(inventory), (reader, functionArns, region) =>
         request.kind === 'sweep'
           ? reader.read({
               mode: 'sweep',
-              functionArns: request.functionArns,
-              listed: (request.input ?? { functions: [], eventSourceMappings: [] }) as ListedChunk,
+              functionArns,
+              listed: (regionInputOf(request.input, region) ?? {
+                functions: [],
+                eventSourceMappings: [],
+              }) as ListedChunk,
               runStartedAt: request.runStartedAt,
               deadline: request.deadline,
             })
-          : reader.read({ mode: 'change', functionArns: request.functionArns }),
+          : reader.read({ mode: 'change', functionArns }),
       );
       return base.audit(source, request.functionArns, request.deadline);
     },

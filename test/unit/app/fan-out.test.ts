@@ -5,6 +5,7 @@
  */
 import type { AlertPublisher } from '../../../shared/adapters/notifier/sns-notifier.js';
 import type { FunctionState, StateStore } from '../../../shared/adapters/state-store/dynamodb-state-store.js';
+import { steadyRequestsPerSecond } from '../../../shared/adapters/state-store/lambda-pace.js';
 import type { DigestAlertDocument } from '../../../shared/alerts/alert-document.js';
 import type { SnsAlertMessage } from '../../../shared/alerts/sns-message.js';
 import {
@@ -16,6 +17,7 @@ import {
   type RunRecord,
   type RunStatus,
   type RunStore,
+  regionInputOf,
   runWorkItem,
   type WorkItem,
   type WorkQueue,
@@ -163,11 +165,14 @@ describe('fan-out of a 20,000-function sweep', () => {
     expect(twice).toEqual([]);
     expect(splitRoles).toEqual([]);
     expect(seen.size).toBe(20_000);
-    // Two Lambda calls per function (invoke configs, tags) at a worker's 5 requests per second, within
-    // the 15-minute worker timeout less its 60 s reserve: every chunk, the widely shared role's included.
+    // Two Lambda calls per function (invoke configs, tags) at a worker's share of the shared pace (the
+    // default budget of 10 per second gives 8 when busy, split between the two workers the mapping
+    // allows), within the 15-minute worker timeout less its 60 s reserve: every chunk, the widely shared
+    // role's included.
+    const perWorker = steadyRequestsPerSecond(10) / 2;
     const largest = Math.max(...chunks.map(([, arns]) => arns.length));
     expect(largest).toBeGreaterThanOrEqual(900);
-    expect((largest * 2) / 5).toBeLessThan(900 - 60);
+    expect((largest * 2) / perWorker).toBeLessThan(900 - 60);
     expect(chunks.length).toBeGreaterThanOrEqual(Math.floor(20_000 / (DEFAULT_FAN_OUT.sweepChunkSize + 40)));
   });
 
@@ -254,6 +259,111 @@ describe('fan-out of a 20,000-function sweep', () => {
     expect(state.items.size).toBe(Math.ceil(20_000 / 3));
     expect(state.items.has(arnOf(99_999))).toBe(false);
     expect(state.items.get(arnOf(3))?.findings.map((f) => f.id)).toEqual([missingDelete.id]);
+  });
+});
+
+describe('fan-out of a sweep across regions', () => {
+  it('puts a role used in two regions in one chunk, audited once with its functions of both', async () => {
+    const arn = (region: string, name: string) => `arn:aws:lambda:${region}:123456789012:function:${name}`;
+    const listings: Record<string, { functionArn: string; roleName: string }[]> = {
+      'us-east-1': [
+        { functionArn: arn('us-east-1', 'orders-east'), roleName: 'orders' },
+        ...Array.from({ length: 3 }, (_, i) => ({
+          functionArn: arn('us-east-1', `east-${i}`),
+          roleName: `east-${i}`,
+        })),
+      ],
+      'eu-west-1': [
+        ...Array.from({ length: 3 }, (_, i) => ({
+          functionArn: arn('eu-west-1', `west-${i}`),
+          roleName: `west-${i}`,
+        })),
+        { functionArn: arn('eu-west-1', 'orders-west'), roleName: 'orders' },
+      ],
+    };
+    const runs = memoryRuns();
+    const queue = memoryQueue();
+    const dispatched = await dispatchSweep({
+      regions: ['us-east-1', 'eu-west-1'],
+      listRegion: async (region) => ({
+        functions: listings[region] ?? [],
+        // The listing's share for these functions: what the worker's reader of that region gets.
+        inputFor: (arns) => ({ region, arns }),
+      }),
+      runs,
+      queue,
+      // Chunks of 2 functions: without cutting across regions, the role would be split by region.
+      settings: { ...DEFAULT_FAN_OUT, sweepChunkSize: 2 },
+      logger: silent,
+      now: () => new Date('2026-12-02T03:00:00.000Z'),
+    });
+    expect(dispatched.functions).toBe(8);
+    const holding = queue.items.filter((item) =>
+      item.functionArns.some((a) => a.includes(':function:orders-')),
+    );
+    expect(holding).toHaveLength(1);
+    const [chunk] = holding;
+    if (!chunk) throw new Error('no chunk');
+    expect(chunk.functionArns).toEqual(
+      expect.arrayContaining([arn('us-east-1', 'orders-east'), arn('eu-west-1', 'orders-west')]),
+    );
+    expect(chunk.regions).toEqual(['us-east-1', 'eu-west-1']);
+    // No other chunk holds a function of the role, and every function is in exactly one chunk.
+    const all = queue.items.flatMap((item) => item.functionArns);
+    expect(new Set(all).size).toBe(8);
+    expect(all).toHaveLength(8);
+
+    const requests: ChunkAuditRequest[] = [];
+    const state = memoryState();
+    const published: SnsAlertMessage[] = [];
+    for (const item of [...queue.items]) {
+      await runWorkItem(item, {
+        runs,
+        auditChunk: async (request) => {
+          requests.push(request);
+          return {
+            ...report(request.functionArns.map((a) => functionResult([missingDelete], a.split(':')[6] ?? a))),
+            functions: request.functionArns.map((a) => ({
+              ...functionResult([missingDelete], a.split(':')[6] ?? a),
+              functionArn: a,
+            })),
+            generatedAt: request.runStartedAt,
+          };
+        },
+        sweep: {
+          stateStore: state,
+          publisher: {
+            publish: async (message) => {
+              published.push(message);
+              return 'm-1';
+            },
+          },
+          minSeverity: 'low',
+          logger: silent,
+        },
+        change: {} as never,
+        logger: silent,
+        claimMs: 900_000,
+      });
+    }
+    // The role's chunk is audited once, with both regions' functions, each region with its own listing.
+    const judged = requests.filter((r) => r.functionArns.some((a) => a.includes(':function:orders-')));
+    expect(judged).toHaveLength(1);
+    const [request] = judged;
+    expect(request?.functionArns).toEqual(
+      expect.arrayContaining([arn('us-east-1', 'orders-east'), arn('eu-west-1', 'orders-west')]),
+    );
+    expect(regionInputOf(request?.input, 'eu-west-1')).toEqual({
+      region: 'eu-west-1',
+      arns: [arn('eu-west-1', 'orders-west')],
+    });
+    expect(regionInputOf(request?.input, 'us-east-1')).toEqual({
+      region: 'us-east-1',
+      arns: [arn('us-east-1', 'orders-east')],
+    });
+    // One digest for both regions, every function counted once.
+    expect(published).toHaveLength(1);
+    expect((published[0]?.document as DigestAlertDocument | undefined)?.audited).toBe(8);
   });
 });
 
