@@ -419,8 +419,17 @@ function changeParts(
           return live.functionsSharingRoleWith(functionArn);
         },
       };
-      const source = inventorySource(base.inventoryReaders(inventory), (reader, functionArns) =>
-        reader.read({ mode: 'change', functionArns, refresh }),
+      // Entries read again share the batch's ListFunctions scan and mapping listing with the directory.
+      const source = inventorySource(base.inventoryReaders(inventory), (reader, functionArns, region) =>
+        reader.read({
+          mode: 'change',
+          functionArns,
+          refresh,
+          listing: {
+            listFunctions: () => listing.list(region),
+            listEventSourceMappings: () => listing.listMappings(region),
+          },
+        }),
       );
       return {
         directory,
