@@ -113,9 +113,11 @@ export interface FanOutSettings {
 }
 
 /**
- * Sweep chunks: 500 functions cost about 1,000 Lambda calls (event invoke configs and tags), 200 s at a
- * worker's 5 requests per second, against a 15-minute worker timeout. Change chunks read no Lambda at all
- * when the inventory is fresh; 500 functions then cost their IAM reads and the audit.
+ * Sweep chunks: 500 functions cost about 1,000 Lambda calls (event invoke configs and tags), 250 s at a
+ * worker's half of the stack's shared pace (8 requests per second per Region when busy, at the default
+ * budget of 10: lambda-pace.ts), against a 15-minute worker timeout; a chunk's regions are read side by
+ * side, each at its own Region's pace. Change chunks read no Lambda at all when the inventory is fresh;
+ * 500 functions then cost their IAM reads and the audit.
  */
 export const DEFAULT_FAN_OUT: FanOutSettings = {
   sweepChunkSize: 500,
