@@ -20,6 +20,7 @@ import type {
   Role,
 } from '../../domain/model.js';
 import { decodeText } from '../text-file/decode-text.js';
+import { jsonErrorWithLocation } from '../text-file/json-location.js';
 import { TrustPolicyReader, tagList, toManagedPolicy, toRole } from './account-details.js';
 import {
   aliasesFileSchema,
@@ -220,17 +221,6 @@ function errorCode(error: unknown): string {
     return error.code;
   }
   return error instanceof Error ? error.message : String(error);
-}
-
-/** JSON.parse reports a character offset; people look for a line and a column. */
-function jsonErrorWithLocation(error: unknown, text: string): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const position = /at position (\d+)/.exec(message)?.[1];
-  if (position === undefined) return message;
-  const before = text.slice(0, Number(position));
-  const line = before.split('\n').length;
-  const column = Number(position) - before.lastIndexOf('\n');
-  return `${message} (line ${line}, column ${column})`;
 }
 
 /** Names the first few issues by JSON path and by the item's own name (FunctionName, RoleName, UUID, Arn). */

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../../domain/errors.js';
 import { decodeText } from '../text-file/decode-text.js';
+import { jsonErrorWithLocation } from '../text-file/json-location.js';
 
 export interface CdkStackTemplate {
   /** The template file, as the user can open it (under the `--cdk-out` folder). */
@@ -43,7 +44,9 @@ async function readJsonFile(path: string, what: string): Promise<{ text: string;
     return { text, json };
   } catch (error: unknown) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`${path}: ${what} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new InputError(`${path}: ${what} is not valid JSON: ${jsonErrorWithLocation(error, text)}`, {
+      cause: error,
+    });
   }
 }
 

@@ -83,7 +83,9 @@ function findingRow(finding: Finding): string {
     const reason = finding.suppressionReason ? `: ${markdownText(finding.suppressionReason)}` : '';
     return `| ~~${finding.severity}~~ suppressed | ${markdownCode(finding.rule)} | ${markdownText(message)} | suppressed${reason} |`;
   }
-  return `| **${finding.severity}** | ${markdownCode(finding.rule)} | ${markdownText(message)} | ${markdownText(plainFix(finding))} |`;
+  // A suppression the tag asked for and the deployment refused is said beside the fix, as the table says it.
+  const refused = finding.suppressionRefused ? ` Note: ${finding.suppressionRefused}` : '';
+  return `| **${finding.severity}** | ${markdownCode(finding.rule)} | ${markdownText(message)} | ${markdownText(`${plainFix(finding)}${refused}`)} |`;
 }
 
 function countFindings(result: FunctionResult): string {

@@ -103,7 +103,7 @@ export const RULE_METADATA: readonly RuleMetadata[] = [
     title: 'A policy names an action that does not exist',
     defaultSeverity: 'medium',
     severityNote:
-      'medium for an unknown action of a known service or a wildcard that matches nothing; low for a service prefix the action catalog does not know (it may be newer than the catalog).',
+      'medium for an unknown action of a known service or a wildcard that matches nothing; low for a service prefix the action catalog does not know (it may be newer than the catalog). SQS batch operation names (`sqs:DeleteMessageBatch`, as AWS SAM’s `SQSPollerPolicy` writes them) are not reported when the statement also grants the action IAM authorizes them with (`sqs:DeleteMessage`).',
     rationale:
       'IAM accepts any action name: a typo such as `sqs:RecieveMessage` is stored without error and simply grants (or denies) nothing, so the permission the author meant is missing and a Deny meant as a guardrail protects nothing.',
     remediation:

@@ -3,18 +3,45 @@
  * does not know, such as `sqs:RecieveMessage`, or a wildcard that matches no action. IAM stores such
  * names without complaint, and they grant or deny nothing.
  * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+ *
+ * SQS's batch operations are API names, not IAM actions: IAM authorizes `DeleteMessageBatch` with
+ * `sqs:DeleteMessage`, and so on ("Specifying SendMessage, DeleteMessage, or ChangeMessageVisibility ...
+ * also grants permissions for the corresponding batch versions of those actions",
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_AddPermission.html). AWS SAM's
+ * `SQSPollerPolicy` template writes both names; a statement that names the batch operation beside the
+ * action that authorizes it is harmless and not reported. Named alone, the batch name grants nothing, and
+ * the finding names the action that does.
  */
 import type { ActionCatalog } from '../policy/action-catalog.js';
-import type { PolicyDocument } from '../policy/document.js';
+import type { PolicyDocument, PolicyStatement } from '../policy/document.js';
+import { actionMatches } from '../policy/match.js';
 import type { Severity } from '../report.js';
 import { allDocuments, describeStatement, hasWildcard, policyCause } from './policy-helpers.js';
 import type { RawFinding, Rule } from './types.js';
 
+/** SQS batch operations (lower case) and the IAM action that authorizes each. */
+const AUTHORIZED_BY: ReadonlyMap<string, string> = new Map([
+  ['sqs:sendmessagebatch', 'sqs:SendMessage'],
+  ['sqs:deletemessagebatch', 'sqs:DeleteMessage'],
+  ['sqs:changemessagevisibilitybatch', 'sqs:ChangeMessageVisibility'],
+]);
+
 function problemWith(
   pattern: string,
+  statement: PolicyStatement,
   context: { readonly catalog: ActionCatalog },
 ): { severity: Severity; text: string; suggestion?: string } | undefined {
   if (pattern === '*') return undefined;
+  const authorizing = AUTHORIZED_BY.get(pattern.toLowerCase());
+  if (authorizing !== undefined) {
+    const inAction = statement.Action?.includes(pattern) === true;
+    if (inAction && statement.Action?.some((other) => actionMatches(other, authorizing))) return undefined;
+    return {
+      severity: 'medium',
+      text: `${pattern} is an API operation, not an IAM action (IAM authorizes it with ${authorizing})`,
+      suggestion: authorizing,
+    };
+  }
   const colon = pattern.indexOf(':');
   if (colon <= 0) return { severity: 'medium', text: `"${pattern}" is not an action name (service:Action)` };
   const service = pattern.slice(0, colon);
@@ -82,7 +109,7 @@ function findingsOf(
   const findings: RawFinding[] = [];
   for (const statement of document.Statement) {
     for (const pattern of [...(statement.Action ?? []), ...(statement.NotAction ?? [])]) {
-      const problem = problemWith(pattern, context);
+      const problem = problemWith(pattern, statement, context);
       if (problem === undefined) continue;
       const located = { source, statement };
       const effect =

@@ -86,4 +86,24 @@ describe('markdown format', () => {
   it('escapes table cells so that pipes and asterisks stay text', () => {
     expect(markdown).toContain('Grants sqs:\\* \\| on \\*');
   });
+  it('says beside the fix when a suppress tag was refused, and shows who suppressed what', () => {
+    const refused = 'the suppress tag may hide findings up to medium; this one is high';
+    const text = formatMarkdown(
+      report([
+        result('payments', [
+          finding({ suppressionRefused: refused }),
+          finding({
+            id: 'f2',
+            rule: 'overbroad-resource',
+            severity: 'low',
+            suppressed: true,
+            suppressionReason: 'suppressed by the tag on role orders-role',
+          }),
+        ]),
+      ]),
+    );
+    expect(text).toContain(`Note: ${refused} |`);
+    expect(text).toContain('| ~~low~~ suppressed | `overbroad-resource` |');
+    expect(text).toContain('suppressed: suppressed by the tag on role orders-role |');
+  });
 });

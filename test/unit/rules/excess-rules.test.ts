@@ -165,6 +165,33 @@ describe('unknown-action', () => {
     expect(findingsOf(report, 'f', 'unknown-action')).toMatchObject([{ action: 'sqs:Recieve*' }]);
   });
 
+  it("stays quiet on SAM's SQSPollerPolicy, which names SQS batch operations beside their actions", async () => {
+    const poller = allow(
+      [
+        'sqs:ChangeMessageVisibility',
+        'sqs:ChangeMessageVisibilityBatch',
+        'sqs:DeleteMessage',
+        'sqs:DeleteMessageBatch',
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
+      ],
+      QUEUE,
+    );
+    const report = await audit(single([poller]));
+    expect(findingsOf(report, 'f', 'unknown-action')).toEqual([]);
+    expect(resultOf(report, 'f').findings.filter((finding) => finding.severity !== 'info')).toEqual([]);
+  });
+
+  it('names the action that authorizes a batch operation named alone', async () => {
+    const report = await audit(
+      single([allow(['sqs:ReceiveMessage', 'sqs:GetQueueAttributes', 'sqs:DeleteMessageBatch'], QUEUE)]),
+    );
+    const [finding] = findingsOf(report, 'f', 'unknown-action');
+    expect(finding).toMatchObject({ action: 'sqs:DeleteMessageBatch', severity: 'medium' });
+    expect(finding?.message).toContain('IAM authorizes it with sqs:DeleteMessage');
+    expect(findingsOf(report, 'f', 'missing-permission')).toMatchObject([{ action: 'sqs:DeleteMessage' }]);
+  });
+
   it('reports an unknown service prefix as low', async () => {
     const report = await audit(single([allow(SQS_READ, QUEUE), allow('notaservice:DoThing', '*')]));
     expect(findingsOf(report, 'f', 'unknown-action')).toMatchObject([{ severity: 'low' }]);
