@@ -29,6 +29,8 @@ import { functionResult, missingDelete, report } from '../alerts/alert-factory.j
 
 const silent: LogSink = { debug() {}, info() {}, warn() {}, error() {} };
 const REGION = 'us-east-1';
+/** The 20,000-function account's regions: one function in seven is in the second, whatever its role. */
+const REGIONS = [REGION, 'eu-west-1'] as const;
 
 function memoryRuns(): RunStore & { records: Map<string, RunStatus & { claimed?: string }> } {
   const records = new Map<string, RunStatus & { claimed?: string; done: Set<number> }>();
@@ -105,9 +107,14 @@ function memoryState(): StateStore & { items: Map<string, FunctionState> } {
   };
 }
 
-const arnOf = (i: number) => `arn:aws:lambda:${REGION}:123456789012:function:fn-${i}`;
+const regionOfIndex = (i: number) => (i % 7 === 0 ? REGIONS[1] : REGIONS[0]);
+const arnOf = (i: number) => `arn:aws:lambda:${regionOfIndex(i)}:123456789012:function:fn-${i}`;
+const regionOfArn = (arn: string) => arn.split(':')[3] ?? '';
 
-/** 20,000 functions: roles shared by 1 to 40 functions, one role shared by 900 (larger than a chunk). */
+/**
+ * 20,000 functions in two regions: roles shared by 1 to 40 functions, one role shared by 900 (larger than
+ * a chunk); most roles with more than one function have functions in both regions.
+ */
 function account(size: number): { functionArn: string; roleName: string }[] {
   const functions: { functionArn: string; roleName: string }[] = [];
   let role = 0;
@@ -135,7 +142,7 @@ function chunkAuditor() {
     const results = request.functionArns.map((arn) => {
       const name = arn.split(':')[6] ?? arn;
       const index = Number(name.slice(3));
-      return functionResult(index % 3 === 0 ? [missingDelete] : [], name);
+      return { ...functionResult(index % 3 === 0 ? [missingDelete] : [], name), functionArn: arn };
     });
     return { ...report(results), generatedAt: request.runStartedAt };
   };
@@ -153,7 +160,7 @@ describe('fan-out of a 20,000-function sweep', () => {
     const twice: string[] = [];
     const splitRoles: string[] = [];
     chunks.forEach(([region, arns], index) => {
-      expect(region).toBe(REGION);
+      expect(region).toBe(regionOfArn(arns[0] ?? ''));
       for (const arn of arns) {
         if (seen.has(arn)) twice.push(arn);
         seen.add(arn);
@@ -165,6 +172,15 @@ describe('fan-out of a 20,000-function sweep', () => {
     expect(twice).toEqual([]);
     expect(splitRoles).toEqual([]);
     expect(seen.size).toBe(20_000);
+    // Roles across regions are there to be split, and are not.
+    const rolesInBoth = new Set(
+      functions.filter((fn) => regionOfArn(fn.functionArn) === REGIONS[1]).map((fn) => fn.roleName),
+    );
+    expect(
+      [...rolesInBoth].filter((role) =>
+        functions.some((fn) => fn.roleName === role && regionOfArn(fn.functionArn) === REGIONS[0]),
+      ).length,
+    ).toBeGreaterThan(100);
     // Two Lambda calls per function (invoke configs, tags) at a worker's share of the shared pace (the
     // default budget of 10 per second gives 8 when busy, split between the two workers the mapping
     // allows), within the 15-minute worker timeout less its 60 s reserve: every chunk, the widely shared
@@ -194,8 +210,11 @@ describe('fan-out of a 20,000-function sweep', () => {
       },
     };
     const dispatched = await dispatchSweep({
-      regions: [REGION],
-      listRegion: async () => ({ functions, inputFor: (arns) => ({ count: arns.length }) }),
+      regions: REGIONS,
+      listRegion: async (region) => ({
+        functions: functions.filter((fn) => regionOfArn(fn.functionArn) === region),
+        inputFor: (arns) => ({ count: arns.length }),
+      }),
       runs,
       queue,
       settings: DEFAULT_FAN_OUT,
@@ -204,6 +223,25 @@ describe('fan-out of a 20,000-function sweep', () => {
     });
     expect(dispatched.functions).toBe(20_000);
     expect(queue.items).toHaveLength(dispatched.chunks);
+    // Cut by role across both regions: no role in two chunks, chunks holding both regions, and each chunk's
+    // Lambda reads (its regions read side by side) within a worker's timeout at its share of the pace.
+    const chunkOfRole = new Map<string, number>();
+    const split = new Set<string>();
+    for (const item of queue.items) {
+      for (const arn of item.functionArns) {
+        const role = byArn.get(arn) ?? '';
+        if ((chunkOfRole.get(role) ?? item.chunk) !== item.chunk) split.add(role);
+        chunkOfRole.set(role, item.chunk);
+      }
+    }
+    expect([...split]).toEqual([]);
+    expect(queue.items.filter((item) => item.regions?.length === 2).length).toBeGreaterThan(10);
+    const slowest = Math.max(
+      ...queue.items.flatMap((item) =>
+        REGIONS.map((region) => item.functionArns.filter((arn) => regionOfArn(arn) === region).length),
+      ),
+    );
+    expect((slowest * 2) / (steadyRequestsPerSecond(10) / 2)).toBeLessThan(900 - 60);
 
     const { calls, audit } = chunkAuditor();
     let failedOnce = false;
