@@ -76,6 +76,11 @@ export interface SharedLambdaPaceOptions {
   readonly invocations: number;
   /** Called once, the first time the pace falls back to its local bucket. */
   readonly onFallback?: (reason: string) => void;
+  /**
+   * Called with the time (the clock's) of each token handed out: what the pace decided, which tests and
+   * benches compare with the budget. When the request then leaves is up to the process and the network.
+   */
+  readonly onGrant?: (at: number) => void;
   readonly clock?: Clock;
   readonly callTimeoutMs?: number;
 }
@@ -141,11 +146,16 @@ export function createSharedLambdaPace(options: SharedLambdaPaceOptions): Shared
   async function takeOne(): Promise<void> {
     for (;;) {
       const now = clock.now();
-      if (now < fallbackUntil) return local.take();
+      if (now < fallbackUntil) {
+        await local.take();
+        options.onGrant?.(clock.now());
+        return;
+      }
       const current = Math.floor(now / slotMs);
       const usable = now < (current + 1) * slotMs - SLOT_MARGIN_MS;
       if (usable && current === slot && left > 0) {
         left -= 1;
+        options.onGrant?.(now);
         return;
       }
       if (!usable) {
