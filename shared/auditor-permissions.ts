@@ -262,7 +262,7 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     resource: 'state-table',
     functions: CHANGE_HANDLER,
     origin: 'sdk',
-    why: 'The fingerprints of the findings last reported for the functions of a batch (alert only on change); the inventory of function settings (read, refreshed) and the record of a big change handed to the worker.',
+    why: 'The fingerprints of the findings last reported for the functions of a batch (alert only on change); the inventory of function settings (read, refreshed), the record of a big change handed to the worker, and the stored detail of a grouped alert.',
   },
   {
     sid: 'QueryInventoryByRole',

@@ -8,6 +8,11 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import {
+  createFunctionTagReader,
+  createInventoryStackNames,
+} from '../../shared/adapters/notifier/function-tags.js';
+import { createAlertDetailStore } from '../../shared/adapters/state-store/alert-detail-store.js';
 import { parseWorkItem } from '../../shared/adapters/work-queue/sqs-work-queue.js';
 import { lambdaDeadline } from '../../shared/app/deadline.js';
 import {
@@ -34,9 +39,19 @@ export interface HandlerOptions {
   readonly fanOut?: FanOutSettings;
   /**
    * Reads the CloudFormation stack of a function about to be alerted on (the change handler's entry point
-   * gives it a tag reader; without it, alerts go without the stack hint).
+   * gives it a tag reader; without it, its alerts go without the stack hint). The worker reads it from the
+   * inventory's tags unless given one.
    */
   readonly stackNameOf?: (functionArn: string) => Promise<string | undefined>;
+}
+
+/** Where grouped alerts keep their full detail: the state table (alert-detail-store.ts). */
+function alertDetailsOf(runtime: Pick<ChangeRuntime, 'dynamodb' | 'config'>) {
+  return createAlertDetailStore({
+    client: runtime.dynamodb,
+    tableName: runtime.config.stateTableName,
+    region: runtime.config.region,
+  });
 }
 
 /** The worker's work queue redrive: a message received this many times goes to its dead-letter queue next. */
@@ -90,6 +105,7 @@ export function createChangeHandler(runtime: ChangeRuntime, logger: Logger, opti
         logger,
         ...(options.stackNameOf ? { stackNameOf: options.stackNameOf } : {}),
         bigChangeThreshold: runtime.config.bigChangeThreshold,
+        alertDetails: alertDetailsOf(runtime),
         // What is not audited before the reserve returns as batchItemFailures, not as a timed-out batch.
         deadline: lambdaDeadline(context),
         finishBy: lambdaDeadline(context, RESPONSE_RESERVE_MS),
@@ -150,7 +166,13 @@ export function createSweepHandler(runtime: SweepRuntime, logger: Logger, option
  * The worker: one work item per message (the mapping's batch size is 1, so a chunk is retried alone),
  * failures reported per message. The logic is in shared/app/fan-out.ts.
  */
-export function createWorkerHandler(runtime: WorkerRuntime, logger: Logger) {
+export function createWorkerHandler(runtime: WorkerRuntime, logger: Logger, options: HandlerOptions = {}) {
+  const stackNames = createInventoryStackNames(
+    runtime.inventory,
+    createFunctionTagReader({
+      lambdaByRegion: new Map([...runtime.clientsByRegion].map(([region, c]) => [region, c.lambda])),
+    }),
+  );
   async function work(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
     const batchItemFailures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {
@@ -176,6 +198,10 @@ export function createWorkerHandler(runtime: WorkerRuntime, logger: Logger) {
             account: runtime.config.account,
             logger,
             bigChangeThreshold: runtime.config.bigChangeThreshold,
+            alertDetails: alertDetailsOf(runtime),
+            // The change's functions were read through the inventory, which holds their tags: the stack
+            // hint of a function alerted on its own costs no Lambda call (ListTags only where it lacks them).
+            stackNameOf: options.stackNameOf ?? stackNames,
             ...(runtime.securityHub === undefined ? {} : { securityHub: runtime.securityHub }),
           },
           sweepFinished: (startedAt) => runtime.inventory.setLastSweep(startedAt),

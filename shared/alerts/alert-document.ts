@@ -15,6 +15,7 @@ import type {
 } from '../domain/report.js';
 import { SEVERITIES } from '../domain/report.js';
 import type { Change, SuppressTagChange } from '../events/change.js';
+import type { BigChangeAlertDocument } from './big-change.js';
 import { buildFix, type FixSuggestion } from './fix.js';
 
 /** Versioned name of the JSON shape below, so that machine subscribers can tell what they parse. */
@@ -102,33 +103,6 @@ export interface FunctionAlertDocument {
   readonly suppression?: SuppressionNotice;
 }
 
-/** One function of a big change: what appeared and what was resolved for it. */
-export interface BigChangeFunction {
-  readonly name: string;
-  readonly arn: string;
-  readonly roleArn: string;
-  readonly newFindingIds: readonly string[];
-  readonly resolvedFindings: readonly FindingSummary[];
-}
-
-/**
- * One alert for one change that affected more functions than the threshold (issue 10): every affected
- * function with its new and fixed findings; `report` holds each one's open alerting findings.
- */
-export interface BigChangeAlertDocument {
-  readonly schema: typeof ALERT_SCHEMA;
-  readonly type: 'big-change';
-  readonly alertId: string;
-  readonly changes: readonly ChangeSummary[];
-  /** The setting in force: more affected functions than this give one alert instead of one each. */
-  readonly threshold: number;
-  readonly functions: readonly BigChangeFunction[];
-  readonly report: Report;
-  readonly truncated?: Truncation;
-  /** Set on `suppression` notices. */
-  readonly suppression?: SuppressionNotice;
-}
-
 /** A suppressed finding as the digest lists it: what, where, why, and whether a file or a tag says so. */
 export interface SuppressedFindingSummary extends FindingSummary {
   readonly functionName: string;
@@ -152,6 +126,7 @@ export interface DigestAlertDocument {
 }
 
 export type AlertDocument = FunctionAlertDocument | DigestAlertDocument | BigChangeAlertDocument;
+export type { BigChangeAlertDocument };
 
 /** An alert about one function: a change alert, or a suppress-tag notice. */
 export function isFunctionAlert(document: AlertDocument): document is FunctionAlertDocument {
@@ -255,7 +230,8 @@ export function diffFindings(previous: readonly FindingSummary[], open: readonly
   };
 }
 
-function digestOf(parts: readonly string[]): string {
+/** A short deterministic id of these parts (alert ids). */
+export function digestOf(parts: readonly string[]): string {
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 20);
 }
 
@@ -306,74 +282,6 @@ export function buildFunctionAlert(input: {
     resolvedFindings: diff.resolved,
     report: JSON.parse(JSON.stringify(reportForFunction(input.report, result, diff.open))) as Report,
     ...(fix === undefined ? {} : { fix }),
-  };
-}
-
-/** One affected function of a big change, with the difference its alert would have carried. */
-export interface BigChangeEntry {
-  readonly result: FunctionResult;
-  readonly diff: FindingDiff;
-}
-
-/**
- * The one alert of a change that affected more than `threshold` functions. Functions are listed in
- * name order; the report holds every one's open alerting findings (a function whose findings are all
- * resolved stays in it, compliant, so that every affected function is in the JSON).
- */
-export function buildBigChangeAlert(input: {
-  readonly report: Report;
-  readonly entries: readonly BigChangeEntry[];
-  readonly changes: readonly Change[];
-  readonly threshold: number;
-}): BigChangeAlertDocument {
-  const entries = [...input.entries].sort((a, b) =>
-    a.result.functionName < b.result.functionName
-      ? -1
-      : a.result.functionName > b.result.functionName
-        ? 1
-        : 0,
-  );
-  const functions: BigChangeFunction[] = entries.map(({ result, diff }) => ({
-    name: result.functionName,
-    arn: result.functionArn,
-    roleArn: result.roleArn,
-    newFindingIds: diff.added.map((f) => f.id).sort(),
-    resolvedFindings: diff.resolved,
-  }));
-  const results = entries.map(({ result, diff }) => ({
-    ...result,
-    compliant: diff.open.length === 0,
-    findings: diff.open,
-  }));
-  const findings: Partial<Record<Severity, number>> = {};
-  for (const r of results) for (const f of r.findings) findings[f.severity] = (findings[f.severity] ?? 0) + 1;
-  const names = new Set(results.map((r) => r.functionName));
-  const errors = input.report.errors?.filter(
-    (e) => e.functionName !== undefined && names.has(e.functionName),
-  );
-  const report: Report = {
-    ...input.report,
-    summary: {
-      functions: results.length,
-      compliant: results.filter((r) => r.compliant).length,
-      findings,
-    },
-    functions: results,
-    ...(errors && errors.length > 0 ? { errors } : { errors: undefined }),
-  };
-  const changes = input.changes.map(summariseChange);
-  return {
-    schema: ALERT_SCHEMA,
-    type: 'big-change',
-    alertId: digestOf([
-      'big-change',
-      ...changes.map((c) => c.eventId ?? `${c.eventName}|${c.eventTime}`),
-      ...functions.flatMap((f) => [f.arn, ...f.newFindingIds, '/', ...f.resolvedFindings.map((r) => r.id)]),
-    ]),
-    changes,
-    threshold: input.threshold,
-    functions,
-    report: JSON.parse(JSON.stringify(report)) as Report,
   };
 }
 
@@ -463,7 +371,11 @@ export function buildDigestAlert(input: {
   };
 }
 
-/** Open findings of an alert document, whatever its type (one function, or every function of a digest). */
+/**
+ * Open findings of an alert document: one function's, or every function's of a digest. A big change's
+ * alert carries none (they are in its stored detail).
+ */
 export function openFindingsOf(document: AlertDocument): readonly { fn: FunctionResult; finding: Finding }[] {
+  if (document.type === 'big-change') return [];
   return document.report.functions.flatMap((fn) => fn.findings.map((finding) => ({ fn, finding })));
 }

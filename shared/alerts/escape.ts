@@ -192,6 +192,16 @@ export function slackText(text: string): string {
   return out;
 }
 
+/**
+ * Our own words as read back from an alert's JSON (a big change's kinds and groups), for Slack mrkdwn
+ * outside a code span: plain, links defanged, look-alikes for `<`, `>`, `&`, brackets and backticks. The
+ * JSON is ours, but a notifier parses whatever reaches the topic, so nothing in it is trusted to be only
+ * our words (which hold none of these characters, and so read the same).
+ */
+export function slackWords(text: string): string {
+  return lookAlikes(plain(text), true, true);
+}
+
 /** The inside of a Slack code span for a value: plain, escaped, and unable to close the span. */
 export function slackCode(value: string): string {
   return slackText(plain(value)).replaceAll('`', 'ˋ');

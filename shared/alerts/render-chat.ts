@@ -19,18 +19,29 @@
 import type { Finding } from '../domain/report.js';
 import {
   type AlertDocument,
-  type BigChangeAlertDocument,
   type DigestAlertDocument,
   type FunctionAlertDocument,
   isFunctionAlert,
 } from './alert-document.js';
 import { changeLine, type FunctionAlertView, functionAlertView } from './alert-view.js';
-import { chatbotCode, shortenEnd, slackCode, slackPlain, slackText } from './escape.js';
+import { type BigChangeAlertDocument, functionArnOf } from './big-change.js';
+import {
+  chatbotCode,
+  chatbotPlain,
+  shortenEnd,
+  slackCode,
+  slackPlain,
+  slackText,
+  slackWords,
+} from './escape.js';
 import { groupCauses } from './impact.js';
 import type { ConsoleLink } from './links.js';
 import { functionLink } from './links.js';
 import {
   bigChangeCounts,
+  bigChangeGroupLine,
+  bigChangeOmissions,
+  detailSentence,
   renderSubject,
   SUBJECT_PREFIX,
   suppressionGroups,
@@ -244,22 +255,56 @@ function functionSlack(document: FunctionAlertDocument): SlackMessage {
   return { text: slackCode(renderSubject(document)), blocks };
 }
 
-const EVERY_FUNCTION = '_Every function and its findings are in the email and the alert JSON._';
 /** Room for function names in a chat message: a few lines' worth, the rest counted. */
 const NAMES_BUDGET = 600;
+/** Groups of a big change shown in chat, worst first. */
+const GROUPS_IN_CHAT = 3;
 
-/** "`a`, `b`, `c` +N more": the first names that fit the budget, as values. */
-function nameList(names: readonly string[], medium: 'slack' | 'chatbot'): string {
+/**
+ * "`a`, `b`, `c` +N more": the first names that fit the budget (at most `max`), as values, and how many of
+ * `total` are not shown.
+ */
+function nameList(
+  names: readonly string[],
+  medium: 'slack' | 'chatbot',
+  total = names.length,
+  max = MAX_FUNCTIONS_IN_CHAT,
+  budget = NAMES_BUDGET,
+): string {
   const shown: string[] = [];
   let length = 0;
-  for (const name of names.slice(0, MAX_FUNCTIONS_IN_CHAT)) {
+  for (const name of names.slice(0, max)) {
     const value = render([v(name)], medium);
-    if (shown.length > 0 && length + value.length + 2 > NAMES_BUDGET) break;
-    shown.push(value.length > NAMES_BUDGET ? render([v(shortenEnd(name, 100))], medium) : value);
+    if (shown.length > 0 && length + value.length + 2 > budget) break;
+    shown.push(value.length > budget ? render([v(shortenEnd(name, 100))], medium) : value);
     length += value.length + 2;
   }
-  const rest = names.length - shown.length;
-  return `${shown.join(', ')}${rest > 0 ? ` _+${rest} more_` : ''}`;
+  const rest = total - shown.length;
+  return `${shown.join(', ')}${rest > 0 ? `${shown.length > 0 ? ' ' : ''}_+${rest} more_` : ''}`;
+}
+
+/** The worst groups of a big change, one line each with their first names. */
+function groupLines(document: BigChangeAlertDocument, medium: 'slack' | 'chatbot'): string[] {
+  // Our words, but read back from the alert JSON: escaped all the same.
+  const text = medium === 'slack' ? slackWords : chatbotPlain;
+  const lines = document.groups
+    .slice(0, GROUPS_IN_CHAT)
+    .map(
+      (group) =>
+        `• ${text(bigChangeGroupLine(group))} — ${nameList(group.functions, medium, group.count, 5, NAMES_BUDGET / GROUPS_IN_CHAT)}`,
+    );
+  const moreGroups = document.groups.length - GROUPS_IN_CHAT + (document.omittedGroups ?? 0);
+  if (moreGroups > 0) lines.push(`_+${moreGroups} more group${moreGroups === 1 ? '' : 's'}, in the email_`);
+  return lines;
+}
+
+/** Where every function of a big change is named, and where their findings are. */
+function everyFunction(document: BigChangeAlertDocument): string {
+  const omissions = bigChangeOmissions(document);
+  if (omissions !== undefined) return omissions;
+  return document.detail
+    ? "Every affected function is named in the email's alert JSON; their findings are in the stored detail."
+    : "Every affected function is named in the email's alert JSON; their findings are in the state table.";
 }
 
 function bigChangeSlack(document: BigChangeAlertDocument): SlackMessage {
@@ -267,7 +312,7 @@ function bigChangeSlack(document: BigChangeAlertDocument): SlackMessage {
   const title = subject.startsWith(SUBJECT_PREFIX) ? subject.slice(SUBJECT_PREFIX.length).trim() : subject;
   const blocks: Record<string, unknown>[] = [header(slackPlain(title))];
   const counts = bigChangeCounts(document).map(
-    (c) => `• ${slackText(c.label)}: *${c.functions}* function${c.functions === 1 ? '' : 's'}`,
+    (c) => `• ${slackWords(c.label)}: *${c.functions}* function${c.functions === 1 ? '' : 's'}`,
   );
   if (counts.length > 0)
     blocks.push(
@@ -276,14 +321,22 @@ function bigChangeSlack(document: BigChangeAlertDocument): SlackMessage {
   const latest = document.changes[0];
   if (latest) blocks.push(section(slack(changeLine(latest))));
   blocks.push(
-    section(
-      `${nameList(
-        document.functions.map((f) => f.name),
-        'slack',
-      )}\n${EVERY_FUNCTION}`,
-    ),
+    section(fitLines(groupLines(document, 'slack'), SLACK_LIMITS.sectionText, (n) => `_+${n} more_`)),
   );
-  blocks.push(context([`${document.functions.length} functions`, `Alert ${slackText(document.alertId)}`]));
+  const detail = document.detail;
+  if (detail) {
+    const intro = slack(detailSentence(detail));
+    const command = codeBlock(detail.command);
+    blocks.push(
+      section(
+        intro.length + 1 + command.length <= SLACK_LIMITS.sectionText
+          ? `${intro}\n${command}`
+          : `${intro}\n_The command is longer than a Slack section: it is in the email._`,
+      ),
+    );
+  }
+  blocks.push(section(`_${slackWords(everyFunction(document))}_`));
+  blocks.push(context([`${document.summary.functions} functions`, `Alert ${slackText(document.alertId)}`]));
   return { text: slackCode(subject), blocks };
 }
 
@@ -399,16 +452,17 @@ function chatbotDescription(document: AlertDocument): { description: string; nex
     for (const link of view.links) nextSteps.push(`${link.label}: ${link.url}`);
   } else if (document.type === 'big-change') {
     for (const c of bigChangeCounts(document))
-      lines.push(`• ${c.label}: ${c.functions} function${c.functions === 1 ? '' : 's'}`);
+      lines.push(`• ${chatbotPlain(c.label)}: ${c.functions} function${c.functions === 1 ? '' : 's'}`);
     const latest = document.changes[0];
     if (latest) lines.push(bot(changeLine(latest)));
-    lines.push(
-      nameList(
-        document.functions.map((f) => f.name),
-        'chatbot',
-      ),
-    );
-    nextSteps.push(EVERY_FUNCTION.replaceAll('_', ''));
+    lines.push(...groupLines(document, 'chatbot'));
+    const detail = document.detail;
+    if (detail) {
+      lines.push(bot(detailSentence(detail)));
+      lines.push(`\`\`\`\n${chatbotCode(detail.command)}\n\`\`\``);
+      nextSteps.push("Run the command above for every function's new and fixed findings.");
+    }
+    nextSteps.push(chatbotPlain(everyFunction(document)));
   } else {
     for (const fn of document.report.functions.slice(0, MAX_FUNCTIONS_IN_CHAT)) {
       const groups = groupCauses(fn.findings, fn.roleArn);
@@ -431,18 +485,32 @@ function chatbotDescription(document: AlertDocument): { description: string; nex
   };
 }
 
+/** The ARNs of the first `max` functions a big change names, worst first. */
+function bigChangeArns(document: BigChangeAlertDocument, max: number): string[] {
+  const arns: string[] = [];
+  for (const group of document.groups)
+    for (const name of group.functions) {
+      if (arns.length >= max) return arns;
+      arns.push(functionArnOf(document, group, name));
+    }
+  return arns;
+}
+
 /** The AWS Chatbot custom notification of an alert (publish it as the String message of a Chatbot topic). */
 export function renderChatbotNotification(document: AlertDocument): Record<string, unknown> {
   const { description, nextSteps } = chatbotDescription(document);
-  const findings = document.report.functions.flatMap((fn) => fn.findings);
-  const keywords = [...new Set(findings.map((f) => render([v(f.rule)], 'chatbot-plain')))].slice(
+  const rules =
+    document.type === 'big-change'
+      ? document.summary.rules
+      : document.report.functions.flatMap((fn) => fn.findings.map((f) => f.rule));
+  const keywords = [...new Set(rules.map((rule) => render([v(rule)], 'chatbot-plain')))].slice(
     0,
     CHATBOT_LIMITS.keywords,
   );
   const related = isFunctionAlert(document)
     ? [document.function.arn, document.function.roleArn]
     : document.type === 'big-change'
-      ? document.functions.map((f) => f.arn)
+      ? bigChangeArns(document, CHATBOT_LIMITS.relatedResources)
       : document.report.functions.map((fn) => fn.functionArn);
   return {
     version: '1.0',

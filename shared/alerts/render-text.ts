@@ -19,7 +19,6 @@
 import type { Finding } from '../domain/report.js';
 import type {
   AlertDocument,
-  BigChangeAlertDocument,
   DigestAlertDocument,
   FunctionAlertDocument,
   SuppressedFindingSummary,
@@ -31,18 +30,16 @@ import {
   type FunctionAlertView,
   functionAlertView,
 } from './alert-view.js';
+import {
+  type BigChangeAlertDocument,
+  type BigChangeGroup,
+  describeCounts,
+  type KindCount,
+  type StoredDetail,
+} from './big-change.js';
 import { appendTo } from './collections.js';
 import { emailText, readableJson, shortenMiddle, subjectText } from './escape.js';
-import {
-  type CauseGroup,
-  type CauseKind,
-  causeKinds,
-  describeEventSource,
-  type FindingLike,
-  groupCauses,
-  impactSentence,
-  logGroupOf,
-} from './impact.js';
+import { type CauseGroup, describeEventSource, groupCauses, logGroupOf } from './impact.js';
 import { functionLink } from './links.js';
 import { joinRich, type Piece, type Rich, render, v, valueList } from './rich-text.js';
 
@@ -409,7 +406,7 @@ function renderFunctionBody(document: FunctionAlertDocument): string {
   return out.join('\n');
 }
 
-function truncationNote(document: AlertDocument): string[] {
+function truncationNote(document: FunctionAlertDocument | DigestAlertDocument): string[] {
   const t = document.truncated;
   if (!t) return [];
   const parts: string[] = [];
@@ -426,103 +423,79 @@ function truncationNote(document: AlertDocument): string[] {
 // ---------------------------------------------------------------------------------------------------
 // Big change: one alert for a change that affected many functions.
 
-export interface KindCount {
-  /** "SQS mappings", "Logs", "Works again" */
-  readonly label: string;
-  readonly functions: number;
-  readonly tense: 'lost' | 'again' | 'exposure';
-}
-
-interface BigChangeSummary {
-  readonly counts: readonly KindCount[];
-  readonly broken: number;
-  readonly fixed: number;
-}
-
-/**
- * How many functions each kind of cause touches (worst first), how many broke, how many work again. One
- * pass over the findings with `causeKinds` (no sentences built): a big change can hold thousands.
- */
-export function bigChangeSummary(document: BigChangeAlertDocument): BigChangeSummary {
-  const counts = new Map<string, { count: number; tense: KindCount['tense']; order: number }>();
-  const add = (label: string, tense: KindCount['tense'], order: number) => {
-    const entry = counts.get(label) ?? { count: 0, tense, order };
-    entry.count += 1;
-    counts.set(label, entry);
-  };
-  const byName = new Map(document.report.functions.map((fn) => [fn.functionName, fn]));
-  let broken = 0;
-  let fixed = 0;
-  for (const fn of document.functions) {
-    const result = byName.get(fn.name);
-    const newIds = new Set(fn.newFindingIds);
-    const fresh = (result?.findings ?? []).filter((f) => newIds.has(f.id));
-    const seen = new Set<string>();
-    let breaks = false;
-    for (const cause of causeKinds(fresh).values()) {
-      breaks ||= cause.breaks;
-      const label = kindLabel(cause.kind, cause.first);
-      if (seen.has(label)) continue;
-      seen.add(label);
-      add(label, cause.breaks ? 'lost' : 'exposure', cause.breaks ? 0 : 2);
-    }
-    if (breaks) broken += 1;
-    if (fn.resolvedFindings.length > 0 && fresh.length === 0) fixed += 1;
-    const open = causeKinds(result?.findings ?? []);
-    if ([...causeKinds(fn.resolvedFindings)].some(([key, c]) => c.breaks && !open.has(key)))
-      add('Works again', 'again', 1);
-  }
-  return {
-    counts: [...counts]
-      .map(([label, e]) => ({ label, functions: e.count, tense: e.tense, order: e.order }))
-      .sort((a, b) => a.order - b.order || b.functions - a.functions || (a.label < b.label ? -1 : 1))
-      .map(({ label, functions, tense }) => ({ label, functions, tense })),
-    broken,
-    fixed,
-  };
-}
-
-/** How many functions each kind of cause touches, worst first. */
+/** How many functions each kind of cause touches, worst first (counted when the alert was built). */
 export function bigChangeCounts(document: BigChangeAlertDocument): readonly KindCount[] {
-  return bigChangeSummary(document).counts;
+  return document.summary.kinds;
 }
 
-function kindLabel(kind: CauseKind, first: FindingLike): string {
-  const cause = first.cause;
-  switch (kind) {
-    case 'mapping':
-      return `${describeEventSource(cause?.kind === 'event-source-mapping' ? cause.eventSourceArn : undefined).family} mappings cannot receive`;
-    case 'logs':
-      return 'Logs cannot be written';
-    case 'mapping-destination':
-    case 'dead-letter':
-    case 'destination':
-      return 'Destinations cannot be reached';
-    case 'vpc':
-      return 'VPC network interfaces cannot be set up';
-    case 'tracing':
-      return 'Traces cannot be sent';
-    case 'role':
-    case 'trust':
-      return 'Cannot run (role unusable)';
-    case 'grant':
-    case 'trust-exposure':
-      return 'Role grants more than needed';
-    default:
-      return 'Other findings';
-  }
-}
-
-function bigChangeHeadline(document: BigChangeAlertDocument, summary = bigChangeSummary(document)): string {
+/** "SetDefaultPolicyVersion affects 2000 functions: 1990 broken, 10 fixed" (our words and numbers). */
+export function bigChangeHeadline(document: BigChangeAlertDocument): string {
+  const summary = document.summary;
   const change = document.changes[0];
   const what = change ? `${change.action ?? change.eventName}` : 'One change';
   const parts = [`${summary.broken} broken`];
   if (summary.fixed > 0) parts.push(`${summary.fixed} fixed`);
-  if (summary.broken === 0 && summary.counts.some((c) => c.tense === 'exposure')) parts.push('more access');
-  return `${emailText(what)} affects ${document.functions.length} functions: ${parts.join(', ')}`;
+  if (summary.broken === 0 && summary.kinds.some((c) => c.tense === 'exposure')) parts.push('more access');
+  return `${emailText(what)} affects ${summary.functions} functions: ${parts.join(', ')}`;
 }
 
+/** "1990 functions: Logs cannot be written; new: 2 high each" (a group's line, our words). */
+export function bigChangeGroupLine(group: BigChangeGroup): string {
+  const what = group.kinds.length > 0 ? group.kinds.join(', ') : 'findings changed';
+  const counts: string[] = [];
+  const each = group.count > 1 ? ' each' : '';
+  if (Object.keys(group.new).length > 0) counts.push(`new: ${describeCounts(group.new)}${each}`);
+  if (Object.keys(group.fixed).length > 0) counts.push(`fixed: ${describeCounts(group.fixed)}${each}`);
+  const where = group.region === undefined ? '' : ` in ${group.region}`;
+  return `${plural(group.count, 'function')}${where}: ${what}${counts.length > 0 ? `; ${counts.join('; ')}` : ''}`;
+}
+
+/** "(+N more functions not named in this message …)": what the message had to leave out, in words. */
+export function bigChangeOmissions(document: BigChangeAlertDocument): string | undefined {
+  const parts: string[] = [];
+  if ((document.omittedFunctions ?? 0) > 0)
+    parts.push(`${plural(document.omittedFunctions ?? 0, 'more function')} not named in this message`);
+  if ((document.omittedGroups ?? 0) > 0)
+    parts.push(`${plural(document.omittedGroups ?? 0, 'more group')} of functions not shown`);
+  if (parts.length === 0) return undefined;
+  const where = document.detail
+    ? 'full list, with their findings: the stored detail (command above)'
+    : 'each one is in the state table';
+  return `+${parts.join(', ')}, to stay within SNS's 256 KB; ${where}.`;
+}
+
+/** "2026-12-26" from an ISO time; the text itself when it is not one. */
+function dateOf(time: string): string {
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? time : new Date(ms).toISOString().slice(0, 10);
+}
+
+/** "12 KB", "5.4 MB" */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1_000_000) return `${Math.max(1, Math.round(bytes / 1000))} KB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** What the stored detail is, until when, and where: the sentence before its command. */
+export function detailSentence(detail: StoredDetail): Rich {
+  return [
+    `Every function's new and fixed findings (JSON, ${formatBytes(detail.bytes)}) are kept until `,
+    v(dateOf(detail.expiresAt)),
+    ' in the state table ',
+    v(detail.table),
+    ' (',
+    v(detail.region),
+    `), item `,
+    v(detail.key),
+    ...(detail.parts > 1 ? [` and ${detail.parts - 1} more`] : []),
+    '; to print them:',
+  ];
+}
+
+/** Names shown in the email (the JSON below names every one that fits the message). */
 const BIG_CHANGE_LISTED = 50;
+/** Groups shown in the email. */
+const BIG_CHANGE_GROUPS = 10;
 
 function renderBigChangeBody(document: BigChangeAlertDocument): string {
   const out: string[] = [];
@@ -531,39 +504,64 @@ function renderBigChangeBody(document: BigChangeAlertDocument): string {
     if (out.length > 0) out.push('');
     out.push(...lines);
   };
-  const summary = bigChangeSummary(document);
+  const summary = document.summary;
   section([
-    ...wrap(`${bigChangeHeadline(document, summary)}.`),
-    ...summary.counts.map((c) => `- ${c.label}: ${c.functions} function${c.functions === 1 ? '' : 's'}`),
+    ...wrap(`${bigChangeHeadline(document)}.`),
+    ...summary.kinds.map((c) => `- ${emailText(c.label)}: ${plural(c.functions, 'function')}`),
   ]);
   const changes = document.changes.slice(0, 5).flatMap((c) => para([...changeLine(c), '.']));
-  if (document.changes.length > 5) changes.push(`(+${document.changes.length - 5} more changes)`);
+  const moreChanges = document.changes.length - 5 + (document.omittedChanges ?? 0);
+  if (moreChanges > 0) changes.push(`(+${moreChanges} more changes)`);
   section(changes);
+  const found = [
+    `New findings: ${describeCounts(summary.newFindings)}`,
+    `fixed: ${describeCounts(summary.fixedFindings)}`,
+  ].join('; ');
   section(
     wrap(
-      `More than ${document.threshold} functions were affected, so this one alert stands for their alerts. Each function's findings and recommended policy are in the alert JSON below (report); lambda-role-audit audit --function NAME gives its fix.`,
+      `More than ${document.threshold} functions were affected, so this one alert stands for their alerts. ${found}.`,
     ),
   );
-  const byName = new Map(document.report.functions.map((fn) => [fn.functionName, fn]));
-  const listed = document.functions.slice(0, BIG_CHANGE_LISTED).flatMap((fn) => {
-    const result = byName.get(fn.name);
-    const newIds = new Set(fn.newFindingIds);
-    const fresh = (result?.findings ?? []).filter((f) => newIds.has(f.id));
-    const groups = groupCauses(fresh, fn.roleArn);
-    const lead = groups[0];
-    const sentence: Rich = lead
+  const detail = document.detail;
+  section(
+    detail
       ? [
-          ...impactSentence(fn.name, lead, 'lost'),
-          ...(groups.length > 1 ? [` +${groups.length - 1} more`] : []),
+          ...para(detailSentence(detail)),
+          emailText(detail.command),
+          ...wrap("lambda-role-audit audit --function NAME gives one function's findings and fix."),
         ]
-      : [v(fn.name), ': works again'];
-    const counts = `(${fn.newFindingIds.length} new, ${fn.resolvedFindings.length} fixed)`;
-    return para(['- ', ...sentence, ` ${counts}`], '', '  ');
-  });
-  if (document.functions.length > BIG_CHANGE_LISTED)
-    listed.push(`(+${document.functions.length - BIG_CHANGE_LISTED} more functions, all in the alert JSON)`);
-  section([`Functions (${document.functions.length})`, ...listed]);
-  section(truncationNote(document));
+      : wrap(
+          "Each function's findings are in the state table; lambda-role-audit audit --function NAME gives one function's findings and fix.",
+        ),
+  );
+  const named = document.groups.reduce((n, g) => n + g.functions.length, 0);
+  const lines: string[] = [
+    named === summary.functions
+      ? `Functions (${summary.functions}), worst first; the alert JSON below names every one`
+      : `Functions (${summary.functions}), worst first; the alert JSON below names ${named}`,
+  ];
+  let budget = BIG_CHANGE_LISTED;
+  for (const group of document.groups.slice(0, BIG_CHANGE_GROUPS)) {
+    lines.push(...wrap(emailText(`- ${bigChangeGroupLine(group)}`), EMAIL_WIDTH, '', '  '));
+    const shown = group.functions.slice(0, Math.max(0, budget));
+    budget -= shown.length;
+    const more = group.count - shown.length;
+    if (shown.length > 0 || more > 0)
+      lines.push(
+        ...para(
+          [...valueList(shown), ...(more > 0 ? [`${shown.length > 0 ? ' ' : ''}+${more} more`] : [])],
+          '  ',
+          '  ',
+        ),
+      );
+  }
+  if (document.groups.length > BIG_CHANGE_GROUPS)
+    lines.push(
+      `(+${plural(document.groups.length - BIG_CHANGE_GROUPS, 'more group')}, in the alert JSON below)`,
+    );
+  const omissions = bigChangeOmissions(document);
+  if (omissions !== undefined) lines.push(...wrap(omissions));
+  section(lines);
   return out.join('\n');
 }
 

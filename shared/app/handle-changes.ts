@@ -44,7 +44,6 @@ import type {
 } from '../adapters/state-store/dynamodb-state-store.js';
 import {
   type AlertDocument,
-  buildBigChangeAlert,
   buildFunctionAlert,
   buildSuppressionNotice,
   changeTime,
@@ -53,6 +52,12 @@ import {
   isAlerting,
   rememberFindings,
 } from '../alerts/alert-document.js';
+import {
+  type BigChangeDetailDocument,
+  buildBigChangeAlert,
+  buildBigChangeDetail,
+  type StoredDetail,
+} from '../alerts/big-change.js';
 import { appendTo } from '../alerts/collections.js';
 import { renderSnsAlert } from '../alerts/sns-message.js';
 import type { FunctionResult, Report, ReportError, Severity } from '../domain/report.js';
@@ -99,6 +104,12 @@ export interface HandleChangesDeps {
   readonly stackNameOf?: (functionArn: string) => Promise<string | undefined>;
   /** More functions than this with news from one change give one grouped alert (default 10). */
   readonly bigChangeThreshold?: number;
+  /**
+   * Where a grouped alert's full detail (every function's new and fixed findings: megabytes for thousands
+   * of functions, beyond SNS's 256 KB) is stored before the alert, which says how to read it. Without it,
+   * the alert says each function's findings are in the state table.
+   */
+  readonly alertDetails?: AlertDetailStore;
   /** When to stop starting audits (default: never). */
   readonly deadline?: Deadline;
   /** When to stop settling audited functions, publishing and writing state (default: never). */
@@ -116,6 +127,12 @@ export interface HandleChangesDeps {
   };
   /** Security Hub, when the deployment sends findings there: updated after each alert is published. */
   readonly securityHub?: SecurityHubSink;
+}
+
+/** Stores the detail of a grouped alert (implemented in the state table: alert-detail-store.ts). */
+export interface AlertDetailStore {
+  /** Stores it under the alert's id (a retry overwrites the same), and says where and how to read it. */
+  store(detail: BigChangeDetailDocument): Promise<StoredDetail>;
 }
 
 /** The default of `bigChangeThreshold` (issue 10: "setting, default 10"). */
@@ -615,10 +632,6 @@ async function publishFunction(
 }
 
 /**
- * One alert for a change that brought news to more functions than the threshold; each function's state
- * is still written, so the next change alerts per function again.
- */
-/**
  * Security Hub says what the alert says, in the same run, after the publish; its failures never fail the
  * message (see security-hub-sync.ts): the sweep imports what is missing.
  */
@@ -637,18 +650,27 @@ async function recordInHub(
   });
 }
 
+/**
+ * One alert for a change that brought news to more functions than the threshold; each function's state
+ * is still written, so the next change alerts per function again. Its full detail is stored first (the
+ * alert names every function; their findings are megabytes for thousands of functions).
+ */
 async function publishBigChange(
   items: readonly News[],
   report: Report,
   threshold: number,
   deps: HandleChangesDeps,
 ): Promise<FunctionOutcome[]> {
-  const document = buildBigChangeAlert({
+  const input = {
     report,
     entries: items.map((item) => ({ result: item.result, diff: item.diff })),
     changes: items[0]?.changes ?? [],
     threshold,
-  });
+  };
+  // The detail first: an alert never points at what is not there yet. A failure fails the group like a
+  // refused publish (nothing sent, no state written, the messages retried); the retry overwrites it.
+  const detail = deps.alertDetails ? await deps.alertDetails.store(buildBigChangeDetail(input)) : undefined;
+  const document = buildBigChangeAlert({ ...input, ...(detail === undefined ? {} : { detail }) });
   const message = renderSnsAlert(document);
   const messageId = await deps.publisher.publish(message);
   let notWritten = 0;
@@ -662,6 +684,10 @@ async function publishBigChange(
     alertId: document.alertId,
     snsMessageId: messageId,
     functions: items.length,
+    namedInMessage:
+      items.length - (message.document.type === 'big-change' ? (message.document.omittedFunctions ?? 0) : 0),
+    messageBytes: Buffer.byteLength(message.message),
+    ...(detail === undefined ? {} : { detailBytes: detail.bytes }),
     threshold,
     statesNotWritten: notWritten,
   });

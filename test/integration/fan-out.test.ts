@@ -9,6 +9,7 @@
  * from the moto queue, invoke the handler in-process with real SDK clients against moto, delete what
  * succeeded, return the reported failures to the queue, to the dead-letter queue after maxReceiveCount.
  * Each invocation gets a context whose remaining time runs down in real time from the function's timeout.
+ * The grouped alert's stored detail is read with the command the alert prints (the AWS CLI, against moto).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -22,7 +23,10 @@ import {
 } from '../../functions/commons/handlers.js';
 import { ApiCallCounter, countApiCalls } from '../../shared/adapters/aws/call-counter.js';
 import { createDynamoDbStateStore } from '../../shared/adapters/state-store/dynamodb-state-store.js';
+import type { BigChangeDetailDocument } from '../../shared/alerts/big-change.js';
+import { SNS_MAX_BYTES } from '../../shared/alerts/sns-message.js';
 import { DEFAULT_TAG_SUPPRESSION } from '../../shared/domain/suppressions.js';
+import { runAwsCliCommand } from '../support/aws-cli.js';
 import {
   type BigAccount,
   breakBaseline,
@@ -160,14 +164,40 @@ describe('fan-out against moto', () => {
     expect(await changeQueue.deadLetters()).toEqual([]);
     expect(await workQueue.deadLetters()).toEqual([]);
 
-    // One grouped alert for the 2,000 (the alert's attributes say so). Its JSON cannot name them all: the
-    // grouped document of 2,000 functions is about 5 MB, SNS takes 256 KB, and the renderer's hard cut
-    // (shared/alerts/sns-message.ts) leaves the text part, which names about 940 of them (docs/scaling.md).
+    // One grouped alert, which names exactly the 2,000 functions created (its JSON, parsed from the
+    // published message), within SNS's 256 KB.
     const alerts = await capture.receive();
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]?.attributes.alert_type?.Value).toBe('big-change');
-    expect(alerts[0]?.attributes.functions?.Value).toBe(String(FUNCTIONS));
-    expect(alerts[0]?.subject).toContain(`affects ${FUNCTIONS} functions`);
+    const [alert] = alerts;
+    expect(alert?.attributes.alert_type?.Value).toBe('big-change');
+    expect(alert?.attributes.functions?.Value).toBe(String(FUNCTIONS));
+    expect(alert?.subject).toContain(`affects ${FUNCTIONS} functions`);
+    expect(Buffer.byteLength(alert?.message ?? '')).toBeLessThanOrEqual(SNS_MAX_BYTES);
+    const document = alert?.document;
+    if (document?.type !== 'big-change') throw new Error('expected the grouped alert JSON in the message');
+    const created = new Set(account.functionArns.map((arn) => arn.split(':')[6]));
+    const named = document.groups.flatMap((g) => g.functions);
+    expect(named).toHaveLength(FUNCTIONS);
+    expect(new Set(named)).toEqual(created);
+    expect(document.omittedFunctions).toBeUndefined();
+
+    // Its full detail is readable with the command it gives, and holds each function's findings: the
+    // logs permissions the new version took away, new for every one of them.
+    const detail = document.detail;
+    if (!detail) throw new Error('the grouped alert names no stored detail');
+    expect(alert?.message).toContain(detail.command);
+    const printed = await runAwsCliCommand(detail.command, moto);
+    expect(printed.code).toBe(0);
+    const stored = JSON.parse(printed.stdout) as BigChangeDetailDocument;
+    expect(stored.alertId).toBe(document.alertId);
+    expect(new Set(stored.functions.map((f) => f.arn))).toEqual(new Set(account.functionArns));
+    const findingsOf = new Map(stored.report.functions.map((fn) => [fn.functionArn, fn.findings]));
+    for (const fn of stored.functions) {
+      const fresh = (findingsOf.get(fn.arn) ?? []).filter((f) => fn.newFindingIds.includes(f.id));
+      expect(fresh.map((f) => f.action)).toEqual(
+        expect.arrayContaining(['logs:CreateLogStream', 'logs:PutLogEvents']),
+      );
+    }
 
     // And the state table holds each function's findings.
     const states = await createDynamoDbStateStore({

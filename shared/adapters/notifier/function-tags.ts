@@ -10,6 +10,7 @@
  * https://docs.aws.amazon.com/lambda/latest/api/API_ListTags.html
  */
 import { type LambdaClient, ListTagsCommand } from '@aws-sdk/client-lambda';
+import type { InventoryLookup } from '../state-store/inventory-store.js';
 
 /** The tag CloudFormation puts on every resource of a stack. */
 export const STACK_NAME_TAG = 'aws:cloudformation:stack-name';
@@ -37,5 +38,23 @@ export function createFunctionTagReader(options: {
       const value = (await tagsOf(functionArn))[STACK_NAME_TAG];
       return value === undefined || value.trim() === '' ? undefined : value;
     },
+  };
+}
+
+/**
+ * The stack name from the inventory's copy of the tags (the state table, issue 10), asking Lambda only for
+ * a function whose tags the inventory has not read: the worker settles functions whose audit read them
+ * from the inventory, so their stack hint costs no Lambda call.
+ */
+export function createInventoryStackNames(
+  inventory: Pick<InventoryLookup, 'getMany'>,
+  tags: Pick<FunctionTagReader, 'stackNameOf'>,
+): (functionArn: string) => Promise<string | undefined> {
+  return async (functionArn) => {
+    const unqualified = functionArn.split(':').slice(0, 7).join(':');
+    const entry = (await inventory.getMany([unqualified])).get(unqualified);
+    if (!entry?.tagsRead) return tags.stackNameOf(unqualified);
+    const value = entry.configuration.Tags?.[STACK_NAME_TAG];
+    return value === undefined || value.trim() === '' ? undefined : value;
   };
 }

@@ -4,9 +4,10 @@
  * hostile-input test and the limits test: break, fix, boundary, new mapping, shared role, big change,
  * digest.
  */
+
+import { alertDetailKey, fetchCommand } from '../../../shared/adapters/state-store/alert-detail-store.js';
 import {
   type AlertDocument,
-  buildBigChangeAlert,
   buildDigestAlert,
   buildFunctionAlert,
   buildSuppressionNotice,
@@ -14,6 +15,12 @@ import {
   type FindingSummary,
   summariseFindingAt,
 } from '../../../shared/alerts/alert-document.js';
+import {
+  type BigChangeDetailDocument,
+  buildBigChangeAlert,
+  buildBigChangeDetail,
+  type StoredDetail,
+} from '../../../shared/alerts/big-change.js';
 import type { Finding, FunctionResult, RecommendedPolicy, Report } from '../../../shared/domain/report.js';
 import type { Change } from '../../../shared/events/change.js';
 
@@ -338,12 +345,27 @@ export function bigChangeAlert(count = 12): AlertDocument {
     'SetDefaultPolicyVersion on arn:aws:iam::123456789012:policy/org-baseline (default version v7)',
     { target: { kind: 'managed-policy', policyArn: `arn:aws:iam::${ACCOUNT}:policy/org-baseline` } },
   );
-  return buildBigChangeAlert({
+  const input = {
     report: reportOf(entries.map((e) => e.result)),
     entries,
     changes: [version],
     threshold: 10,
-  });
+  };
+  return buildBigChangeAlert({ ...input, detail: storedDetail(buildBigChangeDetail(input)) });
+}
+
+/** Where the state table's adapter says it stored a detail (one part, 30 days after the audit). */
+export function storedDetail(detail: BigChangeDetailDocument, parts = 1): StoredDetail {
+  const key = alertDetailKey(detail.alertId);
+  return {
+    table: 'lambda-role-audit-state',
+    region: REGION,
+    key,
+    parts,
+    command: fetchCommand({ tableName: 'lambda-role-audit-state', region: REGION, key, parts }),
+    expiresAt: '2026-12-26T14:02:30.000Z',
+    bytes: Buffer.byteLength(JSON.stringify(detail)),
+  };
 }
 
 /** The daily digest: two functions with open findings, one that could not be read, one clean. */

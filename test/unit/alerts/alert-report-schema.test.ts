@@ -1,19 +1,22 @@
 /**
  * The alert JSON carries the report in the published schema: for each kind of alert (one function's
- * change, a suppression notice, a big change, the sweep's digest), built from the demo account's real
- * report, rendered into the real SNS message, read back from it, and truncated to fit a small message, its
- * `report` validates against schema/report.schema.json as it is. (The handler tests do the same through
+ * change, a suppression notice, the sweep's digest), built from the demo account's real report, rendered
+ * into the real SNS message, read back from it, and truncated to fit a small message, its `report`
+ * validates against schema/report.schema.json as it is; so does the stored detail of a big change, whose
+ * alert names the functions and carries no report. (The handler tests do the same through
  * the deployed handlers against moto; this covers every kind and the truncated forms.)
  */
 import { join } from 'node:path';
 import {
   type AlertDocument,
-  buildBigChangeAlert,
   buildDigestAlert,
   buildFunctionAlert,
   buildSuppressionNotice,
+  type DigestAlertDocument,
   diffFindings,
+  type FunctionAlertDocument,
 } from '../../../shared/alerts/alert-document.js';
+import { buildBigChangeAlert, buildBigChangeDetail } from '../../../shared/alerts/big-change.js';
 import { extractAlertDocument, renderSnsAlert } from '../../../shared/alerts/sns-message.js';
 import type { Report } from '../../../shared/domain/report.js';
 import { projectRoot, runCli } from '../../support/run-cli.js';
@@ -23,7 +26,7 @@ const validate = reportValidator();
 
 describe('the report inside the alert JSON', () => {
   let report: Report;
-  const documents: [string, () => AlertDocument][] = [];
+  const documents: [string, () => FunctionAlertDocument | DigestAlertDocument][] = [];
 
   beforeAll(async () => {
     const run = await runCli([
@@ -61,16 +64,6 @@ describe('the report inside the alert JSON', () => {
         });
       },
     ],
-    [
-      'a big change',
-      () =>
-        buildBigChangeAlert({
-          report,
-          entries: failing().map((result) => ({ result, diff: diffFindings([], result.findings) })),
-          changes: [],
-          threshold: 3,
-        }),
-    ],
     ['the sweep digest', () => buildDigestAlert({ report, regions: ['eu-west-1'], minSeverity: 'low' })],
   );
 
@@ -80,7 +73,7 @@ describe('the report inside the alert JSON', () => {
     expect(validate(document.report)).toEqual([]);
 
     const rendered = renderSnsAlert(document).message;
-    const whole = extractAlertDocument(rendered);
+    const whole = notBigChange(extractAlertDocument(rendered));
     expect(whole?.report.functions.length).toBe(document.report.functions.length);
     expect(validate(whole?.report)).toEqual([]);
 
@@ -88,8 +81,33 @@ describe('the report inside the alert JSON', () => {
     const limit = Math.floor(Buffer.byteLength(rendered) * 0.7);
     const small = renderSnsAlert(document, limit);
     expect(Buffer.byteLength(small.message)).toBeLessThanOrEqual(limit);
-    const truncated = extractAlertDocument(small.message);
+    const truncated = notBigChange(extractAlertDocument(small.message));
     expect(truncated?.truncated?.omittedFindings).toBeGreaterThan(0);
     expect(validate(truncated?.report)).toEqual([]);
   });
+
+  it("validates for a big change's stored detail, which holds every function's report", () => {
+    const input = {
+      report,
+      entries: failing().map((result) => ({ result, diff: diffFindings([], result.findings) })),
+      changes: [],
+      threshold: 3,
+    };
+    const detail = buildBigChangeDetail(input);
+    expect(detail.report.functions.length).toBe(failing().length);
+    expect(validate(detail.report)).toEqual([]);
+    // What is stored is JSON: read back, it validates the same.
+    expect(validate((JSON.parse(JSON.stringify(detail)) as typeof detail).report)).toEqual([]);
+    // The alert itself names the functions and carries no report: it points at the detail.
+    const alert = extractAlertDocument(renderSnsAlert(buildBigChangeAlert(input)).message);
+    expect(alert?.type).toBe('big-change');
+    expect(alert?.alertId).toBe(detail.alertId);
+  });
 });
+
+function notBigChange(
+  document: AlertDocument | undefined,
+): FunctionAlertDocument | DigestAlertDocument | undefined {
+  if (document?.type === 'big-change') throw new Error('a big change carries no report');
+  return document;
+}

@@ -271,7 +271,8 @@ describe('SNS message', () => {
     expect(sns.message.indexOf(ALERT_JSON_MARKER)).toBeGreaterThan(sns.message.indexOf('Recommended policy'));
     const parsed = extractAlertDocument(sns.message);
     expect(parsed).toEqual(document);
-    expect(parsed?.report.functions[0]?.findings[0]?.cause).toEqual(missingDelete.cause);
+    if (parsed?.type !== 'change') throw new Error('expected a change alert');
+    expect(parsed.report.functions[0]?.findings[0]?.cause).toEqual(missingDelete.cause);
   });
 
   it('finds the document after the last marker, even when a finding quotes the marker', () => {
@@ -308,9 +309,10 @@ describe('SNS message', () => {
       );
     expect(bytes).toBeLessThanOrEqual(262_144);
     const parsed = extractAlertDocument(sns.message);
-    const kept = parsed?.report.functions[0]?.findings.length ?? 0;
+    if (parsed?.type !== 'change') throw new Error('expected a change alert');
+    const kept = parsed.report.functions[0]?.findings.length ?? 0;
     expect(kept).toBeGreaterThan(50);
-    expect(parsed?.truncated?.omittedFindings).toBe(3000 - kept);
+    expect(parsed.truncated?.omittedFindings).toBe(3000 - kept);
     expect(sns.message).toContain(`${3000 - kept} more findings`);
   });
 

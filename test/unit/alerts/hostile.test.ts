@@ -5,13 +5,13 @@
  * the alert JSON; no rendered output may carry a live mention, link or escape sequence.
  */
 import {
-  buildBigChangeAlert,
   buildDigestAlert,
   buildFunctionAlert,
   buildSuppressionNotice,
   diffFindings,
   summariseFindingAt,
 } from '../../../shared/alerts/alert-document.js';
+import { buildBigChangeAlert } from '../../../shared/alerts/big-change.js';
 import { renderChatbotNotification, renderSlackMessage } from '../../../shared/alerts/render-chat.js';
 import {
   ALERT_JSON_MARKER,
@@ -144,6 +144,32 @@ function documents() {
         }
       : { ...f, id: `${f.id}-refused`, suppressionRefused: evil('refused ') },
   );
+  // Eleven functions of theirs (one in a region of theirs, so that the alert names regions), and a stored
+  // detail whose table, key and command are theirs too.
+  const results = Array.from({ length: 11 }, (_, i) => {
+    const name = `${NAME}-${i}`;
+    const region = i === 10 ? evil('eu-').replaceAll(':', '') : 'us-east-1';
+    return {
+      ...r,
+      functionName: name,
+      functionArn: `arn:aws:lambda:${region}:123456789012:function:${name}`,
+    };
+  });
+  const bigChange = buildBigChangeAlert({
+    report: reportOf(results),
+    entries: results.map((result) => ({ result, diff: diffFindings(previous, findings) })),
+    changes: [hostileChange],
+    threshold: 10,
+    detail: {
+      table: evil('table-'),
+      region: evil('region-'),
+      key: evil('alert|'),
+      parts: 3,
+      command: evil('aws dynamodb get-item '),
+      expiresAt: evil('2026-12-26 '),
+      bytes: 5_400_000,
+    },
+  });
   return [
     buildFunctionAlert({
       report: reportOf([r]),
@@ -158,12 +184,18 @@ function documents() {
       diff: diffFindings(previous, []),
       changes: [hostileChange],
     }),
-    buildBigChangeAlert({
-      report: reportOf(Array.from({ length: 11 }, () => r)),
-      entries: Array.from({ length: 11 }, () => ({ result: r, diff: diffFindings(previous, findings) })),
-      changes: [hostileChange],
-      threshold: 10,
-    }),
+    bigChange,
+    // Read back from the alert JSON, its words are anyone's too: kinds and regions of theirs.
+    {
+      ...bigChange,
+      groups: bigChange.groups.map((g) => ({ ...g, kinds: [evil('kind ')], region: evil('region ') })),
+      summary: {
+        ...bigChange.summary,
+        kinds: [{ label: evil('label '), functions: 11, tense: 'lost' as const }],
+      },
+    },
+    // Too many names for one message: the alert names some, and says how many it left out.
+    renderSnsAlert(bigChange, 4_000).document,
     buildSuppressionNotice({
       report: reportOf([{ ...r, findings: tagged }]),
       result: { ...r, findings: tagged },

@@ -13,7 +13,6 @@
  */
 import {
   type AlertDocument,
-  buildBigChangeAlert,
   buildDigestAlert,
   buildFunctionAlert,
   buildSuppressionNotice,
@@ -21,13 +20,14 @@ import {
   type FindingSummary,
   summariseFindingAt,
 } from '../../../shared/alerts/alert-document.js';
+import { buildBigChangeAlert } from '../../../shared/alerts/big-change.js';
 import {
   CHATBOT_LIMITS,
   renderChatbotNotification,
   renderSlackMessage,
   SLACK_LIMITS,
 } from '../../../shared/alerts/render-chat.js';
-import { renderSnsAlert, SNS_MAX_BYTES } from '../../../shared/alerts/sns-message.js';
+import { extractAlertDocument, renderSnsAlert, SNS_MAX_BYTES } from '../../../shared/alerts/sns-message.js';
 import type { Finding, FunctionResult, RecommendedPolicy } from '../../../shared/domain/report.js';
 import {
   ACCOUNT,
@@ -270,4 +270,111 @@ describe('every alert kind at its largest stays within SNS, Slack and Chatbot li
     checkSlack(sns.document);
     checkChatbot(sns.document);
   });
+});
+
+/**
+ * A big change reaching thousands of functions (issue 10): the alert names every function while the names
+ * fit in SNS's 256 KB, worst groups first, and past that names as many as fit and says how many it left
+ * out and where the full list is. Names realistic (`payments-ledger-consumer-1234`, about 30 characters)
+ * and maximal (Lambda's 64 characters); findings as a baseline policy change gives them: both logs
+ * permissions lost, an SQS mapping broken for some, an excess grant gone for others.
+ */
+describe('a big change of thousands of functions within SNS', () => {
+  const TEAMS = ['payments', 'orders', 'search', 'identity', 'billing', 'catalog', 'shipping', 'reports'];
+  const KINDS = ['api', 'worker', 'consumer', 'scheduler', 'handler'];
+  const realistic = (i: number) => `${TEAMS[i % TEAMS.length]}-ledger-${KINDS[i % KINDS.length]}-${i}`;
+  const maximal = (i: number) => `${String(i).padStart(6, '0')}-${'f'.repeat(57)}`;
+
+  function bigChangeOf(count: number, nameOf: (i: number) => string): AlertDocument {
+    const entries = Array.from({ length: count }, (_, i) => {
+      const name = nameOf(i);
+      const open = [
+        { ...logsMissing(name, 'logs:CreateLogStream'), id: `c-${i}` },
+        { ...logsMissing(name, 'logs:PutLogEvents'), id: `p-${i}` },
+        ...(i % 7 === 0 ? [{ ...sqsMissing('sqs:ReceiveMessage'), id: `q-${i}` }] : []),
+      ];
+      const previous =
+        i % 13 === 0
+          ? [
+              summariseFindingAt(
+                { ...wildcardGrant(`legacy-${i}`, 'S3'), id: `w-${i}` },
+                '2026-11-20T09:00:00Z',
+              ),
+            ]
+          : [];
+      const fn: FunctionResult = { ...largest(name, open), sharedWith: [] };
+      return { result: fn, diff: diffFindings(previous, open) };
+    });
+    return buildBigChangeAlert({
+      report: reportOf(entries.map((e) => e.result)),
+      entries,
+      changes: manyChanges,
+      threshold: 10,
+      detail: {
+        table: 'lambda-role-audit-state',
+        region: REGION,
+        key: 'alert|0123456789abcdef0123',
+        parts: 16,
+        command: `for k in 'alert|0123456789abcdef0123' 'alert|0123456789abcdef0123|'{1..15}; do aws dynamodb get-item --region ${REGION} --table-name lambda-role-audit-state --key "{\\"functionArn\\":{\\"S\\":\\"$k\\"}}" --query Item.data.B --output text | base64 -d; done | gunzip`,
+        expiresAt: '2026-12-26T14:02:30.000Z',
+        bytes: 54_000_000,
+      },
+    });
+  }
+
+  function publishedBytes(sns: ReturnType<typeof renderSnsAlert>): number {
+    return (
+      Buffer.byteLength(sns.message) +
+      Object.entries(sns.messageAttributes).reduce(
+        (n, [k, v]) =>
+          n +
+          Buffer.byteLength(k) +
+          Buffer.byteLength(v.DataType ?? '') +
+          Buffer.byteLength(v.StringValue ?? ''),
+        0,
+      )
+    );
+  }
+
+  it.each([
+    [1_000, 'realistic', realistic, true],
+    [2_000, 'realistic', realistic, true],
+    [5_000, 'realistic', realistic, true],
+    [20_000, 'realistic', realistic, false],
+    [1_000, 'maximal', maximal, true],
+    [2_000, 'maximal', maximal, true],
+    [5_000, 'maximal', maximal, false],
+    [20_000, 'maximal', maximal, false],
+  ] as const)(
+    '%i functions with %s names: within 256 KB, every name or a plain "+N more"',
+    (count, _kind, nameOf, all) => {
+      const sns = renderSnsAlert(bigChangeOf(count, nameOf));
+      expect(publishedBytes(sns)).toBeLessThanOrEqual(SNS_MAX_BYTES);
+      expect(sns.subject.length).toBeLessThan(100);
+      const document = extractAlertDocument(sns.message);
+      if (document?.type !== 'big-change') throw new Error('expected the big change JSON in the message');
+      expect(document.summary.functions).toBe(count);
+      const named = document.groups.flatMap((g) => g.functions);
+      const expected = new Set(Array.from({ length: count }, (_, i) => nameOf(i)));
+      expect(new Set(named).size).toBe(named.length);
+      expect(named.every((name) => expected.has(name))).toBe(true);
+      expect(document.groups.reduce((n, g) => n + g.count, 0)).toBe(count);
+      if (all) {
+        expect(new Set(named)).toEqual(expected);
+        expect(document.omittedFunctions).toBeUndefined();
+      } else {
+        // Names as many as fit (most of the message), says plainly how many it did not, and where they are.
+        const omitted = count - named.length;
+        expect(document.omittedFunctions).toBe(omitted);
+        expect(named.length).toBeGreaterThan(2_000);
+        expect(sns.message.replace(/\n/g, ' ')).toContain(
+          `+${omitted} more functions not named in this message, to stay within SNS's 256 KB; full list, with their findings: the stored detail (command above).`,
+        );
+        // Worst first: every function of the first (broken, SQS too) group is named.
+        expect(document.groups[0]?.functions.length).toBe(document.groups[0]?.count);
+      }
+      checkSlack(sns.document);
+      checkChatbot(sns.document);
+    },
+  );
 });

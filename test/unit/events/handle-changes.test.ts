@@ -3,8 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AlertPublisher } from '../../../shared/adapters/notifier/sns-notifier.js';
 import type { FunctionState, StateStore } from '../../../shared/adapters/state-store/dynamodb-state-store.js';
+import type { BigChangeDetailDocument } from '../../../shared/alerts/big-change.js';
 import type { SnsAlertMessage } from '../../../shared/alerts/sns-message.js';
 import {
+  type AlertDetailStore,
   chunksOf,
   type HandleChangesDeps,
   handleChanges,
@@ -70,6 +72,28 @@ function setup(
   } = {},
 ) {
   const published: SnsAlertMessage[] = [];
+  // Grouped alerts' details, stored as JSON (as the state table's adapter stores them).
+  const details = new Map<string, string>();
+  let detailFailures = 0;
+  const alertDetails: AlertDetailStore = {
+    async store(detail) {
+      if (detailFailures > 0) {
+        detailFailures -= 1;
+        throw new Error('DynamoDB unavailable');
+      }
+      const json = JSON.stringify(detail);
+      details.set(detail.alertId, json);
+      return {
+        table: 'state',
+        region: 'us-east-1',
+        key: `alert|${detail.alertId}`,
+        parts: 1,
+        command: `print-detail ${detail.alertId}`,
+        expiresAt: '2026-12-26T14:02:30.000Z',
+        bytes: Buffer.byteLength(json),
+      };
+    },
+  };
   const audits: string[][] = [];
   let publishFailures = 0;
   const publisher: AlertPublisher = {
@@ -110,8 +134,17 @@ function setup(
     logger: silent,
     ...(options.threshold === undefined ? {} : { bigChangeThreshold: options.threshold }),
     ...(options.stackNameOf ? { stackNameOf: options.stackNameOf } : {}),
+    alertDetails,
   };
-  return { deps, published, audits, state, failPublish: (n: number) => (publishFailures = n) };
+  return {
+    deps,
+    published,
+    audits,
+    state,
+    details,
+    failPublish: (n: number) => (publishFailures = n),
+    failDetail: (n: number) => (detailFailures = n),
+  };
 }
 
 const records = (...names: string[]) =>
@@ -333,8 +366,17 @@ describe('change handling', () => {
     expect(alert?.messageAttributes.alert_type?.StringValue).toBe('big-change');
     expect(alert?.messageAttributes.functions?.StringValue).toBe('12');
     if (alert?.document.type !== 'big-change') throw new Error('expected a big-change alert');
-    expect(alert.document.functions.map((f) => f.arn)).toEqual([...arns].sort());
-    expect(alert.document.report.functions).toHaveLength(12);
+    // Every function named (one group: the same news for each), their findings in the stored detail.
+    expect(alert.document.groups.flatMap((g) => g.functions).sort()).toEqual(
+      arns.map((arn) => arn.split(':')[6]).sort(),
+    );
+    expect(alert.document.groups[0]).toMatchObject({ count: 12, broken: true, new: { high: 1 } });
+    expect(alert.document.detail?.command).toBe(`print-detail ${alert.document.alertId}`);
+    expect(alert.message).toContain(`print-detail ${alert.document.alertId}`);
+    const detail = JSON.parse(t.details.get(alert.document.alertId) ?? '{}') as BigChangeDetailDocument;
+    expect(detail.functions.map((f) => f.arn)).toEqual([...arns].sort());
+    expect(detail.functions.every((f) => f.newFindingIds.includes(missingDelete.id))).toBe(true);
+    expect(detail.report.functions).toHaveLength(12);
     // Each function's state is written, so that the next change alerts per function again.
     expect([...t.state.items.keys()].sort()).toEqual([...arns].sort());
     expect(result.functions.every((f) => f.outcome === 'alerted')).toBe(true);
@@ -352,6 +394,20 @@ describe('change handling', () => {
     const more = setup({ functions: arns, threshold: 2 });
     await handleChanges(records('iam-create-policy-version'), more.deps);
     expect(more.published.map((p) => p.messageAttributes.alert_type?.StringValue)).toEqual(['big-change']);
+  });
+
+  it('stores the detail before the grouped alert: a failed store sends nothing and writes no state', async () => {
+    const arns = Array.from({ length: 11 }, (_, i) => FUNCTION_ARN.replace('orders-consumer', `fn-${i}`));
+    const t = setup({ functions: arns });
+    t.failDetail(1);
+    const result = await handleChanges(records('iam-create-policy-version'), t.deps);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'msg-0' }]);
+    expect(t.published).toHaveLength(0);
+    expect(t.state.items.size).toBe(0);
+    await handleChanges(records('iam-create-policy-version'), t.deps);
+    expect(t.published).toHaveLength(1);
+    expect(t.details.size).toBe(1);
+    expect(t.state.items.size).toBe(11);
   });
 
   it('retries every message of a grouped alert that SNS refused, and writes no state', async () => {
