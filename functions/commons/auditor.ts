@@ -27,7 +27,12 @@ import {
 } from '../../shared/adapters/aws/inventory-source.js';
 import type { LiveAccountData } from '../../shared/adapters/aws/live-account-reader.js';
 import { toAccountSnapshot } from '../../shared/adapters/aws/live-snapshot.js';
-import { createMultiRegionLiveSource } from '../../shared/adapters/aws/live-source.js';
+import {
+  createMultiRegionLiveSource,
+  DEFAULT_LAMBDA_MAX_CONCURRENT,
+  DEFAULT_LAMBDA_REQUESTS_PER_SECOND,
+} from '../../shared/adapters/aws/live-source.js';
+import { limitRequests } from '../../shared/adapters/aws/request-limits.js';
 import { loadAwsManagedPolicies } from '../../shared/adapters/aws-managed-policies/load-aws-managed-policies.js';
 import { type AwsDirectory, createAwsDirectory } from '../../shared/adapters/directory/aws-directory.js';
 import {
@@ -59,15 +64,17 @@ import {
   type InventoryStore,
   type InventoryWriter,
 } from '../../shared/adapters/state-store/inventory-store.js';
+import { createSharedLambdaPace } from '../../shared/adapters/state-store/lambda-pace.js';
 import { createRunRecorder, createRunStore } from '../../shared/adapters/state-store/run-store.js';
 import { createSqsWorkQueue } from '../../shared/adapters/work-queue/sqs-work-queue.js';
 import type { Deadline } from '../../shared/app/deadline.js';
-import type {
-  ChunkAuditRequest,
-  RegionListing,
-  RunRecorder,
-  RunStore,
-  WorkQueue,
+import {
+  type ChunkAuditRequest,
+  type RegionListing,
+  type RunRecorder,
+  type RunStore,
+  regionInputOf,
+  type WorkQueue,
 } from '../../shared/app/fan-out.js';
 import { lacksAwsManagedPolicy } from '../../shared/app/run-audit.js';
 import type { SecurityHubReconciler, SecurityHubSink } from '../../shared/app/security-hub-sync.js';
@@ -209,6 +216,7 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
   }
   const retry = { retryMode: 'adaptive' as const, maxAttempts: settings.maxAttempts ?? 5 };
   const dynamodb = new DynamoDBClient({ region: config.region, ...common, ...retry });
+  if (config.lambdaPaceInvocations !== undefined) shareLambdaPace(config, clientsByRegion, dynamodb);
   const sns = new SNSClient({ region: config.region, ...common, ...retry });
   const lambdaByRegion = new Map<string, LambdaClient>([...clientsByRegion].map(([r, c]) => [r, c.lambda]));
   let catalog: Promise<ActionCatalog> | undefined;
@@ -298,6 +306,36 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
   };
 }
 
+/**
+ * One Lambda pace for every invocation of the stack (lambda-pace.ts), installed on each Region's Lambda
+ * client before any reader installs its own: every path that calls Lambda through these clients (the
+ * listings, the readers, the tag reads of alerts) takes its tokens from the state table.
+ */
+function shareLambdaPace(
+  config: AuditorConfig,
+  clientsByRegion: ReadonlyMap<string, AwsClients>,
+  dynamodb: DynamoDBClient,
+): void {
+  for (const [region, clients] of clientsByRegion) {
+    const pace = createSharedLambdaPace({
+      client: dynamodb,
+      tableName: config.stateTableName,
+      region,
+      requestsPerSecond: config.lambdaRequestsPerSecond ?? DEFAULT_LAMBDA_REQUESTS_PER_SECOND,
+      invocations: config.lambdaPaceInvocations ?? 1,
+      onFallback: (reason) =>
+        centralLogger.warn('the shared Lambda pace cannot reach the state table: pacing locally', {
+          region,
+          localRequestsPerSecond:
+            (config.lambdaRequestsPerSecond ?? DEFAULT_LAMBDA_REQUESTS_PER_SECOND) /
+            (config.lambdaPaceInvocations ?? 1),
+          error: reason,
+        }),
+    });
+    limitRequests(clients.lambda, { maxConcurrent: DEFAULT_LAMBDA_MAX_CONCURRENT, pace });
+  }
+}
+
 /** The alert topic, and the organization's central topic (best effort) when the deployment names one. */
 function publisherFor(
   config: AuditorConfig,
@@ -337,7 +375,11 @@ function view(base: Base): RuntimeBase {
  */
 function inventorySource(
   readers: ReadonlyMap<string, InventoryReader>,
-  read: (reader: InventoryReader, functionArns: readonly string[]) => Promise<LiveAccountData>,
+  read: (
+    reader: InventoryReader,
+    functionArns: readonly string[],
+    region: string,
+  ) => Promise<LiveAccountData>,
 ): AccountSource {
   return {
     async load(scope) {
@@ -350,7 +392,7 @@ function inventorySource(
         [...byRegion].map(async ([region, arns]) => {
           const reader = readers.get(region);
           if (!reader) throw new Error(`region ${region} is not audited`);
-          return toAccountSnapshot(await read(reader, arns), { includesRoleSiblings: true });
+          return toAccountSnapshot(await read(reader, arns, region), { includesRoleSiblings: true });
         }),
       );
       const [only] = snapshots;
@@ -403,8 +445,17 @@ function changeParts(
           return live.functionsUsingResource(resourceArn, region);
         },
       };
-      const source = inventorySource(base.inventoryReaders(inventory), (reader, functionArns) =>
-        reader.read({ mode: 'change', functionArns, refresh }),
+      // Entries read again share the batch's ListFunctions scan and mapping listing with the directory.
+      const source = inventorySource(base.inventoryReaders(inventory), (reader, functionArns, region) =>
+        reader.read({
+          mode: 'change',
+          functionArns,
+          refresh,
+          listing: {
+            listFunctions: () => listing.list(region),
+            listEventSourceMappings: () => listing.listMappings(region),
+          },
+        }),
       );
       return {
         directory,
@@ -431,16 +482,21 @@ function sweepParts(base: Base): Pick<SweepRuntime, 'auditRegions' | 'listRegion
 function workerParts(base: Base, inventory: InventoryStore): Pick<WorkerRuntime, 'auditChunk'> {
   return {
     auditChunk(request) {
-      const source = inventorySource(base.inventoryReaders(inventory), (reader) =>
+      // A chunk holds whole roles across regions: each region's reader reads that region's functions, with
+      // that region's share of the sweep's listing.
+      const source = inventorySource(base.inventoryReaders(inventory), (reader, functionArns, region) =>
         request.kind === 'sweep'
           ? reader.read({
               mode: 'sweep',
-              functionArns: request.functionArns,
-              listed: (request.input ?? { functions: [], eventSourceMappings: [] }) as ListedChunk,
+              functionArns,
+              listed: (regionInputOf(request.input, region) ?? {
+                functions: [],
+                eventSourceMappings: [],
+              }) as ListedChunk,
               runStartedAt: request.runStartedAt,
               deadline: request.deadline,
             })
-          : reader.read({ mode: 'change', functionArns: request.functionArns }),
+          : reader.read({ mode: 'change', functionArns }),
       );
       return base.audit(source, request.functionArns, request.deadline);
     },

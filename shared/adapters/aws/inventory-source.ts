@@ -40,6 +40,12 @@ import {
 } from './live-source.js';
 import { limitRequests } from './request-limits.js';
 
+/** One region's listings, shared with other readers of the same batch. */
+export interface RegionLists {
+  listFunctions(): Promise<readonly LambdaFunctionConfiguration[]>;
+  listEventSourceMappings(): Promise<readonly EventSourceMappingConfiguration[]>;
+}
+
 /** The sweep dispatcher's listing of a chunk's functions (the chunk's stored input). */
 export interface ListedChunk {
   readonly functions: readonly LambdaFunctionConfiguration[];
@@ -52,6 +58,11 @@ export type InventoryRead =
       readonly functionArns: readonly string[];
       /** Functions a Lambda event changed: read again whatever the inventory holds. */
       readonly refresh?: ReadonlySet<string>;
+      /**
+       * The region's functions and mappings as the caller's batch lists them (function-listing.ts): many
+       * entries to read again come from that one listing, not from a ListFunctions scan of their own.
+       */
+      readonly listing?: RegionLists;
     }
   | {
       readonly mode: 'sweep';
@@ -266,6 +277,7 @@ export function createInventoryReader(options: InventorySourceOptions): Inventor
     region: string,
     functionArns: readonly string[],
     refresh: ReadonlySet<string>,
+    listing: RegionLists | undefined,
   ): Promise<LiveAccountData> {
     // The inventory is a cache of Lambda's answers: when it cannot be read, Lambda is asked instead.
     const [entries, lastSweep] = await Promise.all([
@@ -290,7 +302,16 @@ export function createInventoryReader(options: InventorySourceOptions): Inventor
     });
     let live: LiveAccountData | undefined;
     if (stale.length > 0) {
-      live = await withFunctionTags(await reader.readFunctions(stale), {
+      // Many stale entries are read through the account-wide lists: the batch's, when it gives them.
+      const via = listing
+        ? new LiveAccountReader({
+            clients: options.clients,
+            concurrency,
+            listFunctions: () => listing.listFunctions(),
+            listEventSourceMappings: () => listing.listEventSourceMappings(),
+          })
+        : reader;
+      live = await withFunctionTags(await via.readFunctions(stale), {
         lambda: options.clients.lambda,
         concurrency,
       });
@@ -387,7 +408,7 @@ export function createInventoryReader(options: InventorySourceOptions): Inventor
     async read(request) {
       const region = await options.clients.lambda.config.region();
       if (request.mode === 'change')
-        return readChange(region, request.functionArns, request.refresh ?? new Set());
+        return readChange(region, request.functionArns, request.refresh ?? new Set(), request.listing);
       return readSweep(region, request.functionArns, request.listed, request.runStartedAt, request.deadline);
     },
   };

@@ -398,7 +398,7 @@ export function createInventoryWriter(options: TableOptions): InventoryWriter {
   };
 }
 
-/** A factory of its own: the sweep's bundle, which leaves no mark, holds no UpdateItem. */
+/** A factory of its own: only the change handler's bundle leaves marks (the sweep's and the worker's do not). */
 export function createInventoryMarker(options: TableOptions): InventoryMarker {
   const { client, tableName } = options;
   return {
