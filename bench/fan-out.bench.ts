@@ -1,11 +1,14 @@
 /**
- * Issue 10's figures, against moto: sweep capacity and the cost of one policy change.
+ * Issue 10's figures, against moto: sweep capacity, the shared Lambda pace, and the cost of one policy change.
  *
  * - Sweep capacity: a 2,000-function account (roles shared by 50) swept through the fan-out (dispatch,
- *   then the worker's chunks and assembly, delivered from the moto work queue in-process), with a faster
- *   Lambda pace for moto (moto does not throttle). Printed: functions per minute of wall time here,
- *   functions per Lambda call, and the extrapolation to 20,000 functions at the real pace: the workers'
- *   share of Lambda's 15 requests per second, MaximumConcurrency 2 × 5 requests per second per worker.
+ *   then the worker's chunks and assembly, delivered from the moto work queue in-process to two workers at
+ *   once, as the mapping's MaximumConcurrency allows), every invocation with its own clients and its own
+ *   copy of the shared Lambda pace (the state table's counters), with a bigger budget for moto (moto does
+ *   not throttle). Printed: functions per minute of wall time here, functions per Lambda call, the most
+ *   Lambda requests seen in any one-second window across the invocations (against the budget), and the
+ *   extrapolation to 20,000 functions at the real pace: the default budget of 10 requests per second per
+ *   Region, 8 when busy (shared/adapters/state-store/lambda-pace.ts).
  * - One policy change reaching 1, 100 and 2,000 functions (a new default version of a customer managed
  *   policy attached to 1, 2 and 40 roles), judged from the inventory the sweep filled: API calls by
  *   service and handler invocations (change handler + worker).
@@ -16,15 +19,19 @@ import {
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
 } from '@aws-sdk/client-iam';
+import type { ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
+import type { FinalizeRequestMiddleware } from '@smithy/types';
 import type { Context } from 'aws-lambda';
-import { createAuditorRuntime } from '../functions/commons/auditor.js';
+import { type AuditorRuntime, createAuditorRuntime } from '../functions/commons/auditor.js';
 import {
   createChangeHandler,
   createSweepHandler,
   createWorkerHandler,
 } from '../functions/commons/handlers.js';
 import { ApiCallCounter, countApiCalls } from '../shared/adapters/aws/call-counter.js';
+import { steadyRequestsPerSecond } from '../shared/adapters/state-store/lambda-pace.js';
+import { DEFAULT_FAN_OUT } from '../shared/app/fan-out.js';
 import { DEFAULT_TAG_SUPPRESSION } from '../shared/domain/suppressions.js';
 import {
   createAlertCapture,
@@ -39,11 +46,27 @@ import { motoClients } from '../test/support/moto-account.js';
 
 const N = 2_000;
 const PER_ROLE = 50;
-const MOTO_PACE = 200;
-/** The real pace of the fan-out: MaximumConcurrency 2 × 5 Lambda requests per second per worker. */
-const REAL_PACE = 2 * 5;
+/** The shared budget for moto (requests per second in any one-second window, every invocation together). */
+const MOTO_BUDGET = 200;
+/** The real budget (the stack's default, `-c lambdaRequestsPerSecond`) and the workers sharing it. */
+const REAL_BUDGET = 10;
+const WORKERS = 2;
+/** Change handlers (2), the sweep, the workers (2): the stack's LAMBDA_PACE_INVOCATIONS. */
+const PACE_INVOCATIONS = 5;
 const context = (name: string) =>
   ({ functionName: name, awsRequestId: name, getRemainingTimeInMillis: () => 900_000 }) as unknown as Context;
+
+/** The most timestamps in any window [t, t + 1000 ms). */
+function maxInAnySecond(times: readonly number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  let first = 0;
+  for (let last = 0; last < sorted.length; last += 1) {
+    while ((sorted[last] as number) - (sorted[first] as number) >= 1000) first += 1;
+    most = Math.max(most, last - first + 1);
+  }
+  return most;
+}
 
 export async function run(): Promise<void> {
   const moto = await startMotoServer(REGION);
@@ -63,43 +86,73 @@ export async function run(): Promise<void> {
     console.log(
       `moto: ${N} functions on ${account.roleNames.length} roles created in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
-    const runtime = createAuditorRuntime(
-      {
-        stateTableName: 'bench-fan-out',
-        alertTopicArn: capture.topicArn,
-        minSeverity: 'medium',
-        suppressions: [],
-        tagSuppression: DEFAULT_TAG_SUPPRESSION,
-        account: '123456789012',
-        auditRegions: [REGION],
-        region: REGION,
-        workQueueUrl: work.queueUrl,
-        lambdaRequestsPerSecond: MOTO_PACE,
-      },
-      { endpoint: moto.endpoint, credentials: moto.clientConfig.credentials, maxAttempts: 3 },
-    );
     const counter = new ApiCallCounter();
-    for (const c of runtime.clientsByRegion.values()) {
-      countApiCalls(c.iam, counter);
-      countApiCalls(c.lambda, counter);
-    }
-    countApiCalls(runtime.dynamodb, counter);
-    countApiCalls(runtime.sns, counter);
+    /** When each Lambda request left, across every invocation (recorded after the pace let it go). */
+    const lambdaSent: number[] = [];
+    const runtimes: AuditorRuntime[] = [];
+    const recordSent: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => (args) => {
+      lambdaSent.push(Date.now());
+      return next(args);
+    };
+    /** One invocation's runtime: its own clients, its own copy of the shared pace. */
+    const newRuntime = () => {
+      const runtime = createAuditorRuntime(
+        {
+          stateTableName: 'bench-fan-out',
+          alertTopicArn: capture.topicArn,
+          minSeverity: 'medium',
+          suppressions: [],
+          tagSuppression: DEFAULT_TAG_SUPPRESSION,
+          account: '123456789012',
+          auditRegions: [REGION],
+          region: REGION,
+          workQueueUrl: work.queueUrl,
+          lambdaRequestsPerSecond: MOTO_BUDGET,
+          lambdaPaceInvocations: PACE_INVOCATIONS,
+        },
+        { endpoint: moto.endpoint, credentials: moto.clientConfig.credentials, maxAttempts: 3 },
+      );
+      for (const c of runtime.clientsByRegion.values()) {
+        countApiCalls(c.iam, counter);
+        countApiCalls(c.lambda, counter);
+        c.lambda.middlewareStack.addRelativeTo(recordSent, {
+          relation: 'after',
+          toMiddleware: 'lambdaRoleAuditRequestLimits',
+          name: 'benchLambdaSent',
+        });
+      }
+      countApiCalls(runtime.dynamodb, counter);
+      countApiCalls(runtime.sns, counter);
+      runtimes.push(runtime);
+      return runtime;
+    };
+    const runtime = newRuntime();
     const logger = new Logger({ serviceName: 'bench', logLevel: 'SILENT' });
     let invocations = 0;
-    const worker = createWorkerHandler(runtime, logger);
-    const workerPoll = async (event: Parameters<typeof worker>[0]) => {
-      invocations += 1;
-      return worker(event, context('worker'));
+    const workers = Array.from({ length: WORKERS }, () => createWorkerHandler(newRuntime(), logger));
+    /** The work queue drained by the workers at once, each polling one item at a time. */
+    const drainWork = async () => {
+      for (;;) {
+        const polled = await Promise.all(
+          workers.map((worker) =>
+            work.drain(async (event) => {
+              invocations += 1;
+              return worker(event, context('worker'));
+            }, 1_000),
+          ),
+        );
+        if (polled.every((n) => n === 0)) return;
+      }
     };
 
-    // --- Sweep capacity ---
+    // --- Sweep capacity and the shared pace ---
     const sweep = createSweepHandler(runtime, logger);
     counter.reset();
+    lambdaSent.length = 0;
     started = performance.now();
     await sweep({}, context('sweep'));
     invocations = 1;
-    await work.drain(workerPoll, 1_000);
+    await drainWork();
     const seconds = (performance.now() - started) / 1000;
     const byService = (service: string) =>
       Object.entries(counter.byOperation())
@@ -107,16 +160,22 @@ export async function run(): Promise<void> {
         .reduce((n, [, c]) => n + c, 0);
     const lambdaCalls = byService('Lambda');
     const perFunction = lambdaCalls / N;
-    const realMinutes20k = (20_000 * perFunction) / REAL_PACE / 60;
     console.log(
-      `sweep of ${N} functions (moto, ${MOTO_PACE} Lambda req/s): ${seconds.toFixed(1)} s wall, ${invocations} invocations, ` +
+      `sweep of ${N} functions (moto, shared budget ${MOTO_BUDGET} Lambda req/s): ${seconds.toFixed(1)} s wall, ${invocations} invocations (${WORKERS} workers at once), ` +
         `${(N / (seconds / 60)).toFixed(0)} functions/min; ${lambdaCalls} Lambda calls = ${(N / lambdaCalls).toFixed(2)} functions per Lambda call; ` +
-        `IAM ${byService('IAM')}, DynamoDB ${byService('DynamoDB')}, SNS ${byService('SNS')}`,
+        `IAM ${byService('IAM')}, DynamoDB ${byService('DynamoDB')} (UpdateItem ${counter.byOperation()['DynamoDB:UpdateItem'] ?? 0}: pace tokens and run tracking), SNS ${byService('SNS')}`,
     );
     console.log(
-      `  at the real pace (${REAL_PACE} Lambda req/s: MaximumConcurrency 2 × 5/s): ${((REAL_PACE / perFunction) * 60).toFixed(0)} functions/min; ` +
-        `20,000 functions ≈ ${(20_000 * perFunction).toFixed(0)} Lambda calls ≈ ${realMinutes20k.toFixed(0)} min, ` +
-        `in ${Math.ceil(20_000 / 500)}+ chunks of ≤ ~500 functions (${((500 * perFunction) / 5).toFixed(0)} s each at 5 req/s, worker timeout 900 s)`,
+      `  pace: at most ${maxInAnySecond(lambdaSent)} Lambda requests in any one-second window across the invocations ` +
+        `(budget ${MOTO_BUDGET}; ${steadyRequestsPerSecond(MOTO_BUDGET)}/s when busy); ${(lambdaSent.length / seconds).toFixed(0)}/s on average over the run`,
+    );
+    const realRate = steadyRequestsPerSecond(REAL_BUDGET);
+    const chunk = DEFAULT_FAN_OUT.sweepChunkSize;
+    console.log(
+      `  at the real pace (budget ${REAL_BUDGET} Lambda req/s per Region shared by the whole stack, ${realRate}/s when busy): ` +
+        `${((realRate / perFunction) * 60).toFixed(0)} functions/min; 20,000 functions ≈ ${(20_000 * perFunction).toFixed(0)} Lambda calls ≈ ` +
+        `${((20_000 * perFunction) / realRate / 60).toFixed(0)} min, in ${Math.ceil(20_000 / chunk)}+ chunks of ≤ ~${chunk} functions ` +
+        `(${((chunk * perFunction) / (realRate / WORKERS)).toFixed(0)} s each at ${realRate / WORKERS} req/s per worker, ${WORKERS} at once; worker timeout 900 s)`,
     );
     await capture.receive();
 
@@ -125,7 +184,7 @@ export async function run(): Promise<void> {
     // The single function joins the inventory through its CreateFunction event in a deployment; here a
     // second sweep stands for it.
     await sweep({}, context('sweep'));
-    await work.drain(workerPoll, 1_000);
+    await drainWork();
     await capture.receive();
     const hundred = await clients.iam.send(
       new CreatePolicyCommand({
@@ -166,14 +225,23 @@ export async function run(): Promise<void> {
         invocations += 1;
         return change(event, context('change'));
       });
-      await work.drain(workerPoll, 1_000);
+      await drainWork();
       const ms = performance.now() - started;
       const alerts = (await capture.receive()).length;
       console.log(
         `${String(reach).padStart(22)} | ${String(invocations).padStart(11)} | ${String(alerts).padStart(6)} | ${String(byService('Lambda')).padStart(6)} | ${String(byService('IAM')).padStart(3)} | ${String(byService('DynamoDB')).padStart(8)} | ${String(byService('SNS')).padStart(3)} | ${ms.toFixed(0)}`,
       );
     }
-    for (const client of [sns, runtime.sns, runtime.dynamodb, ...Object.values(clients)]) client.destroy();
+    for (const client of [
+      sns,
+      ...runtimes.flatMap((r) => [
+        r.sns,
+        r.dynamodb,
+        ...[...r.clientsByRegion.values()].flatMap((c) => Object.values(c)),
+      ]),
+      ...Object.values(clients),
+    ])
+      client.destroy();
   } finally {
     await moto.stop();
   }

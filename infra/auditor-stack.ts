@@ -69,12 +69,18 @@ const CHANGE_HANDLER_TIMEOUT = Duration.seconds(60);
 const BATCHING_WINDOW = Duration.seconds(30);
 /** The fan-out worker's timeout (Lambda's most): a chunk is cut to fit it (docs/scaling.md). */
 const WORKER_TIMEOUT = Duration.minutes(15);
-/**
- * The fan-out's share of Lambda's 15 requests per second: at most 2 worker invocations at once (the event
- * source mapping's MaximumConcurrency, whose lowest value is 2) × 5 Lambda requests per second each.
- */
+/** Worker invocations at once: the work queue's event source mapping's MaximumConcurrency (its lowest value). */
 const WORKER_MAX_CONCURRENCY = 2;
-const WORKER_LAMBDA_REQUESTS_PER_SECOND = 5;
+/** Change handler invocations at once: the change queue's event source mapping's MaximumConcurrency. */
+const CHANGE_MAX_CONCURRENCY = 2;
+/**
+ * The most invocations that read Lambda at once (change handlers, the sweep, workers): they share one
+ * Lambda pace through the state table, and each falls back to the budget divided by this number when the
+ * table cannot be reached (shared/adapters/state-store/lambda-pace.ts).
+ */
+const LAMBDA_PACE_INVOCATIONS = CHANGE_MAX_CONCURRENCY + 1 + WORKER_MAX_CONCURRENCY;
+/** The shared Lambda budget per Region unless `-c lambdaRequestsPerSecond` says otherwise: 10 of the 15. */
+const DEFAULT_LAMBDA_REQUESTS_PER_SECOND = 10;
 /** Deliveries of a work item before its dead-letter queue (the worker's last attempt records the chunk). */
 const WORK_MAX_RECEIVE_COUNT = 5;
 
@@ -262,6 +268,11 @@ export class AuditorStack extends Stack {
       ACCOUNT_ID: this.account,
       AUDIT_REGIONS: auditRegions.join(','),
       WORK_QUEUE_URL: this.workQueue.queueUrl,
+      // One Lambda pace for the whole stack, per audited Region (docs/scaling.md).
+      LAMBDA_REQUESTS_PER_SECOND: String(
+        config.lambdaRequestsPerSecond ?? DEFAULT_LAMBDA_REQUESTS_PER_SECOND,
+      ),
+      LAMBDA_PACE_INVOCATIONS: String(LAMBDA_PACE_INVOCATIONS),
       POWERTOOLS_SERVICE_NAME,
       ...(config.securityHub === true ? { SECURITY_HUB: 'true' } : {}),
       ...(config.centralAlertTopicArn !== undefined
@@ -301,8 +312,8 @@ export class AuditorStack extends Stack {
       batchSize: 100,
       maxBatchingWindow: BATCHING_WINDOW,
       reportBatchItemFailures: true,
-      // Two concurrent batches at most: IAM and Lambda's control plane throttle (15 requests per second).
-      maxConcurrency: 2,
+      // Two concurrent batches at most: IAM throttles, and Lambda's pace is shared with the sweep and workers.
+      maxConcurrency: CHANGE_MAX_CONCURRENCY,
     });
     acknowledge(
       mapping,
@@ -331,7 +342,6 @@ export class AuditorStack extends Stack {
       timeout: WORKER_TIMEOUT,
       environment: {
         ...auditorEnvironment,
-        LAMBDA_REQUESTS_PER_SECOND: String(WORKER_LAMBDA_REQUESTS_PER_SECOND),
         // The worker settles the big changes the change handler hands it: the same threshold.
         ...(config.bigChangeThreshold !== undefined
           ? { BIG_CHANGE_THRESHOLD: String(config.bigChangeThreshold) }

@@ -33,6 +33,11 @@ export interface DeployConfig {
   readonly chatbotTopic?: boolean;
   /** More functions than this with news from one change give one grouped alert (the handler's default: 10). */
   readonly bigChangeThreshold?: number;
+  /**
+   * Lambda requests per second that every invocation of the stack shares, per audited Region (default 10 of
+   * Lambda's 15; the rest is left to the account's deployments). `-c lambdaRequestsPerSecond`.
+   */
+  readonly lambdaRequestsPerSecond?: number;
   /** An EventBridge Scheduler expression for the sweep. */
   readonly schedule: string;
   readonly minSeverity: Severity;
@@ -117,6 +122,17 @@ const contextSchema = z.object({
     .union([z.number(), z.string().regex(/^\d+$/, 'a whole number of functions')])
     .transform(Number)
     .pipe(z.number().int().min(1, 'at least 1').max(100_000, 'at most 100000'))
+    .optional(),
+  lambdaRequestsPerSecond: z
+    .union([z.number(), z.string().regex(/^\d+$/, 'a whole number of requests per second')])
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(2, 'at least 2')
+        .max(15, "at most 15 (Lambda's control-plane quota per account and Region)"),
+    )
     .optional(),
   schedule: z
     .string()
@@ -264,6 +280,9 @@ export async function parseDeployConfig(
       : {}),
     ...(c.chatbotTopic !== undefined ? { chatbotTopic: c.chatbotTopic } : {}),
     ...(c.bigChangeThreshold !== undefined ? { bigChangeThreshold: c.bigChangeThreshold } : {}),
+    ...(c.lambdaRequestsPerSecond !== undefined
+      ? { lambdaRequestsPerSecond: c.lambdaRequestsPerSecond }
+      : {}),
     schedule: c.schedule,
     minSeverity: c.minSeverity,
     ...(c.awsManagedBaselineSeverity !== undefined

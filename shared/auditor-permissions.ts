@@ -273,12 +273,21 @@ export const AUDITOR_PERMISSIONS: readonly AuditorPermission[] = [
     why: 'The functions of a role from the inventory (the InventoryByRole index): no ListFunctions scan for an IAM change.',
   },
   {
+    sid: 'ShareLambdaPace',
+    actions: ['dynamodb:UpdateItem'],
+    resource: 'state-table',
+    // The worker has the action already (TrackFanOutRuns).
+    functions: ['change-handler', 'sweep'],
+    origin: 'sdk',
+    why: 'Taking Lambda request tokens from the pace counters every invocation of the stack shares (the worker does with TrackFanOutRuns); for the change handler also marking the inventory entries of the functions a change event names, so that whichever invocation audits them next reads them again.',
+  },
+  {
     sid: 'TrackFanOutRuns',
     actions: ['dynamodb:UpdateItem'],
     resource: 'state-table',
     functions: ['worker'],
     origin: 'sdk',
-    why: 'Counting the completed chunks of a run and claiming its assembly, conditionally.',
+    why: 'Counting the completed chunks of a run and claiming its assembly, conditionally; taking Lambda request tokens from the shared pace counters.',
   },
   {
     sid: 'SendWork',

@@ -27,7 +27,12 @@ import {
 } from '../../shared/adapters/aws/inventory-source.js';
 import type { LiveAccountData } from '../../shared/adapters/aws/live-account-reader.js';
 import { toAccountSnapshot } from '../../shared/adapters/aws/live-snapshot.js';
-import { createMultiRegionLiveSource } from '../../shared/adapters/aws/live-source.js';
+import {
+  createMultiRegionLiveSource,
+  DEFAULT_LAMBDA_MAX_CONCURRENT,
+  DEFAULT_LAMBDA_REQUESTS_PER_SECOND,
+} from '../../shared/adapters/aws/live-source.js';
+import { limitRequests } from '../../shared/adapters/aws/request-limits.js';
 import { loadAwsManagedPolicies } from '../../shared/adapters/aws-managed-policies/load-aws-managed-policies.js';
 import { type AwsDirectory, createAwsDirectory } from '../../shared/adapters/directory/aws-directory.js';
 import {
@@ -50,22 +55,26 @@ import {
 import {
   createInventoryLister,
   createInventoryLookup,
+  createInventoryMarker,
   createInventoryStore,
   createInventoryWriter,
   type InventoryLister,
   type InventoryLookup,
+  type InventoryMarker,
   type InventoryStore,
   type InventoryWriter,
 } from '../../shared/adapters/state-store/inventory-store.js';
+import { createSharedLambdaPace } from '../../shared/adapters/state-store/lambda-pace.js';
 import { createRunRecorder, createRunStore } from '../../shared/adapters/state-store/run-store.js';
 import { createSqsWorkQueue } from '../../shared/adapters/work-queue/sqs-work-queue.js';
 import type { Deadline } from '../../shared/app/deadline.js';
-import type {
-  ChunkAuditRequest,
-  RegionListing,
-  RunRecorder,
-  RunStore,
-  WorkQueue,
+import {
+  type ChunkAuditRequest,
+  type RegionListing,
+  type RunRecorder,
+  type RunStore,
+  regionInputOf,
+  type WorkQueue,
 } from '../../shared/app/fan-out.js';
 import { lacksAwsManagedPolicy } from '../../shared/app/run-audit.js';
 import type { SecurityHubReconciler, SecurityHubSink } from '../../shared/app/security-hub-sync.js';
@@ -112,12 +121,15 @@ export interface ChangeRuntime extends RuntimeBase {
   readonly stateStore: StateReader & StateWriter;
   /** Present when the deployment sends findings to Security Hub (SECURITY_HUB=true). */
   readonly securityHub?: SecurityHubSink;
-  /** Function configurations, mappings, invoke configs and tags, in the state table (issue 10). */
-  readonly inventory: InventoryLookup & InventoryWriter;
+  /**
+   * Function configurations, mappings, invoke configs, tags, and the versions, aliases and resource keys
+   * they lead to, in the state table (issue 10).
+   */
+  readonly inventory: InventoryLookup & InventoryWriter & InventoryMarker;
   /** Records a big change's run (fan-out). */
   readonly runs: RunRecorder;
   /** What one batch of changes uses: a directory and an audit sharing the batch's ListFunctions scans. */
-  newBatch(): ChangeBatch;
+  newBatch(options?: BatchOptions): ChangeBatch;
 }
 
 export interface SweepRuntime extends RuntimeBase {
@@ -140,7 +152,7 @@ export interface WorkerRuntime extends RuntimeBase {
   readonly securityHub?: SecurityHubReconciler;
   readonly inventory: InventoryStore;
   readonly runs: RunStore;
-  newBatch(): ChangeBatch;
+  newBatch(options?: BatchOptions): ChangeBatch;
   auditChunk(request: ChunkAuditRequest): Promise<Report>;
 }
 
@@ -150,10 +162,19 @@ export interface AuditorRuntime extends RuntimeBase {
   readonly securityHub?: SecurityHubReconciler;
   readonly inventory: InventoryStore;
   readonly runs: RunStore;
-  newBatch(): ChangeBatch;
+  newBatch(options?: BatchOptions): ChangeBatch;
   auditRegions(regions: readonly string[], deadline?: Deadline): Promise<Report>;
   listRegion(region: string): Promise<RegionListing>;
   auditChunk(request: ChunkAuditRequest): Promise<Report>;
+}
+
+export interface BatchOptions {
+  /**
+   * Whether resolving a change marks the inventory entries it names (a function, a resource's key) to be
+   * read again (default true). The worker's settlement of a big change resolves the change a second time,
+   * after its chunks read those entries: marking them then would only cost another read.
+   */
+  readonly marksInventory?: boolean;
 }
 
 export interface ChangeBatch {
@@ -170,7 +191,7 @@ interface Base extends RuntimeBase {
   readonly lambdaByRegion: ReadonlyMap<string, LambdaClient>;
   /** Readers of named functions through the inventory, one per region (created on first use). */
   inventoryReaders(
-    inventory: Pick<InventoryLookup, 'getMany' | 'lastSweep'> & InventoryWriter,
+    inventory: Pick<InventoryLookup, 'getMany' | 'lastSweep' | 'keyChanges'> & InventoryWriter,
   ): ReadonlyMap<string, InventoryReader>;
   /** A source over these audited regions, listing functions and mappings through `listing` if given. */
   sourceOf(regions: readonly string[], listing?: FunctionListing): AccountSource;
@@ -195,6 +216,7 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
   }
   const retry = { retryMode: 'adaptive' as const, maxAttempts: settings.maxAttempts ?? 5 };
   const dynamodb = new DynamoDBClient({ region: config.region, ...common, ...retry });
+  if (config.lambdaPaceInvocations !== undefined) shareLambdaPace(config, clientsByRegion, dynamodb);
   const sns = new SNSClient({ region: config.region, ...common, ...retry });
   const lambdaByRegion = new Map<string, LambdaClient>([...clientsByRegion].map(([r, c]) => [r, c.lambda]));
   let catalog: Promise<ActionCatalog> | undefined;
@@ -284,6 +306,36 @@ function createBase(config: AuditorConfig, settings: ClientSettings, overrides: 
   };
 }
 
+/**
+ * One Lambda pace for every invocation of the stack (lambda-pace.ts), installed on each Region's Lambda
+ * client before any reader installs its own: every path that calls Lambda through these clients (the
+ * listings, the readers, the tag reads of alerts) takes its tokens from the state table.
+ */
+function shareLambdaPace(
+  config: AuditorConfig,
+  clientsByRegion: ReadonlyMap<string, AwsClients>,
+  dynamodb: DynamoDBClient,
+): void {
+  for (const [region, clients] of clientsByRegion) {
+    const pace = createSharedLambdaPace({
+      client: dynamodb,
+      tableName: config.stateTableName,
+      region,
+      requestsPerSecond: config.lambdaRequestsPerSecond ?? DEFAULT_LAMBDA_REQUESTS_PER_SECOND,
+      invocations: config.lambdaPaceInvocations ?? 1,
+      onFallback: (reason) =>
+        centralLogger.warn('the shared Lambda pace cannot reach the state table: pacing locally', {
+          region,
+          localRequestsPerSecond:
+            (config.lambdaRequestsPerSecond ?? DEFAULT_LAMBDA_REQUESTS_PER_SECOND) /
+            (config.lambdaPaceInvocations ?? 1),
+          error: reason,
+        }),
+    });
+    limitRequests(clients.lambda, { maxConcurrent: DEFAULT_LAMBDA_MAX_CONCURRENT, pace });
+  }
+}
+
 /** The alert topic, and the organization's central topic (best effort) when the deployment names one. */
 function publisherFor(
   config: AuditorConfig,
@@ -323,7 +375,11 @@ function view(base: Base): RuntimeBase {
  */
 function inventorySource(
   readers: ReadonlyMap<string, InventoryReader>,
-  read: (reader: InventoryReader, functionArns: readonly string[]) => Promise<LiveAccountData>,
+  read: (
+    reader: InventoryReader,
+    functionArns: readonly string[],
+    region: string,
+  ) => Promise<LiveAccountData>,
 ): AccountSource {
   return {
     async load(scope) {
@@ -336,7 +392,7 @@ function inventorySource(
         [...byRegion].map(async ([region, arns]) => {
           const reader = readers.get(region);
           if (!reader) throw new Error(`region ${region} is not audited`);
-          return toAccountSnapshot(await read(reader, arns), { includesRoleSiblings: true });
+          return toAccountSnapshot(await read(reader, arns, region), { includesRoleSiblings: true });
         }),
       );
       const [only] = snapshots;
@@ -347,10 +403,11 @@ function inventorySource(
 
 function changeParts(
   base: Base,
-  inventory: InventoryLookup & InventoryWriter,
+  inventory: InventoryLookup & InventoryWriter & InventoryMarker,
 ): Pick<ChangeRuntime, 'newBatch'> {
   return {
-    newBatch() {
+    newBatch(options = {}) {
+      const marks = options.marksInventory ?? true;
       const first = base.clientsByRegion.values().next().value;
       if (!first) throw new Error('no audited region');
       // One ListFunctions scan and one mapping listing per region serve the resolution of changes.
@@ -374,11 +431,31 @@ function changeParts(
         },
         async functionsSharingRoleWith(functionArn) {
           refresh.add(functionArn);
+          // Marked in the inventory too, for an audit elsewhere (a big change's worker chunks). The inventory
+          // is a cache: a mark that cannot be written leaves this batch's own refresh, and the sweep.
+          if (marks)
+            await inventory.invalidate([functionArn], new Date().toISOString()).catch(() => undefined);
           return live.functionsSharingRoleWith(functionArn);
         },
+        async functionsUsingResource(resourceArn, region) {
+          // Every entry that keeps this resource's key is read again, whether or not its function is found
+          // here (a function sending to it as an asynchronous destination is not).
+          if (marks)
+            await inventory.markKeyChanged(resourceArn, new Date().toISOString()).catch(() => undefined);
+          return live.functionsUsingResource(resourceArn, region);
+        },
       };
-      const source = inventorySource(base.inventoryReaders(inventory), (reader, functionArns) =>
-        reader.read({ mode: 'change', functionArns, refresh }),
+      // Entries read again share the batch's ListFunctions scan and mapping listing with the directory.
+      const source = inventorySource(base.inventoryReaders(inventory), (reader, functionArns, region) =>
+        reader.read({
+          mode: 'change',
+          functionArns,
+          refresh,
+          listing: {
+            listFunctions: () => listing.list(region),
+            listEventSourceMappings: () => listing.listMappings(region),
+          },
+        }),
       );
       return {
         directory,
@@ -405,16 +482,21 @@ function sweepParts(base: Base): Pick<SweepRuntime, 'auditRegions' | 'listRegion
 function workerParts(base: Base, inventory: InventoryStore): Pick<WorkerRuntime, 'auditChunk'> {
   return {
     auditChunk(request) {
-      const source = inventorySource(base.inventoryReaders(inventory), (reader) =>
+      // A chunk holds whole roles across regions: each region's reader reads that region's functions, with
+      // that region's share of the sweep's listing.
+      const source = inventorySource(base.inventoryReaders(inventory), (reader, functionArns, region) =>
         request.kind === 'sweep'
           ? reader.read({
               mode: 'sweep',
-              functionArns: request.functionArns,
-              listed: (request.input ?? { functions: [], eventSourceMappings: [] }) as ListedChunk,
+              functionArns,
+              listed: (regionInputOf(request.input, region) ?? {
+                functions: [],
+                eventSourceMappings: [],
+              }) as ListedChunk,
               runStartedAt: request.runStartedAt,
               deadline: request.deadline,
             })
-          : reader.read({ mode: 'change', functionArns: request.functionArns }),
+          : reader.read({ mode: 'change', functionArns }),
       );
       return base.audit(source, request.functionArns, request.deadline);
     },
@@ -426,7 +508,7 @@ function everything(base: Base, inventory: InventoryStore) {
   return { ...changeParts(base, inventory), ...workerParts(base, inventory), inventory };
 }
 
-function withInventory(base: Base, inventory: InventoryLookup & InventoryWriter) {
+function withInventory(base: Base, inventory: InventoryLookup & InventoryWriter & InventoryMarker) {
   return { ...changeParts(base, inventory), inventory };
 }
 
@@ -480,7 +562,11 @@ export function createChangeRuntime(
     ...view(base),
     stateStore: { ...createStateReader(table), ...createStateWriter(table) },
     ...optional('securityHub', hubSink(config, settings)),
-    ...withInventory(base, { ...createInventoryLookup(table), ...createInventoryWriter(table) }),
+    ...withInventory(base, {
+      ...createInventoryLookup(table),
+      ...createInventoryWriter(table),
+      ...createInventoryMarker(table),
+    }),
     runs: createRunRecorder(table),
   };
 }

@@ -30,8 +30,16 @@ export interface AuditorConfig {
   readonly region: string;
   /** The fan-out's work queue (WORK_QUEUE_URL): the sweep and big changes run as chunks on the worker. */
   readonly workQueueUrl?: string;
-  /** Lambda requests per second of one invocation (LAMBDA_REQUESTS_PER_SECOND; the worker's share). */
+  /**
+   * Lambda requests per second (LAMBDA_REQUESTS_PER_SECOND): with `lambdaPaceInvocations`, the budget every
+   * invocation of the stack shares per Region; without, the pace of this invocation alone.
+   */
   readonly lambdaRequestsPerSecond?: number;
+  /**
+   * LAMBDA_PACE_INVOCATIONS: the most invocations of the stack that read Lambda at once. Set, the Lambda
+   * pace is shared through the state table (lambda-pace.ts), and falls back to the budget divided by this.
+   */
+  readonly lambdaPaceInvocations?: number;
   /** SECURITY_HUB=true: findings also go to Security Hub in this region, on the account's default product. */
   readonly securityHub?: boolean;
   /** The partition of the alert topic (aws, aws-cn, aws-us-gov): the product ARN is built with it. */
@@ -111,6 +119,17 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
   const rate = rateRaw ? Number(rateRaw) : undefined;
   if (rate !== undefined && !(rate > 0 && rate <= 15))
     throw new ConfigurationError('LAMBDA_REQUESTS_PER_SECOND must be a number above 0 and at most 15');
+  let lambdaPaceInvocations: number | undefined;
+  const invocationsRaw = env.LAMBDA_PACE_INVOCATIONS?.trim();
+  if (invocationsRaw !== undefined && invocationsRaw !== '') {
+    lambdaPaceInvocations = Number(invocationsRaw);
+    if (!/^\d{1,3}$/.test(invocationsRaw) || lambdaPaceInvocations < 1)
+      throw new ConfigurationError(
+        'LAMBDA_PACE_INVOCATIONS must be a whole number of invocations, 1 or more',
+      );
+    if (rate !== undefined && rate < 2)
+      throw new ConfigurationError('LAMBDA_REQUESTS_PER_SECOND must be 2 or more when the pace is shared');
+  }
   const securityHubRaw = env.SECURITY_HUB?.trim().toLowerCase() ?? '';
   if (!['', 'true', 'false'].includes(securityHubRaw)) {
     throw new ConfigurationError('SECURITY_HUB must be true or false');
@@ -129,6 +148,7 @@ export function readAuditorConfig(env: Readonly<Record<string, string | undefine
   return {
     ...(workQueueUrl ? { workQueueUrl } : {}),
     ...(rate !== undefined ? { lambdaRequestsPerSecond: rate } : {}),
+    ...(lambdaPaceInvocations === undefined ? {} : { lambdaPaceInvocations }),
     ...(bigChangeThreshold === undefined ? {} : { bigChangeThreshold }),
     stateTableName: parsed.data.STATE_TABLE_NAME,
     alertTopicArn: parsed.data.ALERT_TOPIC_ARN,

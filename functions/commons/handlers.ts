@@ -176,7 +176,8 @@ export function createWorkerHandler(runtime: WorkerRuntime, logger: Logger, opti
   async function work(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
     const batchItemFailures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {
-      const batch = runtime.newBatch();
+      // Its settlement resolves changes the chunks have read already: no new marks on their entries.
+      const batch = runtime.newBatch({ marksInventory: false });
       try {
         const item = parseWorkItem(record.body, record.messageId);
         const outcome = await runWorkItem(item, {

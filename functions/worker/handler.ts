@@ -1,9 +1,9 @@
 /**
  * The fan-out worker (issue 10): SQS work queue → this handler, one chunk of a sweep or of a big change per
  * invocation, failures reported per message (`batchItemFailures`) so that a chunk is retried alone. The
- * last chunk of a run assembles it (the digest, or the change's grouped alert). The mapping's
- * MaximumConcurrency times LAMBDA_REQUESTS_PER_SECOND is the fan-out's share of Lambda's quota
- * (docs/scaling.md). The logic is in shared/app/fan-out.ts.
+ * last chunk of a run assembles it (the digest, or the change's grouped alert). Its Lambda requests take
+ * their tokens from the pace every invocation of the stack shares (LAMBDA_REQUESTS_PER_SECOND per Region,
+ * docs/scaling.md). The logic is in shared/app/fan-out.ts.
  */
 import { createWorkerRuntime } from '../commons/auditor.js';
 import { readAuditorConfig } from '../commons/config.js';

@@ -41,8 +41,26 @@ export interface WorkItem {
   readonly runId: string;
   readonly kind: RunKind;
   readonly chunk: number;
+  /** The region of the chunk's first function (`regions` has them all). */
   readonly region: string;
+  /** Every region the chunk's functions are in: a role's functions are in one chunk, whatever their region. */
+  readonly regions?: readonly string[];
+  /** The chunk's functions (unqualified ARNs, each naming its region). */
   readonly functionArns: readonly string[];
+}
+
+/** A sweep chunk's stored input: each region's share of the dispatcher's listing. */
+export interface SweepChunkInput {
+  readonly byRegion: Readonly<Record<string, unknown>>;
+}
+
+/** One region's share of a sweep chunk's input (an input stored before inputs were kept per region is whole). */
+export function regionInputOf(input: unknown, region: string): unknown {
+  if (typeof input === 'object' && input !== null && 'byRegion' in input) {
+    const byRegion = (input as SweepChunkInput).byRegion;
+    return Object.hasOwn(byRegion, region) ? byRegion[region] : undefined;
+  }
+  return input;
 }
 
 export interface RunRecord {
@@ -95,9 +113,11 @@ export interface FanOutSettings {
 }
 
 /**
- * Sweep chunks: 500 functions cost about 1,000 Lambda calls (event invoke configs and tags), 200 s at a
- * worker's 5 requests per second, against a 15-minute worker timeout. Change chunks read no Lambda at all
- * when the inventory is fresh; 500 functions then cost their IAM reads and the audit.
+ * Sweep chunks: 500 functions cost about 1,000 Lambda calls (event invoke configs and tags), 250 s at a
+ * worker's half of the stack's shared pace (8 requests per second per Region when busy, at the default
+ * budget of 10: lambda-pace.ts), against a 15-minute worker timeout; a chunk's regions are read side by
+ * side, each at its own Region's pace. Change chunks read no Lambda at all when the inventory is fresh;
+ * 500 functions then cost their IAM reads and the audit.
  */
 export const DEFAULT_FAN_OUT: FanOutSettings = {
   sweepChunkSize: 500,
@@ -110,6 +130,18 @@ export const chunkReportKey = (runId: string, chunk: number) => `run|${runId}|re
 
 function regionOf(functionArn: string): string {
   return functionArn.split(':')[3] ?? '';
+}
+
+/** The chunk's functions by region, in the order the regions first appear. */
+function byRegionOf(functionArns: readonly string[]): Map<string, string[]> {
+  const byRegion = new Map<string, string[]>();
+  for (const arn of functionArns) {
+    const region = regionOf(arn);
+    const arns = byRegion.get(region);
+    if (arns) arns.push(arn);
+    else byRegion.set(region, [arn]);
+  }
+  return byRegion;
 }
 
 /** A run id that a redelivery of the same dispatch finds again. */
@@ -169,21 +201,45 @@ export interface DispatchResult {
   readonly functions: number;
 }
 
-/** The sweep's scheduled invocation: list every region, cut the account into chunks, send them. */
+/**
+ * The sweep's scheduled invocation: list every region, cut the account into chunks by role across all the
+ * regions (a role is judged once, with its functions everywhere), send them. Each chunk's input holds
+ * each of its regions' share of the listing.
+ */
 export async function dispatchSweep(deps: SweepDispatchDeps): Promise<DispatchResult> {
   const startedAt = (deps.now ?? (() => new Date()))().toISOString();
   const runId = runIdOf('sweep', [startedAt]);
   const items: WorkItem[] = [];
   const inputs: [number, unknown][] = [];
   const listed = new Set<string>();
+  const listings = new Map<string, RegionListing>();
+  const functions: RegionListing['functions'][number][] = [];
   for (const region of deps.regions) {
     const listing = await deps.listRegion(region);
-    for (const fn of listing.functions) listed.add(fn.functionArn);
-    for (const [chunkRegion, functionArns] of planChunks(listing.functions, deps.settings.sweepChunkSize)) {
-      const chunk = items.length;
-      items.push({ runId, kind: 'sweep', chunk, region: chunkRegion, functionArns });
-      inputs.push([chunk, listing.inputFor(functionArns)]);
+    listings.set(region, listing);
+    for (const fn of listing.functions) {
+      if (listed.has(fn.functionArn)) continue;
+      listed.add(fn.functionArn);
+      functions.push(fn);
     }
+  }
+  for (const [chunkRegion, functionArns] of planChunks(functions, deps.settings.sweepChunkSize)) {
+    const chunk = items.length;
+    const byRegion = byRegionOf(functionArns);
+    items.push({
+      runId,
+      kind: 'sweep',
+      chunk,
+      region: chunkRegion,
+      regions: [...byRegion.keys()],
+      functionArns,
+    });
+    const input: SweepChunkInput = {
+      byRegion: Object.fromEntries(
+        [...byRegion].map(([region, arns]) => [region, listings.get(region)?.inputFor(arns) ?? null]),
+      ),
+    };
+    inputs.push([chunk, input]);
   }
   // The inventory forgets functions deleted without an event reaching us (the sweep's backstop).
   if (deps.inventory) {
@@ -242,6 +298,7 @@ export async function dispatchChange(
     kind: 'change',
     chunk,
     region,
+    regions: [...byRegionOf(arns).keys()],
     functionArns: arns,
   }));
   const created = await deps.runs.createRun({
@@ -249,7 +306,7 @@ export async function dispatchChange(
     kind: 'change',
     chunks: items.length,
     startedAt,
-    regions: [...new Set(items.map((item) => item.region))],
+    regions: [...new Set(items.flatMap((item) => item.regions ?? [item.region]))],
     messages,
   });
   await deps.queue.send(items);

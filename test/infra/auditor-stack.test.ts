@@ -132,7 +132,7 @@ describe('the auditor stack', () => {
     expect(mapping.properties.FunctionName).toEqual({ Ref: expect.stringMatching(/^ChangeHandlerFunction/) });
   });
 
-  it('feeds the worker one chunk at a time from the work queue, two invocations at most (the pace share)', () => {
+  it('feeds the worker one chunk at a time from the work queue, two invocations at most', () => {
     const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping')).filter((m) =>
       JSON.stringify(m.Properties?.FunctionName).includes('WorkerFunction'),
     );
@@ -153,10 +153,35 @@ describe('the auditor stack', () => {
     const worker = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(([id]) =>
       id.startsWith('WorkerFunction'),
     );
-    expect(worker?.[1].Properties).toMatchObject({
-      Timeout: 900,
-      Environment: { Variables: { LAMBDA_REQUESTS_PER_SECOND: '5' } },
+    expect(worker?.[1].Properties).toMatchObject({ Timeout: 900 });
+  });
+
+  it('gives every auditing function one shared Lambda pace: the budget and the most invocations sharing it', () => {
+    const paced = (t: Template) =>
+      Object.entries(resourcesOf(t, 'AWS::Lambda::Function'))
+        .filter(([, fn]) => JSON.stringify(fn.Properties?.Environment).includes('LAMBDA_PACE_INVOCATIONS'))
+        .map(([id, fn]) => [
+          id.replace(/Function[0-9A-F]{8}$/, ''),
+          (fn.Properties?.Environment as { Variables: Record<string, string> } | undefined)?.Variables ?? {},
+        ]);
+    // Two change handler batches, the sweep, two workers: the invocations that can read Lambda at once.
+    const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'));
+    expect(mappings.map((m) => m.Properties?.ScalingConfig)).toEqual([
+      { MaximumConcurrency: 2 },
+      { MaximumConcurrency: 2 },
+    ]);
+    expect(Object.fromEntries(paced(template))).toEqual({
+      ChangeHandler: expect.objectContaining({
+        LAMBDA_REQUESTS_PER_SECOND: '10',
+        LAMBDA_PACE_INVOCATIONS: '5',
+      }),
+      Sweep: expect.objectContaining({ LAMBDA_REQUESTS_PER_SECOND: '10', LAMBDA_PACE_INVOCATIONS: '5' }),
+      Worker: expect.objectContaining({ LAMBDA_REQUESTS_PER_SECOND: '10', LAMBDA_PACE_INVOCATIONS: '5' }),
     });
+    const configured = paced(homeTemplate({ lambdaRequestsPerSecond: 6 }));
+    expect(
+      configured.map(([, variables]) => (variables as Record<string, string>).LAMBDA_REQUESTS_PER_SECOND),
+    ).toEqual(['6', '6', '6']);
   });
 
   it('keeps the inventory in the state table, with its role index and the runs’ time to live', () => {

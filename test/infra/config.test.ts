@@ -83,6 +83,7 @@ describe('deploy configuration', () => {
           slackWebhookAllowedHosts: 'hooks.example.org,hooks.example.org',
           chatbotTopic: 'true',
           bigChangeThreshold: '25',
+          lambdaRequestsPerSecond: '12',
         },
         where,
       ),
@@ -90,6 +91,7 @@ describe('deploy configuration', () => {
       slackWebhookAllowedHosts: ['hooks.example.org'],
       chatbotTopic: true,
       bigChangeThreshold: 25,
+      lambdaRequestsPerSecond: 12,
     });
   });
 
@@ -100,6 +102,8 @@ describe('deploy configuration', () => {
     ],
     [{ bigChangeThreshold: '0' }, /-c bigChangeThreshold: at least 1/],
     [{ bigChangeThreshold: 'ten' }, /-c bigChangeThreshold: a whole number of functions/],
+    [{ lambdaRequestsPerSecond: '20' }, /-c lambdaRequestsPerSecond: at most 15/],
+    [{ lambdaRequestsPerSecond: '1' }, /-c lambdaRequestsPerSecond: at least 2/],
     [
       { alertEmails: 'oncall@example.com,not-an-email' },
       /-c alertEmails: an email address \(got "not-an-email"\)/,

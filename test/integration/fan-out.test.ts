@@ -101,7 +101,9 @@ beforeAll(async () => {
       region: REGION,
       workQueueUrl: workQueue.queueUrl,
       // moto does not throttle: a faster pace keeps the run short (the bench extrapolates to the real one).
+      // The pace is shared through the state table, as deployed.
       lambdaRequestsPerSecond: 500,
+      lambdaPaceInvocations: 5,
     },
     { endpoint: moto.endpoint, credentials: moto.clientConfig.credentials, maxAttempts: 3 },
   );

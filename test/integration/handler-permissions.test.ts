@@ -66,6 +66,9 @@ function config() {
     account: ACCOUNT,
     auditRegions: [REGION],
     region: REGION,
+    // The Lambda pace shared through the state table, as deployed (a budget for moto).
+    lambdaRequestsPerSecond: 200,
+    lambdaPaceInvocations: 5,
   };
 }
 
@@ -122,6 +125,7 @@ describe('each handler sends only what its role grants', () => {
         'iam:ListEntitiesForPolicy',
         'lambda:ListTags',
         'dynamodb:BatchGetItem',
+        'dynamodb:UpdateItem',
         'sns:Publish',
       ]),
     );
@@ -140,7 +144,12 @@ describe('each handler sends only what its role grants', () => {
     await env.capture.receive();
     const actions = sent();
     expect(actions).toEqual(
-      expect.arrayContaining(['iam:GetAccountAuthorizationDetails', 'lambda:ListTags', 'dynamodb:Scan']),
+      expect.arrayContaining([
+        'iam:GetAccountAuthorizationDetails',
+        'lambda:ListTags',
+        'dynamodb:Scan',
+        'dynamodb:UpdateItem',
+      ]),
     );
     expectGranted('sweep', actions);
   });

@@ -686,3 +686,47 @@ export function patchMotoInvokeConfigTimestamps(lambda: LambdaClient): void {
     override: true,
   });
 }
+
+/**
+ * moto 5.2 stores a mapping created on an alias under the version the alias then points to
+ * (`…:function:NAME:1`), where Lambda keeps the alias ARN as the mapping's `FunctionArn` (so that the
+ * alias decides which version a record reaches, until it is updated). This middleware (tests only) gives
+ * the mappings named here their alias ARN back in moto's answers, so that the path reading aliases and the
+ * versions they route to is tested against moto.
+ */
+export function patchMotoAliasMappings(
+  lambda: LambdaClient,
+  aliasArnByUuid: ReadonlyMap<string, string>,
+): void {
+  const patch: DeserializeMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => async (args) => {
+    const result = await next(args);
+    const response = result.response as { body?: unknown; headers?: Record<string, string> } | undefined;
+    const request = args.request as { path?: string } | undefined;
+    if (
+      !response ||
+      !request?.path?.includes('/event-source-mappings') ||
+      !(response.body instanceof Readable)
+    )
+      return result;
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Uint8Array));
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+      UUID?: string;
+      FunctionArn?: string;
+      EventSourceMappings?: { UUID?: string; FunctionArn?: string }[];
+    };
+    for (const mapping of [body, ...(body.EventSourceMappings ?? [])]) {
+      const alias = mapping.UUID === undefined ? undefined : aliasArnByUuid.get(mapping.UUID);
+      if (alias !== undefined) mapping.FunctionArn = alias;
+    }
+    response.body = Readable.from([Buffer.from(JSON.stringify(body), 'utf8')]);
+    if (response.headers) delete response.headers['content-length'];
+    return result;
+  };
+  lambda.middlewareStack.add(patch, {
+    step: 'deserialize',
+    priority: 'low',
+    name: 'motoAliasMappings',
+    override: true,
+  });
+}

@@ -1,14 +1,17 @@
 /**
- * Named functions read through the inventory (issue 10): their configurations, mappings, invoke configs
- * and tags from the state table, their roles and policies fresh from IAM. Lambda is asked only for what
+ * Named functions read through the inventory (issue 10): their configurations, mappings, invoke configs,
+ * tags, and the versions, aliases and resource keys those lead to (issue 9) from the state table, their roles
+ * and policies fresh from IAM. Lambda (and SQS, Kinesis, SNS, Secrets Manager, KMS) is asked only for what
  * the inventory cannot vouch for, and what it answers is written back:
  *
  * - `change`: entries absent, incomplete, stale (inventory-store.ts `isFresh`) or named in `refresh` (the
- *   functions a Lambda event changed) are read per function; the rest costs no Lambda call at all, so an
- *   IAM change to fresh functions costs none.
- * - `sweep`: the chunk's configurations and mappings come from the dispatcher's listing; the invoke configs
- *   and tags of every function not read since the run started are read (two calls each), in slices written
- *   back one by one, so that a chunk cut off by its deadline resumes on its retry where it stopped.
+ *   functions a Lambda event changed, and those using a resource whose key changed) are read per function;
+ *   the rest costs no call at all, so an IAM change to fresh functions costs none. An entry without its
+ *   targets (written before they were kept, or too big with them) has them read at each audit.
+ * - `sweep`: the chunk's configurations and mappings come from the dispatcher's listing; the invoke configs,
+ *   tags, qualified targets and resource keys of every function not read since the run started are read (two
+ *   Lambda calls each, more for qualified targets), in slices written back one by one, so that a chunk cut off
+ *   by its deadline resumes on its retry where it stopped.
  */
 import {
   type EventSourceMappingConfiguration,
@@ -28,6 +31,7 @@ import {
 } from '../state-store/inventory-store.js';
 import type { AwsClients } from './clients.js';
 import { withFunctionTags } from './function-tags.js';
+import { joinTargets, targetsOf } from './inventory-targets.js';
 import { DEFAULT_READ_CONCURRENCY, type LiveAccountData, LiveAccountReader } from './live-account-reader.js';
 import {
   DEFAULT_IAM_MAX_CONCURRENT,
@@ -35,6 +39,12 @@ import {
   DEFAULT_LAMBDA_REQUESTS_PER_SECOND,
 } from './live-source.js';
 import { limitRequests } from './request-limits.js';
+
+/** One region's listings, shared with other readers of the same batch. */
+export interface RegionLists {
+  listFunctions(): Promise<readonly LambdaFunctionConfiguration[]>;
+  listEventSourceMappings(): Promise<readonly EventSourceMappingConfiguration[]>;
+}
 
 /** The sweep dispatcher's listing of a chunk's functions (the chunk's stored input). */
 export interface ListedChunk {
@@ -48,6 +58,11 @@ export type InventoryRead =
       readonly functionArns: readonly string[];
       /** Functions a Lambda event changed: read again whatever the inventory holds. */
       readonly refresh?: ReadonlySet<string>;
+      /**
+       * The region's functions and mappings as the caller's batch lists them (function-listing.ts): many
+       * entries to read again come from that one listing, not from a ListFunctions scan of their own.
+       */
+      readonly listing?: RegionLists;
     }
   | {
       readonly mode: 'sweep';
@@ -61,7 +76,7 @@ export type InventoryRead =
 export interface InventorySourceOptions {
   /** The region's clients; with the encryption clients, the keys of the functions' resources are read. */
   readonly clients: Pick<AwsClients, 'iam' | 'lambda'> & Partial<AwsClients>;
-  readonly inventory: Pick<InventoryLookup, 'getMany' | 'lastSweep'> &
+  readonly inventory: Pick<InventoryLookup, 'getMany' | 'lastSweep' | 'keyChanges'> &
     Pick<InventoryWriter, 'putMany' | 'deleteMany'>;
   /** Lambda requests per second of this reader (default 10; the worker's share of the account's pace). */
   readonly lambdaRequestsPerSecond?: number;
@@ -81,6 +96,12 @@ export class ChunkReadCutOffError extends Error {
 
 const unqualified = (arn: string) => arn.split(':').slice(0, 7).join(':');
 
+/** A secret's ARN without the six random characters Secrets Manager appends to its name. */
+function secretWithoutSuffix(arn: string): string {
+  const dash = arn.lastIndexOf('-');
+  return dash > arn.lastIndexOf(':') && arn.length - dash === 7 ? arn.slice(0, dash) : arn;
+}
+
 function belongsTo(functionArn: string, target: string | undefined): boolean {
   return target !== undefined && (target === functionArn || target.startsWith(`${functionArn}:`));
 }
@@ -89,16 +110,31 @@ function entriesOf(data: LiveAccountData, readAt: string): InventoryEntry[] {
   return data.functions.flatMap((configuration) => {
     const functionArn = configuration.FunctionArn;
     if (!functionArn) return [];
-    // A function whose tags or invoke configs could not be read keeps no entry: the next read asks again.
+    // A function whose tags, invoke configs or versions could not be read keeps no entry: the next read asks again.
     const unread = data.readErrors.some((e) => e.functionName === configuration.FunctionName);
     if (unread) return [];
+    const eventSourceMappings = data.eventSourceMappings.filter((m) => belongsTo(functionArn, m.FunctionArn));
+    const eventInvokeConfigs = data.eventInvokeConfigs.filter((c) => belongsTo(functionArn, c.FunctionArn));
     return [
       {
         functionArn,
         configuration,
-        eventSourceMappings: data.eventSourceMappings.filter((m) => belongsTo(functionArn, m.FunctionArn)),
-        eventInvokeConfigs: data.eventInvokeConfigs.filter((c) => belongsTo(functionArn, c.FunctionArn)),
+        eventSourceMappings,
+        eventInvokeConfigs,
         tagsRead: true,
+        // Read with the rest (a read without them, `versions` absent, keeps none).
+        ...(data.versions === undefined
+          ? {}
+          : {
+              targets: targetsOf(
+                functionArn,
+                configuration,
+                eventSourceMappings,
+                eventInvokeConfigs,
+                data,
+                data.region,
+              ),
+            }),
         readAt,
       },
     ];
@@ -119,6 +155,11 @@ export function createInventoryReader(options: InventorySourceOptions): Inventor
   const reader = new LiveAccountReader({ clients: options.clients, concurrency });
   const now = options.now ?? (() => new Date());
   const { inventory } = options;
+  const { sqs, kinesis, sns, secretsManager, kms } = options.clients;
+  const readsKeys = Boolean(sqs && kinesis && sns && secretsManager && kms);
+  /** Whether an entry's targets serve this reader (the keys too, when it reads keys). */
+  const keepsTargets = (entry: InventoryEntry): boolean =>
+    entry.targets !== undefined && (!readsKeys || entry.targets.resourceEncryption !== undefined);
 
   /** Roles and policies from IAM for the entries, and the entries as a live read. */
   async function assemble(
@@ -127,10 +168,47 @@ export function createInventoryReader(options: InventorySourceOptions): Inventor
     readErrors: ReadError[],
     extra?: LiveAccountData,
   ): Promise<LiveAccountData> {
+    const functions = [...(extra?.functions ?? []), ...entries.map((e) => e.configuration)];
+    const mappings = [
+      ...(extra?.eventSourceMappings ?? []),
+      ...entries.flatMap((e) => e.eventSourceMappings),
+    ];
+    const invokeConfigs = [
+      ...(extra?.eventInvokeConfigs ?? []),
+      ...entries.flatMap((e) => e.eventInvokeConfigs ?? []),
+    ];
+    // The versions, aliases and resource keys: from the entries that keep them, from the live read for the
+    // functions read just now, and read for the other entries as a live read does.
+    const kept = entries.filter(keepsTargets);
+    const missing = entries.filter((e) => !keepsTargets(e));
+    const read =
+      missing.length === 0
+        ? undefined
+        : await reader.readTargetsAndKeysOf(
+            missing.map((e) => e.configuration),
+            missing.flatMap((e) => e.eventSourceMappings),
+            missing.flatMap((e) => e.eventInvokeConfigs ?? []),
+          );
+    const readAt = now().toISOString();
+    const targets = joinTargets([
+      ...kept.flatMap((e) => (e.targets ? [{ targets: e.targets, readAt: e.readAt }] : [])),
+      ...(extra ? [{ targets: extra, readAt }] : []),
+      ...(read ? [{ targets: read, readAt }] : []),
+    ]);
+    // The roles of the functions and of the versions their qualified targets name (a version keeps the
+    // role it was published with).
+    const rolesOf = new Map<string, Set<string>>(); // function name → its roles and its versions' roles
+    for (const fn of [...functions, ...(targets.versions ?? [])]) {
+      const name = fn.FunctionName ?? '';
+      if (!fn.Role) continue;
+      const roles = rolesOf.get(name) ?? new Set<string>();
+      roles.add(fn.Role);
+      rolesOf.set(name, roles);
+    }
     const known = new Set((extra?.authorizationDetails.RoleDetailList ?? []).map((r) => r.Arn));
-    const roleArns = [
-      ...new Set(entries.flatMap((e) => (e.configuration.Role ? [e.configuration.Role] : []))),
-    ].filter((arn) => !known.has(arn));
+    const roleArns = [...new Set([...rolesOf.values()].flatMap((roles) => [...roles]))].filter(
+      (arn) => !known.has(arn),
+    );
     const iam = await reader.readRoles(roleArns);
     // A failure names a role or a policy: it makes every function of the roles concerned incomplete.
     for (const failure of iam.failures) {
@@ -142,28 +220,14 @@ export function createInventoryReader(options: InventorySourceOptions): Inventor
         if (attaches && role.Arn) roles.add(role.Arn);
       }
       for (const entry of entries) {
-        if (entry.configuration.Role && roles.has(entry.configuration.Role))
-          readErrors.push({
-            ...failure,
-            functionName: entry.configuration.FunctionName ?? entry.functionArn,
-          });
+        const name = entry.configuration.FunctionName ?? entry.functionArn;
+        if ([...(rolesOf.get(name) ?? [])].some((role) => roles.has(role)))
+          readErrors.push({ ...failure, functionName: name });
       }
     }
     const policies = new Map(
       [...(extra?.authorizationDetails.Policies ?? []), ...iam.policies].map((p) => [p.Arn, p]),
     );
-    // The versions and aliases qualified targets name, and the keys of the resources used, are not kept in
-    // the inventory (they change without a Lambda event): read for every function, as a live read does.
-    const functions = [...(extra?.functions ?? []), ...entries.map((e) => e.configuration)];
-    const mappings = [
-      ...(extra?.eventSourceMappings ?? []),
-      ...entries.flatMap((e) => e.eventSourceMappings),
-    ];
-    const invokeConfigs = [
-      ...(extra?.eventInvokeConfigs ?? []),
-      ...entries.flatMap((e) => e.eventInvokeConfigs ?? []),
-    ];
-    const targets = await reader.readTargetsAndKeysOf(functions, mappings, invokeConfigs);
     return {
       region,
       coverage: 'functions',
@@ -177,14 +241,43 @@ export function createInventoryReader(options: InventorySourceOptions): Inventor
       ...(targets.versions ? { versions: targets.versions } : {}),
       ...(targets.aliases ? { aliases: targets.aliases } : {}),
       ...(targets.resourceEncryption ? { resourceEncryption: targets.resourceEncryption } : {}),
-      readErrors: [...(extra?.readErrors ?? []), ...readErrors, ...targets.readErrors],
+      readErrors: [...(extra?.readErrors ?? []), ...readErrors, ...(read?.readErrors ?? [])],
     };
+  }
+
+  /**
+   * The entries that keep the keys of a resource whose key changed after they were read (its mark,
+   * inventory-store.ts `markKeyChanged`). The marks unreadable: every entry that keeps keys is read again.
+   */
+  async function keyChangedSince(entries: ReadonlyMap<string, InventoryEntry>): Promise<Set<string>> {
+    const uses = new Map<string, string[]>(); // entry → the resources whose keys it keeps
+    for (const [arn, entry] of entries) {
+      const file = entry.targets?.resourceEncryption;
+      if (file === undefined) continue;
+      const resources = [
+        ...(file.Queues ?? []).map((q) => q.Attributes.QueueArn),
+        ...(file.Streams ?? []).map((s) => s.StreamDescriptionSummary.StreamARN),
+        ...(file.Topics ?? []).map((t) => t.Attributes.TopicArn),
+        ...(file.Secrets ?? []).flatMap((s) => [s.ARN, secretWithoutSuffix(s.ARN)]),
+        ...(file.Unreadable ?? []).map((u) => u.Resource),
+      ];
+      if (resources.length > 0) uses.set(arn, resources);
+    }
+    if (uses.size === 0) return new Set();
+    const marks = await inventory.keyChanges([...new Set([...uses.values()].flat())]).catch(() => undefined);
+    const changed = new Set<string>();
+    for (const [arn, resources] of uses) {
+      const readAt = entries.get(arn)?.readAt ?? '';
+      if (marks === undefined || resources.some((r) => (marks.get(r) ?? '') > readAt)) changed.add(arn);
+    }
+    return changed;
   }
 
   async function readChange(
     region: string,
     functionArns: readonly string[],
     refresh: ReadonlySet<string>,
+    listing: RegionLists | undefined,
   ): Promise<LiveAccountData> {
     // The inventory is a cache of Lambda's answers: when it cannot be read, Lambda is asked instead.
     const [entries, lastSweep] = await Promise.all([
@@ -192,9 +285,16 @@ export function createInventoryReader(options: InventorySourceOptions): Inventor
       inventory.lastSweep(),
     ]).catch((): [Map<string, InventoryEntry>, undefined] => [new Map(), undefined]);
     const at = now();
+    const keyChanged = await keyChangedSince(entries);
     const stale = functionArns.filter((arn) => {
       const entry = entries.get(arn);
-      return entry === undefined || refresh.has(arn) || !isFresh(entry, lastSweep, at);
+      return (
+        entry === undefined ||
+        refresh.has(arn) ||
+        !isFresh(entry, lastSweep, at) ||
+        entry.invalidatedAt !== undefined ||
+        keyChanged.has(arn)
+      );
     });
     const fresh = functionArns.flatMap((arn) => {
       const entry = entries.get(arn);
@@ -202,7 +302,16 @@ export function createInventoryReader(options: InventorySourceOptions): Inventor
     });
     let live: LiveAccountData | undefined;
     if (stale.length > 0) {
-      live = await withFunctionTags(await reader.readFunctions(stale), {
+      // Many stale entries are read through the account-wide lists: the batch's, when it gives them.
+      const via = listing
+        ? new LiveAccountReader({
+            clients: options.clients,
+            concurrency,
+            listFunctions: () => listing.listFunctions(),
+            listEventSourceMappings: () => listing.listEventSourceMappings(),
+          })
+        : reader;
+      live = await withFunctionTags(await via.readFunctions(stale), {
         lambda: options.clients.lambda,
         concurrency,
       });
@@ -244,37 +353,50 @@ export function createInventoryReader(options: InventorySourceOptions): Inventor
       if (deadline !== undefined && deadline.remainingMs() <= 0)
         throw new ChunkReadCutOffError(configurations.length - toRead.length + i, configurations.length);
       const slice = toRead.slice(i, i + SWEEP_SLICE);
+      // Dated before the reads: a change made while they run leaves the entry older than its mark.
+      const sliceReadAt = now().toISOString();
       const invoke = await reader.readInvokeConfigs(slice);
       const present = slice.filter((fn) => !invoke.gone.has(fn.FunctionArn ?? ''));
       const sliceArns = new Set(present.map((fn) => fn.FunctionArn ?? ''));
+      const sliceMappings = listed.eventSourceMappings.filter((m) =>
+        sliceArns.has(unqualified(m.FunctionArn ?? '')),
+      );
+      // The versions and aliases the slice's qualified targets name, and its resources' keys: kept too.
+      const targets = await reader.readTargetsAndKeysOf(present, sliceMappings, invoke.configs);
       const tagged = await withFunctionTags(
         {
           region,
           coverage: 'functions',
           authorizationDetails: { RoleDetailList: [], Policies: [] },
           functions: present,
-          eventSourceMappings: listed.eventSourceMappings.filter((m) =>
-            sliceArns.has(unqualified(m.FunctionArn ?? '')),
-          ),
+          eventSourceMappings: sliceMappings,
           eventInvokeConfigs: invoke.configs,
-          readErrors: invoke.readErrors,
+          versions: targets.versions ?? [],
+          aliases: targets.aliases ?? [],
+          ...(targets.resourceEncryption ? { resourceEncryption: targets.resourceEncryption } : {}),
+          readErrors: [...invoke.readErrors, ...targets.readErrors],
         },
         { lambda: options.clients.lambda, concurrency },
       );
       readErrors.push(...tagged.readErrors);
-      const fresh = entriesOf(tagged, now().toISOString());
+      const fresh = entriesOf(tagged, sliceReadAt);
       await inventory.putMany(fresh);
       for (const entry of fresh) done.set(entry.functionArn, entry);
       // A function that could not be read fully is audited from what the listing gave, with its error.
       for (const fn of present) {
         const arn = fn.FunctionArn ?? '';
         if (done.has(arn)) continue;
+        const configuration = tagged.functions.find((t) => t.FunctionArn === arn) ?? fn;
+        const eventSourceMappings = tagged.eventSourceMappings.filter((m) => belongsTo(arn, m.FunctionArn));
+        const eventInvokeConfigs = tagged.eventInvokeConfigs.filter((c) => belongsTo(arn, c.FunctionArn));
         done.set(arn, {
           functionArn: arn,
-          configuration: tagged.functions.find((t) => t.FunctionArn === arn) ?? fn,
-          eventSourceMappings: tagged.eventSourceMappings.filter((m) => belongsTo(arn, m.FunctionArn)),
-          eventInvokeConfigs: tagged.eventInvokeConfigs.filter((c) => belongsTo(arn, c.FunctionArn)),
+          configuration,
+          eventSourceMappings,
+          eventInvokeConfigs,
           tagsRead: false,
+          // What the slice read of its targets (its errors are the read's): not read a second time.
+          targets: targetsOf(arn, configuration, eventSourceMappings, eventInvokeConfigs, tagged, region),
           readAt: now().toISOString(),
         });
       }
@@ -286,7 +408,7 @@ export function createInventoryReader(options: InventorySourceOptions): Inventor
     async read(request) {
       const region = await options.clients.lambda.config.region();
       if (request.mode === 'change')
-        return readChange(region, request.functionArns, request.refresh ?? new Set());
+        return readChange(region, request.functionArns, request.refresh ?? new Set(), request.listing);
       return readSweep(region, request.functionArns, request.listed, request.runStartedAt, request.deadline);
     },
   };

@@ -194,6 +194,41 @@ export interface RoleRead {
   readonly failures: readonly Failure[];
 }
 
+/**
+ * The queues, streams, topics and secrets whose keys a read needs: those the functions and versions name
+ * as dead-letter targets, and those their mappings and invoke configs use (in the APIs' shapes).
+ */
+export function encryptedResourcesOfRead(
+  functions: readonly LambdaFunctionConfiguration[],
+  versions: readonly LambdaFunctionConfiguration[],
+  mappings: readonly EventSourceMappingConfiguration[],
+  invokeConfigs: readonly FunctionEventInvokeConfig[],
+): string[] {
+  // Only what the audit would judge: items that do not fit the model are read errors later anyway.
+  const parsed = <T>(
+    schema: { safeParse(value: unknown): { success: boolean; data?: T } },
+    items: readonly unknown[],
+  ) =>
+    items.flatMap((item) => {
+      const result = schema.safeParse(item);
+      return result.success && result.data !== undefined ? [result.data] : [];
+    });
+  // Of a function or version, only its dead-letter target names a resource.
+  const deadLetterHolders: FunctionConfiguration[] = [...functions, ...versions].map((fn) => ({
+    FunctionName: fn.FunctionName ?? '',
+    FunctionArn: fn.FunctionArn ?? '',
+    Role: fn.Role ?? '',
+    ...(fn.DeadLetterConfig?.TargetArn
+      ? { DeadLetterConfig: { TargetArn: fn.DeadLetterConfig.TargetArn } }
+      : {}),
+  }));
+  return encryptedResourcesOf(
+    deadLetterHolders,
+    parsed<EventSourceMapping>(eventSourceMappingSchema, mappings),
+    parsed<EventInvokeConfig>(eventInvokeConfigSchema, invokeConfigs),
+  );
+}
+
 export class LiveAccountReader {
   private readonly iam: IAMClient;
   private readonly lambda: AwsClients['lambda'];
@@ -259,29 +294,7 @@ export class LiveAccountReader {
     readErrors.push(...versionErrors);
     const clients = this.encryptionClients();
     if (!clients) return { versions, aliases };
-    // Only what the audit would judge: items that do not fit the model are read errors later anyway.
-    const parsed = <T>(
-      schema: { safeParse(value: unknown): { success: boolean; data?: T } },
-      items: readonly unknown[],
-    ) =>
-      items.flatMap((item) => {
-        const result = schema.safeParse(item);
-        return result.success && result.data !== undefined ? [result.data] : [];
-      });
-    // Of a function or version, only its dead-letter target names a resource.
-    const deadLetterHolders: FunctionConfiguration[] = [...functions, ...versions].map((fn) => ({
-      FunctionName: fn.FunctionName ?? '',
-      FunctionArn: fn.FunctionArn ?? '',
-      Role: fn.Role ?? '',
-      ...(fn.DeadLetterConfig?.TargetArn
-        ? { DeadLetterConfig: { TargetArn: fn.DeadLetterConfig.TargetArn } }
-        : {}),
-    }));
-    const resources = encryptedResourcesOf(
-      deadLetterHolders,
-      parsed<EventSourceMapping>(eventSourceMappingSchema, mappings),
-      parsed<EventInvokeConfig>(eventInvokeConfigSchema, invokeConfigs),
-    );
+    const resources = encryptedResourcesOfRead(functions, versions, mappings, invokeConfigs);
     const resourceEncryption = await readResourceEncryption(clients, resources, {
       region,
       concurrency: this.concurrency,

@@ -32,7 +32,7 @@ export const systemClock: Clock = {
  * A token bucket: `capacity` tokens at most, refilled at `ratePerSecond`. Callers are served in arrival
  * order (a promise chain), so a burst of waiters cannot starve one another.
  */
-export class TokenBucket {
+export class TokenBucket implements RequestPace {
   private tokens: number;
   private updatedAt: number;
   private queue: Promise<void> = Promise.resolve();
@@ -100,16 +100,24 @@ export class ConcurrencyLimit {
   }
 }
 
+/** Something that hands out one request at a time: a local token bucket, or a pace shared by processes. */
+export interface RequestPace {
+  /** Resolves when one request may be sent. */
+  take(): Promise<void>;
+}
+
 export interface RequestLimits {
   /** Requests in flight at once. */
   readonly maxConcurrent: number;
   /** Requests per second (a token bucket with that many tokens); absent → no rate limit. */
   readonly requestsPerSecond?: number;
+  /** A pace given by the caller (the deployed functions' shared pace): used instead of a local bucket. */
+  readonly pace?: RequestPace;
 }
 
 interface InstalledLimits {
   readonly slots: ConcurrencyLimit;
-  readonly bucket?: TokenBucket;
+  readonly bucket?: RequestPace;
 }
 
 // One set of limits per client, however many sources share it: the quota is per account, not per reader.
@@ -133,9 +141,11 @@ export function limitRequests<Input extends object, Output extends object>(
   if (installed.has(client)) return;
   const state: InstalledLimits = {
     slots: new ConcurrencyLimit(limits.maxConcurrent),
-    ...(limits.requestsPerSecond
-      ? { bucket: new TokenBucket(limits.requestsPerSecond, limits.requestsPerSecond, clock) }
-      : {}),
+    ...(limits.pace
+      ? { bucket: limits.pace }
+      : limits.requestsPerSecond
+        ? { bucket: new TokenBucket(limits.requestsPerSecond, limits.requestsPerSecond, clock) }
+        : {}),
   };
   installed.set(client, state);
   const limit: FinalizeRequestMiddleware<Input, Output> = (next) => (args) =>

@@ -36,6 +36,7 @@ const workItemSchema = z.object({
   kind: z.enum(['sweep', 'change']),
   chunk: z.number().int().min(0),
   region: z.string(),
+  regions: z.array(z.string()).optional(),
   functionArns: z.array(z.string().min(1)),
 });
 

@@ -5,6 +5,7 @@
  */
 import type { AlertPublisher } from '../../../shared/adapters/notifier/sns-notifier.js';
 import type { FunctionState, StateStore } from '../../../shared/adapters/state-store/dynamodb-state-store.js';
+import { steadyRequestsPerSecond } from '../../../shared/adapters/state-store/lambda-pace.js';
 import type { DigestAlertDocument } from '../../../shared/alerts/alert-document.js';
 import type { SnsAlertMessage } from '../../../shared/alerts/sns-message.js';
 import {
@@ -16,6 +17,7 @@ import {
   type RunRecord,
   type RunStatus,
   type RunStore,
+  regionInputOf,
   runWorkItem,
   type WorkItem,
   type WorkQueue,
@@ -27,6 +29,8 @@ import { functionResult, missingDelete, report } from '../alerts/alert-factory.j
 
 const silent: LogSink = { debug() {}, info() {}, warn() {}, error() {} };
 const REGION = 'us-east-1';
+/** The 20,000-function account's regions: one function in seven is in the second, whatever its role. */
+const REGIONS = [REGION, 'eu-west-1'] as const;
 
 function memoryRuns(): RunStore & { records: Map<string, RunStatus & { claimed?: string }> } {
   const records = new Map<string, RunStatus & { claimed?: string; done: Set<number> }>();
@@ -103,9 +107,14 @@ function memoryState(): StateStore & { items: Map<string, FunctionState> } {
   };
 }
 
-const arnOf = (i: number) => `arn:aws:lambda:${REGION}:123456789012:function:fn-${i}`;
+const regionOfIndex = (i: number) => (i % 7 === 0 ? REGIONS[1] : REGIONS[0]);
+const arnOf = (i: number) => `arn:aws:lambda:${regionOfIndex(i)}:123456789012:function:fn-${i}`;
+const regionOfArn = (arn: string) => arn.split(':')[3] ?? '';
 
-/** 20,000 functions: roles shared by 1 to 40 functions, one role shared by 900 (larger than a chunk). */
+/**
+ * 20,000 functions in two regions: roles shared by 1 to 40 functions, one role shared by 900 (larger than
+ * a chunk); most roles with more than one function have functions in both regions.
+ */
 function account(size: number): { functionArn: string; roleName: string }[] {
   const functions: { functionArn: string; roleName: string }[] = [];
   let role = 0;
@@ -133,7 +142,7 @@ function chunkAuditor() {
     const results = request.functionArns.map((arn) => {
       const name = arn.split(':')[6] ?? arn;
       const index = Number(name.slice(3));
-      return functionResult(index % 3 === 0 ? [missingDelete] : [], name);
+      return { ...functionResult(index % 3 === 0 ? [missingDelete] : [], name), functionArn: arn };
     });
     return { ...report(results), generatedAt: request.runStartedAt };
   };
@@ -151,7 +160,7 @@ describe('fan-out of a 20,000-function sweep', () => {
     const twice: string[] = [];
     const splitRoles: string[] = [];
     chunks.forEach(([region, arns], index) => {
-      expect(region).toBe(REGION);
+      expect(region).toBe(regionOfArn(arns[0] ?? ''));
       for (const arn of arns) {
         if (seen.has(arn)) twice.push(arn);
         seen.add(arn);
@@ -163,11 +172,23 @@ describe('fan-out of a 20,000-function sweep', () => {
     expect(twice).toEqual([]);
     expect(splitRoles).toEqual([]);
     expect(seen.size).toBe(20_000);
-    // Two Lambda calls per function (invoke configs, tags) at a worker's 5 requests per second, within
-    // the 15-minute worker timeout less its 60 s reserve: every chunk, the widely shared role's included.
+    // Roles across regions are there to be split, and are not.
+    const rolesInBoth = new Set(
+      functions.filter((fn) => regionOfArn(fn.functionArn) === REGIONS[1]).map((fn) => fn.roleName),
+    );
+    expect(
+      [...rolesInBoth].filter((role) =>
+        functions.some((fn) => fn.roleName === role && regionOfArn(fn.functionArn) === REGIONS[0]),
+      ).length,
+    ).toBeGreaterThan(100);
+    // Two Lambda calls per function (invoke configs, tags) at a worker's share of the shared pace (the
+    // default budget of 10 per second gives 8 when busy, split between the two workers the mapping
+    // allows), within the 15-minute worker timeout less its 60 s reserve: every chunk, the widely shared
+    // role's included.
+    const perWorker = steadyRequestsPerSecond(10) / 2;
     const largest = Math.max(...chunks.map(([, arns]) => arns.length));
     expect(largest).toBeGreaterThanOrEqual(900);
-    expect((largest * 2) / 5).toBeLessThan(900 - 60);
+    expect((largest * 2) / perWorker).toBeLessThan(900 - 60);
     expect(chunks.length).toBeGreaterThanOrEqual(Math.floor(20_000 / (DEFAULT_FAN_OUT.sweepChunkSize + 40)));
   });
 
@@ -189,8 +210,11 @@ describe('fan-out of a 20,000-function sweep', () => {
       },
     };
     const dispatched = await dispatchSweep({
-      regions: [REGION],
-      listRegion: async () => ({ functions, inputFor: (arns) => ({ count: arns.length }) }),
+      regions: REGIONS,
+      listRegion: async (region) => ({
+        functions: functions.filter((fn) => regionOfArn(fn.functionArn) === region),
+        inputFor: (arns) => ({ count: arns.length }),
+      }),
       runs,
       queue,
       settings: DEFAULT_FAN_OUT,
@@ -199,6 +223,25 @@ describe('fan-out of a 20,000-function sweep', () => {
     });
     expect(dispatched.functions).toBe(20_000);
     expect(queue.items).toHaveLength(dispatched.chunks);
+    // Cut by role across both regions: no role in two chunks, chunks holding both regions, and each chunk's
+    // Lambda reads (its regions read side by side) within a worker's timeout at its share of the pace.
+    const chunkOfRole = new Map<string, number>();
+    const split = new Set<string>();
+    for (const item of queue.items) {
+      for (const arn of item.functionArns) {
+        const role = byArn.get(arn) ?? '';
+        if ((chunkOfRole.get(role) ?? item.chunk) !== item.chunk) split.add(role);
+        chunkOfRole.set(role, item.chunk);
+      }
+    }
+    expect([...split]).toEqual([]);
+    expect(queue.items.filter((item) => item.regions?.length === 2).length).toBeGreaterThan(10);
+    const slowest = Math.max(
+      ...queue.items.flatMap((item) =>
+        REGIONS.map((region) => item.functionArns.filter((arn) => regionOfArn(arn) === region).length),
+      ),
+    );
+    expect((slowest * 2) / (steadyRequestsPerSecond(10) / 2)).toBeLessThan(900 - 60);
 
     const { calls, audit } = chunkAuditor();
     let failedOnce = false;
@@ -254,6 +297,111 @@ describe('fan-out of a 20,000-function sweep', () => {
     expect(state.items.size).toBe(Math.ceil(20_000 / 3));
     expect(state.items.has(arnOf(99_999))).toBe(false);
     expect(state.items.get(arnOf(3))?.findings.map((f) => f.id)).toEqual([missingDelete.id]);
+  });
+});
+
+describe('fan-out of a sweep across regions', () => {
+  it('puts a role used in two regions in one chunk, audited once with its functions of both', async () => {
+    const arn = (region: string, name: string) => `arn:aws:lambda:${region}:123456789012:function:${name}`;
+    const listings: Record<string, { functionArn: string; roleName: string }[]> = {
+      'us-east-1': [
+        { functionArn: arn('us-east-1', 'orders-east'), roleName: 'orders' },
+        ...Array.from({ length: 3 }, (_, i) => ({
+          functionArn: arn('us-east-1', `east-${i}`),
+          roleName: `east-${i}`,
+        })),
+      ],
+      'eu-west-1': [
+        ...Array.from({ length: 3 }, (_, i) => ({
+          functionArn: arn('eu-west-1', `west-${i}`),
+          roleName: `west-${i}`,
+        })),
+        { functionArn: arn('eu-west-1', 'orders-west'), roleName: 'orders' },
+      ],
+    };
+    const runs = memoryRuns();
+    const queue = memoryQueue();
+    const dispatched = await dispatchSweep({
+      regions: ['us-east-1', 'eu-west-1'],
+      listRegion: async (region) => ({
+        functions: listings[region] ?? [],
+        // The listing's share for these functions: what the worker's reader of that region gets.
+        inputFor: (arns) => ({ region, arns }),
+      }),
+      runs,
+      queue,
+      // Chunks of 2 functions: without cutting across regions, the role would be split by region.
+      settings: { ...DEFAULT_FAN_OUT, sweepChunkSize: 2 },
+      logger: silent,
+      now: () => new Date('2026-12-02T03:00:00.000Z'),
+    });
+    expect(dispatched.functions).toBe(8);
+    const holding = queue.items.filter((item) =>
+      item.functionArns.some((a) => a.includes(':function:orders-')),
+    );
+    expect(holding).toHaveLength(1);
+    const [chunk] = holding;
+    if (!chunk) throw new Error('no chunk');
+    expect(chunk.functionArns).toEqual(
+      expect.arrayContaining([arn('us-east-1', 'orders-east'), arn('eu-west-1', 'orders-west')]),
+    );
+    expect(chunk.regions).toEqual(['us-east-1', 'eu-west-1']);
+    // No other chunk holds a function of the role, and every function is in exactly one chunk.
+    const all = queue.items.flatMap((item) => item.functionArns);
+    expect(new Set(all).size).toBe(8);
+    expect(all).toHaveLength(8);
+
+    const requests: ChunkAuditRequest[] = [];
+    const state = memoryState();
+    const published: SnsAlertMessage[] = [];
+    for (const item of [...queue.items]) {
+      await runWorkItem(item, {
+        runs,
+        auditChunk: async (request) => {
+          requests.push(request);
+          return {
+            ...report(request.functionArns.map((a) => functionResult([missingDelete], a.split(':')[6] ?? a))),
+            functions: request.functionArns.map((a) => ({
+              ...functionResult([missingDelete], a.split(':')[6] ?? a),
+              functionArn: a,
+            })),
+            generatedAt: request.runStartedAt,
+          };
+        },
+        sweep: {
+          stateStore: state,
+          publisher: {
+            publish: async (message) => {
+              published.push(message);
+              return 'm-1';
+            },
+          },
+          minSeverity: 'low',
+          logger: silent,
+        },
+        change: {} as never,
+        logger: silent,
+        claimMs: 900_000,
+      });
+    }
+    // The role's chunk is audited once, with both regions' functions, each region with its own listing.
+    const judged = requests.filter((r) => r.functionArns.some((a) => a.includes(':function:orders-')));
+    expect(judged).toHaveLength(1);
+    const [request] = judged;
+    expect(request?.functionArns).toEqual(
+      expect.arrayContaining([arn('us-east-1', 'orders-east'), arn('eu-west-1', 'orders-west')]),
+    );
+    expect(regionInputOf(request?.input, 'eu-west-1')).toEqual({
+      region: 'eu-west-1',
+      arns: [arn('eu-west-1', 'orders-west')],
+    });
+    expect(regionInputOf(request?.input, 'us-east-1')).toEqual({
+      region: 'us-east-1',
+      arns: [arn('us-east-1', 'orders-east')],
+    });
+    // One digest for both regions, every function counted once.
+    expect(published).toHaveLength(1);
+    expect((published[0]?.document as DigestAlertDocument | undefined)?.audited).toBe(8);
   });
 });
 

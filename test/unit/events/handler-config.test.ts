@@ -73,6 +73,19 @@ describe('handler configuration', () => {
     expect(() => readAuditorConfig({ ...base, ...override })).toThrow(message);
   });
 
+  it('reads the shared Lambda pace: the budget and the most invocations sharing it', () => {
+    expect(
+      readAuditorConfig({ ...base, LAMBDA_REQUESTS_PER_SECOND: '10', LAMBDA_PACE_INVOCATIONS: '5' }),
+    ).toMatchObject({ lambdaRequestsPerSecond: 10, lambdaPaceInvocations: 5 });
+    expect(readAuditorConfig(base).lambdaPaceInvocations).toBeUndefined();
+    expect(() => readAuditorConfig({ ...base, LAMBDA_PACE_INVOCATIONS: 'all' })).toThrow(
+      new ConfigurationError('LAMBDA_PACE_INVOCATIONS must be a whole number of invocations, 1 or more'),
+    );
+    expect(() =>
+      readAuditorConfig({ ...base, LAMBDA_REQUESTS_PER_SECOND: '1', LAMBDA_PACE_INVOCATIONS: '5' }),
+    ).toThrow(new ConfigurationError('LAMBDA_REQUESTS_PER_SECOND must be 2 or more when the pace is shared'));
+  });
+
   it('reads the big-change threshold, a whole number of functions', () => {
     expect(readAuditorConfig({ ...base, BIG_CHANGE_THRESHOLD: '25' }).bigChangeThreshold).toBe(25);
     expect(readAuditorConfig(base).bigChangeThreshold).toBeUndefined();
