@@ -262,33 +262,44 @@ interface TableOptions {
   readonly tableName: string;
 }
 
+/** Consistent reads of items by key, 100 keys per BatchGetItem, unprocessed keys retried. */
+async function batchGet(
+  { client, tableName }: TableOptions,
+  keys: readonly string[],
+  onItem: (item: Record<string, AttributeValue>) => void,
+): Promise<void> {
+  const unique = [...new Set(keys)];
+  for (let i = 0; i < unique.length; i += 100) {
+    const batchKeys: Record<string, AttributeValue>[] = unique
+      .slice(i, i + 100)
+      .map((key) => ({ functionArn: { S: key } }));
+    await withRetries(
+      batchKeys,
+      async (batch) => {
+        const output = await client.send(
+          new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: batch, ConsistentRead: true } } }),
+        );
+        for (const item of output.Responses?.[tableName] ?? []) onItem(item);
+        return output.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      },
+      'BatchGetItem',
+    );
+  }
+}
+
 export function createInventoryLookup(options: TableOptions): InventoryLookup {
   const { client, tableName } = options;
   return {
     async getMany(functionArns) {
       const entries = new Map<string, InventoryEntry>();
-      const unique = [...new Set(functionArns)];
-      for (let i = 0; i < unique.length; i += 100) {
-        const keys: Record<string, AttributeValue>[] = unique
-          .slice(i, i + 100)
-          .map((arn) => ({ functionArn: { S: `${INVENTORY_PREFIX}${arn}` } }));
-        await withRetries(
-          keys,
-          async (batch) => {
-            const output = await client.send(
-              new BatchGetItemCommand({
-                RequestItems: { [tableName]: { Keys: batch, ConsistentRead: true } },
-              }),
-            );
-            for (const item of output.Responses?.[tableName] ?? []) {
-              const entry = fromItem(item);
-              if (entry) entries.set(entry.functionArn, entry);
-            }
-            return output.UnprocessedKeys?.[tableName]?.Keys ?? [];
-          },
-          'BatchGetItem',
-        );
-      }
+      await batchGet(
+        options,
+        functionArns.map((arn) => `${INVENTORY_PREFIX}${arn}`),
+        (item) => {
+          const entry = fromItem(item);
+          if (entry) entries.set(entry.functionArn, entry);
+        },
+      );
       return entries;
     },
     async functionsOfRole(roleName) {
@@ -323,30 +334,16 @@ export function createInventoryLookup(options: TableOptions): InventoryLookup {
     },
     async keyChanges(resourceArns) {
       const marks = new Map<string, string>();
-      const unique = [...new Set(resourceArns)];
-      for (let i = 0; i < unique.length; i += 100) {
-        const keys: Record<string, AttributeValue>[] = unique
-          .slice(i, i + 100)
-          .map((arn) => ({ functionArn: { S: `${KEY_CHANGE_PREFIX}${arn}` } }));
-        await withRetries(
-          keys,
-          async (batch) => {
-            const output = await client.send(
-              new BatchGetItemCommand({
-                RequestItems: { [tableName]: { Keys: batch, ConsistentRead: true } },
-              }),
-            );
-            for (const item of output.Responses?.[tableName] ?? []) {
-              const key = item.functionArn?.S ?? '';
-              const at = item.changedAt?.S;
-              if (key.startsWith(KEY_CHANGE_PREFIX) && at !== undefined)
-                marks.set(key.slice(KEY_CHANGE_PREFIX.length), at);
-            }
-            return output.UnprocessedKeys?.[tableName]?.Keys ?? [];
-          },
-          'BatchGetItem',
-        );
-      }
+      await batchGet(
+        options,
+        resourceArns.map((arn) => `${KEY_CHANGE_PREFIX}${arn}`),
+        (item) => {
+          const key = item.functionArn?.S ?? '';
+          const at = item.changedAt?.S;
+          if (key.startsWith(KEY_CHANGE_PREFIX) && at !== undefined)
+            marks.set(key.slice(KEY_CHANGE_PREFIX.length), at);
+        },
+      );
       return marks;
     },
   };
