@@ -14,7 +14,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { type AuditorRuntime, createAuditorRuntime } from '../../functions/commons/auditor.js';
+import type { AuditorRuntime } from '../../functions/commons/auditor.js';
 import {
   createChangeHandler,
   createSweepHandler,
@@ -25,7 +25,6 @@ import { ApiCallCounter, countApiCalls } from '../../shared/adapters/aws/call-co
 import { createDynamoDbStateStore } from '../../shared/adapters/state-store/dynamodb-state-store.js';
 import type { BigChangeDetailDocument } from '../../shared/alerts/big-change.js';
 import { SNS_MAX_BYTES } from '../../shared/alerts/sns-message.js';
-import { DEFAULT_TAG_SUPPRESSION } from '../../shared/domain/suppressions.js';
 import { runAwsCliCommand } from '../support/aws-cli.js';
 import {
   type BigAccount,
@@ -37,12 +36,13 @@ import {
 import { type MotoServer, startMotoServer } from '../support/moto.js';
 import { type MotoClients, motoClients } from '../support/moto-account.js';
 import {
-  ACCOUNT,
   type AlertCapture,
   type ChangeQueue,
   createAlertCapture,
   createChangeQueue,
   createStateTable,
+  destroyAuditorRuntime,
+  motoAuditorRuntime,
   REGION,
   readEventFixture,
   STATE_TABLE,
@@ -89,32 +89,21 @@ beforeAll(async () => {
   workQueue = await createChangeQueue(clients.sqs, 'work', WORK_MAX_RECEIVE_COUNT, 1);
   changeQueue = await createChangeQueue(clients.sqs, 'changes', 5);
   account = await createBigAccount(clients, { functions: FUNCTIONS, functionsPerRole: 40, prefix: 'org' });
-  runtime = createAuditorRuntime(
-    {
-      stateTableName: STATE_TABLE,
-      alertTopicArn: capture.topicArn,
-      minSeverity: 'medium',
-      suppressions: [],
-      tagSuppression: DEFAULT_TAG_SUPPRESSION,
-      account: ACCOUNT,
-      auditRegions: [REGION],
-      region: REGION,
-      workQueueUrl: workQueue.queueUrl,
-      // moto does not throttle: a faster pace keeps the run short (the bench extrapolates to the real one).
-      // The pace is shared through the state table, as deployed.
-      lambdaRequestsPerSecond: 500,
-      lambdaPaceInvocations: 5,
-    },
-    { endpoint: moto.endpoint, credentials: moto.clientConfig.credentials, maxAttempts: 3 },
-  );
+  runtime = motoAuditorRuntime(moto, {
+    alertTopicArn: capture.topicArn,
+    minSeverity: 'medium',
+    workQueueUrl: workQueue.queueUrl,
+    // moto does not throttle: a faster pace keeps the run short (the bench extrapolates to the real one).
+    // The pace is shared through the state table, as deployed.
+    lambdaRequestsPerSecond: 500,
+    lambdaPaceInvocations: 5,
+  });
   for (const regional of runtime.clientsByRegion.values()) countApiCalls(regional.lambda, lambdaCalls);
 }, 600_000);
 
 afterAll(async () => {
-  for (const client of [sns, runtime?.sns, runtime?.dynamodb, ...Object.values(clients ?? {})])
-    client?.destroy();
-  for (const regional of runtime?.clientsByRegion.values() ?? [])
-    for (const c of Object.values(regional)) c.destroy();
+  for (const client of [sns, ...Object.values(clients ?? {})]) client?.destroy();
+  destroyAuditorRuntime(runtime);
   await moto?.stop();
 });
 

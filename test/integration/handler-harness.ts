@@ -33,6 +33,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type AuditorRuntime, createAuditorRuntime } from '../../functions/commons/auditor.js';
+import type { AuditorConfig } from '../../functions/commons/config.js';
 import {
   INVENTORY_ROLE_ATTRIBUTE,
   INVENTORY_ROLE_INDEX,
@@ -454,4 +455,35 @@ export async function startHandlerEnvironment(): Promise<HandlerEnvironment> {
       await moto.stop();
     },
   };
+}
+
+/**
+ * An auditor runtime against moto with what the fan-out and inventory tests share: the state table, no
+ * suppressions file, the default tag suppression, one account and region, up to 3 attempts per call.
+ * `config` names the rest (the alert topic, the work queue, the pace, the severity).
+ */
+export function motoAuditorRuntime(
+  moto: MotoServer,
+  config: Pick<AuditorConfig, 'alertTopicArn' | 'minSeverity'> & Partial<AuditorConfig>,
+): AuditorRuntime {
+  return createAuditorRuntime(
+    {
+      stateTableName: STATE_TABLE,
+      suppressions: [],
+      tagSuppression: DEFAULT_TAG_SUPPRESSION,
+      account: ACCOUNT,
+      auditRegions: [REGION],
+      region: REGION,
+      ...config,
+    },
+    { endpoint: moto.endpoint, credentials: moto.clientConfig.credentials, maxAttempts: 3 },
+  );
+}
+
+/** Destroys a runtime's own clients and each region's. */
+export function destroyAuditorRuntime(runtime: AuditorRuntime | undefined): void {
+  runtime?.sns.destroy();
+  runtime?.dynamodb.destroy();
+  for (const regional of runtime?.clientsByRegion.values() ?? [])
+    for (const client of Object.values(regional)) client.destroy();
 }

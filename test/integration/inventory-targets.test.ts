@@ -46,7 +46,7 @@ import {
 import { CreateTopicCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueUrlCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { type AuditorRuntime, createAuditorRuntime } from '../../functions/commons/auditor.js';
+import type { AuditorRuntime } from '../../functions/commons/auditor.js';
 import {
   createChangeHandler,
   createSweepHandler,
@@ -57,7 +57,6 @@ import { ApiCallCounter, countApiCalls } from '../../shared/adapters/aws/call-co
 import { KEY_CHANGE_PREFIX } from '../../shared/adapters/state-store/inventory-store.js';
 import { DEFAULT_FAN_OUT } from '../../shared/app/fan-out.js';
 import type { Report } from '../../shared/domain/report.js';
-import { DEFAULT_TAG_SUPPRESSION } from '../../shared/domain/suppressions.js';
 import { type MotoServer, startMotoServer } from '../support/moto.js';
 import {
   type MotoClients,
@@ -74,7 +73,9 @@ import {
   createDemoAccount,
   createStateTable,
   type DemoAccount,
+  destroyAuditorRuntime,
   lambdaContext,
+  motoAuditorRuntime,
   REGION,
   readEventFixture,
   STATE_TABLE,
@@ -228,22 +229,13 @@ beforeAll(async () => {
     }),
   );
 
-  runtime = createAuditorRuntime(
-    {
-      stateTableName: STATE_TABLE,
-      alertTopicArn: capture.topicArn,
-      minSeverity: 'low',
-      awsManagedBaseline: 'low',
-      suppressions: [],
-      tagSuppression: DEFAULT_TAG_SUPPRESSION,
-      account: ACCOUNT,
-      auditRegions: [REGION],
-      region: REGION,
-      workQueueUrl: workQueue.queueUrl,
-      lambdaRequestsPerSecond: 500,
-    },
-    { endpoint: moto.endpoint, credentials: moto.clientConfig.credentials, maxAttempts: 3 },
-  );
+  runtime = motoAuditorRuntime(moto, {
+    alertTopicArn: capture.topicArn,
+    minSeverity: 'low',
+    awsManagedBaseline: 'low',
+    workQueueUrl: workQueue.queueUrl,
+    lambdaRequestsPerSecond: 500,
+  });
   for (const regional of runtime.clientsByRegion.values()) {
     patchMotoInvokeConfigTimestamps(regional.lambda);
     patchMotoAliasMappings(regional.lambda, onAlias);
@@ -265,10 +257,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  for (const client of [sns, kms, runtime?.sns, runtime?.dynamodb, ...Object.values(clients ?? {})])
-    client?.destroy();
-  for (const regional of runtime?.clientsByRegion.values() ?? [])
-    for (const c of Object.values(regional)) c.destroy();
+  for (const client of [sns, kms, ...Object.values(clients ?? {})]) client?.destroy();
+  destroyAuditorRuntime(runtime);
   await moto?.stop();
 });
 

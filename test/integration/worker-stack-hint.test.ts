@@ -11,7 +11,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { TagResourceCommand } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { type AuditorRuntime, createAuditorRuntime } from '../../functions/commons/auditor.js';
+import type { AuditorRuntime } from '../../functions/commons/auditor.js';
 import {
   createChangeHandler,
   createSweepHandler,
@@ -22,7 +22,6 @@ import { ApiCallCounter, countApiCalls } from '../../shared/adapters/aws/call-co
 import { STACK_NAME_TAG } from '../../shared/adapters/notifier/function-tags.js';
 import type { FunctionAlertDocument } from '../../shared/alerts/alert-document.js';
 import { DEFAULT_FAN_OUT } from '../../shared/app/fan-out.js';
-import { DEFAULT_TAG_SUPPRESSION } from '../../shared/domain/suppressions.js';
 import {
   type BigAccount,
   breakBaseline,
@@ -32,12 +31,13 @@ import {
 import { type MotoServer, startMotoServer } from '../support/moto.js';
 import { type MotoClients, motoClients } from '../support/moto-account.js';
 import {
-  ACCOUNT,
   type AlertCapture,
   type ChangeQueue,
   createAlertCapture,
   createChangeQueue,
   createStateTable,
+  destroyAuditorRuntime,
+  motoAuditorRuntime,
   REGION,
   readEventFixture,
   STATE_TABLE,
@@ -73,29 +73,18 @@ beforeAll(async () => {
     await clients.lambda.send(
       new TagResourceCommand({ Resource: arn, Tags: { [STACK_NAME_TAG]: 'batch-prod' } }),
     );
-  runtime = createAuditorRuntime(
-    {
-      stateTableName: STATE_TABLE,
-      alertTopicArn: capture.topicArn,
-      minSeverity: 'medium',
-      suppressions: [],
-      tagSuppression: DEFAULT_TAG_SUPPRESSION,
-      account: ACCOUNT,
-      auditRegions: [REGION],
-      region: REGION,
-      workQueueUrl: workQueue.queueUrl,
-      lambdaRequestsPerSecond: 500,
-    },
-    { endpoint: moto.endpoint, credentials: moto.clientConfig.credentials, maxAttempts: 3 },
-  );
+  runtime = motoAuditorRuntime(moto, {
+    alertTopicArn: capture.topicArn,
+    minSeverity: 'medium',
+    workQueueUrl: workQueue.queueUrl,
+    lambdaRequestsPerSecond: 500,
+  });
   for (const regional of runtime.clientsByRegion.values()) countApiCalls(regional.lambda, lambdaCalls);
 }, 120_000);
 
 afterAll(async () => {
-  for (const client of [sns, runtime?.sns, runtime?.dynamodb, ...Object.values(clients ?? {})])
-    client?.destroy();
-  for (const regional of runtime?.clientsByRegion.values() ?? [])
-    for (const c of Object.values(regional)) c.destroy();
+  for (const client of [sns, ...Object.values(clients ?? {})]) client?.destroy();
+  destroyAuditorRuntime(runtime);
   await moto?.stop();
 });
 
