@@ -37,10 +37,11 @@ export interface JsonStreamOptions {
  */
 export class JsonItems {
   private static readonly CHUNK = 1 << 20;
-  private readonly utf8 = new TextEncoder();
   private readonly indent: string;
   private readonly full: Uint8Array[] = [];
-  private chunk = new Uint8Array(JsonItems.CHUNK);
+  // A Buffer, not a TextEncoder: Buffer#write encodes UTF-8 about three times as fast as encodeInto on
+  // Node 20, which was a tenth of a findings-heavy audit's time.
+  private chunk = Buffer.allocUnsafe(JsonItems.CHUNK);
   private used = 0;
   /** How many items were added. */
   count = 0;
@@ -55,17 +56,20 @@ export class JsonItems {
   add(item: unknown): void {
     const json = jsonText(item, this.level + 1, this.indent) ?? 'null';
     const open = this.indent === '' ? '' : `\n${this.indent.repeat(this.level + 1)}`;
-    const text = this.count === 0 ? `${open}${json}` : `,${open}${json}`;
+    const separator = this.count === 0 ? open : `,${open}`;
     this.count += 1;
     // At most 3 bytes per UTF-16 code unit.
-    if (text.length * 3 > this.chunk.length - this.used) {
+    const most = (separator.length + json.length) * 3;
+    if (most > this.chunk.length - this.used) {
       this.seal();
-      if (text.length * 3 > this.chunk.length) {
-        this.full.push(this.utf8.encode(text));
+      if (most > this.chunk.length) {
+        this.full.push(Buffer.from(separator + json, 'utf8'));
         return;
       }
     }
-    this.used += this.utf8.encodeInto(text, this.chunk.subarray(this.used)).written;
+    // The separator and the item are written one after the other, not joined first into a new string.
+    if (separator !== '') this.used += this.chunk.write(separator, this.used, 'utf8');
+    this.used += this.chunk.write(json, this.used, 'utf8');
   }
 
   /** The bytes so far, in order (the last chunk trimmed to what it holds). */
@@ -77,7 +81,7 @@ export class JsonItems {
   private seal(): void {
     if (this.used === 0) return;
     this.full.push(this.chunk.subarray(0, this.used));
-    this.chunk = new Uint8Array(JsonItems.CHUNK);
+    this.chunk = Buffer.allocUnsafe(JsonItems.CHUNK);
     this.used = 0;
   }
 }
