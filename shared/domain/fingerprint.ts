@@ -9,66 +9,154 @@ import type { FindingCause, RuleId } from './report.js';
 const encoder = new TextEncoder();
 
 /**
- * FNV-1a 64 of the UTF-8 bytes of `text`, as 16 hex digits. The 64-bit state is kept in four 16-bit limbs
- * (plain numbers, no BigInt): the prime is 2^40 + 0x1b3, so multiplying is `h * 0x1b3 + (h << 40)`.
+ * A running FNV-1a 64 hash. The 64-bit state is kept in four 16-bit limbs (plain numbers, no BigInt): the
+ * prime is 2^40 + 0x1b3, so multiplying is `h * 0x1b3 + (h << 40)`. Text is hashed as its UTF-8 bytes, piece
+ * by piece: hashing two pieces is hashing their concatenation (the pieces of an id are separated by ASCII,
+ * so no surrogate pair is ever cut in two).
  */
-export function fnv1a64(text: string): string {
+class Fnv64 {
   // Offset basis 0xcbf29ce484222325, low limb first.
-  let h0 = 0x2325;
-  let h1 = 0x8422;
-  let h2 = 0x9ce4;
-  let h3 = 0xcbf2;
-  const step = (byte: number): void => {
-    h0 ^= byte;
-    const t0 = h0 * 0x1b3;
-    const t1 = h1 * 0x1b3 + (t0 >>> 16);
-    const t2 = h2 * 0x1b3 + (h0 << 8) + (t1 >>> 16);
-    const t3 = h3 * 0x1b3 + (h1 << 8) + (t2 >>> 16);
-    h0 = t0 & 0xffff;
-    h1 = t1 & 0xffff;
-    h2 = t2 & 0xffff;
-    h3 = t3 & 0xffff;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) {
-      step(code); // ASCII is its own UTF-8: ARNs and actions never leave this path
-      continue;
-    }
-    for (const byte of encoder.encode(text.slice(i))) step(byte);
-    break;
+  private h0 = 0x2325;
+  private h1 = 0x8422;
+  private h2 = 0x9ce4;
+  private h3 = 0xcbf2;
+
+  copy(): Fnv64 {
+    const copy = new Fnv64();
+    copy.h0 = this.h0;
+    copy.h1 = this.h1;
+    copy.h2 = this.h2;
+    copy.h3 = this.h3;
+    return copy;
   }
-  return [h3, h2, h1, h0].map((limb) => limb.toString(16).padStart(4, '0')).join('');
+
+  byte(byte: number): void {
+    const h0 = this.h0 ^ byte;
+    const t0 = h0 * 0x1b3;
+    const t1 = this.h1 * 0x1b3 + (t0 >>> 16);
+    const t2 = this.h2 * 0x1b3 + (h0 << 8) + (t1 >>> 16);
+    const t3 = this.h3 * 0x1b3 + (this.h1 << 8) + (t2 >>> 16);
+    this.h0 = t0 & 0xffff;
+    this.h1 = t1 & 0xffff;
+    this.h2 = t2 & 0xffff;
+    this.h3 = t3 & 0xffff;
+  }
+
+  text(text: string): void {
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 0x80) {
+        this.byte(code); // ASCII is its own UTF-8: ARNs and actions never leave this path
+        continue;
+      }
+      for (const byte of encoder.encode(text.slice(i))) this.byte(byte);
+      return;
+    }
+  }
+
+  /** The text lower-cased (as `toLowerCase`), without building it when it is ASCII. */
+  lowerText(text: string): void {
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) {
+        // Lower-casing may depend on what precedes (a final sigma): the whole text, then the rest of it.
+        this.text(text.toLowerCase().slice(i));
+        return;
+      }
+      this.byte(code >= 65 && code <= 90 ? code + 32 : code);
+    }
+  }
+
+  /** The 16 hex digits, high limb first. */
+  hex(): string {
+    const { h0, h1, h2, h3 } = this;
+    return String.fromCharCode(
+      HEX[h3 >>> 12] as number,
+      HEX[(h3 >>> 8) & 15] as number,
+      HEX[(h3 >>> 4) & 15] as number,
+      HEX[h3 & 15] as number,
+      HEX[h2 >>> 12] as number,
+      HEX[(h2 >>> 8) & 15] as number,
+      HEX[(h2 >>> 4) & 15] as number,
+      HEX[h2 & 15] as number,
+      HEX[h1 >>> 12] as number,
+      HEX[(h1 >>> 8) & 15] as number,
+      HEX[(h1 >>> 4) & 15] as number,
+      HEX[h1 & 15] as number,
+      HEX[h0 >>> 12] as number,
+      HEX[(h0 >>> 8) & 15] as number,
+      HEX[(h0 >>> 4) & 15] as number,
+      HEX[h0 & 15] as number,
+    );
+  }
+}
+
+/** Character codes of the hex digits. */
+const HEX: readonly number[] = Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
+
+/** FNV-1a 64 of the UTF-8 bytes of `text`, as 16 hex digits. */
+export function fnv1a64(text: string): string {
+  const hash = new Fnv64();
+  hash.text(text);
+  return hash.hex();
 }
 
 export interface FingerprintInput {
   readonly functionArn: string;
   readonly rule: RuleId;
-  readonly action?: string;
-  readonly resource?: string;
-  readonly cause?: FindingCause;
+  readonly action?: string | undefined;
+  readonly resource?: string | undefined;
+  readonly cause?: FindingCause | undefined;
+}
+
+/** The unit separator between the fields of the canonical string. */
+const SEPARATOR = 0x1f;
+
+/** The fields after the function ARN, hashed onto `hash`. */
+function hashFinding(hash: Fnv64, input: Omit<FingerprintInput, 'functionArn'>): string {
+  hash.text(input.rule);
+  hash.byte(SEPARATOR);
+  if (input.action !== undefined) hash.lowerText(input.action);
+  hash.byte(SEPARATOR);
+  if (input.resource !== undefined) hash.text(input.resource);
+  hash.byte(SEPARATOR);
+  const cause = input.cause;
+  if (cause === undefined) return hash.hex();
+  if (cause.kind === 'event-source-mapping') {
+    hash.text('esm|');
+    hash.text(cause.uuid);
+    hash.byte(0x7c); // |
+    if (cause.eventSourceArn !== undefined) hash.text(cause.eventSourceArn);
+  } else if (cause.kind === 'function-configuration') {
+    hash.text('setting|');
+    hash.text(cause.setting);
+  } else {
+    hash.text(cause.kind);
+    hash.byte(0x7c);
+    if (cause.policy !== undefined) hash.text(cause.policy);
+    hash.byte(0x7c);
+    if (cause.statement !== undefined) hash.text(cause.statement);
+  }
+  return hash.hex();
 }
 
 /**
- * The finding id. A mapping's `state` is left out: disabling a mapping does not make its problem a new one.
- * Actions are lower-cased because IAM compares them case-insensitively.
+ * The finding id: FNV-1a 64 of `functionArn␟rule␟action␟resource␟cause`, where the action is lower-cased
+ * (IAM compares actions case-insensitively) and the cause is `esm|UUID|SOURCE`, `setting|SETTING` or
+ * `KIND|POLICY|STATEMENT`. A mapping's `state` is left out: disabling a mapping does not make its problem a
+ * new one.
  */
 export function findingId(input: FingerprintInput): string {
-  const cause = input.cause;
-  const causeKey =
-    cause === undefined
-      ? ''
-      : cause.kind === 'event-source-mapping'
-        ? `esm|${cause.uuid}|${cause.eventSourceArn ?? ''}`
-        : cause.kind === 'function-configuration'
-          ? `setting|${cause.setting}`
-          : `${cause.kind}|${cause.policy ?? ''}|${cause.statement ?? ''}`;
-  const canonical = [
-    input.functionArn,
-    input.rule,
-    (input.action ?? '').toLowerCase(),
-    input.resource ?? '',
-    causeKey,
-  ].join('\u001f');
-  return fnv1a64(canonical);
+  return findingIdsOf(input.functionArn)(input);
+}
+
+/**
+ * `findingId` for the findings of one function: its ARN is hashed once, each finding's fields onto a copy.
+ * The canonical string is never built.
+ */
+export function findingIdsOf(functionArn: string): (input: Omit<FingerprintInput, 'functionArn'>) => string {
+  const prefix = new Fnv64();
+  prefix.text(functionArn);
+  prefix.byte(SEPARATOR);
+  return (input) => hashFinding(prefix.copy(), input);
 }

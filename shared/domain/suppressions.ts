@@ -162,6 +162,11 @@ export type SuppressionOutcome =
       readonly refused?: string;
     };
 
+/** Whether the tags hold the suppress tag: without it on the function or its role, no tag suppresses anything. */
+export function hasSuppressTag(tags: readonly Tag[] | undefined): boolean {
+  return tags?.some((tag) => tag.Key === SUPPRESS_TAG) === true;
+}
+
 function rulesOfTag(tags: readonly Tag[] | undefined): string[] {
   const tag = (tags ?? []).find((candidate) => candidate.Key === SUPPRESS_TAG);
   return tag === undefined ? [] : tag.Value.split(/[,\s]+/).filter((rule) => rule !== '');

@@ -1,4 +1,4 @@
-import { findingId, fnv1a64 } from '../../../shared/domain/fingerprint.js';
+import { findingId, findingIdsOf, fnv1a64 } from '../../../shared/domain/fingerprint.js';
 
 describe('finding fingerprints', () => {
   it('computes FNV-1a 64 as published', () => {
@@ -55,4 +55,61 @@ describe('FNV-1a 64 against its definition', () => {
       expect(fnv1a64(text)).toBe(referenceFnv(text));
     },
   );
+});
+
+/** The id as first defined: FNV-1a 64 of the joined canonical string (action lower-cased). */
+function canonicalId(input: Parameters<typeof findingId>[0]): string {
+  const cause = input.cause;
+  const causeKey =
+    cause === undefined
+      ? ''
+      : cause.kind === 'event-source-mapping'
+        ? `esm|${cause.uuid}|${cause.eventSourceArn ?? ''}`
+        : cause.kind === 'function-configuration'
+          ? `setting|${cause.setting}`
+          : `${cause.kind}|${cause.policy ?? ''}|${cause.statement ?? ''}`;
+  return referenceFnv(
+    [input.functionArn, input.rule, (input.action ?? '').toLowerCase(), input.resource ?? '', causeKey].join(
+      '\u001f',
+    ),
+  );
+}
+
+describe('finding ids hashed field by field', () => {
+  const functionArn = 'arn:aws:lambda:eu-west-1:123456789012:function:fünf';
+  it.each([
+    {
+      rule: 'missing-permission' as const,
+      action: 'SQS:ReceiveMessage',
+      resource: 'arn:aws:sqs:eu-west-1:1:q',
+    },
+    {
+      rule: 'unknown-action' as const,
+      action: 'S3:GETΣ',
+      cause: { kind: 'policy' as const, policy: 'inline:p' },
+    },
+    {
+      rule: 'unknown-action' as const,
+      action: 'İam:Get',
+      cause: { kind: 'trust-policy' as const, statement: '0' },
+    },
+    {
+      rule: 'overbroad-resource' as const,
+      resource: 'arn:aws:s3:::bücket/*',
+      cause: { kind: 'function-configuration' as const, setting: 'DestinationConfig.OnFailure (prod)' },
+    },
+    { rule: 'role-unavailable' as const },
+    {
+      rule: 'missing-permission' as const,
+      action: 'kinesis:GetRecords',
+      cause: {
+        kind: 'event-source-mapping' as const,
+        uuid: 'u',
+        eventSourceArn: 'arn:aws:kinesis:r:1:stream/ß',
+      },
+    },
+  ])('gives the id of the canonical string: %j', (finding) => {
+    expect(findingId({ functionArn, ...finding })).toBe(canonicalId({ functionArn, ...finding }));
+    expect(findingIdsOf(functionArn)(finding)).toBe(findingId({ functionArn, ...finding }));
+  });
 });
