@@ -480,8 +480,10 @@ function inScope(fn: FunctionConfiguration, names: readonly string[] | undefined
 
 function runRule(rule: Rule, context: RuleContext): RuleOutcome {
   try {
-    // Bounded here, once per outcome: a role-level outcome is then copied to each function already bounded.
-    return { findings: limitFindings(rule.check(context)) };
+    // Bounded and merged here, once per outcome: a role-level outcome is then copied to each function as it
+    // is. Merging each rule's findings apart is merging them all: findings merge only with findings of the
+    // same rule, and the two rules that share an id (invalid-policy) name no action, which never merges.
+    return { findings: mergeByStatement(limitFindings(rule.check(context))) };
   } catch (cause: unknown) {
     if (cause instanceof AuditTimeExceededError) return { timedOut: cause };
     return { error: new RuleFailedError(rule.id, context.fn.FunctionName, { cause }) };
@@ -831,7 +833,7 @@ export function auditAccountWithin(snapshot: AccountSnapshot, options: AuditOpti
       unfinished.push({ functionName: fn.FunctionName, functionArn: fn.FunctionArn, limit: timedOut.limit });
       errors.push({ functionName: fn.FunctionName, message: cutOffMessage(fn.FunctionName, timedOut) });
     }
-    const graded = gradeManagedBaseline(mergeByStatement(raw), fn, derived.families, baseline);
+    const graded = gradeManagedBaseline(raw, fn, derived.families, baseline);
     const findings = finalise(graded, fn, role, suppressions, options.tagSuppression);
     const result: FunctionResult = {
       functionName: fn.FunctionName,
