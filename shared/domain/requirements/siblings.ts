@@ -7,7 +7,7 @@
  * secret or cluster name. A DynamoDB stream label is not changed: `table/T/stream/*` is the usual grant
  * for a table's stream, whose label changes each time the stream is re-enabled.
  */
-import { type Arn, formatArn, parseArn } from '../arn.js';
+import { type Arn, parseArn } from '../arn.js';
 
 const SIBLING = 'lra-sibling';
 
@@ -19,16 +19,24 @@ function otherAccount(account: string): string {
   return account === '000000000000' ? '999999999999' : '000000000000';
 }
 
-/** Renames one `/`-separated segment of a path: the segment itself and a suffixed copy. */
+/**
+ * Renames one segment of a path (segments separated by a one-character `separator`): the segment suffixed,
+ * and the segment replaced. None when there is no such segment, or it is empty or has a wildcard.
+ */
 function renameSegment(path: string, separator: string, index: number): string[] {
-  const segments = path.split(separator);
-  const segment = segments[index];
-  if (segment === undefined || segment === '' || segment.includes('*')) return [];
-  return [`${segment}-${SIBLING}`, SIBLING].map((name) => {
-    const copy = [...segments];
-    copy[index] = name;
-    return copy.join(separator);
-  });
+  let start = 0;
+  for (let skipped = 0; skipped < index; skipped++) {
+    const next = path.indexOf(separator, start);
+    if (next < 0) return [];
+    start = next + 1;
+  }
+  const found = path.indexOf(separator, start);
+  const end = found < 0 ? path.length : found;
+  const segment = path.slice(start, end);
+  if (segment === '' || segment.includes('*')) return [];
+  const before = path.slice(0, start);
+  const after = path.slice(end);
+  return [`${before}${segment}-${SIBLING}${after}`, `${before}${SIBLING}${after}`];
 }
 
 /** Resource parts with the identifying name renamed, per service and resource type. */
@@ -80,14 +88,23 @@ export interface SiblingProbe {
 export function siblingProbes(resource: string): SiblingProbe[] {
   const arn = parseArn(resource);
   if (arn === undefined) return [];
-  const probes: SiblingProbe[] = renamedResources(arn).map((renamed) => ({
-    arn: formatArn({ ...arn, resource: renamed }),
-    scope: 'name',
-  }));
-  if (arn.region !== '')
-    probes.push({ arn: formatArn({ ...arn, region: otherRegion(arn.region) }), scope: 'region' });
-  if (arn.account !== '')
-    probes.push({ arn: formatArn({ ...arn, account: otherAccount(arn.account) }), scope: 'account' });
+  const { partition, service, region, account } = arn;
+  // `arn:PARTITION:SERVICE:REGION:ACCOUNT:`, as the text has it.
+  const prefix = resource.slice(0, resource.length - arn.resource.length);
+  const probes: SiblingProbe[] = [];
+  for (const renamed of renamedResources(arn)) probes.push({ arn: `${prefix}${renamed}`, scope: 'name' });
+  if (region !== '') {
+    probes.push({
+      arn: `arn:${partition}:${service}:${otherRegion(region)}:${account}:${arn.resource}`,
+      scope: 'region',
+    });
+  }
+  if (account !== '') {
+    probes.push({
+      arn: `arn:${partition}:${service}:${region}:${otherAccount(account)}:${arn.resource}`,
+      scope: 'account',
+    });
+  }
   return probes;
 }
 
