@@ -49,12 +49,12 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
   }
 
   const statements: RecommendedStatement[] = [];
-  let usedSids: Set<string> | undefined;
   for (const { sid, actions } of bySid) {
     // Actions that share exactly the same resources go in one statement.
     const groups: { key: string; actions: string[]; resources: string[] }[] = [];
     for (const { action, resources } of actions) {
-      const sorted = resources.length > 1 ? sortSmall([...resources], compareCodeUnits) : resources;
+      // Each action's own list, built here: sorted in place.
+      const sorted = resources.length > 1 ? sortSmall(resources, compareCodeUnits) : resources;
       const key = sorted.length === 1 ? (sorted[0] ?? '') : sorted.join('\n');
       let group: (typeof groups)[number] | undefined;
       for (const candidate of groups) if (candidate.key === key) group = candidate;
@@ -67,9 +67,7 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
       let unique = sid;
       if (index > 0) {
         // A second resource set under one Sid gets a numbered Sid that no other statement uses.
-        usedSids ??= new Set(bySid.map((grants) => grants.sid));
-        for (let n = index + 1; usedSids.has(unique); n++) unique = `${sid}${n}`;
-        usedSids.add(unique);
+        for (let n = index + 1; isSidTaken(unique, bySid, statements); n++) unique = `${sid}${n}`;
       }
       statements.push({
         Sid: unique,
@@ -80,6 +78,17 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
     }
   }
   return statements.length === 0 ? null : { Version: '2012-10-17', Statement: statements };
+}
+
+/** Whether a Sid is one of the requirements' or already given to a statement (a dozen of each at most). */
+function isSidTaken(
+  sid: string,
+  bySid: readonly SidGrants[],
+  statements: readonly RecommendedStatement[],
+): boolean {
+  for (const grants of bySid) if (grants.sid === sid) return true;
+  for (const statement of statements) if (statement.Sid === sid) return true;
+  return false;
 }
 
 function isGranted(bySid: readonly SidGrants[], action: string, resource: string): boolean {

@@ -277,10 +277,15 @@ export function expandNeed(
     result.push(requirementOf(entry, need, context, item));
 }
 
-function expandEntries(scope: string, context: Context, result: Requirement[]): void {
-  for (const entry of entries(scope)) {
+function expandEntries(entries: readonly CatalogEntry[], context: Context, result: Requirement[]): void {
+  for (const entry of entries) {
     for (const need of entry.needs) expandNeed(entry, need, context, result);
   }
+}
+
+/** The list ordered by `key` as `localeCompare` orders it; the list itself when there is nothing to order. */
+export function sortedBy<T>(list: readonly T[], key: (item: T) => string): readonly T[] {
+  return list.length < 2 ? list : [...list].sort((a, b) => key(a).localeCompare(key(b)));
 }
 
 /** Catalog entries by scope (`logs`, `event-source:sqs`, `async-destination:s3`, …), built once. */
@@ -378,7 +383,7 @@ function settingRequirements(
       conditions: NO_CONDITIONS,
       bindings,
     };
-    expandEntries(scope, context, result);
+    expandEntries(entries(scope), context, result);
   };
 
   const logGroup = fn.LoggingConfig?.LogGroup ?? `/aws/lambda/${fn.FunctionName}`;
@@ -451,7 +456,7 @@ function invokeConfigRequirements(
         conditions: NO_CONDITIONS,
         bindings: destinationBindings(place, target),
       };
-      expandEntries(`async-destination:${kind}`, context, result);
+      expandEntries(entries(`async-destination:${kind}`), context, result);
     }
   }
   return result;
@@ -548,7 +553,7 @@ function mappingRequirements(
   addMappingPlacement(mapping, place, bindings);
   const context: Context = { cause, origin, disabled, conditions, bindings };
   const result: Requirement[] = [];
-  expandEntries(EVENT_SOURCE_SCOPE[kind], context, result);
+  expandEntries(entries(EVENT_SOURCE_SCOPE[kind]), context, result);
 
   const onFailure = mapping.DestinationConfig?.OnFailure?.Destination;
   if (onFailure !== undefined && onFailure !== '') {
@@ -562,9 +567,7 @@ function mappingRequirements(
       });
     }
     const destinationContext: Context = { ...context, bindings: destinationBindings(place, onFailure) };
-    for (const entry of matching) {
-      for (const need of entry.needs) expandNeed(entry, need, destinationContext, result);
-    }
+    expandEntries(matching, destinationContext, result);
   }
   return result;
 }
@@ -587,11 +590,11 @@ export function deriveRequirements(
     ...settingRequirements(fn, place, notes),
     ...invokeConfigRequirements(
       place,
-      [...invokeConfigs].sort((a, b) => a.FunctionArn.localeCompare(b.FunctionArn)),
+      sortedBy(invokeConfigs, (config) => config.FunctionArn),
       notes,
     ),
   ];
-  for (const mapping of [...mappings].sort((a, b) => a.UUID.localeCompare(b.UUID))) {
+  for (const mapping of sortedBy(mappings, (mapping) => mapping.UUID)) {
     for (const requirement of mappingRequirements(mapping, place, notes, families)) all.push(requirement);
   }
   return { requirements: all, notes, families };

@@ -32,6 +32,7 @@ import {
   type Requirement,
   secretsOf,
   sidName,
+  sortedBy,
 } from './derive.js';
 
 /** One resource a function uses, and how. */
@@ -52,6 +53,11 @@ const ENTRIES: ReadonlyMap<KmsUse, CatalogEntry> = new Map(
   REQUIREMENT_CATALOG.flatMap((entry) =>
     entry.scope.kind === 'kms' ? [[entry.scope.use, entry] as const] : [],
   ),
+);
+
+/** The actions each use needs on its key, as an unverified need lists them (the first of each need). */
+const ACTIONS: ReadonlyMap<KmsUse, readonly string[]> = new Map(
+  [...ENTRIES].map(([use, entry]) => [use, entry.needs.flatMap((need) => need.anyOf.slice(0, 1))]),
 );
 
 const NO_CONDITIONS: ReadonlySet<string> = new Set();
@@ -97,7 +103,7 @@ function deadLetterUses(fn: FunctionConfiguration, add: AddUse): void {
 }
 
 function invokeConfigUses(invokeConfigs: readonly EventInvokeConfig[], add: AddUse): void {
-  for (const config of [...invokeConfigs].sort((a, b) => a.FunctionArn.localeCompare(b.FunctionArn))) {
+  for (const config of sortedBy(invokeConfigs, (config) => config.FunctionArn)) {
     for (const outcome of ['OnSuccess', 'OnFailure'] as const) {
       const target = config.DestinationConfig?.[outcome]?.Destination;
       if (target === undefined || target === '') continue;
@@ -114,7 +120,7 @@ function invokeConfigUses(invokeConfigs: readonly EventInvokeConfig[], add: AddU
 }
 
 function mappingUses(mappings: readonly EventSourceMapping[], add: AddUse): void {
-  for (const mapping of [...mappings].sort((a, b) => a.UUID.localeCompare(b.UUID))) {
+  for (const mapping of sortedBy(mappings, (mapping) => mapping.UUID)) {
     const cause = mappingCause(mapping);
     const disabled = mapping.State === 'Disabled';
     const origin = mappingOrigin(mapping);
@@ -196,8 +202,8 @@ export function deriveEncryptionNeeds(
   const resolutions = new Map<string, KeyResolution>();
   for (const use of uses) {
     const entry = ENTRIES.get(use.use);
-    if (entry === undefined) continue;
-    const actions = entry.needs.flatMap((need) => need.anyOf.slice(0, 1));
+    const actions = ACTIONS.get(use.use);
+    if (entry === undefined || actions === undefined) continue;
     let resolution = resolutions.get(use.resourceArn);
     if (resolution === undefined) {
       resolution =
