@@ -12,6 +12,7 @@
 import type { FunctionConfiguration } from '../model.js';
 import type { FindingCause, Severity } from '../report.js';
 import type { SourceFamily } from '../requirements/catalog.js';
+import { sortSmall } from '../small-sort.js';
 import { describeStatement } from './policy-helpers.js';
 import type { RawFinding } from './types.js';
 
@@ -157,27 +158,38 @@ export function mergeByStatement(raw: readonly RawFinding[]): readonly RawFindin
   return result.map((entry) => (Array.isArray(entry) ? merged(entry) : entry));
 }
 
+interface KeyedCause {
+  readonly cause: FindingCause;
+  readonly key: string;
+}
+
 function merged(group: RawFinding[]): RawFinding {
   if (group.length === 1) return group[0] as RawFinding;
-  const sorted = [...group].sort((a, b) =>
-    compareText(causeKey(causesOf(a)[0] as FindingCause), causeKey(causesOf(b)[0] as FindingCause)),
-  );
-  const kept = sorted[0] as RawFinding;
-  const causes: FindingCause[] = [];
+  // By the key of each finding's first cause, each key computed once (a stable sort, as before).
+  const sorted = group.map((finding) => ({
+    finding,
+    key: causeKey(causesOf(finding)[0] as FindingCause),
+  }));
+  sortSmall(sorted, (a, b) => compareText(a.key, b.key));
+  const kept = (sorted[0] as (typeof sorted)[number]).finding;
+  const causes: KeyedCause[] = [];
   const seen = new Set<string>();
-  for (const finding of sorted) {
+  const actions = new Set<string>();
+  for (const { finding } of sorted) {
     for (const cause of causesOf(finding)) {
       const key = causeKey(cause);
       if (seen.has(key)) continue;
       seen.add(key);
-      causes.push(cause);
+      causes.push({ cause, key });
     }
+    for (const action of finding.actions ?? [finding.action ?? '']) actions.add(action);
   }
-  causes.sort((a, b) => compareText(causeKey(a), causeKey(b)));
-  const actions = [...new Set(sorted.flatMap((finding) => finding.actions ?? [finding.action ?? '']))].sort();
-  const also = causes
-    .filter((cause) => !causesOf(kept).some((own) => causeKey(own) === causeKey(cause)))
-    .map((cause) =>
+  sortSmall(causes, (a, b) => compareText(a.key, b.key));
+  const keptKeys = new Set(causesOf(kept).map(causeKey));
+  const also: string[] = [];
+  for (const { cause, key } of causes) {
+    if (keptKeys.has(key)) continue;
+    also.push(
       cause.kind === 'policy'
         ? describeStatement({
             source: cause.policy ?? '',
@@ -185,16 +197,17 @@ function merged(group: RawFinding[]): RawFinding {
           })
         : '',
     );
+  }
   let severity = kept.severity;
-  for (const finding of sorted)
+  for (const { finding } of sorted)
     if (SEVERITY_RANK[finding.severity] < SEVERITY_RANK[severity]) severity = finding.severity;
   return {
     ...kept,
     severity,
     message: `${kept.message} The same is granted by ${also.join('; ')}.`,
-    actions,
-    cause: causes[0] as FindingCause,
-    causes,
+    actions: sortSmall([...actions], compareText),
+    cause: (causes[0] as KeyedCause).cause,
+    causes: causes.map((keyed) => keyed.cause),
   };
 }
 
