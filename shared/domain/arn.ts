@@ -90,10 +90,33 @@ export function functionQualifierOf(text: string): string | undefined {
   return qualifier === undefined || qualifier === '' ? undefined : qualifier;
 }
 
-/** The last segment of a resource, for readable messages: `stream/clickstream` → `clickstream`. */
+/** Where the resource part of an ARN starts (as `parseArn` reads it), or -1 when the text is not an ARN. */
+function resourceStart(text: string): number {
+  if (!text.startsWith('arn:')) return -1;
+  const partitionEnd = text.indexOf(':', 4);
+  if (partitionEnd <= 4) return -1;
+  const serviceEnd = text.indexOf(':', partitionEnd + 1);
+  if (serviceEnd < 0 || serviceEnd === partitionEnd + 1) return -1;
+  const regionEnd = text.indexOf(':', serviceEnd + 1);
+  if (regionEnd < 0) return -1;
+  const accountEnd = text.indexOf(':', regionEnd + 1);
+  return accountEnd < 0 ? -1 : accountEnd + 1;
+}
+
+/**
+ * The last segment of a resource, for readable messages: `stream/clickstream` → `clickstream`. Segments are
+ * separated by `:` or `/`; empty ones and `*` are skipped. Read from the end, without splitting.
+ */
 export function shortName(text: string): string {
-  const arn = parseArn(text);
-  if (arn === undefined) return text;
-  const segments = arn.resource.split(/[:/]/).filter((segment) => segment !== '' && segment !== '*');
-  return segments.at(-1) ?? text;
+  const start = resourceStart(text);
+  if (start < 0) return text;
+  let end = text.length;
+  for (let i = end - 1; i >= start - 1; i--) {
+    const code = i < start ? 0x3a : text.charCodeAt(i);
+    if (code !== 0x3a && code !== 0x2f) continue; // `:` or `/` (the resource's start counts as one)
+    const length = end - i - 1;
+    if (length > 0 && !(length === 1 && text.charCodeAt(i + 1) === 0x2a)) return text.slice(i + 1, end);
+    end = i;
+  }
+  return text;
 }

@@ -150,18 +150,30 @@ export function secretsOf(mapping: EventSourceMapping): string[] {
 
 /** `PascalCase` letters and digits of a name, for Sids (which allow only `[A-Za-z0-9]`). */
 export function sidName(name: string): string {
-  // One pass over the characters: runs of other characters separate the parts, each part capitalised.
+  // One pass over the characters: runs of other characters separate the parts, each part capitalised and
+  // appended as one slice.
   let sid = '';
-  let startOfPart = true;
-  for (let i = 0; i < name.length; i++) {
+  let i = 0;
+  while (i < name.length) {
+    if (!isSidCharacter(name.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < name.length && isSidCharacter(name.charCodeAt(end))) end++;
     const code = name.charCodeAt(i);
-    const lower = code >= 97 && code <= 122;
-    if (lower || (code >= 65 && code <= 90) || (code >= 48 && code <= 57)) {
-      sid += startOfPart && lower ? String.fromCharCode(code - 32) : name.charAt(i);
-      startOfPart = false;
-    } else startOfPart = true;
+    sid +=
+      code >= 97 && code <= 122
+        ? String.fromCharCode(code - 32) + name.slice(i + 1, end)
+        : name.slice(i, end);
+    i = end;
   }
   return sid;
+}
+
+/** `[A-Za-z0-9]`. */
+function isSidCharacter(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
 }
 
 /** A template split once into literal text and placeholder names (odd indexes are placeholders). */
