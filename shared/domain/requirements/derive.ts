@@ -17,6 +17,7 @@ import {
   type DestinationKind,
   type EventSourceKind,
   FAMILY_OF_SOURCE,
+  type NeedCondition,
   REQUIREMENT_CATALOG,
   type SourceFamily,
   type TouchedResources,
@@ -385,8 +386,8 @@ function settingRequirements(
   fn: FunctionConfiguration,
   place: FunctionPlace,
   notes: RequirementNote[],
-): Requirement[] {
-  const result: Requirement[] = [];
+  result: Requirement[],
+): void {
   const add = (scope: string, setting: string, origin: string, bindings: Bindings) => {
     const context: Context = {
       cause: { kind: 'function-configuration', setting },
@@ -437,15 +438,14 @@ function settingRequirements(
       });
     }
   }
-  return result;
 }
 
 function invokeConfigRequirements(
   place: FunctionPlace,
   configs: readonly EventInvokeConfig[],
   notes: RequirementNote[],
-): Requirement[] {
-  const result: Requirement[] = [];
+  result: Requirement[],
+): void {
   for (const config of configs) {
     const qualifier = functionQualifierOf(config.FunctionArn);
     for (const outcome of ['OnSuccess', 'OnFailure'] as const) {
@@ -471,7 +471,6 @@ function invokeConfigRequirements(
       expandEntries(entries(`async-destination:${kind}`), context, result);
     }
   }
-  return result;
 }
 
 function mappingBindings(
@@ -535,12 +534,27 @@ export function mappingOrigin(mapping: EventSourceMapping): string {
   return `event source mapping ${mapping.UUID}${mapping.State === 'Disabled' ? ' (disabled)' : ''}`;
 }
 
+/** The need conditions a mapping can meet, each combination built once. */
+const VPC_SUBNET: ReadonlySet<NeedCondition> = new Set(['vpc-subnet']);
+const NO_AUTH_SECRET: ReadonlySet<NeedCondition> = new Set(['no-auth-secret']);
+const VPC_SUBNET_NO_AUTH_SECRET: ReadonlySet<NeedCondition> = new Set(['vpc-subnet', 'no-auth-secret']);
+
+/** The need conditions a mapping meets: it shows a VPC subnet; it has no `*_AUTH` configuration. */
+function mappingConditions(mapping: EventSourceMapping): ReadonlySet<string> {
+  const configurations = mapping.SourceAccessConfigurations ?? [];
+  const vpcSubnet = configurations.some((config) => (config.Type ?? '') === 'VPC_SUBNET');
+  const noAuthSecret = !configurations.some((config) => (config.Type ?? '').endsWith('_AUTH'));
+  if (vpcSubnet) return noAuthSecret ? VPC_SUBNET_NO_AUTH_SECRET : VPC_SUBNET;
+  return noAuthSecret ? NO_AUTH_SECRET : NO_CONDITIONS;
+}
+
 function mappingRequirements(
   mapping: EventSourceMapping,
   place: FunctionPlace,
   notes: RequirementNote[],
   families: Set<SourceFamily>,
-): Requirement[] {
+  result: Requirement[],
+): void {
   const cause = mappingCause(mapping);
   const disabled = mapping.State === 'Disabled';
   const origin = mappingOrigin(mapping);
@@ -551,20 +565,16 @@ function mappingRequirements(
       cause,
       ...(mapping.EventSourceArn === undefined ? {} : { resource: mapping.EventSourceArn }),
     });
-    return [];
+    return;
   }
   const family = FAMILY_OF_SOURCE[kind];
   if (family !== undefined) families.add(family);
 
-  const conditions = new Set<string>();
-  const types = (mapping.SourceAccessConfigurations ?? []).map((config) => config.Type ?? '');
-  if (types.includes('VPC_SUBNET')) conditions.add('vpc-subnet');
-  if (!types.some((type) => type.endsWith('_AUTH'))) conditions.add('no-auth-secret');
+  const conditions = mappingConditions(mapping);
 
   const bindings = mappingBindings(mapping, kind, place);
   addMappingPlacement(mapping, place, bindings);
   const context: Context = { cause, origin, disabled, conditions, bindings };
-  const result: Requirement[] = [];
   expandEntries(entries(EVENT_SOURCE_SCOPE[kind]), context, result);
 
   const onFailure = mapping.DestinationConfig?.OnFailure?.Destination;
@@ -581,7 +591,6 @@ function mappingRequirements(
     const destinationContext: Context = { ...context, bindings: destinationBindings(place, onFailure) };
     expandEntries(matching, destinationContext, result);
   }
-  return result;
 }
 
 /**
@@ -598,16 +607,15 @@ export function deriveRequirements(
   const place = placeOf(fn);
   const notes: RequirementNote[] = [];
   const families = new Set<SourceFamily>();
-  const all: Requirement[] = [
-    ...settingRequirements(fn, place, notes),
-    ...invokeConfigRequirements(
-      place,
-      sortedBy(invokeConfigs, (config) => config.FunctionArn),
-      notes,
-    ),
-  ];
-  for (const mapping of sortedBy(mappings, (mapping) => mapping.UUID)) {
-    for (const requirement of mappingRequirements(mapping, place, notes, families)) all.push(requirement);
-  }
+  const all: Requirement[] = [];
+  settingRequirements(fn, place, notes, all);
+  invokeConfigRequirements(
+    place,
+    sortedBy(invokeConfigs, (config) => config.FunctionArn),
+    notes,
+    all,
+  );
+  for (const mapping of sortedBy(mappings, (mapping) => mapping.UUID))
+    mappingRequirements(mapping, place, notes, families, all);
   return { requirements: all, notes, families };
 }
