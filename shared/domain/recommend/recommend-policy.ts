@@ -50,12 +50,26 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
 
   const statements: RecommendedStatement[] = [];
   for (const { sid, actions } of bySid) {
-    // Actions that share exactly the same resources go in one statement.
+    // Each action's own list, built here: sorted in place.
+    for (const { resources } of actions) if (resources.length > 1) sortSmall(resources, compareCodeUnits);
+    // Actions that share exactly the same resources go in one statement. Most often all of a Sid's do.
+    const [first] = actions as [SidGrants['actions'][number]];
+    const firstKey = resourcesKey(first.resources);
+    if (actions.every((granted) => granted === first || resourcesKey(granted.resources) === firstKey)) {
+      statements.push({
+        Sid: sid,
+        Effect: 'Allow',
+        Action: sortSmall(
+          actions.map((granted) => granted.action),
+          compareCodeUnits,
+        ),
+        Resource: first.resources,
+      });
+      continue;
+    }
     const groups: { key: string; actions: string[]; resources: string[] }[] = [];
-    for (const { action, resources } of actions) {
-      // Each action's own list, built here: sorted in place.
-      const sorted = resources.length > 1 ? sortSmall(resources, compareCodeUnits) : resources;
-      const key = sorted.length === 1 ? (sorted[0] ?? '') : sorted.join('\n');
+    for (const { action, resources: sorted } of actions) {
+      const key = resourcesKey(sorted);
       let group: (typeof groups)[number] | undefined;
       for (const candidate of groups) if (candidate.key === key) group = candidate;
       if (group === undefined) groups.push({ key, actions: [action], resources: sorted });
@@ -78,6 +92,11 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
     }
   }
   return statements.length === 0 ? null : { Version: '2012-10-17', Statement: statements };
+}
+
+/** What tells resource lists apart: the one resource, or the sorted list joined. */
+function resourcesKey(sorted: readonly string[]): string {
+  return sorted.length === 1 ? (sorted[0] ?? '') : sorted.join('\n');
 }
 
 /** Whether a Sid is one of the requirements' or already given to a statement (a dozen of each at most). */
