@@ -46,9 +46,6 @@ export interface AuditTargets {
 export function unqualifiedFunctionArn(text: string): string {
   const arn = parseArn(text);
   if (arn?.service !== 'lambda') return text;
-  // Already unqualified (`function:NAME`, the common case): the text is what would be rebuilt.
-  const typeEnd = arn.resource.indexOf(':');
-  if (typeEnd >= 0 && arn.resource.indexOf(':', typeEnd + 1) < 0) return text;
   const [type, name] = arn.resource.split(':');
   return `arn:${arn.partition}:lambda:${arn.region}:${arn.account}:${type}:${name}`;
 }
