@@ -15,6 +15,7 @@
  * - statements whose resources are the function's own dead-letter queue or destinations.
  */
 import type { ActionCatalog } from '../policy/action-catalog.js';
+import type { PolicyDocument, SourcedDocument } from '../policy/document.js';
 import type { RolePolicies } from '../policy/evaluation-types.js';
 import { actionMatches, resourceMatches } from '../policy/match.js';
 import type { FindingCause } from '../report.js';
@@ -27,7 +28,6 @@ import {
   capitalise,
   describeStatement,
   hasWildcard,
-  identityStatements,
   isServiceWildcard,
   type LocatedStatement,
   policyCause,
@@ -82,15 +82,47 @@ function familyActionsOf(pattern: string, catalog: ActionCatalog): readonly stri
   return actions;
 }
 
-/** The actions a statement grants, family actions at least (the caller keeps only those). */
-function grantedActions(located: LocatedStatement, catalog: ActionCatalog): string[] {
-  const actions: string[] = [];
+/**
+ * The event-source family of an action name as a policy spells it, memoised by the exact string: policies
+ * repeat the same few hundred names, and most are no family's (no lower-cased copy made for those).
+ */
+const familyOfName = new Map<string, SourceFamily | null>();
+
+function familyOf(action: string): SourceFamily | undefined {
+  let family = familyOfName.get(action);
+  if (family === undefined) {
+    family = familyOfAction(action) ?? null;
+    // Bounded, as the catalog's caches are: a long-running handler cannot grow it without limit.
+    if (familyOfName.size > 50_000) familyOfName.clear();
+    familyOfName.set(action, family);
+  }
+  return family ?? undefined;
+}
+
+/**
+ * The family actions a statement grants, by family, each family's actions in the order the statement
+ * grants them (as the catalog spells them); `undefined` when it grants none (most statements).
+ */
+function grantedFamilyActions(
+  located: LocatedStatement,
+  catalog: ActionCatalog,
+): Map<SourceFamily, Set<string>> | undefined {
+  let byFamily: Map<SourceFamily, Set<string>> | undefined;
+  const add = (action: string): void => {
+    const family = familyOf(action);
+    if (family === undefined) return;
+    byFamily ??= new Map();
+    const set = byFamily.get(family);
+    if (set === undefined) byFamily.set(family, new Set([action]));
+    else set.add(action);
+  };
   for (const pattern of located.statement.Action ?? []) {
     if (isServiceWildcard(pattern)) continue;
-    if (hasWildcard(pattern)) actions.push(...familyActionsOf(pattern, catalog));
-    else actions.push(catalog.canonical(pattern) ?? pattern);
+    if (hasWildcard(pattern)) {
+      for (const action of familyActionsOf(pattern, catalog)) add(action);
+    } else if (familyOf(pattern) !== undefined) add(catalog.canonical(pattern) ?? pattern);
   }
-  return actions;
+  return byFamily;
 }
 
 interface FamilyGrant {
@@ -100,49 +132,57 @@ interface FamilyGrant {
   readonly actions: readonly string[];
 }
 
+const NO_GRANTS: readonly FamilyGrant[] = [];
+
 const grantsCache = new WeakMap<ActionCatalog, WeakMap<RolePolicies, readonly FamilyGrant[]>>();
-/** Per statement object and source: a managed policy attached to many roles is checked once. */
-const statementGrantsCache = new WeakMap<
+/** Per document object and source: a managed policy attached to many roles is checked once. */
+const documentGrantsCache = new WeakMap<
   ActionCatalog,
-  WeakMap<LocatedStatement['statement'], Map<string, readonly FamilyGrant[]>>
+  WeakMap<PolicyDocument, Map<string, readonly FamilyGrant[]>>
 >();
 
 /** The event-source family actions one Allow statement grants, by family. */
-function statementGrants(located: LocatedStatement, catalog: ActionCatalog): readonly FamilyGrant[] {
-  let byStatement = statementGrantsCache.get(catalog);
-  if (byStatement === undefined) {
-    byStatement = new WeakMap();
-    statementGrantsCache.set(catalog, byStatement);
-  }
-  let bySource = byStatement.get(located.statement);
-  if (bySource === undefined) {
-    bySource = new Map();
-    byStatement.set(located.statement, bySource);
-  }
-  const known = bySource.get(located.source);
-  if (known !== undefined) return known;
-  // Most statements grant no event-source action: no map for them.
-  let byFamily: Map<SourceFamily, Set<string>> | undefined;
-  for (const action of grantedActions(located, catalog)) {
-    const family = familyOfAction(action);
-    if (family === undefined) continue;
-    byFamily ??= new Map();
-    const set = byFamily.get(family) ?? new Set<string>();
-    set.add(action);
-    byFamily.set(family, set);
-  }
-  const grants: FamilyGrant[] = [];
-  for (const [family, set] of byFamily ?? []) {
-    const actions = [...set];
-    // Consumer access first (cheap to rule out: producers grant none), then what of the family applies.
-    const consumer = actions.some(
-      (action) => CONSUMER.has(action.toLowerCase()) && onItsResourceType(located, action),
-    );
+function statementGrants(located: LocatedStatement, catalog: ActionCatalog, grants: FamilyGrant[]): void {
+  // Most statements grant no event-source action: nothing is built for them.
+  const byFamily = grantedFamilyActions(located, catalog);
+  if (byFamily === undefined) return;
+  for (const [family, set] of byFamily) {
+    // Consumer access first (producers grant none), then what of the family applies: each action's
+    // resource type is judged once.
+    const applying: string[] = [];
+    let consumer = false;
+    for (const action of set) {
+      if (!onItsResourceType(located, action)) continue;
+      applying.push(action);
+      if (!consumer && CONSUMER.has(action.toLowerCase())) consumer = true;
+    }
     if (!consumer) continue;
-    const applying = actions.filter((action) => onItsResourceType(located, action));
     grants.push({ located, family, actions: sortSmall(applying, compareCodeUnits) });
   }
-  bySource.set(located.source, grants);
+}
+
+/** The grants of one identity document's Allow statements, in statement order, memoised per document. */
+function documentGrants(sourced: SourcedDocument, catalog: ActionCatalog): readonly FamilyGrant[] {
+  let byDocument = documentGrantsCache.get(catalog);
+  if (byDocument === undefined) {
+    byDocument = new WeakMap();
+    documentGrantsCache.set(catalog, byDocument);
+  }
+  const { source, document } = sourced;
+  let bySource = byDocument.get(document);
+  if (bySource === undefined) {
+    bySource = new Map();
+    byDocument.set(document, bySource);
+  }
+  let grants = bySource.get(source);
+  if (grants === undefined) {
+    const list: FamilyGrant[] = [];
+    for (const statement of document.Statement) {
+      if (statement.Effect === 'Allow') statementGrants({ source, statement }, catalog, list);
+    }
+    grants = list.length === 0 ? NO_GRANTS : list;
+    bySource.set(source, grants);
+  }
   return grants;
 }
 
@@ -165,21 +205,31 @@ function familyGrants(policies: RolePolicies, catalog: ActionCatalog): readonly 
   }
   let grants = byPolicies.get(policies);
   if (grants === undefined) {
-    const list: FamilyGrant[] = [];
-    for (const located of identityStatements(policies)) {
-      if (located.statement.Effect === 'Allow') list.push(...statementGrants(located, catalog));
+    let list: FamilyGrant[] | undefined;
+    for (const sourced of policies.identity) {
+      const own = documentGrants(sourced, catalog);
+      if (own.length === 0) continue;
+      list ??= [];
+      for (const grant of own) list.push(grant);
     }
-    grants = list;
+    grants = list ?? NO_GRANTS;
     byPolicies.set(policies, grants);
   }
   return grants;
 }
 
+/** The resources of the function's own DLQ, destinations and on-failure targets. */
+function destinationTargets(requirements: readonly Requirement[]): string[] {
+  const targets: string[] = [];
+  for (const requirement of requirements)
+    if (DESTINATION_ENTRIES.test(requirement.entryId)) targets.push(requirement.resource);
+  return targets;
+}
+
 /** Whether every resource of the statement is one of the function's own DLQ or destinations. */
-function servesOwnDestinations(located: LocatedStatement, requirements: readonly Requirement[]): boolean {
+function servesOwnDestinations(located: LocatedStatement, targets: readonly string[]): boolean {
   const patterns = located.statement.Resource;
   if (patterns === undefined || patterns.length === 0) return false;
-  const targets = requirements.filter((r) => DESTINATION_ENTRIES.test(r.entryId)).map((r) => r.resource);
   if (targets.length === 0) return false;
   return patterns.every((pattern) =>
     targets.some(
@@ -196,11 +246,14 @@ export const unusedSourcePermission: Rule = {
   check(context) {
     // One finding per family, naming every statement that grants its consumer access.
     const byFamily = new Map<SourceFamily, FamilyGrant[]>();
+    // The function's own DLQ and destinations, found on first use.
+    let targets: readonly string[] | undefined;
     for (const grant of familyGrants(context.policies, context.catalog)) {
       if (context.derived.families.has(grant.family)) continue;
       // Another function of the role reads this kind of source: shared-role context, not a finding.
       if ((context.familiesOfOthers.get(grant.family) ?? []).length > 0) continue;
-      if (servesOwnDestinations(grant.located, context.derived.requirements)) continue;
+      targets ??= destinationTargets(context.derived.requirements);
+      if (servesOwnDestinations(grant.located, targets)) continue;
       const list = byFamily.get(grant.family) ?? [];
       list.push(grant);
       byFamily.set(grant.family, list);
