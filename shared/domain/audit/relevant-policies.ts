@@ -2,12 +2,12 @@
  * A role's policies reduced, per action, to the statements that can match it. Evaluating a request against
  * the reduced policies gives the same decision as against the whole role (a statement whose Action or
  * NotAction does not match never applies), and the evaluator then scans two statements instead of
- * twenty. Computed per role and action on first use, memoised per policies object.
+ * twenty. Indexed once per role (policies object); each action's reduction is made on first use.
  */
 import type { PolicyDocument, PolicyStatement, SourcedDocument } from '../policy/document.js';
 import { decide, newTally, tallyStatements } from '../policy/evaluate.js';
 import type { EvaluationRequest, EvaluationResult, RolePolicies } from '../policy/evaluation-types.js';
-import { actionMatches } from '../policy/match.js';
+import { actionMatches, hasWildcard } from '../policy/match.js';
 
 /** The statements of one document that can match an action, in document order. */
 interface RelevantDocument {
@@ -49,16 +49,15 @@ function scan(document: PolicyDocument, action: string): readonly PolicyStatemen
 }
 
 /**
- * Documents of more statements than this keep what they answered, per action: a large managed policy
- * attached to many roles is scanned once per action, not once per role and action. A role's own small
- * documents are scanned directly (a scan of a few literal names is cheaper than an index of them).
+ * Documents of more action patterns than this keep what they answered, per action: a large managed policy
+ * attached to many roles is scanned once per action, not once per role. The role's other documents are
+ * indexed together, once per role (see `RoleIndex`).
  */
-const SCANNED_DIRECTLY = 8;
-/** Per document object (large ones only): action → relevant statements. */
+const LARGE_DOCUMENT = 32;
+/** Per large document object: action → relevant statements. */
 const scannedDocuments = new WeakMap<PolicyDocument, Map<string, readonly PolicyStatement[]>>();
 
-function relevantStatements(document: PolicyDocument, action: string): readonly PolicyStatement[] {
-  if (document.Statement.length <= SCANNED_DIRECTLY) return scan(document, action);
+function memoisedScan(document: PolicyDocument, action: string): readonly PolicyStatement[] {
   let byAction = scannedDocuments.get(document);
   if (byAction === undefined) {
     byAction = new Map();
@@ -74,36 +73,144 @@ function relevantStatements(document: PolicyDocument, action: string): readonly 
   return statements;
 }
 
-function relevantDocument({ source, document }: SourcedDocument, action: string): RelevantDocument {
-  return { source, version: document.Version, statements: relevantStatements(document, action) };
+function patternCount(document: PolicyDocument): number {
+  let count = 0;
+  for (const statement of document.Statement)
+    count += (statement.Action?.length ?? 0) + (statement.NotAction?.length ?? 0);
+  return count;
 }
 
-/** Per policies object (one per role): action, as asked → plan. */
-const plans = new WeakMap<RolePolicies, Map<string, ActionPlan>>();
+/** A statement of one of the role's documents, with where it is: the document's index, its own. */
+interface Placed {
+  readonly document: number;
+  readonly at: number;
+  readonly statement: PolicyStatement;
+}
+
+/**
+ * One role's identity documents indexed together, once: the statements that name an action literally, by
+ * lower-cased action; those with a wildcard Action or a NotAction, matched per action; the large documents
+ * (`LARGE_DOCUMENT`), scanned per action and memoised per document. And the plans made from them.
+ */
+interface RoleIndex {
+  readonly literal: Map<string, Placed[]>;
+  readonly patterns: readonly Placed[];
+  /** Per document: whether it is large (answered by `memoisedScan`). */
+  readonly large: readonly boolean[];
+  readonly plans: Map<string, ActionPlan>;
+}
+
+function roleIndexOf(policies: RolePolicies): RoleIndex {
+  const literal = new Map<string, Placed[]>();
+  const patterns: Placed[] = [];
+  const large: boolean[] = [];
+  policies.identity.forEach(({ document }, index) => {
+    const isLarge = patternCount(document) > LARGE_DOCUMENT;
+    large.push(isLarge);
+    if (isLarge) return;
+    document.Statement.forEach((statement, at) => {
+      const actions = statement.Action;
+      if (actions === undefined || actions.some(hasWildcard)) {
+        if (actions !== undefined || statement.NotAction !== undefined)
+          patterns.push({ document: index, at, statement });
+        return;
+      }
+      let placed: Placed | undefined;
+      for (const action of actions) {
+        const lower = lowerCaseOf(action);
+        const list = literal.get(lower);
+        placed ??= { document: index, at, statement };
+        if (list === undefined) literal.set(lower, [placed]);
+        // An action listed twice in one statement keeps the statement once.
+        else if (list[list.length - 1] !== placed) list.push(placed);
+      }
+    });
+  });
+  return { literal, patterns, large, plans: new Map() };
+}
+
+/**
+ * Lower-cased action names, memoised: the audit asks about the same few dozen actions and policies name
+ * the same few hundred, and a lower-cased copy made afresh would be hashed afresh each time.
+ */
+const lowerCased = new Map<string, string>();
+
+function lowerCaseOf(action: string): string {
+  let lower = lowerCased.get(action);
+  if (lower === undefined) {
+    lower = action.toLowerCase();
+    // Bounded, so that a long-running handler cannot grow it without limit.
+    if (lowerCased.size > 10_000) lowerCased.clear();
+    lowerCased.set(action, lower);
+  }
+  return lower;
+}
+
+const NO_PLACED: readonly Placed[] = [];
+
+/** The relevant statements of the role's small documents, in role order (by document, then statement). */
+function relevantPlaced(index: RoleIndex, action: string): readonly Placed[] {
+  const named = index.literal.get(lowerCaseOf(action)) ?? NO_PLACED;
+  let matched: Placed[] | undefined;
+  for (const placed of index.patterns) {
+    if (!canMatch(placed.statement, action)) continue;
+    matched ??= [];
+    matched.push(placed);
+  }
+  if (matched === undefined) return named;
+  if (named.length === 0) return matched;
+  // Both kinds (rare): back to role order.
+  return [...named, ...matched].sort((a, b) => a.document - b.document || a.at - b.at);
+}
+
+/** Per policies object (one per role). */
+const roleIndexes = new WeakMap<RolePolicies, RoleIndex>();
 
 function planOf(policies: RolePolicies, action: string): ActionPlan {
-  let byAction = plans.get(policies);
-  if (byAction === undefined) {
-    byAction = new Map();
-    plans.set(policies, byAction);
+  let index = roleIndexes.get(policies);
+  if (index === undefined) {
+    index = roleIndexOf(policies);
+    roleIndexes.set(policies, index);
   }
-  let plan = byAction.get(action);
+  let plan = index.plans.get(action);
   if (plan === undefined) {
-    // Documents with no statement for the action take no part in the decision (the boundary always does:
-    // a boundary silent on the action denies it).
-    const identity: RelevantDocument[] = [];
-    for (const sourced of policies.identity) {
-      const relevant = relevantDocument(sourced, action);
-      if (relevant.statements.length > 0) identity.push(relevant);
-    }
-    plan =
-      policies.boundary === undefined
-        ? { identity }
-        : { identity, boundary: relevantDocument(policies.boundary, action) };
-    if (byAction.size > 10_000) byAction.clear();
-    byAction.set(action, plan);
+    plan = makePlan(policies, index, action);
+    if (index.plans.size > 10_000) index.plans.clear();
+    index.plans.set(action, plan);
   }
   return plan;
+}
+
+function makePlan(policies: RolePolicies, index: RoleIndex, action: string): ActionPlan {
+  // Documents with no statement for the action take no part in the decision (the boundary always does:
+  // a boundary silent on the action denies it).
+  const identity: RelevantDocument[] = [];
+  const placed = relevantPlaced(index, action);
+  let next = 0;
+  policies.identity.forEach(({ source, document }, at) => {
+    let statements: readonly PolicyStatement[];
+    if (index.large[at] === true) statements = memoisedScan(document, action);
+    else {
+      const own: PolicyStatement[] = [];
+      while (next < placed.length && (placed[next] as Placed).document === at) {
+        own.push((placed[next] as Placed).statement);
+        next++;
+      }
+      statements = own;
+    }
+    if (statements.length > 0) identity.push({ source, version: document.Version, statements });
+  });
+  const boundary = policies.boundary;
+  return boundary === undefined
+    ? { identity }
+    : {
+        identity,
+        boundary: {
+          source: boundary.source,
+          version: boundary.document.Version,
+          statements: memoisedScan(boundary.document, action),
+        },
+      };
 }
 
 function asSourced(relevant: RelevantDocument): SourcedDocument {
