@@ -157,27 +157,44 @@ export function mergeByStatement(raw: readonly RawFinding[]): readonly RawFindin
   return result.map((entry) => (Array.isArray(entry) ? merged(entry) : entry));
 }
 
+interface KeyedCause {
+  readonly cause: FindingCause;
+  readonly key: string;
+}
+
+function compareKeyed(a: { readonly key: string }, b: { readonly key: string }): number {
+  return compareText(a.key, b.key);
+}
+
 function merged(group: RawFinding[]): RawFinding {
   if (group.length === 1) return group[0] as RawFinding;
-  const sorted = [...group].sort((a, b) =>
-    compareText(causeKey(causesOf(a)[0] as FindingCause), causeKey(causesOf(b)[0] as FindingCause)),
-  );
-  const kept = sorted[0] as RawFinding;
-  const causes: FindingCause[] = [];
+  // Each cause's key is made once (the sorts compare them many times).
+  const sorted = group
+    .map((finding) => ({ finding, key: causeKey(causesOf(finding)[0] as FindingCause) }))
+    .sort(compareKeyed);
+  const kept = (sorted[0] as { finding: RawFinding }).finding;
+  const causes: KeyedCause[] = [];
   const seen = new Set<string>();
-  for (const finding of sorted) {
+  const actionSet = new Set<string>();
+  let severity = kept.severity;
+  for (const { finding } of sorted) {
     for (const cause of causesOf(finding)) {
       const key = causeKey(cause);
       if (seen.has(key)) continue;
       seen.add(key);
-      causes.push(cause);
+      causes.push({ cause, key });
     }
+    if (finding.actions === undefined) actionSet.add(finding.action ?? '');
+    else for (const action of finding.actions) actionSet.add(action);
+    if (SEVERITY_RANK[finding.severity] < SEVERITY_RANK[severity]) severity = finding.severity;
   }
-  causes.sort((a, b) => compareText(causeKey(a), causeKey(b)));
-  const actions = [...new Set(sorted.flatMap((finding) => finding.actions ?? [finding.action ?? '']))].sort();
-  const also = causes
-    .filter((cause) => !causesOf(kept).some((own) => causeKey(own) === causeKey(cause)))
-    .map((cause) =>
+  causes.sort(compareKeyed);
+  const actions = [...actionSet].sort();
+  const own = new Set(causesOf(kept).map(causeKey));
+  const also: string[] = [];
+  for (const { cause, key } of causes) {
+    if (own.has(key)) continue;
+    also.push(
       cause.kind === 'policy'
         ? describeStatement({
             source: cause.policy ?? '',
@@ -185,16 +202,15 @@ function merged(group: RawFinding[]): RawFinding {
           })
         : '',
     );
-  let severity = kept.severity;
-  for (const finding of sorted)
-    if (SEVERITY_RANK[finding.severity] < SEVERITY_RANK[severity]) severity = finding.severity;
+  }
+  const all = causes.map((keyed) => keyed.cause);
   return {
     ...kept,
     severity,
     message: `${kept.message} The same is granted by ${also.join('; ')}.`,
     actions,
-    cause: causes[0] as FindingCause,
-    causes,
+    cause: all[0] as FindingCause,
+    causes: all,
   };
 }
 
