@@ -241,52 +241,101 @@ function servesOwnDestinations(located: LocatedStatement, targets: readonly stri
   );
 }
 
+/** What a finding says of a family's grants: the same for every function that has all of them. */
+interface FamilySummary {
+  /** How many grants it is made of (a function's own destinations may leave some out). */
+  readonly count: number;
+  readonly who: string;
+  readonly actions: readonly string[];
+  readonly causes: readonly FindingCause[];
+}
+
+function summarise(unsorted: FamilyGrant[]): FamilySummary {
+  // By policy then statement: the verdict does not depend on the order of policies and statements.
+  const grants = sortSmall(unsorted, compareGrants);
+  const actionSet = new Set<string>();
+  for (const grant of grants) for (const action of grant.actions) actionSet.add(action);
+  return {
+    count: grants.length,
+    who: capitalise(grants.map((grant) => describeStatement(grant.located)).join(' and ')),
+    actions: sortSmall([...actionSet], compareCodeUnits),
+    causes: grants.map((grant) => policyCause(grant.located)),
+  };
+}
+
+function compareGrants(a: FamilyGrant, b: FamilyGrant): number {
+  return (
+    compareCodeUnits(a.located.source, b.located.source) ||
+    compareCodeUnits(a.located.statement.id, b.located.statement.id)
+  );
+}
+
+/**
+ * Per role (its grants list): each family's summary of all its grants, made once for the functions of the
+ * role that have them all (most: a statement left out because it serves the function's own destinations is
+ * rare).
+ */
+const summaries = new WeakMap<readonly FamilyGrant[], Map<SourceFamily, FamilySummary>>();
+
+function roleSummary(all: readonly FamilyGrant[], family: SourceFamily): FamilySummary {
+  let byFamily = summaries.get(all);
+  if (byFamily === undefined) {
+    byFamily = new Map();
+    summaries.set(all, byFamily);
+  }
+  let summary = byFamily.get(family);
+  if (summary === undefined) {
+    summary = summarise(all.filter((grant) => grant.family === family));
+    byFamily.set(family, summary);
+  }
+  return summary;
+}
+
 export const unusedSourcePermission: Rule = {
   id: 'unused-source-permission',
   check(context) {
     // One finding per family, naming every statement that grants its consumer access.
+    const all = familyGrants(context.policies, context.catalog);
+    if (all.length === 0) return [];
     const byFamily = new Map<SourceFamily, FamilyGrant[]>();
     // The function's own DLQ and destinations, found on first use.
     let targets: readonly string[] | undefined;
-    for (const grant of familyGrants(context.policies, context.catalog)) {
+    for (const grant of all) {
       if (context.derived.families.has(grant.family)) continue;
       // Another function of the role reads this kind of source: shared-role context, not a finding.
       if ((context.familiesOfOthers.get(grant.family) ?? []).length > 0) continue;
       targets ??= destinationTargets(context.derived.requirements);
       if (servesOwnDestinations(grant.located, targets)) continue;
-      const list = byFamily.get(grant.family) ?? [];
-      list.push(grant);
-      byFamily.set(grant.family, list);
+      const list = byFamily.get(grant.family);
+      if (list === undefined) byFamily.set(grant.family, [grant]);
+      else list.push(grant);
     }
     const findings: RawFinding[] = [];
-    for (const [family, unsorted] of byFamily) {
-      // By policy then statement: the verdict does not depend on the order of policies and statements.
-      const grants = [...unsorted].sort(
-        (a, b) =>
-          compareCodeUnits(a.located.source, b.located.source) ||
-          compareCodeUnits(a.located.statement.id, b.located.statement.id),
-      );
-      const actions = sortSmall([...new Set(grants.flatMap((grant) => grant.actions))], compareCodeUnits);
+    let shared: string | undefined;
+    for (const [family, grants] of byFamily) {
+      const whole = roleSummary(all, family);
+      const { who, actions, causes } = whole.count === grants.length ? whole : summarise(grants);
       const first = actions[0] ?? '';
-      let shared =
-        context.sharedWith.length > 0
-          ? ` None of the other functions of the role (${context.sharedWith.join(', ')}) has one either.`
-          : '';
-      if (context.partialRead) {
-        shared +=
-          ' Only the named functions were read: another function of this role may use it (a whole-account audit knows).';
+      if (shared === undefined) {
+        shared =
+          context.sharedWith.length > 0
+            ? ` None of the other functions of the role (${context.sharedWith.join(', ')}) has one either.`
+            : '';
+        if (context.partialRead) {
+          shared +=
+            ' Only the named functions were read: another function of this role may use it (a whole-account audit knows).';
+        }
       }
-      const who = grants.map((grant) => describeStatement(grant.located));
-      const causes = grants.map((grant) => policyCause(grant.located));
+      const listed = actions.join(', ');
       findings.push({
         rule: 'unused-source-permission',
         severity: 'medium',
-        message: `${capitalise(who.join(' and '))} ${grants.length === 1 ? 'grants' : 'grant'} ${SOURCE_FAMILIES[family].title} actions (${actions.join(', ')}), but the function has no event source mapping of that kind.${shared} The function’s code may call them through the SDK: if so, suppress this finding (rule unused-source-permission, action ${first}) with that reason.`,
+        message: `${who} ${causes.length === 1 ? 'grants' : 'grant'} ${SOURCE_FAMILIES[family].title} actions (${listed}), but the function has no event source mapping of that kind.${shared} The function’s code may call them through the SDK: if so, suppress this finding (rule unused-source-permission, action ${first}) with that reason.`,
         action: first,
         actions,
         cause: causes[0] as FindingCause,
         ...(causes.length > 1 ? { causes } : {}),
-        remediation: `Remove ${actions.join(', ')} from the ${grants.length === 1 ? 'statement' : 'statements'}, or scope them to the resources the code uses and suppress the finding.`,
+        remediation: `Remove ${listed} from the ${causes.length === 1 ? 'statement' : 'statements'}, or scope them to the resources the code uses and suppress the finding.`,
       });
     }
     return findings;
