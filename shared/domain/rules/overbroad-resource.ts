@@ -18,7 +18,6 @@ import {
   siblingProbes,
 } from '../requirements/siblings.js';
 import { compareCodeUnits, sortSmall } from '../small-sort.js';
-import { evaluateNeed } from './need-evaluation.js';
 import { capitalise, describeStatement, policyCause } from './policy-helpers.js';
 import type { RawFinding, Rule, RuleContext } from './types.js';
 
@@ -63,9 +62,10 @@ function statementIndex(policies: RolePolicies): Map<string, Map<string, Indexed
 
 /** Whether the function itself needs `action` on `resource` (a sibling it needs is no excess). */
 function isNeeded(requirements: readonly Requirement[], action: string, resource: string): boolean {
-  const lower = action.toLowerCase();
+  let lower: string | undefined;
   for (const requirement of requirements) {
     if (!judgedOn(requirement, resource)) continue;
+    lower ??= action.toLowerCase();
     for (const needed of requirement.actions) if (needed.toLowerCase() === lower) return true;
   }
   return false;
@@ -76,16 +76,6 @@ function judgedOn(requirement: Requirement, resource: string): boolean {
   if (requirement.touches === undefined) return requirement.resource === resource;
   for (const touched of requirement.touches) if (touched.resource === resource) return true;
   return false;
-}
-
-/** Every resource the function's requirements are judged on: a probe outside it is needed by none. */
-function judgedResources(requirements: readonly Requirement[]): Set<string> {
-  const resources = new Set<string>();
-  for (const requirement of requirements) {
-    if (requirement.touches === undefined) resources.add(requirement.resource);
-    else for (const touched of requirement.touches) resources.add(touched.resource);
-  }
-  return resources;
 }
 
 /** Exact ARNs (no wildcard, no variable) match only themselves: never broader than the need. */
@@ -118,8 +108,6 @@ interface Judging {
   readonly judged: Map<PolicyStatement, Map<string, Scope | null>>;
   /** Sibling probes per evaluated resource, made once. */
   readonly probes: Map<string, readonly SiblingProbe[]>;
-  /** The resources the function's requirements are judged on, listed on first use. */
-  needed: Set<string> | undefined;
 }
 
 /**
@@ -146,8 +134,6 @@ function reach(
   const { context } = judging;
   for (const probe of probes) {
     if (requirement.touches !== undefined && probe.scope === 'name') continue;
-    judging.needed ??= judgedResources(context.derived.requirements);
-    if (judging.needed.has(probe.arn) && isNeeded(context.derived.requirements, action, probe.arn)) continue;
     const requestContext = context.requestContext(probe.arn);
     const match = statementMatch(
       statement,
@@ -156,7 +142,9 @@ function reach(
         : { action, resource: probe.arn, context: requestContext },
       indexed.version,
     );
-    if (match === true || match === 'partial') return probe.scope;
+    if (match !== true && match !== 'partial') continue;
+    // A sibling the function itself needs is no excess (rare: checked only for a probe the statement matches).
+    if (!isNeeded(context.derived.requirements, action, probe.arn)) return probe.scope;
   }
   return undefined;
 }
@@ -264,7 +252,6 @@ export const overbroadResource: Rule = {
       byResource: new Map(),
       judged: new Map(),
       probes: new Map(),
-      needed: undefined,
     };
     for (const requirement of context.derived.requirements) {
       if (requirement.resource === '*' && requirement.touches === undefined) continue;
@@ -278,9 +265,13 @@ export const overbroadResource: Rule = {
           judge(judging, requirement, reported, action, resource, anyName, result.allowedBy);
           continue;
         }
-        const evaluations = evaluateNeed(context, requirement, action);
-        if (evaluations.some((evaluation) => evaluation.result.decision !== 'allowed')) continue;
-        for (const { resource, anyName, result } of evaluations) {
+        // Judged on what the call touches: only when allowed on every one of them.
+        let everywhere = true;
+        for (const { resource, anyName } of requirement.touches)
+          if (context.evaluate(action, resource, anyName).decision !== 'allowed') everywhere = false;
+        if (!everywhere) continue;
+        for (const { resource, anyName } of requirement.touches) {
+          const result = context.evaluate(action, resource, anyName);
           if (result.decision !== 'allowed') continue;
           judge(judging, requirement, reported, action, resource, anyName, result.allowedBy);
         }
