@@ -104,16 +104,18 @@ function roleIndexOf(policies: RolePolicies): RoleIndex {
   const literal = new Map<string, Placed[]>();
   const patterns: Placed[] = [];
   const large: boolean[] = [];
-  policies.identity.forEach(({ document }, index) => {
+  for (let index = 0; index < policies.identity.length; index++) {
+    const { document } = policies.identity[index] as SourcedDocument;
     const isLarge = patternCount(document) > LARGE_DOCUMENT;
     large.push(isLarge);
-    if (isLarge) return;
-    document.Statement.forEach((statement, at) => {
+    if (isLarge) continue;
+    for (let at = 0; at < document.Statement.length; at++) {
+      const statement = document.Statement[at] as PolicyStatement;
       const actions = statement.Action;
       if (actions === undefined || actions.some(hasWildcard)) {
         if (actions !== undefined || statement.NotAction !== undefined)
           patterns.push({ document: index, at, statement });
-        return;
+        continue;
       }
       let placed: Placed | undefined;
       for (const action of actions) {
@@ -124,8 +126,8 @@ function roleIndexOf(policies: RolePolicies): RoleIndex {
         // An action listed twice in one statement keeps the statement once.
         else if (list[list.length - 1] !== placed) list.push(placed);
       }
-    });
-  });
+    }
+  }
   return { literal, patterns, large, plans: new Map() };
 }
 
@@ -187,10 +189,11 @@ function makePlan(policies: RolePolicies, index: RoleIndex, action: string): Act
   const identity: RelevantDocument[] = [];
   const placed = relevantPlaced(index, action);
   let next = 0;
-  policies.identity.forEach(({ source, document }, at) => {
-    let statements: readonly PolicyStatement[];
+  for (let at = 0; at < policies.identity.length; at++) {
+    const { source, document } = policies.identity[at] as SourcedDocument;
+    let statements: readonly PolicyStatement[] = NONE;
     if (index.large[at] === true) statements = memoisedScan(document, action);
-    else {
+    else if (next < placed.length && (placed[next] as Placed).document === at) {
       const own: PolicyStatement[] = [];
       while (next < placed.length && (placed[next] as Placed).document === at) {
         own.push((placed[next] as Placed).statement);
@@ -199,7 +202,7 @@ function makePlan(policies: RolePolicies, index: RoleIndex, action: string): Act
       statements = own;
     }
     if (statements.length > 0) identity.push({ source, version: document.Version, statements });
-  });
+  }
   const boundary = policies.boundary;
   return boundary === undefined
     ? { identity }

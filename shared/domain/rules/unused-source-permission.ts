@@ -15,7 +15,7 @@
  * - statements whose resources are the function's own dead-letter queue or destinations.
  */
 import type { ActionCatalog } from '../policy/action-catalog.js';
-import type { PolicyDocument, SourcedDocument } from '../policy/document.js';
+import type { PolicyDocument, PolicyStatement, SourcedDocument } from '../policy/document.js';
 import type { RolePolicies } from '../policy/evaluation-types.js';
 import { actionMatches, resourceMatches } from '../policy/match.js';
 import type { FindingCause } from '../report.js';
@@ -104,23 +104,25 @@ function familyOf(action: string): SourceFamily | undefined {
  * grants them (as the catalog spells them); `undefined` when it grants none (most statements).
  */
 function grantedFamilyActions(
-  located: LocatedStatement,
+  statement: PolicyStatement,
   catalog: ActionCatalog,
 ): Map<SourceFamily, Set<string>> | undefined {
   let byFamily: Map<SourceFamily, Set<string>> | undefined;
-  const add = (action: string): void => {
-    const family = familyOf(action);
-    if (family === undefined) return;
-    byFamily ??= new Map();
-    const set = byFamily.get(family);
-    if (set === undefined) byFamily.set(family, new Set([action]));
-    else set.add(action);
-  };
-  for (const pattern of located.statement.Action ?? []) {
+  for (const pattern of statement.Action ?? []) {
     if (isServiceWildcard(pattern)) continue;
-    if (hasWildcard(pattern)) {
-      for (const action of familyActionsOf(pattern, catalog)) add(action);
-    } else if (familyOf(pattern) !== undefined) add(catalog.canonical(pattern) ?? pattern);
+    const wildcard = hasWildcard(pattern);
+    // A literal name of no family (most): nothing to add, and no catalog lookup.
+    if (!wildcard && familyOf(pattern) === undefined) continue;
+    for (const action of wildcard
+      ? familyActionsOf(pattern, catalog)
+      : [catalog.canonical(pattern) ?? pattern]) {
+      const family = familyOf(action);
+      if (family === undefined) continue;
+      byFamily ??= new Map();
+      const set = byFamily.get(family);
+      if (set === undefined) byFamily.set(family, new Set([action]));
+      else set.add(action);
+    }
   }
   return byFamily;
 }
@@ -142,10 +144,16 @@ const documentGrantsCache = new WeakMap<
 >();
 
 /** The event-source family actions one Allow statement grants, by family. */
-function statementGrants(located: LocatedStatement, catalog: ActionCatalog, grants: FamilyGrant[]): void {
+function statementGrants(
+  source: string,
+  statement: PolicyStatement,
+  catalog: ActionCatalog,
+  grants: FamilyGrant[],
+): void {
   // Most statements grant no event-source action: nothing is built for them.
-  const byFamily = grantedFamilyActions(located, catalog);
+  const byFamily = grantedFamilyActions(statement, catalog);
   if (byFamily === undefined) return;
+  const located: LocatedStatement = { source, statement };
   for (const [family, set] of byFamily) {
     // Consumer access first (producers grant none), then what of the family applies: each action's
     // resource type is judged once.
@@ -178,7 +186,7 @@ function documentGrants(sourced: SourcedDocument, catalog: ActionCatalog): reado
   if (grants === undefined) {
     const list: FamilyGrant[] = [];
     for (const statement of document.Statement) {
-      if (statement.Effect === 'Allow') statementGrants({ source, statement }, catalog, list);
+      if (statement.Effect === 'Allow') statementGrants(source, statement, catalog, list);
     }
     grants = list.length === 0 ? NO_GRANTS : list;
     bySource.set(source, grants);
