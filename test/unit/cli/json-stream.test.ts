@@ -120,6 +120,34 @@ describe('writeJson', () => {
     );
   });
 
+  it('keeps multi-byte text whole across its 1 MiB chunks, and an item larger than a chunk', () => {
+    // Two- to four-byte UTF-8 characters and lone surrogates (JSON.stringify escapes them), in items that
+    // fill several chunks and end at every offset, then one item of more than a chunk on its own.
+    const text = (n: number) => `${'é’😀\ud800x'.repeat(n % 50)}${'a'.repeat(n % 7)}`;
+    const items: unknown[] = Array.from({ length: 4000 }, (_, n) => ({ n, text: text(n).repeat(20) }));
+    items.push({ huge: '€'.repeat(600_000) }, { after: text(3) });
+    const utf8 = new TextDecoder();
+    for (const indent of [0, 2]) {
+      const spliced = new JsonItems(indent, 1);
+      for (const item of items) spliced.add(item);
+      const chunks = spliced.bytes();
+      expect(chunks.length).toBeGreaterThan(3);
+      const at: unknown[] = [];
+      let written = '';
+      writeJson({ functions: at }, (piece) => (written += piece), {
+        indent,
+        splice: {
+          at,
+          items: spliced,
+          writeBytes: (bytes) => (written += utf8.decode(bytes, { stream: true })),
+        },
+      });
+      written += utf8.decode();
+      const full = { functions: items };
+      expect(written).toBe(indent === 0 ? JSON.stringify(full) : JSON.stringify(full, null, indent));
+    }
+  });
+
   it('writes a large value in chunks, not as one string', () => {
     const value = { items: Array.from({ length: 2000 }, (_, n) => ({ n, text: 'x'.repeat(100) })) };
     const { text, pieces } = streamed(value, { chunkSize: 4096 });
