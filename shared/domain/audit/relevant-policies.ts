@@ -2,167 +2,138 @@
  * A role's policies reduced, per action, to the statements that can match it. Evaluating a request against
  * the reduced policies gives the same decision as against the whole role (a statement whose Action or
  * NotAction does not match never applies), and the evaluator then scans two statements instead of
- * twenty. Built from a per-role index of literal action names, memoised per policies object.
+ * twenty. Indexed once per role (policies object); each action's reduction is made on first use.
  */
-import type { PolicyStatement, SourcedDocument } from '../policy/document.js';
+import type { PolicyDocument, PolicyStatement, SourcedDocument } from '../policy/document.js';
 import { decide, newTally, tallyStatements } from '../policy/evaluate.js';
 import type { EvaluationRequest, EvaluationResult, RolePolicies } from '../policy/evaluation-types.js';
 import { actionMatches, hasWildcard } from '../policy/match.js';
 
-interface IndexedDocument {
+/** The statements of one document that can match an action, in document order. */
+interface RelevantDocument {
   readonly source: string;
-  readonly version?: string;
+  readonly version: string | undefined;
   readonly statements: readonly PolicyStatement[];
-  /** Statements naming the action literally, by lower-cased action. */
-  readonly literal: ReadonlyMap<string, readonly PolicyStatement[]>;
-  /** Statements with a wildcard Action or a NotAction: matched per action. */
-  readonly patterns: readonly PolicyStatement[];
-  /** The relevant statements of a document with patterns, by lower-cased action, once computed. */
-  readonly withPatterns: Map<string, readonly PolicyStatement[]>;
 }
 
-interface ActionIndex {
-  readonly identity: readonly IndexedDocument[];
-  readonly boundary?: IndexedDocument;
-  readonly byAction: Map<string, RolePolicies>;
-}
-
-/**
- * Indexes by document object and source: a managed policy attached to many roles is one document, indexed
- * once, and the statements found relevant to an action are then shared by every role that attaches it.
- */
-const indexedDocuments = new WeakMap<SourcedDocument['document'], Map<string, IndexedDocument>>();
-
-function indexDocument(sourced: SourcedDocument): IndexedDocument {
-  let bySource = indexedDocuments.get(sourced.document);
-  if (bySource === undefined) {
-    bySource = new Map();
-    indexedDocuments.set(sourced.document, bySource);
-  }
-  let indexed = bySource.get(sourced.source);
-  if (indexed === undefined) {
-    indexed = indexOf(sourced);
-    bySource.set(sourced.source, indexed);
-  }
-  return indexed;
-}
-
-function indexOf({ source, document }: SourcedDocument): IndexedDocument {
-  const literal = new Map<string, PolicyStatement[]>();
-  const patterns: PolicyStatement[] = [];
-  for (const statement of document.Statement) {
-    const actions = statement.Action;
-    if (actions === undefined || actions.some(hasWildcard)) {
-      if (actions !== undefined || statement.NotAction !== undefined) patterns.push(statement);
-      continue;
-    }
-    for (const action of actions) {
-      const lower = action.toLowerCase();
-      const list = literal.get(lower);
-      if (list === undefined) literal.set(lower, [statement]);
-      // An action listed twice in one statement keeps the statement once.
-      else if (list[list.length - 1] !== statement) list.push(statement);
-    }
-  }
-  return {
-    source,
-    ...(document.Version === undefined ? {} : { version: document.Version }),
-    statements: document.Statement,
-    literal,
-    patterns,
-    withPatterns: new Map(),
-  };
+/** What takes part in the decision on one action: the documents with a relevant statement, the boundary. */
+interface ActionPlan {
+  readonly identity: readonly RelevantDocument[];
+  readonly boundary?: RelevantDocument;
 }
 
 const NONE: readonly PolicyStatement[] = [];
 
-/** The statements of one document that can match `action`, in document order. */
-function relevantStatements(
-  indexed: IndexedDocument,
-  action: string,
-  lower: string,
-): readonly PolicyStatement[] {
-  const named = indexed.literal.get(lower) ?? NONE;
-  if (indexed.patterns.length === 0) return named;
-  const known = indexed.withPatterns.get(lower);
-  if (known !== undefined) return known;
-  const relevant = relevantWithPatterns(indexed, action, named);
-  indexed.withPatterns.set(lower, relevant);
-  return relevant;
-}
-
-function relevantWithPatterns(
-  indexed: IndexedDocument,
-  action: string,
-  named: readonly PolicyStatement[],
-): readonly PolicyStatement[] {
-  const matched = indexed.patterns.filter((statement) =>
-    statement.Action !== undefined
-      ? statement.Action.some((pattern) => actionMatches(pattern, action))
-      : !(statement.NotAction ?? []).some((pattern) => actionMatches(pattern, action)),
-  );
-  if (matched.length === 0) return named;
-  if (named.length === 0) return matched;
-  // Both kinds (rare): back to document order.
-  const relevant = new Set([...named, ...matched]);
-  return indexed.statements.filter((statement) => relevant.has(statement));
-}
-
-function relevantDocument(indexed: IndexedDocument, statements: readonly PolicyStatement[]): SourcedDocument {
-  // Two literal shapes rather than a spread: this runs for every role and action.
-  return {
-    source: indexed.source,
-    document:
-      indexed.version === undefined
-        ? { Statement: statements }
-        : { Version: indexed.version, Statement: statements },
-  };
-}
-
-const actionIndexes = new WeakMap<RolePolicies, ActionIndex>();
-
-function actionIndexOf(policies: RolePolicies): ActionIndex {
-  let index = actionIndexes.get(policies);
-  if (index === undefined) {
-    index = {
-      identity: policies.identity.map(indexDocument),
-      ...(policies.boundary === undefined ? {} : { boundary: indexDocument(policies.boundary) }),
-      byAction: new Map(),
-    };
-    actionIndexes.set(policies, index);
+/** Whether a statement's Action or NotAction matches `action` (a statement with neither never applies). */
+function canMatch(statement: PolicyStatement, action: string): boolean {
+  const actions = statement.Action;
+  if (actions !== undefined) {
+    for (const pattern of actions) if (actionMatches(pattern, action)) return true;
+    return false;
   }
-  return index;
+  const excluded = statement.NotAction;
+  if (excluded === undefined) return false;
+  for (const pattern of excluded) if (actionMatches(pattern, action)) return false;
+  return true;
+}
+
+/** The statements of `document` that can match `action`, in document order; no array when none can. */
+function scan(document: PolicyDocument, action: string): readonly PolicyStatement[] {
+  let relevant: PolicyStatement[] | undefined;
+  for (const statement of document.Statement) {
+    if (!canMatch(statement, action)) continue;
+    relevant ??= [];
+    relevant.push(statement);
+  }
+  return relevant ?? NONE;
 }
 
 /**
- * The role's policies reduced to the statements whose Action or NotAction can match `action`. A statement
- * that does not match the action never applies to the request, so the evaluation is the same, and the
- * evaluator scans two statements instead of twenty. Built from a per-role index of literal actions.
+ * Documents of more action patterns than this keep what they answered, per action: a large managed policy
+ * attached to many roles is scanned once per action, not once per role. The role's other documents are
+ * indexed together, once per role (see `RoleIndex`).
  */
-export function policiesFor(policies: RolePolicies, action: string): RolePolicies {
-  const index = actionIndexOf(policies);
-  const lower = action.toLowerCase();
-  const known = index.byAction.get(lower);
-  if (known !== undefined) return known;
-  // Documents with no statement for the action take no part in the decision (the boundary always does:
-  // a boundary silent on the action denies it).
-  const identity: SourcedDocument[] = [];
-  for (const indexed of index.identity) {
-    const statements = relevantStatements(indexed, action, lower);
-    if (statements.length > 0) identity.push(relevantDocument(indexed, statements));
+const LARGE_DOCUMENT = 32;
+/** Per large document object: action → relevant statements. */
+const scannedDocuments = new WeakMap<PolicyDocument, Map<string, readonly PolicyStatement[]>>();
+
+function memoisedScan(document: PolicyDocument, action: string): readonly PolicyStatement[] {
+  let byAction = scannedDocuments.get(document);
+  if (byAction === undefined) {
+    byAction = new Map();
+    scannedDocuments.set(document, byAction);
   }
-  const boundary = index.boundary;
-  const relevant =
-    boundary === undefined
-      ? { identity }
-      : { identity, boundary: relevantDocument(boundary, relevantStatements(boundary, action, lower)) };
-  index.byAction.set(lower, relevant);
-  return relevant;
+  let statements = byAction.get(action);
+  if (statements === undefined) {
+    statements = scan(document, action);
+    // Bounded, so that a long-running handler asking about ever new names cannot grow it without limit.
+    if (byAction.size > 10_000) byAction.clear();
+    byAction.set(action, statements);
+  }
+  return statements;
+}
+
+function patternCount(document: PolicyDocument): number {
+  let count = 0;
+  for (const statement of document.Statement)
+    count += (statement.Action?.length ?? 0) + (statement.NotAction?.length ?? 0);
+  return count;
+}
+
+/** A statement of one of the role's documents, with where it is: the document's index, its own. */
+interface Placed {
+  readonly document: number;
+  readonly at: number;
+  readonly statement: PolicyStatement;
 }
 
 /**
- * Lower-cased action names, memoised: the audit asks about the same few dozen actions (the catalog's own
- * strings) thousands of times, and a lookup with a string made afresh would hash it afresh each time.
+ * One role's identity documents indexed together, once: the statements that name an action literally, by
+ * lower-cased action; those with a wildcard Action or a NotAction, matched per action; the large documents
+ * (`LARGE_DOCUMENT`), scanned per action and memoised per document. And the plans made from them.
+ */
+interface RoleIndex {
+  readonly literal: Map<string, Placed[]>;
+  readonly patterns: readonly Placed[];
+  /** Per document: whether it is large (answered by `memoisedScan`). */
+  readonly large: readonly boolean[];
+  readonly plans: Map<string, ActionPlan>;
+}
+
+function roleIndexOf(policies: RolePolicies): RoleIndex {
+  const literal = new Map<string, Placed[]>();
+  const patterns: Placed[] = [];
+  const large: boolean[] = [];
+  for (let index = 0; index < policies.identity.length; index++) {
+    const { document } = policies.identity[index] as SourcedDocument;
+    const isLarge = patternCount(document) > LARGE_DOCUMENT;
+    large.push(isLarge);
+    if (isLarge) continue;
+    for (let at = 0; at < document.Statement.length; at++) {
+      const statement = document.Statement[at] as PolicyStatement;
+      const actions = statement.Action;
+      if (actions === undefined || actions.some(hasWildcard)) {
+        if (actions !== undefined || statement.NotAction !== undefined)
+          patterns.push({ document: index, at, statement });
+        continue;
+      }
+      let placed: Placed | undefined;
+      for (const action of actions) {
+        const lower = lowerCaseOf(action);
+        const list = literal.get(lower);
+        placed ??= { document: index, at, statement };
+        if (list === undefined) literal.set(lower, [placed]);
+        // An action listed twice in one statement keeps the statement once.
+        else if (list[list.length - 1] !== placed) list.push(placed);
+      }
+    }
+  }
+  return { literal, patterns, large, plans: new Map() };
+}
+
+/**
+ * Lower-cased action names, memoised: the audit asks about the same few dozen actions and policies name
+ * the same few hundred, and a lower-cased copy made afresh would be hashed afresh each time.
  */
 const lowerCased = new Map<string, string>();
 
@@ -177,23 +148,108 @@ function lowerCaseOf(action: string): string {
   return lower;
 }
 
+const NO_PLACED: readonly Placed[] = [];
+
+/** The relevant statements of the role's small documents, in role order (by document, then statement). */
+function relevantPlaced(index: RoleIndex, action: string): readonly Placed[] {
+  const named = index.literal.get(lowerCaseOf(action)) ?? NO_PLACED;
+  let matched: Placed[] | undefined;
+  for (const placed of index.patterns) {
+    if (!canMatch(placed.statement, action)) continue;
+    matched ??= [];
+    matched.push(placed);
+  }
+  if (matched === undefined) return named;
+  if (named.length === 0) return matched;
+  // Both kinds (rare): back to role order.
+  return [...named, ...matched].sort((a, b) => a.document - b.document || a.at - b.at);
+}
+
+/** Per policies object (one per role). */
+const roleIndexes = new WeakMap<RolePolicies, RoleIndex>();
+
+function planOf(policies: RolePolicies, action: string): ActionPlan {
+  let index = roleIndexes.get(policies);
+  if (index === undefined) {
+    index = roleIndexOf(policies);
+    roleIndexes.set(policies, index);
+  }
+  let plan = index.plans.get(action);
+  if (plan === undefined) {
+    plan = makePlan(policies, index, action);
+    if (index.plans.size > 10_000) index.plans.clear();
+    index.plans.set(action, plan);
+  }
+  return plan;
+}
+
+function makePlan(policies: RolePolicies, index: RoleIndex, action: string): ActionPlan {
+  // Documents with no statement for the action take no part in the decision (the boundary always does:
+  // a boundary silent on the action denies it).
+  const identity: RelevantDocument[] = [];
+  const placed = relevantPlaced(index, action);
+  let next = 0;
+  for (let at = 0; at < policies.identity.length; at++) {
+    const { source, document } = policies.identity[at] as SourcedDocument;
+    let statements: readonly PolicyStatement[] = NONE;
+    if (index.large[at] === true) statements = memoisedScan(document, action);
+    else if (next < placed.length && (placed[next] as Placed).document === at) {
+      const own: PolicyStatement[] = [];
+      while (next < placed.length && (placed[next] as Placed).document === at) {
+        own.push((placed[next] as Placed).statement);
+        next++;
+      }
+      statements = own;
+    }
+    if (statements.length > 0) identity.push({ source, version: document.Version, statements });
+  }
+  const boundary = policies.boundary;
+  return boundary === undefined
+    ? { identity }
+    : {
+        identity,
+        boundary: {
+          source: boundary.source,
+          version: boundary.document.Version,
+          statements: memoisedScan(boundary.document, action),
+        },
+      };
+}
+
+function asSourced(relevant: RelevantDocument): SourcedDocument {
+  return {
+    source: relevant.source,
+    document:
+      relevant.version === undefined
+        ? { Statement: relevant.statements }
+        : { Version: relevant.version, Statement: relevant.statements },
+  };
+}
+
+/**
+ * The role's policies reduced to the statements whose Action or NotAction can match `action`. A statement
+ * that does not match the action never applies to the request, so the evaluation is the same, and the
+ * evaluator scans two statements instead of twenty.
+ */
+export function policiesFor(policies: RolePolicies, action: string): RolePolicies {
+  const plan = planOf(policies, action);
+  const identity = plan.identity.map(asSourced);
+  return plan.boundary === undefined ? { identity } : { identity, boundary: asSourced(plan.boundary) };
+}
+
 /**
  * `evaluate(policiesFor(policies, request.action), request)` without building the reduced policies: the
  * audit's path, which asks tens of thousands of questions and needs only the answers.
  */
 export function evaluateRelevant(policies: RolePolicies, request: EvaluationRequest): EvaluationResult {
-  const index = actionIndexOf(policies);
-  const action = request.action;
-  const lower = lowerCaseOf(action);
+  const plan = planOf(policies, request.action);
   const identity = newTally();
-  for (const indexed of index.identity) {
-    const statements = relevantStatements(indexed, action, lower);
-    tallyStatements(identity, indexed.source, statements, request, indexed.version);
+  for (const relevant of plan.identity) {
+    tallyStatements(identity, relevant.source, relevant.statements, request, relevant.version);
   }
-  const boundary = index.boundary;
+  const boundary = plan.boundary;
   if (boundary === undefined) return decide(identity, undefined, '', request.context);
   const boundaryTally = newTally();
-  const statements = relevantStatements(boundary, action, lower);
-  tallyStatements(boundaryTally, boundary.source, statements, request, boundary.version, true);
+  tallyStatements(boundaryTally, boundary.source, boundary.statements, request, boundary.version, true);
   return decide(identity, boundaryTally, boundary.source, request.context);
 }

@@ -327,6 +327,17 @@ export function evaluate(policies: RolePolicies, request: EvaluationRequest): Ev
 
 const ACCOUNT = /^\d{12}$/;
 
+/** `text.split(':')[4] ?? ''` (an ARN's account field) without splitting the whole text. */
+function fifthField(text: string): string {
+  let start = 0;
+  for (let field = 0; field < 4; field++) {
+    start = text.indexOf(':', start) + 1;
+    if (start === 0) return '';
+  }
+  const end = text.indexOf(':', start);
+  return end < 0 ? text.slice(start) : text.slice(start, end);
+}
+
 /**
  * The condition keys whose values are known for requests Lambda makes with an execution role
  * (requirements.md §4): transport, region, the principal, and the resource's account where its ARN
@@ -337,7 +348,7 @@ export function conditionContext(input: {
   region: string;
   resource: string;
 }): ConditionContext {
-  const roleAccount = input.roleArn.split(':')[4] ?? '';
+  const roleAccount = fifthField(input.roleArn);
   const context: Record<string, string> = {
     'aws:securetransport': 'true',
     'aws:requestedregion': input.region,
@@ -345,7 +356,7 @@ export function conditionContext(input: {
     'aws:principaltype': 'AssumedRole',
   };
   if (ACCOUNT.test(roleAccount)) context['aws:principalaccount'] = roleAccount;
-  const resourceAccount = input.resource.startsWith('arn:') ? (input.resource.split(':')[4] ?? '') : '';
+  const resourceAccount = input.resource.startsWith('arn:') ? fifthField(input.resource) : '';
   if (ACCOUNT.test(resourceAccount)) context['aws:resourceaccount'] = resourceAccount;
   return context;
 }

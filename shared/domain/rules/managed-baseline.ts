@@ -12,7 +12,6 @@
 import type { FunctionConfiguration } from '../model.js';
 import type { FindingCause, Severity } from '../report.js';
 import type { SourceFamily } from '../requirements/catalog.js';
-import { sortSmall } from '../small-sort.js';
 import { describeStatement } from './policy-helpers.js';
 import type { RawFinding } from './types.js';
 
@@ -163,18 +162,21 @@ interface KeyedCause {
   readonly key: string;
 }
 
+function compareKeyed(a: { readonly key: string }, b: { readonly key: string }): number {
+  return compareText(a.key, b.key);
+}
+
 function merged(group: RawFinding[]): RawFinding {
   if (group.length === 1) return group[0] as RawFinding;
-  // By the key of each finding's first cause, each key computed once (a stable sort, as before).
-  const sorted = group.map((finding) => ({
-    finding,
-    key: causeKey(causesOf(finding)[0] as FindingCause),
-  }));
-  sortSmall(sorted, (a, b) => compareText(a.key, b.key));
-  const kept = (sorted[0] as (typeof sorted)[number]).finding;
+  // Each cause's key is made once (the sorts compare them many times).
+  const sorted = group
+    .map((finding) => ({ finding, key: causeKey(causesOf(finding)[0] as FindingCause) }))
+    .sort(compareKeyed);
+  const kept = (sorted[0] as { finding: RawFinding }).finding;
   const causes: KeyedCause[] = [];
   const seen = new Set<string>();
-  const actions = new Set<string>();
+  const actionSet = new Set<string>();
+  let severity = kept.severity;
   for (const { finding } of sorted) {
     for (const cause of causesOf(finding)) {
       const key = causeKey(cause);
@@ -182,13 +184,16 @@ function merged(group: RawFinding[]): RawFinding {
       seen.add(key);
       causes.push({ cause, key });
     }
-    for (const action of finding.actions ?? [finding.action ?? '']) actions.add(action);
+    if (finding.actions === undefined) actionSet.add(finding.action ?? '');
+    else for (const action of finding.actions) actionSet.add(action);
+    if (SEVERITY_RANK[finding.severity] < SEVERITY_RANK[severity]) severity = finding.severity;
   }
-  sortSmall(causes, (a, b) => compareText(a.key, b.key));
-  const keptKeys = new Set(causesOf(kept).map(causeKey));
+  causes.sort(compareKeyed);
+  const actions = [...actionSet].sort();
+  const own = new Set(causesOf(kept).map(causeKey));
   const also: string[] = [];
   for (const { cause, key } of causes) {
-    if (keptKeys.has(key)) continue;
+    if (own.has(key)) continue;
     also.push(
       cause.kind === 'policy'
         ? describeStatement({
@@ -198,16 +203,14 @@ function merged(group: RawFinding[]): RawFinding {
         : '',
     );
   }
-  let severity = kept.severity;
-  for (const { finding } of sorted)
-    if (SEVERITY_RANK[finding.severity] < SEVERITY_RANK[severity]) severity = finding.severity;
+  const all = causes.map((keyed) => keyed.cause);
   return {
     ...kept,
     severity,
     message: `${kept.message} The same is granted by ${also.join('; ')}.`,
-    actions: sortSmall([...actions], compareText),
-    cause: (causes[0] as KeyedCause).cause,
-    causes: causes.map((keyed) => keyed.cause),
+    actions,
+    cause: all[0] as FindingCause,
+    causes: all,
   };
 }
 

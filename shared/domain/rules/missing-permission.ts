@@ -77,14 +77,22 @@ function unknownVerdict(result: EvaluationResult, action: string, context: RuleC
   };
 }
 
+/** Whether `action` is allowed on its resource, or on every resource it touches. */
+function allowed(requirement: Requirement, action: string, context: RuleContext): boolean {
+  const touches = requirement.touches;
+  if (touches === undefined)
+    return context.evaluate(action, requirement.resource, requirement.anyName).decision === 'allowed';
+  for (const touched of touches)
+    if (context.evaluate(action, touched.resource, touched.anyName).decision !== 'allowed') return false;
+  return true;
+}
+
 /** The evaluation of one action of a requirement, or `undefined` when it is allowed. */
 function verdictFor(requirement: Requirement, action: string, context: RuleContext): Verdict | undefined {
-  const unknownGrants = (context.unknownGrants ?? []).length > 0;
-  // The common case, one resource and allowed: no evaluation list is built.
+  // The common case, allowed on every resource it is judged on: no evaluation list is built.
   if (
-    !unknownGrants &&
-    requirement.touches === undefined &&
-    context.evaluate(action, requirement.resource, requirement.anyName).decision === 'allowed'
+    (context.unknownGrants === undefined || context.unknownGrants.length === 0) &&
+    allowed(requirement, action, context)
   )
     return undefined;
   const evaluations = evaluateNeed(context, requirement, action);
@@ -92,8 +100,8 @@ function verdictFor(requirement: Requirement, action: string, context: RuleConte
   const worst = failed[0];
   if (worst === undefined) {
     // Allowed on everything it touches: an unknown boundary or Deny (template mode) may still take it back.
-    const allowed = evaluations[0];
-    return allowed === undefined ? undefined : unknownVerdict(allowed.result, action, context);
+    const first = evaluations[0];
+    return first === undefined ? undefined : unknownVerdict(first.result, action, context);
   }
   const result = worst.result as Exclude<EvaluationResult, { decision: 'allowed' }>;
   const unknown = unknownVerdict(result, action, context);

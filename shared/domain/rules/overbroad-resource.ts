@@ -8,17 +8,28 @@
 import { parseArn } from '../arn.js';
 import type { PolicyStatement } from '../policy/document.js';
 import { statementMatch } from '../policy/evaluate.js';
-import type { RolePolicies } from '../policy/evaluation-types.js';
+import type { RolePolicies, StatementRef } from '../policy/evaluation-types.js';
 import type { FindingCause } from '../report.js';
 import type { Requirement } from '../requirements/derive.js';
-import { resourceNoun, type SiblingScope, siblingProbes } from '../requirements/siblings.js';
-import { evaluateNeed, type NeedEvaluation } from './need-evaluation.js';
-import { capitalise, describeStatement, type LocatedStatement, policyCause } from './policy-helpers.js';
+import {
+  resourceNoun,
+  type SiblingProbe,
+  type SiblingScope,
+  siblingProbes,
+} from '../requirements/siblings.js';
+import { compareCodeUnits, sortSmall } from '../small-sort.js';
+import { capitalise, describeStatement, policyCause } from './policy-helpers.js';
 import type { RawFinding, Rule, RuleContext } from './types.js';
 
 interface IndexedStatement {
+  readonly source: string;
   readonly statement: PolicyStatement;
   readonly version: string | undefined;
+  /** Its resources are exact ARNs only (no wildcard, no variable), which match only themselves. */
+  readonly exactOnly: boolean;
+  /** `describeStatement` of it and what it grants, in words: made on first use, for every function of the role. */
+  described: string | undefined;
+  granted: string | undefined;
 }
 
 const indexCache = new WeakMap<RolePolicies, Map<string, Map<string, IndexedStatement>>>();
@@ -35,7 +46,14 @@ function statementIndex(policies: RolePolicies): Map<string, Map<string, Indexed
         index.set(source, byId);
       }
       for (const statement of document.Statement)
-        byId.set(statement.id, { statement, version: document.Version });
+        byId.set(statement.id, {
+          source,
+          statement,
+          version: document.Version,
+          exactOnly: grantsExactResourcesOnly(statement),
+          described: undefined,
+          granted: undefined,
+        });
     }
     indexCache.set(policies, index);
   }
@@ -44,12 +62,19 @@ function statementIndex(policies: RolePolicies): Map<string, Map<string, Indexed
 
 /** Whether the function itself needs `action` on `resource` (a sibling it needs is no excess). */
 function isNeeded(requirements: readonly Requirement[], action: string, resource: string): boolean {
-  const lower = action.toLowerCase();
+  let lower: string | undefined;
   for (const requirement of requirements) {
-    const resources = requirement.touches?.map((touched) => touched.resource) ?? [requirement.resource];
-    if (!resources.includes(resource)) continue;
+    if (!judgedOn(requirement, resource)) continue;
+    lower ??= action.toLowerCase();
     for (const needed of requirement.actions) if (needed.toLowerCase() === lower) return true;
   }
+  return false;
+}
+
+/** Whether a requirement's actions are judged on `resource` (its resource, or one it touches). */
+function judgedOn(requirement: Requirement, resource: string): boolean {
+  if (requirement.touches === undefined) return requirement.resource === resource;
+  for (const touched of requirement.touches) if (touched.resource === resource) return true;
   return false;
 }
 
@@ -69,9 +94,20 @@ type Scope = SiblingScope | '*';
 const SCOPE_ORDER: readonly Scope[] = ['*', 'account', 'region', 'name'];
 
 interface Broad {
-  readonly source: string;
-  readonly statement: PolicyStatement;
-  readonly scope: Scope;
+  readonly indexed: IndexedStatement;
+  scope: Scope;
+}
+
+/** What one function's check keeps while it judges: the excess found so far and what it computed once. */
+interface Judging {
+  readonly context: RuleContext;
+  readonly index: Map<string, Map<string, IndexedStatement>>;
+  /** Needed resource (as reported) → action → statements that grant it beyond the need, in order. */
+  readonly byResource: Map<string, { requirement: Requirement; actions: Map<string, Broad[]> }>;
+  /** Statement → evaluated resource → how far it reaches (null: not beyond), computed once. */
+  readonly judged: Map<PolicyStatement, Map<string, Scope | null>>;
+  /** Sibling probes per evaluated resource, made once. */
+  readonly probes: Map<string, readonly SiblingProbe[]>;
 }
 
 /**
@@ -81,31 +117,79 @@ interface Broad {
  * accounts count.
  */
 function reach(
+  judging: Judging,
   indexed: IndexedStatement,
   requirement: Requirement,
-  evaluation: NeedEvaluation,
+  resource: string,
+  anyName: boolean,
   action: string,
-  context: RuleContext,
 ): Scope | undefined {
   const { statement } = indexed;
   if (statement.Condition === undefined && statement.Resource?.includes('*') === true) return '*';
-  const probes = siblingProbes(evaluation.resource).filter(
-    (probe) => requirement.touches === undefined || probe.scope !== 'name',
-  );
-  return probes.find((probe) => {
-    if (isNeeded(context.derived.requirements, action, probe.arn)) return false;
+  let probes = judging.probes.get(resource);
+  if (probes === undefined) {
+    probes = siblingProbes(resource);
+    judging.probes.set(resource, probes);
+  }
+  const { context } = judging;
+  for (const probe of probes) {
+    if (requirement.touches !== undefined && probe.scope === 'name') continue;
+    const requestContext = context.requestContext(probe.arn);
     const match = statementMatch(
       statement,
-      {
-        action,
-        resource: probe.arn,
-        ...(evaluation.anyName ? { anyName: true } : {}),
-        context: context.requestContext(probe.arn),
-      },
+      anyName
+        ? { action, resource: probe.arn, anyName: true, context: requestContext }
+        : { action, resource: probe.arn, context: requestContext },
       indexed.version,
     );
-    return match === true || match === 'partial';
-  })?.scope;
+    if (match !== true && match !== 'partial') continue;
+    // A sibling the function itself needs is no excess (rare: checked only for a probe the statement matches).
+    if (!isNeeded(context.derived.requirements, action, probe.arn)) return probe.scope;
+  }
+  return undefined;
+}
+
+/** Records the statements that allow `action` on the evaluated resource beyond the need. */
+function judge(
+  judging: Judging,
+  requirement: Requirement,
+  reported: string,
+  action: string,
+  resource: string,
+  anyName: boolean,
+  allowedBy: readonly StatementRef[],
+): void {
+  for (const ref of allowedBy) {
+    const indexed = judging.index.get(ref.source)?.get(ref.statement);
+    if (indexed === undefined || indexed.exactOnly) continue;
+    let byEvaluated = judging.judged.get(indexed.statement);
+    if (byEvaluated === undefined) {
+      byEvaluated = new Map();
+      judging.judged.set(indexed.statement, byEvaluated);
+    }
+    // The excess a statement grants depends on the statement and the resource, not on the action
+    // (the action already matched): the two log actions, the three queue actions ask once.
+    let scope = byEvaluated.get(resource);
+    if (scope === undefined) {
+      scope = reach(judging, indexed, requirement, resource, anyName, action) ?? null;
+      byEvaluated.set(resource, scope);
+    }
+    if (scope === null) continue;
+    let entry = judging.byResource.get(reported);
+    if (entry === undefined) {
+      entry = { requirement, actions: new Map() };
+      judging.byResource.set(reported, entry);
+    }
+    let list = entry.actions.get(action);
+    if (list === undefined) {
+      list = [];
+      entry.actions.set(action, list);
+    }
+    let known: Broad | undefined;
+    for (const broad of list) if (broad.indexed.statement === indexed.statement) known = broad;
+    if (known === undefined) list.push({ indexed, scope });
+    else if (SCOPE_ORDER.indexOf(scope) < SCOPE_ORDER.indexOf(known.scope)) known.scope = scope;
+  }
 }
 
 /** What the need covers, in words, for the message. */
@@ -127,13 +211,31 @@ function coverage(scope: Scope, resource: string): string {
   return `which also covers other ${nouns}${account}${region}`;
 }
 
-function grantedText(statement: PolicyStatement): string {
-  const granted = (statement.Resource ?? statement.NotResource ?? []).join(', ');
-  return statement.Resource === undefined ? `every resource except ${granted}` : granted;
+/** What a statement grants, in words; made once per statement of the role. */
+function grantedText(indexed: IndexedStatement): string {
+  if (indexed.granted === undefined) {
+    const { statement } = indexed;
+    const granted = (statement.Resource ?? statement.NotResource ?? []).join(', ');
+    indexed.granted = statement.Resource === undefined ? `every resource except ${granted}` : granted;
+  }
+  return indexed.granted;
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** `describeStatement` of a statement; made once per statement of the role. */
+function described(indexed: IndexedStatement): string {
+  indexed.described ??= describeStatement(indexed);
+  return indexed.described;
+}
+
+function keyOf(broad: Broad): string {
+  return `${broad.indexed.source}\u0000${broad.indexed.statement.id}`;
+}
+
+function compareBroad(a: Broad, b: Broad): number {
+  return (
+    compareCodeUnits(a.indexed.source, b.indexed.source) ||
+    compareCodeUnits(a.indexed.statement.id, b.indexed.statement.id)
+  );
 }
 
 function joinWords(items: readonly string[]): string {
@@ -144,95 +246,77 @@ function joinWords(items: readonly string[]): string {
 export const overbroadResource: Rule = {
   id: 'overbroad-resource',
   check(context) {
-    const index = statementIndex(context.policies);
-    // Needed resource (as reported) → action → statements that grant it beyond the need, in order.
-    const byResource = new Map<string, { requirement: Requirement; actions: Map<string, Broad[]> }>();
-    // Statement → evaluated resource → how far it reaches (null: not beyond), computed once.
-    const judged = new Map<PolicyStatement, Map<string, Scope | null>>();
+    const judging: Judging = {
+      context,
+      index: statementIndex(context.policies),
+      byResource: new Map(),
+      judged: new Map(),
+      probes: new Map(),
+    };
     for (const requirement of context.derived.requirements) {
       if (requirement.resource === '*' && requirement.touches === undefined) continue;
       const reported = requirement.touches?.[0]?.resource ?? requirement.resource;
       for (const action of requirement.actions) {
         // Only an allowed need can be granted too broadly; most are allowed, each asked once (memoised).
-        if (
-          requirement.touches === undefined &&
-          context.evaluate(action, requirement.resource, requirement.anyName).decision !== 'allowed'
-        )
+        if (requirement.touches === undefined) {
+          const result = context.evaluate(action, requirement.resource, requirement.anyName);
+          if (result.decision !== 'allowed') continue;
+          const { resource, anyName } = requirement;
+          judge(judging, requirement, reported, action, resource, anyName, result.allowedBy);
           continue;
-        const evaluations = evaluateNeed(context, requirement, action);
-        if (evaluations.some((evaluation) => evaluation.result.decision !== 'allowed')) continue;
-        for (const evaluation of evaluations) {
-          if (evaluation.result.decision !== 'allowed') continue;
-          for (const ref of evaluation.result.allowedBy) {
-            const indexed = index.get(ref.source)?.get(ref.statement);
-            if (indexed === undefined || grantsExactResourcesOnly(indexed.statement)) continue;
-            let byEvaluated = judged.get(indexed.statement);
-            if (byEvaluated === undefined) {
-              byEvaluated = new Map();
-              judged.set(indexed.statement, byEvaluated);
-            }
-            // The excess a statement grants depends on the statement and the resource, not on the action
-            // (the action already matched): the two log actions, the three queue actions ask once.
-            let scope = byEvaluated.get(evaluation.resource);
-            if (scope === undefined) {
-              scope = reach(indexed, requirement, evaluation, action, context) ?? null;
-              byEvaluated.set(evaluation.resource, scope);
-            }
-            if (scope === null) continue;
-            let entry = byResource.get(reported);
-            if (entry === undefined) {
-              entry = { requirement, actions: new Map() };
-              byResource.set(reported, entry);
-            }
-            const list = entry.actions.get(action) ?? [];
-            const known = list.find((broad) => broad.statement === indexed.statement);
-            if (known === undefined) list.push({ source: ref.source, statement: indexed.statement, scope });
-            else if (SCOPE_ORDER.indexOf(scope) < SCOPE_ORDER.indexOf(known.scope)) {
-              list[list.indexOf(known)] = { ...known, scope };
-            }
-            entry.actions.set(action, list);
-          }
+        }
+        // Judged on what the call touches: only when allowed on every one of them.
+        let everywhere = true;
+        for (const { resource, anyName } of requirement.touches)
+          if (context.evaluate(action, resource, anyName).decision !== 'allowed') everywhere = false;
+        if (!everywhere) continue;
+        for (const { resource, anyName } of requirement.touches) {
+          const result = context.evaluate(action, resource, anyName);
+          if (result.decision !== 'allowed') continue;
+          judge(judging, requirement, reported, action, resource, anyName, result.allowedBy);
         }
       }
     }
     const findings: RawFinding[] = [];
-    for (const [resource, { requirement, actions }] of byResource) {
+    for (const [resource, { requirement, actions }] of judging.byResource) {
       // One finding per set of statements: every (action, resource) is reported once, naming each cause.
       const groups = new Map<string, { actions: string[]; statements: Broad[] }>();
-      for (const [action, unsorted] of actions) {
+      for (const [action, statements] of actions) {
         // By policy then statement: the verdict does not depend on the order of policies and statements.
-        const statements = [...unsorted].sort(
-          (a, b) => compareText(a.source, b.source) || compareText(a.statement.id, b.statement.id),
-        );
-        const key = statements.map((broad) => `${broad.source}\u0000${broad.statement.id}`).join('\u0001');
+        sortSmall(statements, compareBroad);
+        const key =
+          statements.length === 1 ? keyOf(statements[0] as Broad) : statements.map(keyOf).join('\u0001');
         const group = groups.get(key);
         if (group === undefined) groups.set(key, { actions: [action], statements });
         else group.actions.push(action);
       }
-      for (const { actions: groupActions, statements } of groups.values()) {
-        const sorted = [...groupActions].sort();
-        const located: LocatedStatement[] = statements.map((broad) => ({
-          source: broad.source,
-          statement: broad.statement,
-        }));
-        const widest =
-          SCOPE_ORDER.find((scope) => statements.some((broad) => broad.scope === scope)) ?? 'name';
-        const granted = [...new Set(statements.map((broad) => grantedText(broad.statement)))];
+      for (const { actions: sorted, statements } of groups.values()) {
+        sortSmall(sorted, compareCodeUnits);
+        const first = (statements[0] as Broad).indexed;
+        let widest: Scope = 'name';
+        for (const broad of statements)
+          if (SCOPE_ORDER.indexOf(broad.scope) < SCOPE_ORDER.indexOf(widest)) widest = broad.scope;
+        const granted =
+          statements.length === 1
+            ? grantedText(first)
+            : [...new Set(statements.map((broad) => grantedText(broad.indexed)))].join('; ');
         const who =
-          located.length === 1
-            ? `${capitalise(describeStatement(located[0] as LocatedStatement))} grants`
-            : `${capitalise(joinWords(located.map(describeStatement)))} each grant`;
-        const causes: FindingCause[] = located.map(policyCause);
+          statements.length === 1
+            ? `${capitalise(described(first))} grants`
+            : `${capitalise(joinWords(statements.map((broad) => described(broad.indexed))))} each grant`;
+        const cause = policyCause(first);
+        const causes: FindingCause[] | undefined =
+          statements.length === 1 ? undefined : statements.map((broad) => policyCause(broad.indexed));
         findings.push({
           rule: 'overbroad-resource',
           severity: 'low',
-          message: `${who} ${sorted.join(', ')} on ${granted.join('; ')}, ${coverage(widest, resource)}; ${requirement.origin} needs only ${neededText(requirement)}. The function’s code may use these actions on other resources through the SDK: if so, suppress this finding (rule overbroad-resource) with that reason.`,
+          message: `${who} ${sorted.join(', ')} on ${granted}, ${coverage(widest, resource)}; ${requirement.origin} needs only ${neededText(requirement)}. The function’s code may use these actions on other resources through the SDK: if so, suppress this finding (rule overbroad-resource) with that reason.`,
           action: sorted[0] ?? '',
           actions: sorted,
           resource,
-          cause: causes[0] as FindingCause,
-          ...(causes.length > 1 ? { causes } : {}),
-          remediation: `Scope the Resource of ${located.length === 1 ? 'the statement' : 'each statement'} to ${requirement.touches === undefined ? requirement.grantResource : neededText(requirement)}.`,
+          cause: causes === undefined ? cause : (causes[0] as FindingCause),
+          ...(causes === undefined ? {} : { causes }),
+          remediation: `Scope the Resource of ${statements.length === 1 ? 'the statement' : 'each statement'} to ${requirement.touches === undefined ? requirement.grantResource : neededText(requirement)}.`,
         });
       }
     }

@@ -26,13 +26,19 @@ const AUTHORIZED_BY: ReadonlyMap<string, string> = new Map([
   ['sqs:changemessagevisibilitybatch', 'sqs:ChangeMessageVisibility'],
 ]);
 
+/** The lengths of those names: lower-casing keeps the length of every name that can equal one. */
+const BATCH_LENGTHS: ReadonlySet<number> = new Set([...AUTHORIZED_BY.keys()].map((name) => name.length));
+
 function problemWith(
   pattern: string,
   statement: PolicyStatement,
   context: { readonly catalog: ActionCatalog },
 ): { severity: Severity; text: string; suggestion?: string } | undefined {
   if (pattern === '*') return undefined;
-  const authorizing = AUTHORIZED_BY.get(pattern.toLowerCase());
+  // Only a name of a batch operation's length can be one (no lower-cased copy of every other name).
+  const authorizing = BATCH_LENGTHS.has(pattern.length)
+    ? AUTHORIZED_BY.get(pattern.toLowerCase())
+    : undefined;
   if (authorizing !== undefined) {
     const inAction = statement.Action?.includes(pattern) === true;
     if (inAction && statement.Action?.some((other) => actionMatches(other, authorizing))) return undefined;
@@ -108,28 +114,40 @@ function findingsOf(
 ): RawFinding[] {
   const findings: RawFinding[] = [];
   for (const statement of document.Statement) {
-    for (const pattern of [...(statement.Action ?? []), ...(statement.NotAction ?? [])]) {
-      const problem = problemWith(pattern, statement, context);
-      if (problem === undefined) continue;
-      const located = { source, statement };
-      const effect =
-        statement.Effect === 'Allow'
-          ? 'it grants nothing'
-          : 'the Deny it was meant to express protects nothing';
-      findings.push({
-        rule: 'unknown-action',
-        severity: problem.severity,
-        message: `In ${describeStatement(located)}, ${problem.text}: ${effect}.${problem.suggestion === undefined ? '' : ` Did you mean ${problem.suggestion}?`} If the action is newer than this tool's action catalog, suppress this finding with that reason.`,
-        action: pattern,
-        cause: policyCause(located),
-        remediation:
-          problem.suggestion === undefined
-            ? 'Correct the action name (IAM does not validate it).'
-            : `Write ${problem.suggestion} instead of ${pattern} (IAM does not validate action names).`,
-      });
-    }
+    for (const pattern of statement.Action ?? NONE)
+      patternFindings(source, statement, pattern, context, findings);
+    for (const pattern of statement.NotAction ?? NONE)
+      patternFindings(source, statement, pattern, context, findings);
   }
   return findings;
+}
+
+const NONE: readonly string[] = [];
+
+/** Adds the finding of one Action or NotAction pattern to `findings`, if it has a problem. */
+function patternFindings(
+  source: string,
+  statement: PolicyStatement,
+  pattern: string,
+  context: { readonly catalog: ActionCatalog },
+  findings: RawFinding[],
+): void {
+  const problem = problemWith(pattern, statement, context);
+  if (problem === undefined) return;
+  const located = { source, statement };
+  const effect =
+    statement.Effect === 'Allow' ? 'it grants nothing' : 'the Deny it was meant to express protects nothing';
+  findings.push({
+    rule: 'unknown-action',
+    severity: problem.severity,
+    message: `In ${describeStatement(located)}, ${problem.text}: ${effect}.${problem.suggestion === undefined ? '' : ` Did you mean ${problem.suggestion}?`} If the action is newer than this tool's action catalog, suppress this finding with that reason.`,
+    action: pattern,
+    cause: policyCause(located),
+    remediation:
+      problem.suggestion === undefined
+        ? 'Correct the action name (IAM does not validate it).'
+        : `Write ${problem.suggestion} instead of ${pattern} (IAM does not validate action names).`,
+  });
 }
 
 export const unknownAction: Rule = {

@@ -15,6 +15,7 @@
  * - statements whose resources are the function's own dead-letter queue or destinations.
  */
 import type { ActionCatalog } from '../policy/action-catalog.js';
+import type { PolicyDocument, PolicyStatement, SourcedDocument } from '../policy/document.js';
 import type { RolePolicies } from '../policy/evaluation-types.js';
 import { actionMatches, resourceMatches } from '../policy/match.js';
 import type { FindingCause } from '../report.js';
@@ -27,7 +28,6 @@ import {
   capitalise,
   describeStatement,
   hasWildcard,
-  identityStatements,
   isServiceWildcard,
   type LocatedStatement,
   policyCause,
@@ -82,15 +82,49 @@ function familyActionsOf(pattern: string, catalog: ActionCatalog): readonly stri
   return actions;
 }
 
-/** The actions a statement grants, family actions at least (the caller keeps only those). */
-function grantedActions(located: LocatedStatement, catalog: ActionCatalog): string[] {
-  const actions: string[] = [];
-  for (const pattern of located.statement.Action ?? []) {
-    if (isServiceWildcard(pattern)) continue;
-    if (hasWildcard(pattern)) actions.push(...familyActionsOf(pattern, catalog));
-    else actions.push(catalog.canonical(pattern) ?? pattern);
+/**
+ * The event-source family of an action name as a policy spells it, memoised by the exact string: policies
+ * repeat the same few hundred names, and most are no family's (no lower-cased copy made for those).
+ */
+const familyOfName = new Map<string, SourceFamily | null>();
+
+function familyOf(action: string): SourceFamily | undefined {
+  let family = familyOfName.get(action);
+  if (family === undefined) {
+    family = familyOfAction(action) ?? null;
+    // Bounded, as the catalog's caches are: a long-running handler cannot grow it without limit.
+    if (familyOfName.size > 50_000) familyOfName.clear();
+    familyOfName.set(action, family);
   }
-  return actions;
+  return family ?? undefined;
+}
+
+/**
+ * The family actions a statement grants, by family, each family's actions in the order the statement
+ * grants them (as the catalog spells them); `undefined` when it grants none (most statements).
+ */
+function grantedFamilyActions(
+  statement: PolicyStatement,
+  catalog: ActionCatalog,
+): Map<SourceFamily, Set<string>> | undefined {
+  let byFamily: Map<SourceFamily, Set<string>> | undefined;
+  for (const pattern of statement.Action ?? []) {
+    if (isServiceWildcard(pattern)) continue;
+    const wildcard = hasWildcard(pattern);
+    // A literal name of no family (most): nothing to add, and no catalog lookup.
+    if (!wildcard && familyOf(pattern) === undefined) continue;
+    for (const action of wildcard
+      ? familyActionsOf(pattern, catalog)
+      : [catalog.canonical(pattern) ?? pattern]) {
+      const family = familyOf(action);
+      if (family === undefined) continue;
+      byFamily ??= new Map();
+      const set = byFamily.get(family);
+      if (set === undefined) byFamily.set(family, new Set([action]));
+      else set.add(action);
+    }
+  }
+  return byFamily;
 }
 
 interface FamilyGrant {
@@ -100,49 +134,63 @@ interface FamilyGrant {
   readonly actions: readonly string[];
 }
 
+const NO_GRANTS: readonly FamilyGrant[] = [];
+
 const grantsCache = new WeakMap<ActionCatalog, WeakMap<RolePolicies, readonly FamilyGrant[]>>();
-/** Per statement object and source: a managed policy attached to many roles is checked once. */
-const statementGrantsCache = new WeakMap<
+/** Per document object and source: a managed policy attached to many roles is checked once. */
+const documentGrantsCache = new WeakMap<
   ActionCatalog,
-  WeakMap<LocatedStatement['statement'], Map<string, readonly FamilyGrant[]>>
+  WeakMap<PolicyDocument, Map<string, readonly FamilyGrant[]>>
 >();
 
 /** The event-source family actions one Allow statement grants, by family. */
-function statementGrants(located: LocatedStatement, catalog: ActionCatalog): readonly FamilyGrant[] {
-  let byStatement = statementGrantsCache.get(catalog);
-  if (byStatement === undefined) {
-    byStatement = new WeakMap();
-    statementGrantsCache.set(catalog, byStatement);
-  }
-  let bySource = byStatement.get(located.statement);
-  if (bySource === undefined) {
-    bySource = new Map();
-    byStatement.set(located.statement, bySource);
-  }
-  const known = bySource.get(located.source);
-  if (known !== undefined) return known;
-  // Most statements grant no event-source action: no map for them.
-  let byFamily: Map<SourceFamily, Set<string>> | undefined;
-  for (const action of grantedActions(located, catalog)) {
-    const family = familyOfAction(action);
-    if (family === undefined) continue;
-    byFamily ??= new Map();
-    const set = byFamily.get(family) ?? new Set<string>();
-    set.add(action);
-    byFamily.set(family, set);
-  }
-  const grants: FamilyGrant[] = [];
-  for (const [family, set] of byFamily ?? []) {
-    const actions = [...set];
-    // Consumer access first (cheap to rule out: producers grant none), then what of the family applies.
-    const consumer = actions.some(
-      (action) => CONSUMER.has(action.toLowerCase()) && onItsResourceType(located, action),
-    );
+function statementGrants(
+  source: string,
+  statement: PolicyStatement,
+  catalog: ActionCatalog,
+  grants: FamilyGrant[],
+): void {
+  // Most statements grant no event-source action: nothing is built for them.
+  const byFamily = grantedFamilyActions(statement, catalog);
+  if (byFamily === undefined) return;
+  const located: LocatedStatement = { source, statement };
+  for (const [family, set] of byFamily) {
+    // Consumer access first (producers grant none), then what of the family applies: each action's
+    // resource type is judged once.
+    const applying: string[] = [];
+    let consumer = false;
+    for (const action of set) {
+      if (!onItsResourceType(located, action)) continue;
+      applying.push(action);
+      if (!consumer && CONSUMER.has(action.toLowerCase())) consumer = true;
+    }
     if (!consumer) continue;
-    const applying = actions.filter((action) => onItsResourceType(located, action));
     grants.push({ located, family, actions: sortSmall(applying, compareCodeUnits) });
   }
-  bySource.set(located.source, grants);
+}
+
+/** The grants of one identity document's Allow statements, in statement order, memoised per document. */
+function documentGrants(sourced: SourcedDocument, catalog: ActionCatalog): readonly FamilyGrant[] {
+  let byDocument = documentGrantsCache.get(catalog);
+  if (byDocument === undefined) {
+    byDocument = new WeakMap();
+    documentGrantsCache.set(catalog, byDocument);
+  }
+  const { source, document } = sourced;
+  let bySource = byDocument.get(document);
+  if (bySource === undefined) {
+    bySource = new Map();
+    byDocument.set(document, bySource);
+  }
+  let grants = bySource.get(source);
+  if (grants === undefined) {
+    const list: FamilyGrant[] = [];
+    for (const statement of document.Statement) {
+      if (statement.Effect === 'Allow') statementGrants(source, statement, catalog, list);
+    }
+    grants = list.length === 0 ? NO_GRANTS : list;
+    bySource.set(source, grants);
+  }
   return grants;
 }
 
@@ -165,21 +213,31 @@ function familyGrants(policies: RolePolicies, catalog: ActionCatalog): readonly 
   }
   let grants = byPolicies.get(policies);
   if (grants === undefined) {
-    const list: FamilyGrant[] = [];
-    for (const located of identityStatements(policies)) {
-      if (located.statement.Effect === 'Allow') list.push(...statementGrants(located, catalog));
+    let list: FamilyGrant[] | undefined;
+    for (const sourced of policies.identity) {
+      const own = documentGrants(sourced, catalog);
+      if (own.length === 0) continue;
+      list ??= [];
+      for (const grant of own) list.push(grant);
     }
-    grants = list;
+    grants = list ?? NO_GRANTS;
     byPolicies.set(policies, grants);
   }
   return grants;
 }
 
+/** The resources of the function's own DLQ, destinations and on-failure targets. */
+function destinationTargets(requirements: readonly Requirement[]): string[] {
+  const targets: string[] = [];
+  for (const requirement of requirements)
+    if (DESTINATION_ENTRIES.test(requirement.entryId)) targets.push(requirement.resource);
+  return targets;
+}
+
 /** Whether every resource of the statement is one of the function's own DLQ or destinations. */
-function servesOwnDestinations(located: LocatedStatement, requirements: readonly Requirement[]): boolean {
+function servesOwnDestinations(located: LocatedStatement, targets: readonly string[]): boolean {
   const patterns = located.statement.Resource;
   if (patterns === undefined || patterns.length === 0) return false;
-  const targets = requirements.filter((r) => DESTINATION_ENTRIES.test(r.entryId)).map((r) => r.resource);
   if (targets.length === 0) return false;
   return patterns.every((pattern) =>
     targets.some(
@@ -191,49 +249,101 @@ function servesOwnDestinations(located: LocatedStatement, requirements: readonly
   );
 }
 
+/** What a finding says of a family's grants: the same for every function that has all of them. */
+interface FamilySummary {
+  /** How many grants it is made of (a function's own destinations may leave some out). */
+  readonly count: number;
+  readonly who: string;
+  readonly actions: readonly string[];
+  readonly causes: readonly FindingCause[];
+}
+
+function summarise(unsorted: FamilyGrant[]): FamilySummary {
+  // By policy then statement: the verdict does not depend on the order of policies and statements.
+  const grants = sortSmall(unsorted, compareGrants);
+  const actionSet = new Set<string>();
+  for (const grant of grants) for (const action of grant.actions) actionSet.add(action);
+  return {
+    count: grants.length,
+    who: capitalise(grants.map((grant) => describeStatement(grant.located)).join(' and ')),
+    actions: sortSmall([...actionSet], compareCodeUnits),
+    causes: grants.map((grant) => policyCause(grant.located)),
+  };
+}
+
+function compareGrants(a: FamilyGrant, b: FamilyGrant): number {
+  return (
+    compareCodeUnits(a.located.source, b.located.source) ||
+    compareCodeUnits(a.located.statement.id, b.located.statement.id)
+  );
+}
+
+/**
+ * Per role (its grants list): each family's summary of all its grants, made once for the functions of the
+ * role that have them all (most: a statement left out because it serves the function's own destinations is
+ * rare).
+ */
+const summaries = new WeakMap<readonly FamilyGrant[], Map<SourceFamily, FamilySummary>>();
+
+function roleSummary(all: readonly FamilyGrant[], family: SourceFamily): FamilySummary {
+  let byFamily = summaries.get(all);
+  if (byFamily === undefined) {
+    byFamily = new Map();
+    summaries.set(all, byFamily);
+  }
+  let summary = byFamily.get(family);
+  if (summary === undefined) {
+    summary = summarise(all.filter((grant) => grant.family === family));
+    byFamily.set(family, summary);
+  }
+  return summary;
+}
+
 export const unusedSourcePermission: Rule = {
   id: 'unused-source-permission',
   check(context) {
     // One finding per family, naming every statement that grants its consumer access.
+    const all = familyGrants(context.policies, context.catalog);
+    if (all.length === 0) return [];
     const byFamily = new Map<SourceFamily, FamilyGrant[]>();
-    for (const grant of familyGrants(context.policies, context.catalog)) {
+    // The function's own DLQ and destinations, found on first use.
+    let targets: readonly string[] | undefined;
+    for (const grant of all) {
       if (context.derived.families.has(grant.family)) continue;
       // Another function of the role reads this kind of source: shared-role context, not a finding.
       if ((context.familiesOfOthers.get(grant.family) ?? []).length > 0) continue;
-      if (servesOwnDestinations(grant.located, context.derived.requirements)) continue;
-      const list = byFamily.get(grant.family) ?? [];
-      list.push(grant);
-      byFamily.set(grant.family, list);
+      targets ??= destinationTargets(context.derived.requirements);
+      if (servesOwnDestinations(grant.located, targets)) continue;
+      const list = byFamily.get(grant.family);
+      if (list === undefined) byFamily.set(grant.family, [grant]);
+      else list.push(grant);
     }
     const findings: RawFinding[] = [];
-    for (const [family, unsorted] of byFamily) {
-      // By policy then statement: the verdict does not depend on the order of policies and statements.
-      const grants = [...unsorted].sort(
-        (a, b) =>
-          compareCodeUnits(a.located.source, b.located.source) ||
-          compareCodeUnits(a.located.statement.id, b.located.statement.id),
-      );
-      const actions = sortSmall([...new Set(grants.flatMap((grant) => grant.actions))], compareCodeUnits);
+    let shared: string | undefined;
+    for (const [family, grants] of byFamily) {
+      const whole = roleSummary(all, family);
+      const { who, actions, causes } = whole.count === grants.length ? whole : summarise(grants);
       const first = actions[0] ?? '';
-      let shared =
-        context.sharedWith.length > 0
-          ? ` None of the other functions of the role (${context.sharedWith.join(', ')}) has one either.`
-          : '';
-      if (context.partialRead) {
-        shared +=
-          ' Only the named functions were read: another function of this role may use it (a whole-account audit knows).';
+      if (shared === undefined) {
+        shared =
+          context.sharedWith.length > 0
+            ? ` None of the other functions of the role (${context.sharedWith.join(', ')}) has one either.`
+            : '';
+        if (context.partialRead) {
+          shared +=
+            ' Only the named functions were read: another function of this role may use it (a whole-account audit knows).';
+        }
       }
-      const who = grants.map((grant) => describeStatement(grant.located));
-      const causes = grants.map((grant) => policyCause(grant.located));
+      const listed = actions.join(', ');
       findings.push({
         rule: 'unused-source-permission',
         severity: 'medium',
-        message: `${capitalise(who.join(' and '))} ${grants.length === 1 ? 'grants' : 'grant'} ${SOURCE_FAMILIES[family].title} actions (${actions.join(', ')}), but the function has no event source mapping of that kind.${shared} The function’s code may call them through the SDK: if so, suppress this finding (rule unused-source-permission, action ${first}) with that reason.`,
+        message: `${who} ${causes.length === 1 ? 'grants' : 'grant'} ${SOURCE_FAMILIES[family].title} actions (${listed}), but the function has no event source mapping of that kind.${shared} The function’s code may call them through the SDK: if so, suppress this finding (rule unused-source-permission, action ${first}) with that reason.`,
         action: first,
         actions,
         cause: causes[0] as FindingCause,
         ...(causes.length > 1 ? { causes } : {}),
-        remediation: `Remove ${actions.join(', ')} from the ${grants.length === 1 ? 'statement' : 'statements'}, or scope them to the resources the code uses and suppress the finding.`,
+        remediation: `Remove ${listed} from the ${causes.length === 1 ? 'statement' : 'statements'}, or scope them to the resources the code uses and suppress the finding.`,
       });
     }
     return findings;
