@@ -20,7 +20,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
  * stdout for the report: text is encoded to UTF-8 here, into a staging buffer written out when full (and at
  * the end), rather than handed to the stream as strings. Buffer.from, what a stream does with a string, is
  * about ten times slower than TextEncoder on text that is not all Latin-1, such as the report's messages
- * (’); and the JSON report comes in thousands of pieces (one per function), which would otherwise be
+ * ('); and the JSON report comes in thousands of pieces (one per function), which would otherwise be
  * joined into strings only to be copied again. Each write to the stream gets a buffer of its own, as the
  * stream may hold it until written.
  */

@@ -246,7 +246,7 @@ export const REQUIREMENT_CATALOG: readonly CatalogEntry[] = [
       networkNeed(
         action,
         'VpcNetworkInterfaces',
-        'Lambda cannot manage the function’s network interfaces in its VPC: updates fail, and an idle function cannot become active again',
+        "Lambda cannot manage the function's network interfaces in its VPC: updates fail, and an idle function cannot become active again",
       ),
     ),
   },
@@ -748,7 +748,7 @@ export const OPTIONAL_ACTIONS: readonly {
   {
     action: 'logs:CreateLogGroup',
     when: 'every function',
-    why: 'needed only when the log group does not exist yet; the recommended policy includes it on the function’s own group',
+    why: "needed only when the log group does not exist yet; the recommended policy includes it on the function's own group",
   },
   { action: 'kinesis:ListStreams', when: 'Kinesis mappings', why: 'console and older documentation' },
   { action: 'kinesis:ListStreamConsumers', when: 'Kinesis mappings', why: 'console' },

@@ -24,7 +24,7 @@ function findingsOf(source: string, document: PolicyDocument, kind: PolicyKind):
         : describeStatement({ source, statement: { id: problem.statement, Effect: 'Allow' } });
     const effect =
       problem.statement === undefined
-        ? 'The audit reads the document as IAM’s 2008-10-17 language: policy variables stay literal text.'
+        ? "The audit reads the document as IAM's 2008-10-17 language: policy variables stay literal text."
         : 'The audit counts the statement as granting and denying nothing.';
     const cause: FindingCause =
       kind === 'trust'
@@ -44,7 +44,7 @@ function findingsOf(source: string, document: PolicyDocument, kind: PolicyKind):
       cause,
       remediation:
         problem.statement === undefined
-          ? 'Set the document’s Version to "2012-10-17".'
+          ? 'Set the document\'s Version to "2012-10-17".'
           : 'Correct the statement as the IAM policy grammar requires (IAM policy validation or Access Analyzer names the error), then apply the policy again.',
     });
   }

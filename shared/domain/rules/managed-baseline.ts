@@ -247,7 +247,7 @@ export function gradeManagedBaseline(
       ...finding,
       severity: baseline,
       awsManagedBaseline: names,
-      message: `${finding.message} ${which} that AWS recommends for this function’s configuration: reported as context (${baseline}); the function’s recommendedPolicy grants only what it needs.`,
+      message: `${finding.message} ${which} that AWS recommends for this function's configuration: reported as context (${baseline}); the function's recommendedPolicy grants only what it needs.`,
     };
   });
 }

@@ -29,7 +29,7 @@ function explain(result: Exclude<EvaluationResult, { decision: 'allowed' }>): st
   switch (result.decision) {
     case 'implicit-deny':
       return result.partiallyAllowedBy === undefined
-        ? 'no statement of the role’s policies allows it'
+        ? "no statement of the role's policies allows it"
         : `${refs(result.partiallyAllowedBy)} allows it only for some names, and Lambda chooses the names`;
     case 'explicit-deny':
       return `it is denied by ${refs(result.deniedBy)}`;
@@ -160,11 +160,11 @@ function remediation(requirement: Requirement, verdict: Verdict): string {
     case 'explicit-deny':
       return `Remove ${verdict.action} from the Deny statement, or narrow the Deny so that it leaves ${requirement.resource} out.`;
     case 'boundary':
-      return `${grant} in the role’s permissions boundary as well as in its identity policies.`;
+      return `${grant} in the role's permissions boundary as well as in its identity policies.`;
     case 'conditional':
       return `Check the condition of the statement; if it does not hold for Lambda's requests, ${grant.charAt(0).toLowerCase()}${grant.slice(1)} without it.`;
     default:
-      return `${grant} (see the function’s recommended policy).`;
+      return `${grant} (see the function's recommended policy).`;
   }
 }
 

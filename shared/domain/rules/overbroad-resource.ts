@@ -310,7 +310,7 @@ export const overbroadResource: Rule = {
         findings.push({
           rule: 'overbroad-resource',
           severity: 'low',
-          message: `${who} ${sorted.join(', ')} on ${granted}, ${coverage(widest, resource)}; ${requirement.origin} needs only ${neededText(requirement)}. The function’s code may use these actions on other resources through the SDK: if so, suppress this finding (rule overbroad-resource) with that reason.`,
+          message: `${who} ${sorted.join(', ')} on ${granted}, ${coverage(widest, resource)}; ${requirement.origin} needs only ${neededText(requirement)}. The function's code may use these actions on other resources through the SDK: if so, suppress this finding (rule overbroad-resource) with that reason.`,
           action: sorted[0] ?? '',
           actions: sorted,
           resource,

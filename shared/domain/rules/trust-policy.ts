@@ -66,7 +66,7 @@ export const trustPolicyNotLambda: Rule = {
         resource: context.roleArn,
         cause: { kind: 'trust-policy', ...(denied === undefined ? {} : { statement: denied.id }) },
         remediation:
-          'Add {"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"} to the role’s trust policy.',
+          'Add {"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"} to the role\'s trust policy.',
       },
     ];
   },

@@ -338,7 +338,7 @@ export const unusedSourcePermission: Rule = {
       findings.push({
         rule: 'unused-source-permission',
         severity: 'medium',
-        message: `${who} ${causes.length === 1 ? 'grants' : 'grant'} ${SOURCE_FAMILIES[family].title} actions (${listed}), but the function has no event source mapping of that kind.${shared} The function’s code may call them through the SDK: if so, suppress this finding (rule unused-source-permission, action ${first}) with that reason.`,
+        message: `${who} ${causes.length === 1 ? 'grants' : 'grant'} ${SOURCE_FAMILIES[family].title} actions (${listed}), but the function has no event source mapping of that kind.${shared} The function's code may call them through the SDK: if so, suppress this finding (rule unused-source-permission, action ${first}) with that reason.`,
         action: first,
         actions,
         cause: causes[0] as FindingCause,

@@ -13,7 +13,7 @@ import {
 import type { RawFinding, Rule } from './types.js';
 
 const CODE_NOTE =
-  'The function’s code may need some of these actions through the SDK: list those, and suppress this finding only with a reason.';
+  "The function's code may need some of these actions through the SDK: list those, and suppress this finding only with a reason.";
 
 export const wildcardAction: Rule = {
   scope: 'role',
