@@ -9,23 +9,6 @@ export interface LocatedStatement {
   readonly statement: PolicyStatement;
 }
 
-const statementsCache = new WeakMap<RolePolicies, LocatedStatement[]>();
-
-/**
- * Every statement of the identity policies (not the boundary, which grants nothing by itself). Memoised
- * per policies object: functions sharing a role share it.
- */
-export function identityStatements(policies: RolePolicies): readonly LocatedStatement[] {
-  let statements = statementsCache.get(policies);
-  if (statements === undefined) {
-    statements = policies.identity.flatMap(({ source, document }) =>
-      document.Statement.map((statement) => ({ source, statement })),
-    );
-    statementsCache.set(policies, statements);
-  }
-  return statements;
-}
-
 export function allDocuments(policies: RolePolicies): SourcedDocument[] {
   return policies.boundary === undefined ? [...policies.identity] : [...policies.identity, policies.boundary];
 }
