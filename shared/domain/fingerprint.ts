@@ -69,30 +69,11 @@ class Fnv64 {
 
   /** The 16 hex digits, high limb first. */
   hex(): string {
-    const { h0, h1, h2, h3 } = this;
-    return String.fromCharCode(
-      HEX[h3 >>> 12] as number,
-      HEX[(h3 >>> 8) & 15] as number,
-      HEX[(h3 >>> 4) & 15] as number,
-      HEX[h3 & 15] as number,
-      HEX[h2 >>> 12] as number,
-      HEX[(h2 >>> 8) & 15] as number,
-      HEX[(h2 >>> 4) & 15] as number,
-      HEX[h2 & 15] as number,
-      HEX[h1 >>> 12] as number,
-      HEX[(h1 >>> 8) & 15] as number,
-      HEX[(h1 >>> 4) & 15] as number,
-      HEX[h1 & 15] as number,
-      HEX[h0 >>> 12] as number,
-      HEX[(h0 >>> 8) & 15] as number,
-      HEX[(h0 >>> 4) & 15] as number,
-      HEX[h0 & 15] as number,
-    );
+    let hex = '';
+    for (const limb of [this.h3, this.h2, this.h1, this.h0]) hex += limb.toString(16).padStart(4, '0');
+    return hex;
   }
 }
-
-/** Character codes of the hex digits. */
-const HEX: readonly number[] = Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
 
 /** FNV-1a 64 of the UTF-8 bytes of `text`, as 16 hex digits. */
 export function fnv1a64(text: string): string {
