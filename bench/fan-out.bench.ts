@@ -23,7 +23,7 @@ import type { ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-lamb
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { FinalizeRequestMiddleware } from '@smithy/types';
 import type { Context } from 'aws-lambda';
-import { type AuditorRuntime, createAuditorRuntime } from '../functions/commons/auditor.js';
+import type { AuditorRuntime } from '../functions/commons/auditor.js';
 import {
   createChangeHandler,
   createSweepHandler,
@@ -32,11 +32,11 @@ import {
 import { ApiCallCounter, countApiCalls } from '../shared/adapters/aws/call-counter.js';
 import { steadyRequestsPerSecond } from '../shared/adapters/state-store/lambda-pace.js';
 import { DEFAULT_FAN_OUT } from '../shared/app/fan-out.js';
-import { DEFAULT_TAG_SUPPRESSION } from '../shared/domain/suppressions.js';
 import {
   createAlertCapture,
   createChangeQueue,
   createStateTable,
+  motoAuditorRuntime,
   REGION,
   readEventFixture,
 } from '../test/integration/handler-harness.js';
@@ -96,22 +96,14 @@ export async function run(): Promise<void> {
     };
     /** One invocation's runtime: its own clients, its own copy of the shared pace. */
     const newRuntime = () => {
-      const runtime = createAuditorRuntime(
-        {
-          stateTableName: 'bench-fan-out',
-          alertTopicArn: capture.topicArn,
-          minSeverity: 'medium',
-          suppressions: [],
-          tagSuppression: DEFAULT_TAG_SUPPRESSION,
-          account: '123456789012',
-          auditRegions: [REGION],
-          region: REGION,
-          workQueueUrl: work.queueUrl,
-          lambdaRequestsPerSecond: MOTO_BUDGET,
-          lambdaPaceInvocations: PACE_INVOCATIONS,
-        },
-        { endpoint: moto.endpoint, credentials: moto.clientConfig.credentials, maxAttempts: 3 },
-      );
+      const runtime = motoAuditorRuntime(moto, {
+        stateTableName: 'bench-fan-out',
+        alertTopicArn: capture.topicArn,
+        minSeverity: 'medium',
+        workQueueUrl: work.queueUrl,
+        lambdaRequestsPerSecond: MOTO_BUDGET,
+        lambdaPaceInvocations: PACE_INVOCATIONS,
+      });
       for (const c of runtime.clientsByRegion.values()) {
         countApiCalls(c.iam, counter);
         countApiCalls(c.lambda, counter);

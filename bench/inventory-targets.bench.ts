@@ -24,7 +24,6 @@ import {
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import { createAuditorRuntime } from '../functions/commons/auditor.js';
 import {
   createChangeHandler,
   createSweepHandler,
@@ -32,11 +31,11 @@ import {
 } from '../functions/commons/handlers.js';
 import { ApiCallCounter, countApiCalls } from '../shared/adapters/aws/call-counter.js';
 import { mapWithConcurrency } from '../shared/adapters/aws/live-account-reader.js';
-import { DEFAULT_TAG_SUPPRESSION } from '../shared/domain/suppressions.js';
 import {
   createAlertCapture,
   createChangeQueue,
   createStateTable,
+  motoAuditorRuntime,
   REGION,
   readEventFixture,
 } from '../test/integration/handler-harness.js';
@@ -96,21 +95,13 @@ export async function run(): Promise<void> {
       );
       onAlias.set(mapping.UUID ?? '', alias.AliasArn ?? '');
     });
-    const runtime = createAuditorRuntime(
-      {
-        stateTableName: 'bench-targets',
-        alertTopicArn: capture.topicArn,
-        minSeverity: 'medium',
-        suppressions: [],
-        tagSuppression: DEFAULT_TAG_SUPPRESSION,
-        account: '123456789012',
-        auditRegions: [REGION],
-        region: REGION,
-        workQueueUrl: work.queueUrl,
-        lambdaRequestsPerSecond: 200,
-      },
-      { endpoint: moto.endpoint, credentials: moto.clientConfig.credentials, maxAttempts: 3 },
-    );
+    const runtime = motoAuditorRuntime(moto, {
+      stateTableName: 'bench-targets',
+      alertTopicArn: capture.topicArn,
+      minSeverity: 'medium',
+      workQueueUrl: work.queueUrl,
+      lambdaRequestsPerSecond: 200,
+    });
     const counter = new ApiCallCounter();
     for (const c of runtime.clientsByRegion.values()) {
       patchMotoInvokeConfigTimestamps(c.lambda);
