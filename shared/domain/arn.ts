@@ -34,10 +34,6 @@ export function parseArn(text: string): Arn | undefined {
   };
 }
 
-export function formatArn(arn: Arn): string {
-  return `arn:${arn.partition}:${arn.service}:${arn.region}:${arn.account}:${arn.resource}`;
-}
-
 export function isQueueArn(text: string): boolean {
   const arn = parseArn(text);
   return arn?.service === 'sqs' && arn.resource !== '' && !arn.resource.includes('/');

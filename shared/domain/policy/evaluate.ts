@@ -150,19 +150,6 @@ export function statementMatch(
   return resource;
 }
 
-/**
- * Whether a statement applies to a request: its action, resource and condition all match. A statement
- * that covers only some names of an any-name resource is `unknown` here (see `statementMatch`).
- */
-export function statementApplies(
-  statement: PolicyStatement,
-  request: EvaluationRequest,
-  version: string | undefined,
-): Tristate {
-  const match = statementMatch(statement, request, version);
-  return match === 'partial' ? 'unknown' : match;
-}
-
 /** What the statements that apply to a request say, by effect; each list is created on first use. */
 export interface Tally {
   allow: StatementRef[] | undefined;

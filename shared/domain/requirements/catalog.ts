@@ -861,9 +861,3 @@ export const FAMILY_OF_SOURCE: Readonly<Record<EventSourceKind, SourceFamily | u
   mq: 'mq',
   documentdb: 'documentdb',
 };
-
-export function catalogEntry(id: string): CatalogEntry {
-  const entry = REQUIREMENT_CATALOG.find((candidate) => candidate.id === id);
-  if (entry === undefined) throw new Error(`no requirement catalog entry ${id}`);
-  return entry;
-}
