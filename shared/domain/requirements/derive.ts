@@ -12,7 +12,6 @@ import { bucketName, functionQualifierOf, isBucketArn, parseArn, shortName } fro
 import type { EventInvokeConfig, EventSourceMapping, FunctionConfiguration } from '../model.js';
 import type { FindingCause, Severity } from '../report.js';
 import {
-  type ActionNeed,
   type CatalogEntry,
   type DestinationKind,
   type EventSourceKind,
@@ -178,50 +177,147 @@ function isSidCharacter(code: number): boolean {
 }
 
 /** A template split once into literal text and placeholder names (odd indexes are placeholders). */
-const compiledTemplates = new Map<string, readonly string[]>();
+type Template = readonly string[];
 
-function compileTemplate(template: string): readonly string[] {
-  let parts = compiledTemplates.get(template);
-  if (parts === undefined) {
-    parts = template.split(/\{(\w+)\}/);
-    compiledTemplates.set(template, parts);
-  }
-  return parts;
+function compileTemplate(template: string): Template {
+  return template.split(/\{(\w+)\}/);
 }
 
-function fill(template: string, bindings: Bindings, item?: string): string {
-  const parts = compileTemplate(template);
-  if (parts.length === 1) return template;
-  let text = '';
-  for (let i = 0; i < parts.length; i++) {
+/** A template filled with a context's bindings; `item` is the list item being expanded, if any. */
+function fill(parts: Template, bindings: Bindings, item: string | undefined): string {
+  let text = parts[0] ?? '';
+  for (let i = 1; i < parts.length; i += 2) {
     const part = parts[i] ?? '';
-    if (i % 2 === 0) {
-      text += part;
-      continue;
-    }
-    if (part === 'item') {
-      text += item === undefined ? `{${part}}` : shortName(item);
-      continue;
-    }
+    if (part === 'item') text += item === undefined ? `{${part}}` : shortName(item);
     // The item's name as a Sid fragment: one statement per secret, named after the secret.
-    if (part === 'ItemName') {
-      text += item === undefined ? `{${part}}` : sidName(shortName(item));
-      continue;
+    else if (part === 'ItemName') text += item === undefined ? `{${part}}` : sidName(shortName(item));
+    else {
+      const value = bindings[part];
+      text += value === undefined ? `{${part}}` : typeof value === 'string' ? value : (item ?? `{${part}}`);
     }
-    const value = bindings[part];
-    text += value === undefined ? `{${part}}` : typeof value === 'string' ? value : (item ?? `{${part}}`);
+    text += parts[i + 1] ?? '';
   }
   return text;
 }
 
 /** The list placeholder a template uses, if any (one per template, by construction of the catalog). */
-function listKey(template: string, bindings: Bindings): string | undefined {
-  const parts = compileTemplate(template);
+function listKey(parts: Template, bindings: Bindings): string | undefined {
   for (let i = 1; i < parts.length; i += 2) {
     const key = parts[i];
     if (key !== undefined && Array.isArray(bindings[key])) return key;
   }
   return undefined;
+}
+
+/**
+ * A catalog need compiled once: what every requirement of it shares, in one shape (the catalog's needs have
+ * a dozen shapes, which would make each read of one of their optional fields a slow, megamorphic one), and
+ * its templates as indexes into its `CompiledNeeds`' templates.
+ */
+interface CompiledNeed {
+  readonly entryId: string;
+  readonly docsUrl: string;
+  readonly severity: Severity;
+  readonly actions: readonly string[];
+  readonly anyName: boolean;
+  readonly touches: TouchedResources | undefined;
+  readonly mode: 'exact' | 'any-grant';
+  readonly unverifiable: string | undefined;
+  readonly when: NeedCondition | undefined;
+  readonly resource: number;
+  /** `-1`: the recommended policy grants the evaluated resource. */
+  readonly grant: number;
+  readonly breaks: number;
+  readonly sid: number;
+}
+
+/**
+ * The needs of some catalog entries, in catalog order, with their templates compiled once. Their distinct
+ * templates are listed once: the needs of an entry mostly share their resource and Sid (a stream's five
+ * actions, a VPC's six), so a context fills each at most once and its requirements share the text.
+ */
+export interface CompiledNeeds {
+  readonly needs: readonly CompiledNeed[];
+  readonly templates: readonly Template[];
+}
+
+export function compileNeeds(entries: readonly CatalogEntry[]): CompiledNeeds {
+  const templates: Template[] = [];
+  const indexes = new Map<string, number>();
+  const indexOf = (template: string): number => {
+    let index = indexes.get(template);
+    if (index === undefined) {
+      index = templates.length;
+      templates.push(compileTemplate(template));
+      indexes.set(template, index);
+    }
+    return index;
+  };
+  const needs: CompiledNeed[] = [];
+  for (const entry of entries) {
+    for (const need of entry.needs) {
+      needs.push({
+        entryId: entry.id,
+        docsUrl: entry.docsUrl,
+        severity: entry.severity,
+        actions: need.anyOf,
+        anyName: need.anyName === true,
+        touches: need.touches,
+        mode: need.mode ?? 'exact',
+        unverifiable: need.unverifiable,
+        when: need.when,
+        resource: indexOf(need.resource),
+        grant: need.grant === undefined ? -1 : indexOf(need.grant),
+        breaks: indexOf(need.breaks),
+        sid: indexOf(need.sid),
+      });
+    }
+  }
+  return { needs, templates };
+}
+
+/** One context's expansion: each template filled at most once, the touched network resources built once. */
+class Expansion {
+  private readonly filled: (string | undefined)[];
+  private networkInterfaces: readonly TouchedResource[] | undefined;
+  private placement: readonly TouchedResource[] | undefined;
+
+  constructor(
+    readonly context: Context,
+    private readonly templates: readonly Template[],
+  ) {
+    this.filled = new Array<string | undefined>(templates.length).fill(undefined);
+  }
+
+  /** The template at `index` filled for the item, or for the context (once) when there is none. */
+  text(index: number, item: string | undefined): string {
+    const parts = this.templates[index] as Template;
+    if (item !== undefined) return fill(parts, this.context.bindings, item);
+    let text = this.filled[index];
+    if (text === undefined) {
+      text = fill(parts, this.context.bindings, undefined);
+      this.filled[index] = text;
+    }
+    return text;
+  }
+
+  listKey(index: number): string | undefined {
+    return listKey(this.templates[index] as Template, this.context.bindings);
+  }
+
+  touched(touches: TouchedResources): readonly TouchedResource[] {
+    const bindings = this.context.bindings;
+    this.networkInterfaces ??= [
+      { resource: `arn:${bindings.P}:ec2:${bindings.R}:${bindings.A}:network-interface/*`, anyName: true },
+    ];
+    if (touches === 'network-interface') return this.networkInterfaces;
+    this.placement ??= [
+      ...this.networkInterfaces,
+      ...placementOf(bindings, 'subnetArns', 'subnet'),
+      ...placementOf(bindings, 'securityGroupArns', 'security-group'),
+    ];
+    return this.placement;
+  }
 }
 
 /** The ARNs of a list binding (subnets, security groups), or the any-name ARN of the type when unknown. */
@@ -237,62 +333,94 @@ function placementOf(bindings: Bindings, key: string, type: string): TouchedReso
   ];
 }
 
-function touchedResources(touches: TouchedResources, bindings: Bindings): TouchedResource[] {
-  const networkInterfaces: TouchedResource = {
-    resource: `arn:${bindings.P}:ec2:${bindings.R}:${bindings.A}:network-interface/*`,
-    anyName: true,
-  };
-  if (touches === 'network-interface') return [networkInterfaces];
-  return [
-    networkInterfaces,
-    ...placementOf(bindings, 'subnetArns', 'subnet'),
-    ...placementOf(bindings, 'securityGroupArns', 'security-group'),
-  ];
-}
+/**
+ * A requirement as derived. An account of 5,000 functions has some 56,000: what the rules read for each is
+ * a field of its own; what its need or its context holds for all of theirs is read through them rather than
+ * copied into each, and `breaks`, read only for a finding, is filled when first read.
+ */
+class DerivedRequirement implements Requirement {
+  constructor(
+    private readonly need: CompiledNeed,
+    private readonly expansion: Expansion,
+    private readonly item: string | undefined,
+    readonly actions: readonly string[],
+    readonly resource: string,
+    readonly anyName: boolean,
+    readonly touches: readonly TouchedResource[] | undefined,
+    readonly grantResource: string,
+    readonly sid: string,
+  ) {}
 
-function requirementOf(entry: CatalogEntry, need: ActionNeed, context: Context, item?: string): Requirement {
-  const resource = fill(need.resource, context.bindings, item);
-  return {
-    entryId: entry.id,
-    actions: need.anyOf,
-    resource,
-    anyName: need.anyName === true,
-    touches: need.touches === undefined ? undefined : touchedResources(need.touches, context.bindings),
-    grantResource: need.grant === undefined ? resource : fill(need.grant, context.bindings, item),
-    cause: context.cause,
-    mode: need.mode ?? 'exact',
-    // Always present (maybe undefined) so that every requirement has the same shape: V8 keeps it fast.
-    unverifiable: need.unverifiable,
-    docsUrl: entry.docsUrl,
-    disabled: context.disabled,
-    severity: entry.severity,
-    breaks: fill(need.breaks, context.bindings, item),
-    origin: context.origin,
-    sid: fill(need.sid, context.bindings, item),
-  };
-}
-
-/** Appends the requirements of one need to `result`: one, or one per item of its list placeholder. */
-export function expandNeed(
-  entry: CatalogEntry,
-  need: ActionNeed,
-  context: Context,
-  result: Requirement[],
-): void {
-  if (need.when !== undefined && !context.conditions.has(need.when)) return;
-  const key = listKey(need.resource, context.bindings);
-  if (key === undefined) {
-    result.push(requirementOf(entry, need, context));
-    return;
+  get entryId(): string {
+    return this.need.entryId;
   }
-  const list = context.bindings[key] as readonly string[];
-  for (const item of list.length > 1 ? new Set(list) : list)
-    result.push(requirementOf(entry, need, context, item));
+
+  get cause(): FindingCause {
+    return this.expansion.context.cause;
+  }
+
+  get mode(): 'exact' | 'any-grant' {
+    return this.need.mode;
+  }
+
+  get unverifiable(): string | undefined {
+    return this.need.unverifiable;
+  }
+
+  get docsUrl(): string {
+    return this.need.docsUrl;
+  }
+
+  get disabled(): boolean {
+    return this.expansion.context.disabled;
+  }
+
+  get severity(): Severity {
+    return this.need.severity;
+  }
+
+  get breaks(): string {
+    return this.expansion.text(this.need.breaks, this.item);
+  }
+
+  get origin(): string {
+    return this.expansion.context.origin;
+  }
 }
 
-function expandEntries(entries: readonly CatalogEntry[], context: Context, result: Requirement[]): void {
-  for (const entry of entries) {
-    for (const need of entry.needs) expandNeed(entry, need, context, result);
+function requirementOf(need: CompiledNeed, expansion: Expansion, item: string | undefined): Requirement {
+  const resource = expansion.text(need.resource, item);
+  return new DerivedRequirement(
+    need,
+    expansion,
+    item,
+    need.actions,
+    resource,
+    need.anyName,
+    need.touches === undefined ? undefined : expansion.touched(need.touches),
+    need.grant < 0 ? resource : expansion.text(need.grant, item),
+    expansion.text(need.sid, item),
+  );
+}
+
+/**
+ * Appends the requirements of the needs that apply in `context` to `result`: one per need, or one per item
+ * of its list placeholder.
+ */
+export function expandNeeds(compiled: CompiledNeeds, context: Context, result: Requirement[]): void {
+  if (compiled.needs.length === 0) return;
+  const expansion = new Expansion(context, compiled.templates);
+  for (const need of compiled.needs) {
+    const when = need.when;
+    if (when !== undefined && !context.conditions.has(when)) continue;
+    const key = expansion.listKey(need.resource);
+    if (key === undefined) {
+      result.push(requirementOf(need, expansion, undefined));
+      continue;
+    }
+    const list = context.bindings[key] as readonly string[];
+    for (const item of list.length > 1 ? new Set(list) : list)
+      result.push(requirementOf(need, expansion, item));
   }
 }
 
@@ -301,18 +429,21 @@ export function sortedBy<T>(list: readonly T[], key: (item: T) => string): reado
   return list.length < 2 ? list : [...list].sort((a, b) => key(a).localeCompare(key(b)));
 }
 
-/** Catalog entries by scope (`logs`, `event-source:sqs`, `async-destination:s3`, …), built once. */
-const ENTRIES_BY_SCOPE = new Map<string, CatalogEntry[]>();
-for (const entry of REQUIREMENT_CATALOG) {
-  const scope = entry.scope;
-  const key =
-    scope.kind === 'event-source'
-      ? `${scope.kind}:${scope.source}`
-      : 'destination' in scope
-        ? `${scope.kind}:${scope.destination}`
-        : scope.kind;
-  ENTRIES_BY_SCOPE.set(key, [...(ENTRIES_BY_SCOPE.get(key) ?? []), entry]);
-}
+/** The needs of the catalog entries of each scope (`logs`, `event-source:sqs`, `async-destination:s3`, …), compiled once. */
+const NEEDS_BY_SCOPE: ReadonlyMap<string, CompiledNeeds> = (() => {
+  const entriesByScope = new Map<string, CatalogEntry[]>();
+  for (const entry of REQUIREMENT_CATALOG) {
+    const scope = entry.scope;
+    const key =
+      scope.kind === 'event-source'
+        ? `${scope.kind}:${scope.source}`
+        : 'destination' in scope
+          ? `${scope.kind}:${scope.destination}`
+          : scope.kind;
+    entriesByScope.set(key, [...(entriesByScope.get(key) ?? []), entry]);
+  }
+  return new Map([...entriesByScope].map(([key, entries]) => [key, compileNeeds(entries)]));
+})();
 
 /** `event-source:KIND` scope keys, built once rather than per mapping. */
 const EVENT_SOURCE_SCOPE: Readonly<Record<EventSourceKind, string>> = {
@@ -326,8 +457,10 @@ const EVENT_SOURCE_SCOPE: Readonly<Record<EventSourceKind, string>> = {
   documentdb: 'event-source:documentdb',
 };
 
-function entries(scope: string): readonly CatalogEntry[] {
-  return ENTRIES_BY_SCOPE.get(scope) ?? [];
+const NO_NEEDS: CompiledNeeds = { needs: [], templates: [] };
+
+function needsOf(scope: string): CompiledNeeds {
+  return NEEDS_BY_SCOPE.get(scope) ?? NO_NEEDS;
 }
 
 /** A type rather than an interface, so that it serves as the bindings of settings that need no more. */
@@ -396,7 +529,7 @@ function settingRequirements(
       conditions: NO_CONDITIONS,
       bindings,
     };
-    expandEntries(entries(scope), context, result);
+    expandNeeds(needsOf(scope), context, result);
   };
 
   const logGroup = fn.LoggingConfig?.LogGroup ?? `/aws/lambda/${fn.FunctionName}`;
@@ -468,7 +601,7 @@ function invokeConfigRequirements(
         conditions: NO_CONDITIONS,
         bindings: destinationBindings(place, target),
       };
-      expandEntries(entries(`async-destination:${kind}`), context, result);
+      expandNeeds(needsOf(`async-destination:${kind}`), context, result);
     }
   }
 }
@@ -575,21 +708,22 @@ function mappingRequirements(
   const bindings = mappingBindings(mapping, kind, place);
   addMappingPlacement(mapping, place, bindings);
   const context: Context = { cause, origin, disabled, conditions, bindings };
-  expandEntries(entries(EVENT_SOURCE_SCOPE[kind]), context, result);
+  expandNeeds(needsOf(EVENT_SOURCE_SCOPE[kind]), context, result);
 
   const onFailure = mapping.DestinationConfig?.OnFailure?.Destination;
   if (onFailure !== undefined && onFailure !== '') {
     const destination = destinationKind(onFailure);
-    const matching = entries(`esm-on-failure:${destination}`);
-    if (matching.length === 0) {
+    const matching = NEEDS_BY_SCOPE.get(`esm-on-failure:${destination}`);
+    if (matching === undefined) {
       notes.push({
         message: `The on-failure destination ${onFailure} of event source mapping ${mapping.UUID} is of a type the catalog does not know; its permissions were not checked.`,
         cause,
         resource: onFailure,
       });
+    } else {
+      const destinationContext: Context = { ...context, bindings: destinationBindings(place, onFailure) };
+      expandNeeds(matching, destinationContext, result);
     }
-    const destinationContext: Context = { ...context, bindings: destinationBindings(place, onFailure) };
-    expandEntries(matching, destinationContext, result);
   }
 }
 

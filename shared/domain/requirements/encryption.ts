@@ -23,10 +23,12 @@ import type {
 import type { FindingCause, UnverifiedNeed } from '../report.js';
 import { type CatalogEntry, type KmsUse, REQUIREMENT_CATALOG } from './catalog.js';
 import {
+  type CompiledNeeds,
   type Context,
+  compileNeeds,
   destinationKind,
   eventSourceKind,
-  expandNeed,
+  expandNeeds,
   mappingCause,
   mappingOrigin,
   type Requirement,
@@ -53,6 +55,11 @@ const ENTRIES: ReadonlyMap<KmsUse, CatalogEntry> = new Map(
   REQUIREMENT_CATALOG.flatMap((entry) =>
     entry.scope.kind === 'kms' ? [[entry.scope.use, entry] as const] : [],
   ),
+);
+
+/** The needs of each use's entry, compiled once. */
+const NEEDS: ReadonlyMap<KmsUse, CompiledNeeds> = new Map(
+  [...ENTRIES].map(([use, entry]) => [use, compileNeeds([entry])]),
 );
 
 /** The actions each use needs on its key, as an unverified need lists them (the first of each need). */
@@ -201,9 +208,9 @@ export function deriveEncryptionNeeds(
   const unverified: UnverifiedNeed[] = [];
   const resolutions = new Map<string, KeyResolution>();
   for (const use of uses) {
-    const entry = ENTRIES.get(use.use);
+    const needs = NEEDS.get(use.use);
     const actions = ACTIONS.get(use.use);
-    if (entry === undefined || actions === undefined) continue;
+    if (needs === undefined || actions === undefined) continue;
     let resolution = resolutions.get(use.resourceArn);
     if (resolution === undefined) {
       resolution =
@@ -230,7 +237,7 @@ export function deriveEncryptionNeeds(
       conditions: NO_CONDITIONS,
       bindings: { key: resolution.keyArn, name, Name: sidName(name) },
     };
-    for (const need of entry.needs) expandNeed(entry, need, context, requirements);
+    expandNeeds(needs, context, requirements);
   }
   return { requirements, unverified };
 }
