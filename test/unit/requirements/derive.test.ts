@@ -107,6 +107,40 @@ describe('deriving requirements', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
+  it('fills each item of a list placeholder with its own texts, and shared templates once per mapping', () => {
+    const secret = (name: string) => `arn:aws:secretsmanager:${PREFIX}:secret:${name}`;
+    const broker = mapping('f', `arn:aws:mq:${PREFIX}:broker:orders:b-1`, {
+      SourceAccessConfigurations: [
+        { Type: 'BASIC_AUTH', URI: secret('first-Ab12Cd') },
+        { Type: 'BASIC_AUTH', URI: secret('second-Ef34Gh') },
+        { Type: 'BASIC_AUTH', URI: secret('first-Ab12Cd') },
+      ],
+    });
+    const requirements = deriveRequirements(lambdaFunction('f'), [broker]).requirements;
+    const secrets = requirements.filter((r) => r.actions[0] === 'secretsmanager:GetSecretValue');
+    expect(secrets.map((r) => [r.resource, r.sid, r.breaks])).toEqual([
+      [
+        secret('first-Ab12Cd'),
+        'ReadSecretFirstAb12Cd',
+        `Lambda cannot read the secret first-Ab12Cd that authenticates the mapping to arn:aws:mq:${PREFIX}:broker:orders:b-1: it cannot connect`,
+      ],
+      [
+        secret('second-Ef34Gh'),
+        'ReadSecretSecondEf34Gh',
+        `Lambda cannot read the secret second-Ef34Gh that authenticates the mapping to arn:aws:mq:${PREFIX}:broker:orders:b-1: it cannot connect`,
+      ],
+    ]);
+    // The six network needs share their Sid and what breaks: the same text for each, as the catalog says.
+    const network = requirements.filter((r) => r.sid === 'EventSourceNetworkInterfaces');
+    expect(network).toHaveLength(6);
+    expect(new Set(network.map((r) => r.breaks))).toEqual(
+      new Set([
+        'Lambda cannot manage the network interfaces the event source mapping uses to reach orders inside its VPC: the mapping cannot connect',
+      ]),
+    );
+    expect(network.every((r) => r.cause === secrets[0]?.cause && r.severity === 'high')).toBe(true);
+  });
+
   it('recognises event source kinds from their ARNs', () => {
     expect(eventSourceKind(mapping('f', `arn:aws:kinesis:${PREFIX}:stream/s`))).toBe('kinesis');
     expect(eventSourceKind(mapping('f', `arn:aws:kinesis:${PREFIX}:stream/s/consumer/c:1`))).toBe(
