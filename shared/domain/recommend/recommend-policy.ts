@@ -22,10 +22,16 @@ import type { RecommendedPolicy, RecommendedStatement } from '../report.js';
 import type { Requirement } from '../requirements/derive.js';
 import { compareCodeUnits, sortSmall } from '../small-sort.js';
 
+interface ActionGrants {
+  readonly action: string;
+  /** In order of need, then sorted. */
+  readonly resources: string[];
+}
+
 interface SidGrants {
   readonly sid: string;
   /** Actions in order of first need, each with its resources in order of need. */
-  readonly actions: { readonly action: string; readonly resources: string[] }[];
+  readonly actions: ActionGrants[];
 }
 
 /**
@@ -36,33 +42,37 @@ interface SidGrants {
 export function recommendPolicy(requirements: readonly Requirement[]): RecommendedPolicy | null {
   // Sid → action → resources, in order of first need.
   const bySid: SidGrants[] = [];
+  // The requirements of one mapping or setting come one after the other, most with the same Sid: the Sid
+  // granted last is looked at first.
+  let last: SidGrants | undefined;
   for (const requirement of requirements) {
     const action = requirement.actions[0];
     if (action === undefined) continue;
-    if (requirement.touches !== undefined) {
+    const sid = requirement.sid;
+    const touches = requirement.touches;
+    if (touches !== undefined) {
       // What the call touches, in the function's account and region, rather than `*`.
-      for (const touched of requirement.touches) grant(bySid, requirement.sid, action, touched.resource);
-    } else grant(bySid, requirement.sid, action, requirement.grantResource);
-    if (requirement.entryId === 'logs' && action === 'logs:CreateLogStream') {
-      grant(bySid, requirement.sid, 'logs:CreateLogGroup', requirement.grantResource);
+      for (const touched of touches) last = grant(bySid, last, sid, action, touched.resource);
+    } else last = grant(bySid, last, sid, action, requirement.grantResource);
+    if (action === 'logs:CreateLogStream' && requirement.entryId === 'logs') {
+      last = grant(bySid, last, sid, 'logs:CreateLogGroup', requirement.grantResource);
     }
   }
 
   const statements: RecommendedStatement[] = [];
   for (const { sid, actions } of bySid) {
     // Each action's own list, built here: sorted in place.
-    for (const { resources } of actions) if (resources.length > 1) sortSmall(resources, compareCodeUnits);
+    for (const { resources } of actions) if (resources.length > 1) sortStrings(resources);
     // Actions that share exactly the same resources go in one statement. Most often all of a Sid's do.
-    const [first] = actions as [SidGrants['actions'][number]];
-    const firstKey = resourcesKey(first.resources);
-    if (actions.every((granted) => granted === first || resourcesKey(granted.resources) === firstKey)) {
+    const first = actions[0] as ActionGrants;
+    let shared = true;
+    for (let index = 1; shared && index < actions.length; index++)
+      shared = sameResources(first.resources, (actions[index] as ActionGrants).resources);
+    if (shared) {
       statements.push({
         Sid: sid,
         Effect: 'Allow',
-        Action: sortSmall(
-          actions.map((granted) => granted.action),
-          compareCodeUnits,
-        ),
+        Action: sortStrings(actionsOf(actions)),
         Resource: first.resources,
       });
       continue;
@@ -86,7 +96,7 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
       statements.push({
         Sid: unique,
         Effect: 'Allow',
-        Action: sortSmall(group.actions, compareCodeUnits),
+        Action: sortStrings(group.actions),
         Resource: group.resources,
       });
     }
@@ -94,9 +104,51 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
   return statements.length === 0 ? null : { Version: '2012-10-17', Statement: statements };
 }
 
+function actionsOf(actions: readonly ActionGrants[]): string[] {
+  const names = new Array<string>(actions.length);
+  for (let index = 0; index < actions.length; index++) names[index] = (actions[index] as ActionGrants).action;
+  return names;
+}
+
+/**
+ * `sortSmall(list, compareCodeUnits)` for the few strings of a statement, with the comparison inlined
+ * (`sortSmall` serves every caller, so its comparator call is not).
+ */
+function sortStrings(list: string[]): string[] {
+  if (list.length > 24) return list.sort(compareCodeUnits);
+  for (let i = 1; i < list.length; i++) {
+    const item = list[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (list[j] as string) > item) {
+      list[j + 1] = list[j] as string;
+      j--;
+    }
+    list[j + 1] = item;
+  }
+  return list;
+}
+
 /** What tells resource lists apart: the one resource, or the sorted list joined. */
 function resourcesKey(sorted: readonly string[]): string {
   return sorted.length === 1 ? (sorted[0] ?? '') : sorted.join('\n');
+}
+
+/** `resourcesKey(a) === resourcesKey(b)`, without joining lists when the answer shows before. */
+function sameResources(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === 1 && b.length === 1) return a[0] === b[0];
+  if (a.length === b.length) {
+    let equal = true;
+    for (let index = 0; equal && index < a.length; index++) equal = a[index] === b[index];
+    if (equal) return true;
+  }
+  // Keys of different lengths differ; otherwise (a resource holding a line feed) the keys tell.
+  return keyLength(a) === keyLength(b) && resourcesKey(a) === resourcesKey(b);
+}
+
+function keyLength(list: readonly string[]): number {
+  let length = list.length - 1;
+  for (const resource of list) length += resource.length;
+  return length;
 }
 
 /** Whether a Sid is one of the requirements' or already given to a statement (a dozen of each at most). */
@@ -119,17 +171,38 @@ function isGranted(bySid: readonly SidGrants[], action: string, resource: string
   return false;
 }
 
-function grant(bySid: SidGrants[], sid: string, action: string, resource: string): void {
-  if (isGranted(bySid, action, resource)) return;
-  let grants: SidGrants | undefined;
-  for (const candidate of bySid) if (candidate.sid === sid) grants = candidate;
+/** Grants the action on the resource under the Sid unless some Sid grants it already; the Sid granted last. */
+function grant(
+  bySid: SidGrants[],
+  last: SidGrants | undefined,
+  sid: string,
+  action: string,
+  resource: string,
+): SidGrants | undefined {
+  if (isGranted(bySid, action, resource)) return last;
+  let grants = last !== undefined && last.sid === sid ? last : undefined;
+  if (grants === undefined) {
+    for (const candidate of bySid) {
+      if (candidate.sid === sid) {
+        grants = candidate;
+        break;
+      }
+    }
+  }
   if (grants === undefined) {
     // Literal arrays are allocated at their size; `[]` then push reserves room for seventeen.
-    bySid.push({ sid, actions: [{ action, resources: [resource] }] });
-    return;
+    grants = { sid, actions: [{ action, resources: [resource] }] };
+    bySid.push(grants);
+    return grants;
   }
-  let granted: SidGrants['actions'][number] | undefined;
-  for (const candidate of grants.actions) if (candidate.action === action) granted = candidate;
+  let granted: ActionGrants | undefined;
+  for (const candidate of grants.actions) {
+    if (candidate.action === action) {
+      granted = candidate;
+      break;
+    }
+  }
   if (granted === undefined) grants.actions.push({ action, resources: [resource] });
   else granted.resources.push(resource);
+  return grants;
 }
