@@ -279,7 +279,6 @@ export function compileNeeds(entries: readonly CatalogEntry[]): CompiledNeeds {
 /** One context's expansion: each template filled at most once, the touched network resources built once. */
 class Expansion {
   private readonly filled: (string | undefined)[];
-  private networkInterfaces: readonly TouchedResource[] | undefined;
   private placement: readonly TouchedResource[] | undefined;
 
   constructor(
@@ -307,30 +306,87 @@ class Expansion {
 
   touched(touches: TouchedResources): readonly TouchedResource[] {
     const bindings = this.context.bindings;
-    this.networkInterfaces ??= [
-      { resource: `arn:${bindings.P}:ec2:${bindings.R}:${bindings.A}:network-interface/*`, anyName: true },
-    ];
-    if (touches === 'network-interface') return this.networkInterfaces;
-    this.placement ??= [
-      ...this.networkInterfaces,
-      ...placementOf(bindings, 'subnetArns', 'subnet'),
-      ...placementOf(bindings, 'securityGroupArns', 'security-group'),
-    ];
+    const place = networkPlace(String(bindings.P), String(bindings.R), String(bindings.A));
+    if (touches === 'network-interface') return place.networkInterfaces;
+    this.placement ??= place.placement(bindings.subnetIds, bindings.securityGroupIds);
     return this.placement;
   }
 }
 
-/** The ARNs of a list binding (subnets, security groups), or the any-name ARN of the type when unknown. */
-function placementOf(bindings: Bindings, key: string, type: string): TouchedResource[] {
-  const arns = bindings[key];
-  if (Array.isArray(arns) && arns.length > 0) return arns.map((resource) => ({ resource, anyName: false }));
-  return [
-    {
-      resource: `arn:${bindings.P}:ec2:${bindings.R}:${bindings.A}:${type}/*`,
+/**
+ * The EC2 resources that the network-interface calls of functions in one partition, region and account
+ * touch, built once for the place rather than for each function (each VPC function and each mapping into a
+ * VPC asks for them) and shared: they are read, never changed. Subnets and security groups by id.
+ */
+class NetworkPlace {
+  readonly networkInterfaces: readonly TouchedResource[];
+  /** Neither subnets nor security groups in the configuration: any of the place's. */
+  private readonly unknownPlacement: readonly TouchedResource[];
+  private readonly anySubnet: TouchedResource;
+  private readonly anySecurityGroup: TouchedResource;
+  private readonly subnets = new Map<string, TouchedResource>();
+  private readonly securityGroups = new Map<string, TouchedResource>();
+
+  constructor(
+    readonly partition: string,
+    readonly region: string,
+    readonly account: string,
+  ) {
+    const prefix = `arn:${partition}:ec2:${region}:${account}:`;
+    const networkInterface = { resource: `${prefix}network-interface/*`, anyName: true };
+    this.networkInterfaces = [networkInterface];
+    this.anySubnet = { resource: `${prefix}subnet/*`, anyName: true, notInConfiguration: true };
+    this.anySecurityGroup = {
+      resource: `${prefix}security-group/*`,
       anyName: true,
       notInConfiguration: true,
-    },
-  ];
+    };
+    this.unknownPlacement = [networkInterface, this.anySubnet, this.anySecurityGroup];
+  }
+
+  /** What `ec2:CreateNetworkInterface` touches: a network interface, the subnets and the security groups. */
+  placement(
+    subnetIds: string | readonly string[] | undefined,
+    securityGroupIds: string | readonly string[] | undefined,
+  ): readonly TouchedResource[] {
+    const subnets = Array.isArray(subnetIds) ? subnetIds : [];
+    const groups = Array.isArray(securityGroupIds) ? securityGroupIds : [];
+    if (subnets.length === 0 && groups.length === 0) return this.unknownPlacement;
+    const touched: TouchedResource[] = [...this.networkInterfaces];
+    if (subnets.length === 0) touched.push(this.anySubnet);
+    for (const id of subnets) touched.push(this.named(this.subnets, 'subnet', id));
+    if (groups.length === 0) touched.push(this.anySecurityGroup);
+    for (const id of groups) touched.push(this.named(this.securityGroups, 'security-group', id));
+    return touched;
+  }
+
+  private named(byId: Map<string, TouchedResource>, type: string, id: string): TouchedResource {
+    let touched = byId.get(id);
+    if (touched === undefined) {
+      touched = {
+        resource: `arn:${this.partition}:ec2:${this.region}:${this.account}:${type}/${id}`,
+        anyName: false,
+      };
+      byId.set(id, touched);
+    }
+    return touched;
+  }
+}
+
+/** The place asked for last: an account's functions are in one place, or a few one after the other. */
+let lastNetworkPlace: NetworkPlace | undefined;
+
+function networkPlace(partition: string, region: string, account: string): NetworkPlace {
+  const last = lastNetworkPlace;
+  if (
+    last !== undefined &&
+    last.partition === partition &&
+    last.region === region &&
+    last.account === account
+  )
+    return last;
+  lastNetworkPlace = new NetworkPlace(partition, region, account);
+  return lastNetworkPlace;
 }
 
 /**
@@ -470,17 +526,12 @@ type FunctionPlace = {
   readonly A: string;
 };
 
-/** The ARN of a subnet or security group of the function's account and region. */
-function ec2Arn(place: FunctionPlace, type: 'subnet' | 'security-group', id: string): string {
-  return `arn:${place.P}:ec2:${place.R}:${place.A}:${type}/${id}`;
-}
-
 /**
  * The subnets and security groups of a mapping's `VPC_SUBNET` / `VPC_SECURITY_GROUP` source access
- * configurations, as ARNs. The Lambda guide writes the URIs `subnet:subnet-…` and `security_group:sg-…`;
+ * configurations, as ids. The Lambda guide writes the URIs `subnet:subnet-…` and `security_group:sg-…`;
  * AWS CDK and CloudFormation pass the bare ids: both are read.
  */
-function addMappingPlacement(mapping: EventSourceMapping, place: FunctionPlace, bindings: Bindings): void {
+function addMappingPlacement(mapping: EventSourceMapping, bindings: Bindings): void {
   const configurations = mapping.SourceAccessConfigurations;
   // Most mappings show no VPC: nothing to add (the touched subnets are then any of the account's).
   if (configurations === undefined || !configurations.some((config) => config.Type?.startsWith('VPC_')))
@@ -491,10 +542,8 @@ function addMappingPlacement(mapping: EventSourceMapping, place: FunctionPlace, 
       .map((config) => config.URI ?? '')
       .map((uri) => (uri.startsWith(prefix) ? uri.slice(prefix.length) : uri))
       .filter((id) => id !== '' && !id.includes(':'));
-  bindings.subnetArns = ids('VPC_SUBNET', 'subnet:').map((id) => ec2Arn(place, 'subnet', id));
-  bindings.securityGroupArns = ids('VPC_SECURITY_GROUP', 'security_group:').map((id) =>
-    ec2Arn(place, 'security-group', id),
-  );
+  bindings.subnetIds = ids('VPC_SUBNET', 'subnet:');
+  bindings.securityGroupIds = ids('VPC_SECURITY_GROUP', 'security_group:');
 }
 
 function placeOf(fn: FunctionConfiguration): FunctionPlace {
@@ -544,10 +593,8 @@ function settingRequirements(
   if (subnets.length > 0) {
     add('vpc', 'VpcConfig', "the function's VPC configuration", {
       ...place,
-      subnetArns: subnets.map((id) => ec2Arn(place, 'subnet', id)),
-      securityGroupArns: (fn.VpcConfig?.SecurityGroupIds ?? []).map((id) =>
-        ec2Arn(place, 'security-group', id),
-      ),
+      subnetIds: subnets,
+      securityGroupIds: fn.VpcConfig?.SecurityGroupIds ?? [],
     });
   }
   if (fn.TracingConfig?.Mode === 'Active')
@@ -706,7 +753,7 @@ function mappingRequirements(
   const conditions = mappingConditions(mapping);
 
   const bindings = mappingBindings(mapping, kind, place);
-  addMappingPlacement(mapping, place, bindings);
+  addMappingPlacement(mapping, bindings);
   const context: Context = { cause, origin, disabled, conditions, bindings };
   expandNeeds(needsOf(EVENT_SOURCE_SCOPE[kind]), context, result);
 

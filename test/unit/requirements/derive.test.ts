@@ -141,6 +141,42 @@ describe('deriving requirements', () => {
     expect(network.every((r) => r.cause === secrets[0]?.cause && r.severity === 'high')).toBe(true);
   });
 
+  it('gives each function the network resources of its own account, region and subnets', () => {
+    const touched = (fn: ReturnType<typeof lambdaFunction>) =>
+      deriveRequirements(fn, [])
+        .requirements.filter((r) => r.actions[0] === 'ec2:CreateNetworkInterface')
+        .map((r) => r.touches?.map((t) => `${t.resource}${t.anyName ? ' any' : ''}`));
+    const other = 'arn:aws:lambda:eu-west-1:111122223333:function:g';
+    const a = lambdaFunction('a', { VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] } });
+    const b = lambdaFunction('g', { FunctionArn: other, VpcConfig: { SubnetIds: ['subnet-1'] } });
+    const c = lambdaFunction('c', { VpcConfig: { SubnetIds: ['subnet-2', 'subnet-1'] } });
+    // One after the other, back and forth between the places: each keeps its own.
+    for (let round = 0; round < 2; round++) {
+      expect(touched(a)).toEqual([
+        [
+          `arn:aws:ec2:${PREFIX}:network-interface/* any`,
+          `arn:aws:ec2:${PREFIX}:subnet/subnet-1`,
+          `arn:aws:ec2:${PREFIX}:security-group/sg-1`,
+        ],
+      ]);
+      expect(touched(b)).toEqual([
+        [
+          'arn:aws:ec2:eu-west-1:111122223333:network-interface/* any',
+          'arn:aws:ec2:eu-west-1:111122223333:subnet/subnet-1',
+          'arn:aws:ec2:eu-west-1:111122223333:security-group/* any',
+        ],
+      ]);
+      expect(touched(c)).toEqual([
+        [
+          `arn:aws:ec2:${PREFIX}:network-interface/* any`,
+          `arn:aws:ec2:${PREFIX}:subnet/subnet-2`,
+          `arn:aws:ec2:${PREFIX}:subnet/subnet-1`,
+          `arn:aws:ec2:${PREFIX}:security-group/* any`,
+        ],
+      ]);
+    }
+  });
+
   it('recognises event source kinds from their ARNs', () => {
     expect(eventSourceKind(mapping('f', `arn:aws:kinesis:${PREFIX}:stream/s`))).toBe('kinesis');
     expect(eventSourceKind(mapping('f', `arn:aws:kinesis:${PREFIX}:stream/s/consumer/c:1`))).toBe(
