@@ -227,8 +227,9 @@ interface CompiledNeed {
   readonly resource: number;
   /** `-1`: the recommended policy grants the evaluated resource. */
   readonly grant: number;
-  readonly breaks: number;
   readonly sid: number;
+  /** Filled only when read: what breaks is told only in a finding. */
+  readonly breaks: Template;
 }
 
 /**
@@ -268,44 +269,50 @@ export function compileNeeds(entries: readonly CatalogEntry[]): CompiledNeeds {
         when: need.when,
         resource: indexOf(need.resource),
         grant: need.grant === undefined ? -1 : indexOf(need.grant),
-        breaks: indexOf(need.breaks),
         sid: indexOf(need.sid),
+        breaks: compileTemplate(need.breaks),
       });
     }
   }
   return { needs, templates };
 }
 
-/** One context's expansion: each template filled at most once, the touched network resources built once. */
+/**
+ * The expansion of one context at a time: each template filled at most once, the touched network resources
+ * found once. One for all, reset for each context: what the requirements keep is their own.
+ */
 class Expansion {
-  private readonly filled: (string | undefined)[];
+  private bindings: Bindings = {};
+  private templates: readonly Template[] = [];
+  private readonly filled: (string | undefined)[] = [];
   private placement: readonly TouchedResource[] | undefined;
 
-  constructor(
-    readonly context: Context,
-    private readonly templates: readonly Template[],
-  ) {
-    this.filled = new Array<string | undefined>(templates.length).fill(undefined);
+  reset(bindings: Bindings, templates: readonly Template[]): void {
+    this.bindings = bindings;
+    this.templates = templates;
+    this.filled.length = 0;
+    for (let index = 0; index < templates.length; index++) this.filled.push(undefined);
+    this.placement = undefined;
   }
 
   /** The template at `index` filled for the item, or for the context (once) when there is none. */
   text(index: number, item: string | undefined): string {
     const parts = this.templates[index] as Template;
-    if (item !== undefined) return fill(parts, this.context.bindings, item);
+    if (item !== undefined) return fill(parts, this.bindings, item);
     let text = this.filled[index];
     if (text === undefined) {
-      text = fill(parts, this.context.bindings, undefined);
+      text = fill(parts, this.bindings, undefined);
       this.filled[index] = text;
     }
     return text;
   }
 
   listKey(index: number): string | undefined {
-    return listKey(this.templates[index] as Template, this.context.bindings);
+    return listKey(this.templates[index] as Template, this.bindings);
   }
 
   touched(touches: TouchedResources): readonly TouchedResource[] {
-    const bindings = this.context.bindings;
+    const bindings = this.bindings;
     const place = networkPlace(String(bindings.P), String(bindings.R), String(bindings.A));
     if (touches === 'network-interface') return place.networkInterfaces;
     this.placement ??= place.placement(bindings.subnetIds, bindings.securityGroupIds);
@@ -397,7 +404,7 @@ function networkPlace(partition: string, region: string, account: string): Netwo
 class DerivedRequirement implements Requirement {
   constructor(
     private readonly need: CompiledNeed,
-    private readonly expansion: Expansion,
+    private readonly context: Context,
     private readonly item: string | undefined,
     readonly actions: readonly string[],
     readonly resource: string,
@@ -412,7 +419,7 @@ class DerivedRequirement implements Requirement {
   }
 
   get cause(): FindingCause {
-    return this.expansion.context.cause;
+    return this.context.cause;
   }
 
   get mode(): 'exact' | 'any-grant' {
@@ -428,7 +435,7 @@ class DerivedRequirement implements Requirement {
   }
 
   get disabled(): boolean {
-    return this.expansion.context.disabled;
+    return this.context.disabled;
   }
 
   get severity(): Severity {
@@ -436,19 +443,24 @@ class DerivedRequirement implements Requirement {
   }
 
   get breaks(): string {
-    return this.expansion.text(this.need.breaks, this.item);
+    return fill(this.need.breaks, this.context.bindings, this.item);
   }
 
   get origin(): string {
-    return this.expansion.context.origin;
+    return this.context.origin;
   }
 }
 
-function requirementOf(need: CompiledNeed, expansion: Expansion, item: string | undefined): Requirement {
+function requirementOf(
+  need: CompiledNeed,
+  context: Context,
+  expansion: Expansion,
+  item: string | undefined,
+): Requirement {
   const resource = expansion.text(need.resource, item);
   return new DerivedRequirement(
     need,
-    expansion,
+    context,
     item,
     need.actions,
     resource,
@@ -459,24 +471,27 @@ function requirementOf(need: CompiledNeed, expansion: Expansion, item: string | 
   );
 }
 
+const EXPANSION = new Expansion();
+
 /**
  * Appends the requirements of the needs that apply in `context` to `result`: one per need, or one per item
  * of its list placeholder.
  */
 export function expandNeeds(compiled: CompiledNeeds, context: Context, result: Requirement[]): void {
   if (compiled.needs.length === 0) return;
-  const expansion = new Expansion(context, compiled.templates);
+  const expansion = EXPANSION;
+  expansion.reset(context.bindings, compiled.templates);
   for (const need of compiled.needs) {
     const when = need.when;
     if (when !== undefined && !context.conditions.has(when)) continue;
     const key = expansion.listKey(need.resource);
     if (key === undefined) {
-      result.push(requirementOf(need, expansion, undefined));
+      result.push(requirementOf(need, context, expansion, undefined));
       continue;
     }
     const list = context.bindings[key] as readonly string[];
     for (const item of list.length > 1 ? new Set(list) : list)
-      result.push(requirementOf(need, expansion, item));
+      result.push(requirementOf(need, context, expansion, item));
   }
 }
 
