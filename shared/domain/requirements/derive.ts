@@ -80,7 +80,8 @@ export interface DerivedRequirements {
   readonly families: ReadonlySet<SourceFamily>;
 }
 
-type Bindings = Record<string, string | readonly string[]>;
+/** Placeholder values; an undefined one is not bound. */
+type Bindings = Record<string, string | readonly string[] | undefined>;
 
 /** Function settings and invoke configs meet no need condition (those are about mappings). */
 const NO_CONDITIONS: ReadonlySet<string> = new Set();
@@ -143,9 +144,13 @@ export function destinationKind(target: string): DestinationKind | undefined {
 
 /** The Secrets Manager ARNs of a mapping's `*_AUTH` / `*_CERTIFICATE` source access configurations. */
 export function secretsOf(mapping: EventSourceMapping): string[] {
-  return (mapping.SourceAccessConfigurations ?? [])
-    .filter((config) => /_(AUTH|CERTIFICATE)$/.test(config.Type ?? '') && (config.URI ?? '') !== '')
-    .map((config) => config.URI ?? '');
+  const secrets: string[] = [];
+  for (const config of mapping.SourceAccessConfigurations ?? []) {
+    const type = config.Type ?? '';
+    const uri = config.URI ?? '';
+    if ((type.endsWith('_AUTH') || type.endsWith('_CERTIFICATE')) && uri !== '') secrets.push(uri);
+  }
+  return secrets;
 }
 
 /** `PascalCase` letters and digits of a name, for Sids (which allow only `[A-Za-z0-9]`). */
@@ -668,23 +673,28 @@ function invokeConfigRequirements(
   }
 }
 
-function mappingBindings(
-  mapping: EventSourceMapping,
-  kind: EventSourceKind,
-  place: FunctionPlace,
-): Record<string, string | readonly string[]> {
+function mappingBindings(mapping: EventSourceMapping, kind: EventSourceKind, place: FunctionPlace): Bindings {
   const source = mapping.EventSourceArn ?? '';
   const arn = parseArn(source);
-  const bindings: Record<string, string | readonly string[]> = {
+  // Every key a mapping may bind, in one literal: one shape for all mappings (an unbound key is undefined).
+  const bindings: Bindings = {
     P: place.P,
     R: place.R,
     A: place.A,
     source,
     secret: secretsOf(mapping),
+    stream: undefined,
+    consumer: undefined,
+    group: undefined,
+    topic: undefined,
+    name: undefined,
+    Name: undefined,
+    subnetIds: undefined,
+    securityGroupIds: undefined,
   };
   let name = shortName(source);
   if (kind === 'kinesis' || kind === 'kinesis-consumer') {
-    const streamName = arn?.resource.split('/')[1] ?? '';
+    const streamName = arn === undefined ? '' : (segment(arn.resource, '/', 1) ?? '');
     bindings.stream =
       arn === undefined
         ? source
@@ -692,9 +702,10 @@ function mappingBindings(
     bindings.consumer = source;
     name = streamName;
   } else if (kind === 'dynamodb-streams') {
-    name = arn?.resource.split('/')[1] ?? name;
+    name = (arn === undefined ? undefined : segment(arn.resource, '/', 1)) ?? name;
   } else if (kind === 'msk' && arn !== undefined) {
-    const [, clusterName = '', clusterUuid = ''] = arn.resource.split('/');
+    const clusterName = segment(arn.resource, '/', 1) ?? '';
+    const clusterUuid = segment(arn.resource, '/', 2) ?? '';
     const prefix = `arn:${arn.partition}:kafka:${arn.region}:${arn.account}`;
     const groupId = mapping.AmazonManagedKafkaEventSourceConfig?.ConsumerGroupId ?? mapping.UUID;
     bindings.group = `${prefix}:group/${clusterName}/${clusterUuid}/${groupId}`;
@@ -703,7 +714,7 @@ function mappingBindings(
     );
     name = clusterName;
   } else if (kind === 'mq') {
-    name = arn?.resource.split(':')[1] ?? name;
+    name = (arn === undefined ? undefined : segment(arn.resource, ':', 1)) ?? name;
   } else if (kind === 'self-managed-kafka') {
     const servers = mapping.SelfManagedEventSource?.Endpoints?.KAFKA_BOOTSTRAP_SERVERS ?? [];
     name = servers[0] ?? 'self-managed Kafka';
@@ -714,14 +725,30 @@ function mappingBindings(
   return bindings;
 }
 
+/** `text.split(separator)[index]`, without splitting the whole text. */
+function segment(text: string, separator: string, index: number): string | undefined {
+  let start = 0;
+  for (let skipped = 0; skipped < index; skipped++) {
+    const next = text.indexOf(separator, start);
+    if (next < 0) return undefined;
+    start = next + 1;
+  }
+  const end = text.indexOf(separator, start);
+  return end < 0 ? text.slice(start) : text.slice(start, end);
+}
+
 /** The cause a mapping's needs carry in findings. */
 export function mappingCause(mapping: EventSourceMapping): FindingCause {
-  return {
-    kind: 'event-source-mapping',
-    uuid: mapping.UUID,
-    ...(mapping.EventSourceArn === undefined ? {} : { eventSourceArn: mapping.EventSourceArn }),
-    ...(mapping.State === undefined ? {} : { state: mapping.State }),
-  };
+  // Four literals rather than spreads: one for each mapping.
+  const { UUID: uuid, EventSourceArn: eventSourceArn, State: state } = mapping;
+  if (eventSourceArn === undefined) {
+    return state === undefined
+      ? { kind: 'event-source-mapping', uuid }
+      : { kind: 'event-source-mapping', uuid, state };
+  }
+  return state === undefined
+    ? { kind: 'event-source-mapping', uuid, eventSourceArn }
+    : { kind: 'event-source-mapping', uuid, eventSourceArn, state };
 }
 
 /** How a mapping is named as the origin of a need. */
