@@ -50,6 +50,19 @@ export function unqualifiedFunctionArn(text: string): string {
   return `arn:${arn.partition}:lambda:${arn.region}:${arn.account}:${type}:${name}`;
 }
 
+/**
+ * `unqualifiedFunctionArn(text)` and, for an ARN, `functionQualifierOf(text)`, from one reading: an
+ * unqualified function ARN (`…:function:NAME`, what most mappings name) is its own unqualified form.
+ */
+function functionArnParts(text: string): { unqualified: string; qualifier: string | undefined } {
+  const arn = parseArn(text);
+  if (arn?.service !== 'lambda') return { unqualified: text, qualifier: undefined };
+  const resource = arn.resource;
+  const first = resource.indexOf(':');
+  if (first >= 0 && resource.indexOf(':', first + 1) < 0) return { unqualified: text, qualifier: undefined };
+  return { unqualified: unqualifiedFunctionArn(text), qualifier: functionQualifierOf(text) };
+}
+
 const VERSION_NUMBER = /^[0-9]+$/;
 
 export function auditTargets(snapshot: AccountSnapshot): AuditTargets {
@@ -93,11 +106,10 @@ export function auditTargets(snapshot: AccountSnapshot): AuditTargets {
 
   /** The targets a (possibly qualified) function ARN resolves to; `what` names it in notes. */
   const resolve = (functionArn: string, what: string): AuditTarget[] => {
-    const latest =
-      byArn.get(unqualifiedFunctionArn(functionArn)) ??
-      byName.get(functionNameOf(functionArn) ?? functionArn);
+    const parts = functionArnParts(functionArn);
+    const latest = byArn.get(parts.unqualified) ?? byName.get(functionNameOf(functionArn) ?? functionArn);
     if (latest === undefined) return [];
-    const qualifier = functionArn.startsWith('arn:') ? functionQualifierOf(functionArn) : undefined;
+    const qualifier = parts.qualifier;
     if (qualifier === undefined || qualifier === '$LATEST') return [latest];
     const name = `${latest.fn.FunctionName}:${qualifier}`;
     const fallBack = (why: string): AuditTarget[] => {
