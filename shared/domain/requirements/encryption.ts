@@ -137,7 +137,9 @@ function mappingUses(mappings: readonly EventSourceMapping[], add: AddUse): void
     if (kind === 'kinesis' || kind === 'kinesis-consumer')
       add(streamOf(source), 'read-stream', cause, origin, disabled);
     if (kind !== undefined && SECRET_SOURCES.has(kind)) {
-      for (const secret of new Set(secretsOf(mapping))) add(secret, 'read-secret', cause, origin, disabled);
+      const secrets = secretsOf(mapping);
+      for (const secret of secrets.length > 1 ? new Set(secrets) : secrets)
+        add(secret, 'read-secret', cause, origin, disabled);
     }
     const onFailure = mapping.DestinationConfig?.OnFailure?.Destination;
     if (onFailure !== undefined && onFailure !== '')
@@ -182,6 +184,8 @@ export function encryptedResourcesOf(
 const NOT_READ =
   'no encryption attributes were read (an export folder without resource-encryption.json), so whether a customer managed key encrypts it is not known';
 
+const NOT_READ_RESOLUTION: KeyResolution = { kind: 'unknown', reason: NOT_READ };
+
 function what(use: KmsUse): string {
   switch (use) {
     case 'read-queue':
@@ -206,18 +210,16 @@ export function deriveEncryptionNeeds(
 ): EncryptionNeeds {
   const requirements: Requirement[] = [];
   const unverified: UnverifiedNeed[] = [];
-  const resolutions = new Map<string, KeyResolution>();
+  // A resource used twice (a queue as source and destination) is resolved once; most functions use one.
+  const resolutions = uses.length > 1 ? new Map<string, KeyResolution>() : undefined;
   for (const use of uses) {
     const needs = NEEDS.get(use.use);
     const actions = ACTIONS.get(use.use);
     if (needs === undefined || actions === undefined) continue;
-    let resolution = resolutions.get(use.resourceArn);
+    let resolution = resolutions?.get(use.resourceArn);
     if (resolution === undefined) {
-      resolution =
-        facts === undefined
-          ? { kind: 'unknown', reason: NOT_READ }
-          : resolveResourceKey(facts, use.resourceArn);
-      resolutions.set(use.resourceArn, resolution);
+      resolution = facts === undefined ? NOT_READ_RESOLUTION : resolveResourceKey(facts, use.resourceArn);
+      resolutions?.set(use.resourceArn, resolution);
     }
     if (resolution.kind === 'unknown') {
       unverified.push({
