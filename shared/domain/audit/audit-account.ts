@@ -51,7 +51,12 @@ import type {
 } from '../model.js';
 import type { ActionCatalog } from '../policy/action-catalog.js';
 import { conditionContext } from '../policy/evaluate.js';
-import type { ConditionContext, EvaluationResult, RolePolicies } from '../policy/evaluation-types.js';
+import type {
+  ConditionContext,
+  EvaluationRequest,
+  EvaluationResult,
+  RolePolicies,
+} from '../policy/evaluation-types.js';
 import { recommendPolicy } from '../recommend/recommend-policy.js';
 import {
   type Finding,
@@ -79,7 +84,7 @@ import {
 } from '../suppressions.js';
 import { type AuditTarget, auditTargets } from './audit-targets.js';
 import { limitFindings } from './finding-limit.js';
-import { evaluateRelevant } from './relevant-policies.js';
+import { relevantEvaluator } from './relevant-policies.js';
 import {
   type AwsManagedPolicyLookup,
   policyArnsOf,
@@ -257,6 +262,8 @@ interface RoleState {
   readonly roleArn: string;
   readonly region: string;
   readonly policies: RolePolicies;
+  /** `evaluateRelevant` of the role's policies, their index looked up once. */
+  readonly evaluateRequest: (request: EvaluationRequest) => EvaluationResult;
   readonly requestContext: (resource: string) => ConditionContext;
   /** Evaluations of actions on `*`, by action. */
   readonly onEveryResource: Map<string, EvaluationResult>;
@@ -328,6 +335,7 @@ class AccountIndex {
         roleArn,
         region,
         policies,
+        evaluateRequest: relevantEvaluator(policies),
         requestContext: requestContextOf(roleArn, region),
         onEveryResource: new Map(),
         onNetworkResources: new Map(),
@@ -405,7 +413,12 @@ function displayName(fn: FunctionConfiguration): string {
 /** The condition keys known for requests of a role in a region, memoised by the resource's account. */
 function requestContextOf(roleArn: string, region: string): (resource: string) => ConditionContext {
   const contexts = new Map<string, ConditionContext>();
+  // The last account asked about, and its context: nearly every resource is in the role's own account, so
+  // its account field is compared in place rather than cut out and hashed for every question.
+  let lastAccount: string | undefined;
+  let lastContext: ConditionContext | undefined;
   return (resource) => {
+    if (lastContext !== undefined && hasAccount(resource, lastAccount as string)) return lastContext;
     // The known keys depend on the resource only through the account its ARN shows (fifth field).
     const account = arnAccount(resource);
     let context = contexts.get(account);
@@ -413,8 +426,23 @@ function requestContextOf(roleArn: string, region: string): (resource: string) =
       context = conditionContext({ roleArn, region, resource });
       contexts.set(account, context);
     }
+    lastAccount = account;
+    lastContext = context;
     return context;
   };
+}
+
+/** `arnAccount(resource) === account`, without cutting the field out. */
+function hasAccount(resource: string, account: string): boolean {
+  if (!resource.startsWith('arn:')) return account === '';
+  let start = 0;
+  for (let field = 0; field < 4; field++) {
+    start = resource.indexOf(':', start) + 1;
+    if (start === 0) return account === '';
+  }
+  const end = resource.indexOf(':', start);
+  if (end < 0) return account === '';
+  return end - start === account.length && resource.startsWith(account, start);
 }
 
 /**
@@ -424,14 +452,13 @@ function requestContextOf(roleArn: string, region: string): (resource: string) =
  * its calls touch), by resource then action, for as long as the function's audit.
  */
 function functionEvaluator(state: RoleState, timer: FunctionTimer | undefined): Evaluator {
-  const { policies, requestContext, onEveryResource, onNetworkResources } = state;
+  const { evaluateRequest, requestContext, onEveryResource, onNetworkResources } = state;
   const named = new Map<string, Map<string, EvaluationResult>>();
   const anyNamed = new Map<string, Map<string, EvaluationResult>>();
   // Two literal shapes rather than a spread: this runs for every question the rules ask.
   const compute = (action: string, resource: string, anyName: boolean): EvaluationResult => {
     timer?.check();
-    return evaluateRelevant(
-      policies,
+    return evaluateRequest(
       anyName
         ? { action, resource, anyName, context: requestContext(resource) }
         : { action, resource, context: requestContext(resource) },
