@@ -90,11 +90,40 @@ export function recommendedBaselinePolicy(
   fn: FunctionConfiguration,
   families: ReadonlySet<SourceFamily>,
 ): string | undefined {
-  const path = AWS_MANAGED.exec(source)?.[1];
-  if (path === undefined) return undefined;
-  const recommendation = RECOMMENDED_AWS_MANAGED_POLICIES.find((candidate) => candidate.path === path);
-  if (recommendation === undefined || !recommendation.when(fn, families)) return undefined;
-  return path.split('/').at(-1);
+  const recommended = recommendationOf(source);
+  if (recommended === null || !recommended.recommendation.when(fn, families)) return undefined;
+  return recommended.name;
+}
+
+interface Recommended {
+  readonly recommendation: Recommendation;
+  /** The policy's name, the last part of its path. */
+  readonly name: string | undefined;
+}
+
+/**
+ * The recommendation of each policy source, found once: the sources of excess findings are a role's few
+ * policies, and every finding of every function asked again with a RegExp and a search.
+ */
+const recommendations = new Map<string, Recommended | null>();
+
+function recommendationOf(source: string): Recommended | null {
+  let recommended = recommendations.get(source);
+  if (recommended === undefined) {
+    const path = AWS_MANAGED.exec(source)?.[1];
+    const recommendation =
+      path === undefined
+        ? undefined
+        : RECOMMENDED_AWS_MANAGED_POLICIES.find((candidate) => candidate.path === path);
+    recommended =
+      path === undefined || recommendation === undefined
+        ? null
+        : { recommendation, name: path.split('/').at(-1) };
+    // Bounded, as match.ts's caches are: a long-running handler cannot grow it without limit.
+    if (recommendations.size > 10_000) recommendations.clear();
+    recommendations.set(source, recommended);
+  }
+  return recommended;
 }
 
 /** Excess rules: what the role grants beyond the need. Only they are graded by the baseline. */
