@@ -272,8 +272,14 @@ interface RoleState {
    * the network-interface calls touch), by any-name flag, resource, then action: the same for every
    * function of the role that uses them.
    */
-  readonly onNetworkResources: Map<string, Map<string, EvaluationResult>>;
+  readonly onNetworkResources: Map<string, ResourceEvaluations>;
   readonly outcomes: Map<Rule, RuleOutcome>;
+}
+
+/** The evaluations on one resource, by action, and the condition context of requests on it. */
+interface ResourceEvaluations {
+  readonly context: ConditionContext;
+  readonly byAction: Map<string, EvaluationResult>;
 }
 
 class AccountIndex {
@@ -453,16 +459,17 @@ function hasAccount(resource: string, account: string): boolean {
  */
 function functionEvaluator(state: RoleState, timer: FunctionTimer | undefined): Evaluator {
   const { evaluateRequest, requestContext, onEveryResource, onNetworkResources } = state;
-  const named = new Map<string, Map<string, EvaluationResult>>();
-  const anyNamed = new Map<string, Map<string, EvaluationResult>>();
+  const named = new Map<string, ResourceEvaluations>();
+  const anyNamed = new Map<string, ResourceEvaluations>();
   // Two literal shapes rather than a spread: this runs for every question the rules ask.
-  const compute = (action: string, resource: string, anyName: boolean): EvaluationResult => {
+  const compute = (
+    action: string,
+    resource: string,
+    anyName: boolean,
+    context: ConditionContext,
+  ): EvaluationResult => {
     timer?.check();
-    return evaluateRequest(
-      anyName
-        ? { action, resource, anyName, context: requestContext(resource) }
-        : { action, resource, context: requestContext(resource) },
-    );
+    return evaluateRequest(anyName ? { action, resource, anyName, context } : { action, resource, context });
   };
   return {
     requestContext,
@@ -470,22 +477,23 @@ function functionEvaluator(state: RoleState, timer: FunctionTimer | undefined): 
       if (resource === '*' && !anyName) {
         let result = onEveryResource.get(action);
         if (result === undefined) {
-          result = compute(action, resource, false);
+          result = compute(action, resource, false, requestContext(resource));
           onEveryResource.set(action, result);
         }
         return result;
       }
       // Network resources (any-name ones end with `/*`, named ones never do, so one map serves both).
       const byResource = isNetworkResource(resource) ? onNetworkResources : anyName ? anyNamed : named;
-      let byAction = byResource.get(resource);
-      if (byAction === undefined) {
-        byAction = new Map();
-        byResource.set(resource, byAction);
+      // The context is found once per resource: most are asked about with two or three actions.
+      let evaluations = byResource.get(resource);
+      if (evaluations === undefined) {
+        evaluations = { context: requestContext(resource), byAction: new Map() };
+        byResource.set(resource, evaluations);
       }
-      let result = byAction.get(action);
+      let result = evaluations.byAction.get(action);
       if (result === undefined) {
-        result = compute(action, resource, anyName);
-        byAction.set(action, result);
+        result = compute(action, resource, anyName, evaluations.context);
+        evaluations.byAction.set(action, result);
       }
       return result;
     },
