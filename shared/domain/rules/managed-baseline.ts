@@ -167,11 +167,9 @@ export function mergeByStatement(raw: readonly RawFinding[]): readonly RawFindin
   if (raw.length < 2) return raw;
   const result: (RawFinding | RawFinding[])[] = [];
   const byKey = new Map<string, RawFinding[]>();
+  let merging = false;
   for (const finding of raw) {
-    const causes = causesOf(finding);
-    const policyCaused =
-      finding.action !== undefined && causes.length > 0 && causes.every((cause) => cause.kind === 'policy');
-    if (!policyCaused) {
+    if (!isPolicyCaused(finding)) {
       result.push(finding);
       continue;
     }
@@ -181,9 +179,22 @@ export function mergeByStatement(raw: readonly RawFinding[]): readonly RawFindin
       const created = [finding];
       byKey.set(key, created);
       result.push(created);
-    } else group.push(finding);
+    } else {
+      group.push(finding);
+      merging = true;
+    }
   }
+  // Nothing to merge (most functions): every entry is its finding, in the same order.
+  if (!merging) return raw;
   return result.map((entry) => (Array.isArray(entry) ? merged(entry) : entry));
+}
+
+/** Whether a finding names an action and every cause of it is a statement (no causes list made for it). */
+function isPolicyCaused(finding: RawFinding): boolean {
+  if (finding.action === undefined) return false;
+  const { causes } = finding;
+  if (causes === undefined) return finding.cause !== undefined && finding.cause.kind === 'policy';
+  return causes.length > 0 && causes.every((cause) => cause.kind === 'policy');
 }
 
 interface KeyedCause {
