@@ -255,6 +255,21 @@ function merged(group: RawFinding[]): RawFinding {
 }
 
 /**
+ * Whether a finding may be graded: an excess finding whose first cause is an AWS managed policy AWS
+ * recommends for some configuration (whatever the function's).
+ */
+function mayBeBaseline(finding: RawFinding): boolean {
+  if (!EXCESS_RULES.has(finding.rule)) return false;
+  const first = finding.causes === undefined ? finding.cause : finding.causes[0];
+  return (
+    first !== undefined &&
+    first.kind === 'policy' &&
+    first.policy !== undefined &&
+    recommendationOf(first.policy) !== null
+  );
+}
+
+/**
  * Grades excess findings whose every cause is an AWS managed policy AWS recommends for the function's
  * configuration: `severity` becomes `baseline` (info by default), `awsManagedBaseline` names the policies,
  * and the message says why.
@@ -265,7 +280,8 @@ export function gradeManagedBaseline(
   families: ReadonlySet<SourceFamily>,
   baseline: BaselineSeverity,
 ): readonly RawFinding[] {
-  if (!raw.some((finding) => EXCESS_RULES.has(finding.rule))) return raw;
+  // Most excess findings are caused by the role's own policies: then nothing is graded, and nothing made.
+  if (!raw.some(mayBeBaseline)) return raw;
   return raw.map((finding) => {
     if (!EXCESS_RULES.has(finding.rule)) return finding;
     const causes = causesOf(finding);
