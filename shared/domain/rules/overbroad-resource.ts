@@ -32,6 +32,9 @@ interface IndexedStatement {
   /** `describeStatement` of it and what it grants, in words: made on first use, for every function of the role. */
   described: string | undefined;
   granted: string | undefined;
+  /** `described`, capitalised, and the statement's key among the causes of a finding (`keyOf`): the same. */
+  capitalised: string | undefined;
+  key: string | undefined;
 }
 
 const indexCache = new WeakMap<RolePolicies, Map<string, Map<string, IndexedStatement>>>();
@@ -56,6 +59,8 @@ function statementIndex(policies: RolePolicies): Map<string, Map<string, Indexed
           everywhere: statement.Condition === undefined && statement.Resource?.includes('*') === true,
           described: undefined,
           granted: undefined,
+          capitalised: undefined,
+          key: undefined,
         });
     }
     indexCache.set(policies, index);
@@ -245,8 +250,16 @@ function described(indexed: IndexedStatement): string {
   return indexed.described;
 }
 
+/** `capitalise(described(indexed))`; made once per statement of the role. */
+function capitalisedDescription(indexed: IndexedStatement): string {
+  indexed.capitalised ??= capitalise(described(indexed));
+  return indexed.capitalised;
+}
+
 function keyOf(broad: Broad): string {
-  return `${broad.indexed.source}\u0000${broad.indexed.statement.id}`;
+  const { indexed } = broad;
+  indexed.key ??= `${indexed.source}\u0000${indexed.statement.id}`;
+  return indexed.key;
 }
 
 function compareBroad(a: Broad, b: Broad): number {
@@ -320,7 +333,7 @@ export const overbroadResource: Rule = {
             : [...new Set(statements.map((broad) => grantedText(broad.indexed)))].join('; ');
         const who =
           statements.length === 1
-            ? `${capitalise(described(first))} grants`
+            ? `${capitalisedDescription(first)} grants`
             : `${capitalise(joinWords(statements.map((broad) => described(broad.indexed))))} each grant`;
         const cause = policyCause(first);
         const causes: FindingCause[] | undefined =
