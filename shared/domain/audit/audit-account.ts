@@ -419,36 +419,41 @@ function displayName(fn: FunctionConfiguration): string {
 /** The condition keys known for requests of a role in a region, memoised by the resource's account. */
 function requestContextOf(roleArn: string, region: string): (resource: string) => ConditionContext {
   const contexts = new Map<string, ConditionContext>();
-  // The last account asked about, and its context: nearly every resource is in the role's own account, so
-  // its account field is compared in place rather than cut out and hashed for every question.
-  let lastAccount: string | undefined;
-  let lastContext: ConditionContext | undefined;
+  // The first few accounts asked about, with their contexts: a role's requests are on resources of its own
+  // account, of none (S3) and, for the overbroad-resource probes, of one other, asked in turn; their account
+  // field is compared in place rather than cut out and hashed for every question.
+  const recent: { readonly account: string; readonly context: ConditionContext }[] = [];
   return (resource) => {
-    if (lastContext !== undefined && hasAccount(resource, lastAccount as string)) return lastContext;
     // The known keys depend on the resource only through the account its ARN shows (fifth field).
-    const account = arnAccount(resource);
+    const start = accountStart(resource);
+    const end = start < 0 ? -1 : resource.indexOf(':', start);
+    for (const entry of recent) {
+      const { account } = entry;
+      if (end < 0 ? account === '' : end - start === account.length && resource.startsWith(account, start))
+        return entry.context;
+    }
+    const account = end < 0 ? '' : resource.slice(start, end);
     let context = contexts.get(account);
     if (context === undefined) {
       context = conditionContext({ roleArn, region, resource });
       contexts.set(account, context);
     }
-    lastAccount = account;
-    lastContext = context;
+    if (recent.length < RECENT_ACCOUNTS) recent.push({ account, context });
     return context;
   };
 }
 
-/** `arnAccount(resource) === account`, without cutting the field out. */
-function hasAccount(resource: string, account: string): boolean {
-  if (!resource.startsWith('arn:')) return account === '';
+const RECENT_ACCOUNTS = 4;
+
+/** Where an ARN's account field (the fifth) starts; -1 for `*` and non-ARNs (as `arnAccount` reads it). */
+function accountStart(resource: string): number {
+  if (!resource.startsWith('arn:')) return -1;
   let start = 0;
   for (let field = 0; field < 4; field++) {
     start = resource.indexOf(':', start) + 1;
-    if (start === 0) return account === '';
+    if (start === 0) return -1;
   }
-  const end = resource.indexOf(':', start);
-  if (end < 0) return account === '';
-  return end - start === account.length && resource.startsWith(account, start);
+  return start;
 }
 
 /**
