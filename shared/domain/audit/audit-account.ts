@@ -51,7 +51,12 @@ import type {
 } from '../model.js';
 import type { ActionCatalog } from '../policy/action-catalog.js';
 import { conditionContext } from '../policy/evaluate.js';
-import type { ConditionContext, EvaluationResult, RolePolicies } from '../policy/evaluation-types.js';
+import type {
+  ConditionContext,
+  EvaluationRequest,
+  EvaluationResult,
+  RolePolicies,
+} from '../policy/evaluation-types.js';
 import { recommendPolicy } from '../recommend/recommend-policy.js';
 import {
   type Finding,
@@ -79,7 +84,7 @@ import {
 } from '../suppressions.js';
 import { type AuditTarget, auditTargets } from './audit-targets.js';
 import { limitFindings } from './finding-limit.js';
-import { evaluateRelevant } from './relevant-policies.js';
+import { relevantEvaluator } from './relevant-policies.js';
 import {
   type AwsManagedPolicyLookup,
   policyArnsOf,
@@ -257,6 +262,8 @@ interface RoleState {
   readonly roleArn: string;
   readonly region: string;
   readonly policies: RolePolicies;
+  /** `evaluateRelevant` of the role's policies, their index looked up once. */
+  readonly evaluateRequest: (request: EvaluationRequest) => EvaluationResult;
   readonly requestContext: (resource: string) => ConditionContext;
   /** Evaluations of actions on `*`, by action. */
   readonly onEveryResource: Map<string, EvaluationResult>;
@@ -265,8 +272,14 @@ interface RoleState {
    * the network-interface calls touch), by any-name flag, resource, then action: the same for every
    * function of the role that uses them.
    */
-  readonly onNetworkResources: Map<string, Map<string, EvaluationResult>>;
+  readonly onNetworkResources: Map<string, ResourceEvaluations>;
   readonly outcomes: Map<Rule, RuleOutcome>;
+}
+
+/** The evaluations on one resource, by action, and the condition context of requests on it. */
+interface ResourceEvaluations {
+  readonly context: ConditionContext;
+  readonly byAction: Map<string, EvaluationResult>;
 }
 
 class AccountIndex {
@@ -328,6 +341,7 @@ class AccountIndex {
         roleArn,
         region,
         policies,
+        evaluateRequest: relevantEvaluator(policies),
         requestContext: requestContextOf(roleArn, region),
         onEveryResource: new Map(),
         onNetworkResources: new Map(),
@@ -405,16 +419,41 @@ function displayName(fn: FunctionConfiguration): string {
 /** The condition keys known for requests of a role in a region, memoised by the resource's account. */
 function requestContextOf(roleArn: string, region: string): (resource: string) => ConditionContext {
   const contexts = new Map<string, ConditionContext>();
+  // The first few accounts asked about, with their contexts: a role's requests are on resources of its own
+  // account, of none (S3) and, for the overbroad-resource probes, of one other, asked in turn; their account
+  // field is compared in place rather than cut out and hashed for every question.
+  const recent: { readonly account: string; readonly context: ConditionContext }[] = [];
   return (resource) => {
     // The known keys depend on the resource only through the account its ARN shows (fifth field).
-    const account = arnAccount(resource);
+    const start = accountStart(resource);
+    const end = start < 0 ? -1 : resource.indexOf(':', start);
+    for (const entry of recent) {
+      const { account } = entry;
+      if (end < 0 ? account === '' : end - start === account.length && resource.startsWith(account, start))
+        return entry.context;
+    }
+    const account = end < 0 ? '' : resource.slice(start, end);
     let context = contexts.get(account);
     if (context === undefined) {
       context = conditionContext({ roleArn, region, resource });
       contexts.set(account, context);
     }
+    if (recent.length < RECENT_ACCOUNTS) recent.push({ account, context });
     return context;
   };
+}
+
+const RECENT_ACCOUNTS = 4;
+
+/** Where an ARN's account field (the fifth) starts; -1 for `*` and non-ARNs (as `arnAccount` reads it). */
+function accountStart(resource: string): number {
+  if (!resource.startsWith('arn:')) return -1;
+  let start = 0;
+  for (let field = 0; field < 4; field++) {
+    start = resource.indexOf(':', start) + 1;
+    if (start === 0) return -1;
+  }
+  return start;
 }
 
 /**
@@ -424,18 +463,18 @@ function requestContextOf(roleArn: string, region: string): (resource: string) =
  * its calls touch), by resource then action, for as long as the function's audit.
  */
 function functionEvaluator(state: RoleState, timer: FunctionTimer | undefined): Evaluator {
-  const { policies, requestContext, onEveryResource, onNetworkResources } = state;
-  const named = new Map<string, Map<string, EvaluationResult>>();
-  const anyNamed = new Map<string, Map<string, EvaluationResult>>();
+  const { evaluateRequest, requestContext, onEveryResource, onNetworkResources } = state;
+  const named = new Map<string, ResourceEvaluations>();
+  const anyNamed = new Map<string, ResourceEvaluations>();
   // Two literal shapes rather than a spread: this runs for every question the rules ask.
-  const compute = (action: string, resource: string, anyName: boolean): EvaluationResult => {
+  const compute = (
+    action: string,
+    resource: string,
+    anyName: boolean,
+    context: ConditionContext,
+  ): EvaluationResult => {
     timer?.check();
-    return evaluateRelevant(
-      policies,
-      anyName
-        ? { action, resource, anyName, context: requestContext(resource) }
-        : { action, resource, context: requestContext(resource) },
-    );
+    return evaluateRequest(anyName ? { action, resource, anyName, context } : { action, resource, context });
   };
   return {
     requestContext,
@@ -443,22 +482,23 @@ function functionEvaluator(state: RoleState, timer: FunctionTimer | undefined): 
       if (resource === '*' && !anyName) {
         let result = onEveryResource.get(action);
         if (result === undefined) {
-          result = compute(action, resource, false);
+          result = compute(action, resource, false, requestContext(resource));
           onEveryResource.set(action, result);
         }
         return result;
       }
       // Network resources (any-name ones end with `/*`, named ones never do, so one map serves both).
       const byResource = isNetworkResource(resource) ? onNetworkResources : anyName ? anyNamed : named;
-      let byAction = byResource.get(resource);
-      if (byAction === undefined) {
-        byAction = new Map();
-        byResource.set(resource, byAction);
+      // The context is found once per resource: most are asked about with two or three actions.
+      let evaluations = byResource.get(resource);
+      if (evaluations === undefined) {
+        evaluations = { context: requestContext(resource), byAction: new Map() };
+        byResource.set(resource, evaluations);
       }
-      let result = byAction.get(action);
+      let result = evaluations.byAction.get(action);
       if (result === undefined) {
-        result = compute(action, resource, anyName);
-        byAction.set(action, result);
+        result = compute(action, resource, anyName, evaluations.context);
+        evaluations.byAction.set(action, result);
       }
       return result;
     },

@@ -168,12 +168,20 @@ function relevantPlaced(index: RoleIndex, action: string): readonly Placed[] {
 /** Per policies object (one per role). */
 const roleIndexes = new WeakMap<RolePolicies, RoleIndex>();
 
-function planOf(policies: RolePolicies, action: string): ActionPlan {
+function roleIndex(policies: RolePolicies): RoleIndex {
   let index = roleIndexes.get(policies);
   if (index === undefined) {
     index = roleIndexOf(policies);
     roleIndexes.set(policies, index);
   }
+  return index;
+}
+
+function planOf(policies: RolePolicies, action: string): ActionPlan {
+  return indexedPlan(policies, roleIndex(policies), action);
+}
+
+function indexedPlan(policies: RolePolicies, index: RoleIndex, action: string): ActionPlan {
   let plan = index.plans.get(action);
   if (plan === undefined) {
     plan = makePlan(policies, index, action);
@@ -242,14 +250,27 @@ export function policiesFor(policies: RolePolicies, action: string): RolePolicie
  * audit's path, which asks tens of thousands of questions and needs only the answers.
  */
 export function evaluateRelevant(policies: RolePolicies, request: EvaluationRequest): EvaluationResult {
-  const plan = planOf(policies, request.action);
+  return evaluatePlan(planOf(policies, request.action), request);
+}
+
+/**
+ * `evaluateRelevant` with `policies` fixed, for a caller that keeps it per role (the audit's per-role
+ * state): the role's index is looked up once rather than for every question.
+ */
+export function relevantEvaluator(policies: RolePolicies): (request: EvaluationRequest) => EvaluationResult {
+  const index = roleIndex(policies);
+  return (request) => evaluatePlan(indexedPlan(policies, index, request.action), request);
+}
+
+function evaluatePlan(plan: ActionPlan, request: EvaluationRequest): EvaluationResult {
   const identity = newTally();
+  // A plan holds only statements whose Action or NotAction matches the action: they are not matched again.
   for (const relevant of plan.identity) {
-    tallyStatements(identity, relevant.source, relevant.statements, request, relevant.version);
+    tallyStatements(identity, relevant.source, relevant.statements, request, relevant.version, false, true);
   }
   const boundary = plan.boundary;
   if (boundary === undefined) return decide(identity, undefined, '', request.context);
   const boundaryTally = newTally();
-  tallyStatements(boundaryTally, boundary.source, boundary.statements, request, boundary.version, true);
+  tallyStatements(boundaryTally, boundary.source, boundary.statements, request, boundary.version, true, true);
   return decide(identity, boundaryTally, boundary.source, request.context);
 }

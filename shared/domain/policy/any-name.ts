@@ -83,6 +83,12 @@ function coversByPrefix(pattern: string, prefix: string, length: number): boolea
   return true;
 }
 
+/** Whether the first `length` characters of `a` and `b` are the same, compared from the last. */
+function sameBackwards(a: string, b: string, length: number): boolean {
+  for (let i = length - 1; i >= 0; i--) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+  return true;
+}
+
 /**
  * How much of "`prefix` + any name" the patterns cover together. `length` takes the first characters of
  * `prefix` only: an any-name resource (`…:log-stream:*`) is its own prefix without its last character.
@@ -95,9 +101,20 @@ export function anyNameCoverage(
   let longestRun = -1;
   let candidates: string[] | undefined;
   for (const pattern of patterns) {
-    // The shapes real policies use (`*`, `…:log-group:G:*`, `arn:aws:s3:::b/*`): no probe needed.
-    if (pattern === '*' || coversByPrefix(pattern, resource, length)) return 'all';
-    if (!matchesSomeName(pattern, resource, length)) continue;
+    if (pattern === '*') return 'all';
+    const star = pattern.length - 1;
+    if (star >= 0 && pattern.indexOf('*') === star && pattern.indexOf('?') < 0) {
+      // The shape real policies use (`…:log-group:G:*`, `arn:aws:s3:::b/*`), a literal L then one `*`: it
+      // covers every name when L starts the prefix (`coversByPrefix`), and otherwise matches some name only
+      // when the prefix starts L, which is then longer (`matchesSomeName`). Compared from the end: the
+      // patterns of a role's other log groups and buckets differ from the need in their last characters.
+      if (star <= length) {
+        if (sameBackwards(pattern, resource, star)) return 'all';
+        continue;
+      }
+      if (!sameBackwards(pattern, resource, length)) continue;
+    } else if (coversByPrefix(pattern, resource, length)) return 'all';
+    else if (!matchesSomeName(pattern, resource, length)) continue;
     candidates ??= [];
     candidates.push(pattern);
     longestRun = Math.max(longestRun, trailingQuestionMarks(pattern));

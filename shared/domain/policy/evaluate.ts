@@ -137,6 +137,19 @@ export function statementMatch(
   } else if (statement.NotAction !== undefined) {
     if (anyActionPattern(statement.NotAction, request.action)) return false;
   } else return false;
+  return matchBeyondAction(statement, request, version);
+}
+
+/**
+ * `statementMatch` of a statement whose Action or NotAction is already known to match the request's action
+ * (the audit's reduced policies hold only such statements, audit/relevant-policies.ts): its action patterns
+ * are not matched again.
+ */
+export function matchBeyondAction(
+  statement: PolicyStatement,
+  request: EvaluationRequest,
+  version: string | undefined,
+): StatementMatch {
   if (!isEvaluable(statement)) return false;
 
   const variables = hasPolicyVariables(version);
@@ -176,7 +189,8 @@ export function newTally(): Tally {
 /**
  * Adds to `tally` the statements of one document (or the part of it that can match) that apply.
  * `version` is the document's `Version` (`undefined` when it has none, which IAM reads as 2008-10-17);
- * `inBoundary` marks the permissions boundary's tally.
+ * `inBoundary` marks the permissions boundary's tally; `actionsMatched`, statements whose Action or NotAction
+ * is known to match the request's action.
  */
 export function tallyStatements(
   tally: Tally,
@@ -185,9 +199,12 @@ export function tallyStatements(
   request: EvaluationRequest,
   version: string | undefined,
   inBoundary = false,
+  actionsMatched = false,
 ): void {
   for (const statement of statements) {
-    const applies = statementMatch(statement, request, version);
+    const applies = actionsMatched
+      ? matchBeyondAction(statement, request, version)
+      : statementMatch(statement, request, version);
     if (applies === false) continue;
     const ref = { source, statement: statement.id };
     if (applies === 'partial') {

@@ -73,6 +73,18 @@ export const RESOURCE_TYPES: Readonly<Record<string, ActionResourceTypes>> = {
   'rds:DescribeDBSubnetGroups': optional(RDS_SUBGRP),
 };
 
+/** The partitions an ARN may start with. */
+const PARTITIONS = [
+  'aws',
+  'aws-cn',
+  'aws-us-gov',
+  'aws-iso',
+  'aws-iso-b',
+  'aws-iso-e',
+  'aws-iso-f',
+  'aws-eusc',
+];
+
 /**
  * Per lower-cased action, its types and the answers to "can this pattern grant it": shared by the actions
  * whose answer is the same by construction (same service, same resource types, same `anyResource`), such as
@@ -81,7 +93,8 @@ export const RESOURCE_TYPES: Readonly<Record<string, ActionResourceTypes>> = {
  */
 interface TypesOfAction {
   readonly types: ActionResourceTypes;
-  readonly service: string;
+  /** `arn:PARTITION:SERVICE:` for each partition (see `namesTheService`), made once. */
+  readonly servicePrefixes: readonly string[];
   readonly answers: Map<string, boolean>;
 }
 
@@ -97,10 +110,28 @@ const BY_LOWER = ((): Map<string, TypesOfAction> => {
       answers = new Map();
       shared.set(key, answers);
     }
-    byLower.set(lower, { types, service, answers });
+    const servicePrefixes = PARTITIONS.map((partition) => `arn:${partition}:${service}:`);
+    byLower.set(lower, { types, servicePrefixes, answers });
   }
   return byLower;
 })();
+
+/**
+ * `BY_LOWER` by the action's spelling, filled on first use: the rules ask with the catalog's spelling of a
+ * few dozen actions, and a lower-cased copy made for every question would be hashed afresh each time.
+ */
+const BY_SPELLING = new Map<string, TypesOfAction | null>();
+
+function typesOf(action: string): TypesOfAction | undefined {
+  let known = BY_SPELLING.get(action);
+  if (known === undefined) {
+    known = BY_LOWER.get(action.toLowerCase()) ?? null;
+    // Bounded, as match.ts's caches are: a long-running handler cannot grow it without limit.
+    if (BY_SPELLING.size > 10_000) BY_SPELLING.clear();
+    BY_SPELLING.set(action, known);
+  }
+  return known ?? undefined;
+}
 
 const formats = new Map<string, string>();
 
@@ -120,13 +151,13 @@ function formatPattern(arn: string): string {
  * not know the action. Linear in the size of the patterns (pattern-overlap.ts).
  */
 export function grantsOnItsResourceType(action: string, patterns: readonly string[]): boolean | undefined {
-  const known = BY_LOWER.get(action.toLowerCase());
+  const known = typesOf(action);
   if (known === undefined) return undefined;
-  const { types, service, answers } = known;
+  const { types, servicePrefixes, answers } = known;
   for (const pattern of patterns) {
     let answer = answers.get(pattern);
     if (answer === undefined) {
-      answer = patternGrants(service, types, pattern);
+      answer = patternGrants(servicePrefixes, types, pattern);
       // Bounded, as match.ts's caches are: a long-running handler cannot grow it without limit.
       if (answers.size > 10_000) answers.clear();
       answers.set(pattern, answer);
@@ -136,33 +167,25 @@ export function grantsOnItsResourceType(action: string, patterns: readonly strin
   return false;
 }
 
-function patternGrants(service: string, types: ActionResourceTypes, pattern: string): boolean {
+function patternGrants(
+  servicePrefixes: readonly string[],
+  types: ActionResourceTypes,
+  pattern: string,
+): boolean {
   if (pattern === '*') return true;
   // Without a resource type, the request's resource is `*` itself.
   if (types.anyResource && resourceMatches(pattern, '*')) return true;
-  return (
-    namesTheService(pattern, service) &&
-    types.arns.some((arn) => patternsOverlap(pattern, formatPattern(arn)))
-  );
+  if (!namesTheService(pattern, servicePrefixes)) return false;
+  for (const arn of types.arns) if (patternsOverlap(pattern, formatPattern(arn))) return true;
+  return false;
 }
-
-/** The partitions an ARN may start with. */
-const PARTITIONS = [
-  'aws',
-  'aws-cn',
-  'aws-us-gov',
-  'aws-iso',
-  'aws-iso-b',
-  'aws-iso-e',
-  'aws-iso-f',
-  'aws-eusc',
-];
 
 /**
  * Whether the pattern can match a real ARN of the service: one that starts with `arn:PARTITION:SERVICE:`.
  * (A `*` crosses colons, so `arn:aws:sqs:*:*:*` matches the text `arn:aws:sqs:x:kinesis:…`, which is no
  * Kinesis stream.)
  */
-function namesTheService(pattern: string, service: string): boolean {
-  return PARTITIONS.some((partition) => matchesSomeName(pattern, `arn:${partition}:${service}:`));
+function namesTheService(pattern: string, servicePrefixes: readonly string[]): boolean {
+  for (const prefix of servicePrefixes) if (matchesSomeName(pattern, prefix)) return true;
+  return false;
 }

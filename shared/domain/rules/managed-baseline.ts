@@ -90,11 +90,40 @@ export function recommendedBaselinePolicy(
   fn: FunctionConfiguration,
   families: ReadonlySet<SourceFamily>,
 ): string | undefined {
-  const path = AWS_MANAGED.exec(source)?.[1];
-  if (path === undefined) return undefined;
-  const recommendation = RECOMMENDED_AWS_MANAGED_POLICIES.find((candidate) => candidate.path === path);
-  if (recommendation === undefined || !recommendation.when(fn, families)) return undefined;
-  return path.split('/').at(-1);
+  const recommended = recommendationOf(source);
+  if (recommended === null || !recommended.recommendation.when(fn, families)) return undefined;
+  return recommended.name;
+}
+
+interface Recommended {
+  readonly recommendation: Recommendation;
+  /** The policy's name, the last part of its path. */
+  readonly name: string | undefined;
+}
+
+/**
+ * The recommendation of each policy source, found once: the sources of excess findings are a role's few
+ * policies, and every finding of every function asked again with a RegExp and a search.
+ */
+const recommendations = new Map<string, Recommended | null>();
+
+function recommendationOf(source: string): Recommended | null {
+  let recommended = recommendations.get(source);
+  if (recommended === undefined) {
+    const path = AWS_MANAGED.exec(source)?.[1];
+    const recommendation =
+      path === undefined
+        ? undefined
+        : RECOMMENDED_AWS_MANAGED_POLICIES.find((candidate) => candidate.path === path);
+    recommended =
+      path === undefined || recommendation === undefined
+        ? null
+        : { recommendation, name: path.split('/').at(-1) };
+    // Bounded, as match.ts's caches are: a long-running handler cannot grow it without limit.
+    if (recommendations.size > 10_000) recommendations.clear();
+    recommendations.set(source, recommended);
+  }
+  return recommended;
 }
 
 /** Excess rules: what the role grants beyond the need. Only they are graded by the baseline. */
@@ -138,11 +167,9 @@ export function mergeByStatement(raw: readonly RawFinding[]): readonly RawFindin
   if (raw.length < 2) return raw;
   const result: (RawFinding | RawFinding[])[] = [];
   const byKey = new Map<string, RawFinding[]>();
+  let merging = false;
   for (const finding of raw) {
-    const causes = causesOf(finding);
-    const policyCaused =
-      finding.action !== undefined && causes.length > 0 && causes.every((cause) => cause.kind === 'policy');
-    if (!policyCaused) {
+    if (!isPolicyCaused(finding)) {
       result.push(finding);
       continue;
     }
@@ -152,9 +179,22 @@ export function mergeByStatement(raw: readonly RawFinding[]): readonly RawFindin
       const created = [finding];
       byKey.set(key, created);
       result.push(created);
-    } else group.push(finding);
+    } else {
+      group.push(finding);
+      merging = true;
+    }
   }
+  // Nothing to merge (most functions): every entry is its finding, in the same order.
+  if (!merging) return raw;
   return result.map((entry) => (Array.isArray(entry) ? merged(entry) : entry));
+}
+
+/** Whether a finding names an action and every cause of it is a statement (no causes list made for it). */
+function isPolicyCaused(finding: RawFinding): boolean {
+  if (finding.action === undefined) return false;
+  const { causes } = finding;
+  if (causes === undefined) return finding.cause !== undefined && finding.cause.kind === 'policy';
+  return causes.length > 0 && causes.every((cause) => cause.kind === 'policy');
 }
 
 interface KeyedCause {
@@ -215,6 +255,21 @@ function merged(group: RawFinding[]): RawFinding {
 }
 
 /**
+ * Whether a finding may be graded: an excess finding whose first cause is an AWS managed policy AWS
+ * recommends for some configuration (whatever the function's).
+ */
+function mayBeBaseline(finding: RawFinding): boolean {
+  if (!EXCESS_RULES.has(finding.rule)) return false;
+  const first = finding.causes === undefined ? finding.cause : finding.causes[0];
+  return (
+    first !== undefined &&
+    first.kind === 'policy' &&
+    first.policy !== undefined &&
+    recommendationOf(first.policy) !== null
+  );
+}
+
+/**
  * Grades excess findings whose every cause is an AWS managed policy AWS recommends for the function's
  * configuration: `severity` becomes `baseline` (info by default), `awsManagedBaseline` names the policies,
  * and the message says why.
@@ -225,7 +280,8 @@ export function gradeManagedBaseline(
   families: ReadonlySet<SourceFamily>,
   baseline: BaselineSeverity,
 ): readonly RawFinding[] {
-  if (!raw.some((finding) => EXCESS_RULES.has(finding.rule))) return raw;
+  // Most excess findings are caused by the role's own policies: then nothing is graded, and nothing made.
+  if (!raw.some(mayBeBaseline)) return raw;
   return raw.map((finding) => {
     if (!EXCESS_RULES.has(finding.rule)) return finding;
     const causes = causesOf(finding);

@@ -27,9 +27,14 @@ interface IndexedStatement {
   readonly version: string | undefined;
   /** Its resources are exact ARNs only (no wildcard, no variable), which match only themselves. */
   readonly exactOnly: boolean;
+  /** It grants on `*` without a condition: it reaches every resource, whatever the need (see `reach`). */
+  readonly everywhere: boolean;
   /** `describeStatement` of it and what it grants, in words: made on first use, for every function of the role. */
   described: string | undefined;
   granted: string | undefined;
+  /** `described`, capitalised, and the statement's key among the causes of a finding (`keyOf`): the same. */
+  capitalised: string | undefined;
+  key: string | undefined;
 }
 
 const indexCache = new WeakMap<RolePolicies, Map<string, Map<string, IndexedStatement>>>();
@@ -51,8 +56,11 @@ function statementIndex(policies: RolePolicies): Map<string, Map<string, Indexed
           statement,
           version: document.Version,
           exactOnly: grantsExactResourcesOnly(statement),
+          everywhere: statement.Condition === undefined && statement.Resource?.includes('*') === true,
           described: undefined,
           granted: undefined,
+          capitalised: undefined,
+          key: undefined,
         });
     }
     indexCache.set(policies, index);
@@ -125,7 +133,7 @@ function reach(
   action: string,
 ): Scope | undefined {
   const { statement } = indexed;
-  if (statement.Condition === undefined && statement.Resource?.includes('*') === true) return '*';
+  if (indexed.everywhere) return '*';
   let probes = judging.probes.get(resource);
   if (probes === undefined) {
     probes = siblingProbes(resource);
@@ -149,6 +157,32 @@ function reach(
   return undefined;
 }
 
+/**
+ * `reach` of a statement on an evaluated resource, memoised for the function: the excess a statement grants
+ * depends on the statement and the resource, not on the action (the action already matched), so the two
+ * log actions, the three queue actions ask once.
+ */
+function judged(
+  judging: Judging,
+  indexed: IndexedStatement,
+  requirement: Requirement,
+  resource: string,
+  anyName: boolean,
+  action: string,
+): Scope | null {
+  let byEvaluated = judging.judged.get(indexed.statement);
+  if (byEvaluated === undefined) {
+    byEvaluated = new Map();
+    judging.judged.set(indexed.statement, byEvaluated);
+  }
+  let scope = byEvaluated.get(resource);
+  if (scope === undefined) {
+    scope = reach(judging, indexed, requirement, resource, anyName, action) ?? null;
+    byEvaluated.set(resource, scope);
+  }
+  return scope;
+}
+
 /** Records the statements that allow `action` on the evaluated resource beyond the need. */
 function judge(
   judging: Judging,
@@ -162,18 +196,7 @@ function judge(
   for (const ref of allowedBy) {
     const indexed = judging.index.get(ref.source)?.get(ref.statement);
     if (indexed === undefined || indexed.exactOnly) continue;
-    let byEvaluated = judging.judged.get(indexed.statement);
-    if (byEvaluated === undefined) {
-      byEvaluated = new Map();
-      judging.judged.set(indexed.statement, byEvaluated);
-    }
-    // The excess a statement grants depends on the statement and the resource, not on the action
-    // (the action already matched): the two log actions, the three queue actions ask once.
-    let scope = byEvaluated.get(resource);
-    if (scope === undefined) {
-      scope = reach(judging, indexed, requirement, resource, anyName, action) ?? null;
-      byEvaluated.set(resource, scope);
-    }
+    const scope = indexed.everywhere ? '*' : judged(judging, indexed, requirement, resource, anyName, action);
     if (scope === null) continue;
     let entry = judging.byResource.get(reported);
     if (entry === undefined) {
@@ -227,8 +250,16 @@ function described(indexed: IndexedStatement): string {
   return indexed.described;
 }
 
+/** `capitalise(described(indexed))`; made once per statement of the role. */
+function capitalisedDescription(indexed: IndexedStatement): string {
+  indexed.capitalised ??= capitalise(described(indexed));
+  return indexed.capitalised;
+}
+
 function keyOf(broad: Broad): string {
-  return `${broad.indexed.source}\u0000${broad.indexed.statement.id}`;
+  const { indexed } = broad;
+  indexed.key ??= `${indexed.source}\u0000${indexed.statement.id}`;
+  return indexed.key;
 }
 
 function compareBroad(a: Broad, b: Broad): number {
@@ -302,7 +333,7 @@ export const overbroadResource: Rule = {
             : [...new Set(statements.map((broad) => grantedText(broad.indexed)))].join('; ');
         const who =
           statements.length === 1
-            ? `${capitalise(described(first))} grants`
+            ? `${capitalisedDescription(first)} grants`
             : `${capitalise(joinWords(statements.map((broad) => described(broad.indexed))))} each grant`;
         const cause = policyCause(first);
         const causes: FindingCause[] | undefined =

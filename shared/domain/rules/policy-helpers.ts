@@ -20,10 +20,20 @@ export function policyCause(located: LocatedStatement): FindingCause {
 /** `Statement[2] of inline policy main` / `statement ReadQueue of …` — how a person finds the statement. */
 export function describeStatement(located: LocatedStatement): string {
   // Statements without a Sid are named by their index, as a JSON path would: Statement[0] is the first.
-  const statement = /^\d+$/.test(located.statement.id)
+  const statement = isIndex(located.statement.id)
     ? `Statement[${located.statement.id}]`
     : `statement ${located.statement.id}`;
   return `${statement} of ${describePolicy(located.source)}`;
+}
+
+/** `/^\d+$/.test(id)` without a RegExp: this names the statements of every finding. */
+function isIndex(id: string): boolean {
+  if (id.length === 0) return false;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 export function describePolicy(source: string): string {

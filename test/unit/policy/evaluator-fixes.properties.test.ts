@@ -68,6 +68,8 @@ describe('any-name coverage matches what the patterns match, name by name', () =
           const matched = all.filter((name) => patterns.some((p) => resourceMatches(p, prefix + name)));
           const expected = matched.length === all.length ? 'all' : matched.length === 0 ? 'none' : 'some';
           expect(anyNameCoverage(patterns, prefix)).toBe(expected);
+          // As the evaluator asks: the any-name resource itself, read up to its final `*`.
+          expect(anyNameCoverage(patterns, `${prefix}*`, prefix.length)).toBe(expected);
         },
       ),
       RUNS,

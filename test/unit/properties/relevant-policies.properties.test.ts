@@ -1,5 +1,9 @@
 import fc from 'fast-check';
-import { policiesFor } from '../../../shared/domain/audit/relevant-policies.js';
+import {
+  evaluateRelevant,
+  policiesFor,
+  relevantEvaluator,
+} from '../../../shared/domain/audit/relevant-policies.js';
 import type { PolicyDocument } from '../../../shared/domain/policy/document.js';
 import { conditionContext, evaluate } from '../../../shared/domain/policy/evaluate.js';
 import type { EvaluationResult, RolePolicies } from '../../../shared/domain/policy/evaluation-types.js';
@@ -66,9 +70,11 @@ describe('policies reduced to one action', () => {
               resource,
             }),
           };
-          expect(verdict(evaluate(policiesFor(role, action), request))).toEqual(
-            verdict(evaluate(role, request)),
-          );
+          const whole = verdict(evaluate(role, request));
+          expect(verdict(evaluate(policiesFor(role, action), request))).toEqual(whole);
+          // The audit's paths: the reduced statements tallied in place, the role's index fetched once.
+          expect(verdict(evaluateRelevant(role, request))).toEqual(whole);
+          expect(verdict(relevantEvaluator(role)(request))).toEqual(whole);
         },
       ),
       { numRuns: 300 },
