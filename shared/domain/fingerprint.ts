@@ -21,13 +21,13 @@ class Fnv64 {
   private h2 = 0x9ce4;
   private h3 = 0xcbf2;
 
-  copy(): Fnv64 {
-    const copy = new Fnv64();
-    copy.h0 = this.h0;
-    copy.h1 = this.h1;
-    copy.h2 = this.h2;
-    copy.h3 = this.h3;
-    return copy;
+  /** Takes the state of `other`. */
+  set(other: Fnv64): this {
+    this.h0 = other.h0;
+    this.h1 = other.h1;
+    this.h2 = other.h2;
+    this.h3 = other.h3;
+    return this;
   }
 
   byte(byte: number): void {
@@ -178,5 +178,7 @@ export function findingIdsOf(functionArn: string): (input: Omit<FingerprintInput
   const prefix = new Fnv64();
   prefix.text(functionArn);
   prefix.byte(SEPARATOR);
-  return (input) => hashFinding(prefix.copy(), input);
+  // One running hash, reset to the prefix for each finding (hashing is synchronous: no two at once).
+  const hash = new Fnv64();
+  return (input) => hashFinding(hash.set(prefix), input);
 }
