@@ -176,27 +176,27 @@ function compareText(a: string | undefined, b: string | undefined): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
-  return true;
-}
-
 /**
- * `compareText` of the two texts lower-cased, without building them when they are ASCII (a sort compares
- * the same findings many times; other texts may lower-case to other lengths, and are lower-cased).
+ * `compareText` of the two texts lower-cased, without building them: ASCII is lower-cased code unit by code
+ * unit, in the one pass that compares. A prefix of ASCII lower-cases to itself whatever follows (other texts
+ * may lower-case to other lengths, and to ASCII), so the texts are lower-cased whole only when a non-ASCII
+ * code unit comes before they differ.
  */
 function compareLowerCase(a: string | undefined, b: string | undefined): number {
   const x = a ?? '';
   const y = b ?? '';
-  if (!isAscii(x) || !isAscii(y)) return compareText(x.toLowerCase(), y.toLowerCase());
+  // Findings of one statement often share their action: the same string.
+  if (x === y) return 0;
   const length = Math.min(x.length, y.length);
   for (let i = 0; i < length; i++) {
     let p = x.charCodeAt(i);
     let q = y.charCodeAt(i);
+    if (p >= 0x80 || q >= 0x80) return compareText(x.toLowerCase(), y.toLowerCase());
     if (p >= 65 && p <= 90) p += 32;
     if (q >= 65 && q <= 90) q += 32;
     if (p !== q) return p < q ? -1 : 1;
   }
+  // One is a prefix of the other (lower-cased): a non-empty rest lower-cases to a non-empty text.
   return x.length < y.length ? -1 : x.length > y.length ? 1 : 0;
 }
 

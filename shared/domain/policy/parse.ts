@@ -28,8 +28,13 @@ function describe(value: unknown): string {
 function stringList(value: unknown, field: string, where: string): string[] | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+  if (Array.isArray(value) && isStringArray(value)) return value;
   throw new ShapeError(`${where}: ${field} must be a string or a list of strings, got ${describe(value)}`);
+}
+
+function isStringArray(values: readonly unknown[]): values is string[] {
+  for (const value of values) if (typeof value !== 'string') return false;
+  return true;
 }
 
 function principal(value: unknown, field: string, where: string): Principal | undefined {
@@ -104,8 +109,14 @@ function statement(raw: unknown, index: number): PolicyStatement {
     -readonly [K in keyof PolicyStatement]: PolicyStatement[K];
   } = { id: sid ?? String(index), Effect: s.Effect };
   if (sid !== undefined) result.Sid = sid;
-  const unknown = Object.keys(s).filter((key) => !STATEMENT_ELEMENTS.has(key));
-  if (unknown.length > 0) result.unknownElements = unknown;
+  // Most statements have no unknown element: no list is made for them.
+  let unknown: string[] | undefined;
+  for (const key of Object.keys(s)) {
+    if (STATEMENT_ELEMENTS.has(key)) continue;
+    unknown ??= [];
+    unknown.push(key);
+  }
+  if (unknown !== undefined) result.unknownElements = unknown;
   const action = stringList(s.Action, 'Action', where);
   const notAction = stringList(s.NotAction, 'NotAction', where);
   const resource = stringList(s.Resource, 'Resource', where);
@@ -164,11 +175,12 @@ function normalise(raw: unknown): PolicyDocument {
       });
     }
   }
-  return {
-    ...(version !== undefined ? { Version: version } : {}),
-    Statement: normalised,
-    ...(rejected === undefined ? {} : { rejected }),
-  };
+  // Literals rather than spreads of conditional objects: this runs for every document of the account.
+  if (rejected === undefined)
+    return version === undefined ? { Statement: normalised } : { Version: version, Statement: normalised };
+  return version === undefined
+    ? { Statement: normalised, rejected }
+    : { Version: version, Statement: normalised, rejected };
 }
 
 /** Decodes text that is either JSON or RFC 3986 URL-encoded JSON (what IAM returns to the JS SDK). */

@@ -165,36 +165,65 @@ function compareText(a: string, b: string): number {
 export function mergeByStatement(raw: readonly RawFinding[]): readonly RawFinding[] {
   // Most functions have one finding or none: nothing to merge.
   if (raw.length < 2) return raw;
-  const result: (RawFinding | RawFinding[])[] = [];
-  const byKey = new Map<string, RawFinding[]>();
+  const result: (RawFinding | MergeGroup)[] = [];
+  // Groups by resource first, then by rule and lower-cased action among the few of that resource: the
+  // resource string is usually one the evaluation already hashed, where a joined key of the three would be a
+  // new string to flatten and hash for every finding (most of this function's time on a findings-heavy
+  // account).
+  const byResource = new Map<string, MergeGroup[]>();
   let merging = false;
   for (const finding of raw) {
-    if (!isPolicyCaused(finding)) {
+    if (finding.action === undefined || !policyCaused(finding)) {
       result.push(finding);
       continue;
     }
-    const key = `${finding.rule}\u0000${(finding.action ?? '').toLowerCase()}\u0000${finding.resource ?? ''}`;
-    const group = byKey.get(key);
+    const resource = finding.resource ?? '';
+    const action = finding.action.toLowerCase();
+    let groups = byResource.get(resource);
+    if (groups === undefined) {
+      groups = [];
+      byResource.set(resource, groups);
+    }
+    let group: MergeGroup | undefined;
+    for (const candidate of groups) {
+      if (candidate.rule === finding.rule && candidate.action === action) {
+        group = candidate;
+        break;
+      }
+    }
     if (group === undefined) {
-      const created = [finding];
-      byKey.set(key, created);
+      const created = new MergeGroup(finding.rule, action, finding);
+      groups.push(created);
       result.push(created);
     } else {
-      group.push(finding);
+      group.findings.push(finding);
       merging = true;
     }
   }
-  // Nothing to merge (most functions): every entry is its finding, in the same order.
+  // Nothing shared a (rule, action, resource) (most functions): the findings as they came, in that order.
   if (!merging) return raw;
-  return result.map((entry) => (Array.isArray(entry) ? merged(entry) : entry));
+  return result.map((entry) => (entry instanceof MergeGroup ? merged(entry.findings) : entry));
 }
 
-/** Whether a finding names an action and every cause of it is a statement (no causes list made for it). */
-function isPolicyCaused(finding: RawFinding): boolean {
-  if (finding.action === undefined) return false;
-  const { causes } = finding;
-  if (causes === undefined) return finding.cause !== undefined && finding.cause.kind === 'policy';
-  return causes.length > 0 && causes.every((cause) => cause.kind === 'policy');
+/** The findings of one (rule, lower-cased action, resource), in their order. */
+class MergeGroup {
+  readonly findings: RawFinding[];
+
+  constructor(
+    readonly rule: string,
+    readonly action: string,
+    first: RawFinding,
+  ) {
+    this.findings = [first];
+  }
+}
+
+/** Every cause of the finding is a policy statement (and it has one at least). */
+function policyCaused(finding: RawFinding): boolean {
+  if (finding.causes === undefined) return finding.cause?.kind === 'policy';
+  if (finding.causes.length === 0) return false;
+  for (const cause of finding.causes) if (cause.kind !== 'policy') return false;
+  return true;
 }
 
 interface KeyedCause {

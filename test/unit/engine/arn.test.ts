@@ -48,3 +48,32 @@ describe('ARN parsing', () => {
     expect(shortName('arn:aws:kinesis:us-west-2:123456789012:stream/clicks')).toBe('clicks');
   });
 });
+
+describe('ARN segments read without splitting', () => {
+  const arns = [
+    'arn:aws:lambda:us-west-2:123456789012:function:f',
+    'arn:aws:lambda:us-west-2:123456789012:function:f:live',
+    'arn:aws:lambda:us-west-2:123456789012:function:f:',
+    'arn:aws:lambda:us-west-2:123456789012:function::3',
+    'arn:aws:lambda:us-west-2:123456789012:function',
+    'arn:aws:lambda:us-west-2:123456789012:function:',
+    'arn:aws:lambda:us-west-2:123456789012:functions:f',
+    'arn:aws:lambda:us-west-2:123456789012:layer:l:1',
+    'arn:aws:lambda:us-west-2:123456789012:',
+    'arn:aws:s3:::bucket',
+    'arn:aws:s3:::bucket/key/part',
+    'arn:aws:s3:::/key',
+    'arn:aws:s3:::',
+  ];
+  it.each(arns)('reads %s as a split would', (arn) => {
+    const resource = arn.split(':').slice(5).join(':');
+    const [type, name] = resource.split(':');
+    const service = arn.split(':')[2];
+    expect(functionNameOf(arn)).toBe(
+      service === 'lambda' && type === 'function' && name !== undefined && name !== '' ? name : undefined,
+    );
+    const qualifier = resource.split(':')[2];
+    expect(functionQualifierOf(arn)).toBe(service === 'lambda' && qualifier !== '' ? qualifier : undefined);
+    expect(bucketName(arn)).toBe(service === 's3' && resource !== '' ? resource.split('/')[0] : undefined);
+  });
+});

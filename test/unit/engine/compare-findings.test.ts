@@ -35,6 +35,10 @@ describe('the order of findings', () => {
     'kms:k',
     'kms:İ',
     'kms:i',
+    // Non-ASCII after the texts differ, or after one of them ends.
+    'S3:Get\u0130Object',
+    'sqs:Z\u0130',
+    'sqs:z',
   ];
   const findings: Finding[] = actions.flatMap((action, index) =>
     ['a', 'b'].map((resource) => ({
