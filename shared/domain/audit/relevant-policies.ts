@@ -85,6 +85,11 @@ interface Placed {
   readonly document: number;
   readonly at: number;
   readonly statement: PolicyStatement;
+  /**
+   * Its document reduced to it alone, made on first use: the part a plan takes of a document when this is
+   * its only relevant statement (most often), shared by every plan of the role that does.
+   */
+  alone: RelevantDocument | undefined;
 }
 
 /**
@@ -114,14 +119,14 @@ function roleIndexOf(policies: RolePolicies): RoleIndex {
       const actions = statement.Action;
       if (actions === undefined || actions.some(hasWildcard)) {
         if (actions !== undefined || statement.NotAction !== undefined)
-          patterns.push({ document: index, at, statement });
+          patterns.push({ document: index, at, statement, alone: undefined });
         continue;
       }
       let placed: Placed | undefined;
       for (const action of actions) {
         const lower = lowerCaseOf(action);
         const list = literal.get(lower);
-        placed ??= { document: index, at, statement };
+        placed ??= { document: index, at, statement, alone: undefined };
         if (list === undefined) literal.set(lower, [placed]);
         // An action listed twice in one statement keeps the statement once.
         else if (list[list.length - 1] !== placed) list.push(placed);
@@ -193,29 +198,39 @@ function indexedPlan(policies: RolePolicies, index: RoleIndex, action: string): 
 
 function makePlan(policies: RolePolicies, index: RoleIndex, action: string): ActionPlan {
   // Documents with no statement for the action take no part in the decision (the boundary always does:
-  // a boundary silent on the action denies it).
-  const identity: RelevantDocument[] = [];
+  // a boundary silent on the action denies it). Arrays are made with their first element: a literal is
+  // allocated at its size, where `[]` then push reserves room for seventeen (this runs for every action of
+  // every role).
+  let identity: RelevantDocument[] | undefined;
   const placed = relevantPlaced(index, action);
   let next = 0;
   for (let at = 0; at < policies.identity.length; at++) {
     const { source, document } = policies.identity[at] as SourcedDocument;
-    let statements: readonly PolicyStatement[] = NONE;
-    if (index.large[at] === true) statements = memoisedScan(document, action);
-    else if (next < placed.length && (placed[next] as Placed).document === at) {
-      const own: PolicyStatement[] = [];
-      while (next < placed.length && (placed[next] as Placed).document === at) {
-        own.push((placed[next] as Placed).statement);
-        next++;
-      }
-      statements = own;
+    let relevant: RelevantDocument | undefined;
+    if (index.large[at] === true) {
+      const statements = memoisedScan(document, action);
+      if (statements.length > 0) relevant = { source, version: document.Version, statements };
+    } else if (next < placed.length && (placed[next] as Placed).document === at) {
+      const first = placed[next] as Placed;
+      next++;
+      if (next < placed.length && (placed[next] as Placed).document === at) {
+        const own: PolicyStatement[] = [first.statement];
+        while (next < placed.length && (placed[next] as Placed).document === at) {
+          own.push((placed[next] as Placed).statement);
+          next++;
+        }
+        relevant = { source, version: document.Version, statements: own };
+      } else relevant = first.alone ??= { source, version: document.Version, statements: [first.statement] };
     }
-    if (statements.length > 0) identity.push({ source, version: document.Version, statements });
+    if (relevant === undefined) continue;
+    if (identity === undefined) identity = [relevant];
+    else identity.push(relevant);
   }
   const boundary = policies.boundary;
   return boundary === undefined
-    ? { identity }
+    ? { identity: identity ?? NO_DOCUMENTS }
     : {
-        identity,
+        identity: identity ?? NO_DOCUMENTS,
         boundary: {
           source: boundary.source,
           version: boundary.document.Version,
@@ -223,6 +238,8 @@ function makePlan(policies: RolePolicies, index: RoleIndex, action: string): Act
         },
       };
 }
+
+const NO_DOCUMENTS: readonly RelevantDocument[] = [];
 
 function asSourced(relevant: RelevantDocument): SourcedDocument {
   return {

@@ -81,3 +81,85 @@ describe('policies reduced to one action', () => {
     );
   });
 });
+
+describe("one role's reduced policies, asked about several actions in turn", () => {
+  it('give each the decision of the whole role (the plans share what they can of a document)', () => {
+    fc.assert(
+      fc.property(
+        policiesArbitrary,
+        fc.shuffledSubarray([...REQUESTS], { minLength: 2 }),
+        (policies, asked) => {
+          const role: RolePolicies = {
+            identity: policies.map((statements, index) => ({
+              source: `inline:p${index}`,
+              document: parsed({ Version: '2012-10-17', Statement: statements }),
+            })),
+          };
+          const evaluator = relevantEvaluator(role);
+          // Twice over: the second round reuses every plan the first made.
+          for (const [action, resource] of [...asked, ...asked]) {
+            const request = {
+              action,
+              resource,
+              context: conditionContext({
+                roleArn: 'arn:aws:iam::123456789012:role/r',
+                region: 'us-west-2',
+                resource,
+              }),
+            };
+            expect(verdict(evaluator(request))).toEqual(verdict(evaluate(role, request)));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('names a statement alone for one action and beside another for the next', () => {
+    const queue = `arn:aws:sqs:${PREFIX}:orders`;
+    const role: RolePolicies = {
+      identity: [
+        {
+          source: 'inline:queue',
+          document: parsed({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'Read',
+                Effect: 'Allow',
+                Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+                Resource: queue,
+              },
+              { Sid: 'Delete', Effect: 'Allow', Action: 'sqs:DeleteMessage', Resource: `${queue}-other` },
+              { Sid: 'All', Effect: 'Allow', Action: 'sqs:Delete*', Resource: '*' },
+            ],
+          }),
+        },
+      ],
+    };
+    const evaluator = relevantEvaluator(role);
+    const ask = (action: string) =>
+      verdict(
+        evaluator({
+          action,
+          resource: queue,
+          context: conditionContext({
+            roleArn: 'arn:aws:iam::123456789012:role/r',
+            region: 'us-west-2',
+            resource: queue,
+          }),
+        }),
+      );
+    expect(ask('sqs:ReceiveMessage')).toEqual(['allowed', ['inline:queue/Read']]);
+    expect(ask('sqs:DeleteMessage')).toEqual(['allowed', ['inline:queue/All', 'inline:queue/Read']]);
+    expect(ask('sqs:ReceiveMessage')).toEqual(['allowed', ['inline:queue/Read']]);
+    expect(policiesFor(role, 'sqs:ReceiveMessage').identity[0]?.document.Statement.map((s) => s.id)).toEqual([
+      'Read',
+    ]);
+    expect(policiesFor(role, 'sqs:DeleteMessage').identity[0]?.document.Statement.map((s) => s.id)).toEqual([
+      'Read',
+      'Delete',
+      'All',
+    ]);
+  });
+});
