@@ -454,6 +454,31 @@ class DerivedRequirement implements Requirement {
   get origin(): string {
     return this.context.origin;
   }
+
+  /**
+   * Every field, as a plain object: the getters above live on the prototype, which JSON.stringify (a debug
+   * print, a stored copy) would otherwise skip. A spread (`{ ...requirement }`) skips them too: copy with
+   * this instead.
+   */
+  toJSON(): Requirement {
+    return {
+      entryId: this.entryId,
+      actions: this.actions,
+      resource: this.resource,
+      anyName: this.anyName,
+      touches: this.touches,
+      grantResource: this.grantResource,
+      cause: this.cause,
+      mode: this.mode,
+      ...(this.unverifiable === undefined ? {} : { unverifiable: this.unverifiable }),
+      docsUrl: this.docsUrl,
+      disabled: this.disabled,
+      severity: this.severity,
+      breaks: this.breaks,
+      origin: this.origin,
+      sid: this.sid,
+    };
+  }
 }
 
 function requirementOf(

@@ -177,6 +177,37 @@ describe('deriving requirements', () => {
     }
   });
 
+  it('writes every field of a requirement as JSON, those read through its need and context included', () => {
+    const derived = deriveRequirements(lambdaFunction('f'), [
+      mapping('f', `arn:aws:sqs:${PREFIX}:orders`, { State: 'Disabled' }),
+      mapping('f', CLUSTER, { Topics: ['t'] }),
+    ]);
+    const fields = [
+      'entryId',
+      'actions',
+      'resource',
+      'anyName',
+      'grantResource',
+      'cause',
+      'mode',
+      'docsUrl',
+      'disabled',
+      'severity',
+      'breaks',
+      'origin',
+      'sid',
+    ] as const;
+    expect(derived.requirements.length).toBeGreaterThan(5);
+    for (const requirement of derived.requirements) {
+      const copy = JSON.parse(JSON.stringify(requirement)) as Record<string, unknown>;
+      for (const field of fields) expect(copy[field]).toEqual(JSON.parse(JSON.stringify(requirement[field])));
+      expect(copy.unverifiable).toEqual(requirement.unverifiable);
+      expect(copy.touches).toEqual(JSON.parse(JSON.stringify(requirement.touches ?? null)) ?? undefined);
+    }
+    expect(derived.requirements.some((r) => r.unverifiable !== undefined)).toBe(true);
+    expect(derived.requirements.some((r) => r.disabled)).toBe(true);
+  });
+
   it('recognises event source kinds from their ARNs', () => {
     expect(eventSourceKind(mapping('f', `arn:aws:kinesis:${PREFIX}:stream/s`))).toBe('kinesis');
     expect(eventSourceKind(mapping('f', `arn:aws:kinesis:${PREFIX}:stream/s/consumer/c:1`))).toBe(
