@@ -91,7 +91,7 @@ export function functionQualifierOf(text: string): string | undefined {
  * `text.split(separator)[index]` without splitting the whole text: the audit asks this of tens of
  * thousands of ARNs, and a split makes every segment and an array.
  */
-function segment(text: string, separator: string, index: number): string | undefined {
+export function segment(text: string, separator: string, index: number): string | undefined {
   let start = 0;
   for (let skipped = 0; skipped < index; skipped++) {
     const next = text.indexOf(separator, start);

@@ -8,7 +8,7 @@
  * against the role of `$LATEST`, the only configuration the snapshot holds; a published version may have
  * been created with another role.
  */
-import { bucketName, functionQualifierOf, isBucketArn, parseArn, shortName } from '../arn.js';
+import { bucketName, functionQualifierOf, isBucketArn, parseArn, segment, shortName } from '../arn.js';
 import type { EventInvokeConfig, EventSourceMapping, FunctionConfiguration } from '../model.js';
 import type { FindingCause, Severity } from '../report.js';
 import {
@@ -748,18 +748,6 @@ function mappingBindings(mapping: EventSourceMapping, kind: EventSourceKind, pla
   bindings.name = name;
   bindings.Name = sidName(name);
   return bindings;
-}
-
-/** `text.split(separator)[index]`, without splitting the whole text. */
-function segment(text: string, separator: string, index: number): string | undefined {
-  let start = 0;
-  for (let skipped = 0; skipped < index; skipped++) {
-    const next = text.indexOf(separator, start);
-    if (next < 0) return undefined;
-    start = next + 1;
-  }
-  const end = text.indexOf(separator, start);
-  return end < 0 ? text.slice(start) : text.slice(start, end);
 }
 
 /** The cause a mapping's needs carry in findings. */
