@@ -332,7 +332,7 @@ class Expansion {
  */
 class NetworkPlace {
   readonly networkInterfaces: readonly TouchedResource[];
-  /** Neither subnets nor security groups in the configuration: any of the place's. */
+  /** Neither subnets nor security groups in the configuration, so every one of the place's. */
   private readonly unknownPlacement: readonly TouchedResource[];
   private readonly anySubnet: TouchedResource;
   private readonly anySecurityGroup: TouchedResource;
@@ -404,7 +404,7 @@ function networkPlace(partition: string, region: string, account: string): Netwo
 /**
  * A requirement as derived. An account of 5,000 functions has some 56,000: what the rules read for each is
  * a field of its own; what its need or its context holds for all of theirs is read through them rather than
- * copied into each, and `breaks`, read only for a finding, is filled when first read.
+ * copied into each, and `breaks`, read only for a finding, is filled when read.
  */
 class DerivedRequirement implements Requirement {
   constructor(
