@@ -24,3 +24,21 @@ export function sortSmall<T>(list: T[], compare: (a: T, b: T) => number): T[] {
   }
   return list;
 }
+
+/**
+ * `sortSmall(list, compareCodeUnits)` with the comparison inlined, for the hot callers that sort strings:
+ * `sortSmall` serves every caller, so its comparator call is not inlined.
+ */
+export function sortSmallStrings(list: string[]): string[] {
+  if (list.length > INSERTION_SORT_LIMIT) return list.sort(compareCodeUnits);
+  for (let i = 1; i < list.length; i++) {
+    const item = list[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (list[j] as string) > item) {
+      list[j + 1] = list[j] as string;
+      j--;
+    }
+    list[j + 1] = item;
+  }
+  return list;
+}

@@ -20,7 +20,7 @@
  */
 import type { RecommendedPolicy, RecommendedStatement } from '../report.js';
 import type { Requirement } from '../requirements/derive.js';
-import { compareCodeUnits, sortSmall } from '../small-sort.js';
+import { compareCodeUnits, sortSmall, sortSmallStrings } from '../small-sort.js';
 
 interface ActionGrants {
   readonly action: string;
@@ -62,7 +62,7 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
   const statements: RecommendedStatement[] = [];
   for (const { sid, actions } of bySid) {
     // Each action's own list, built here: sorted in place.
-    for (const { resources } of actions) if (resources.length > 1) sortStrings(resources);
+    for (const { resources } of actions) if (resources.length > 1) sortSmallStrings(resources);
     // Actions that share exactly the same resources go in one statement. Most often all of a Sid's do.
     const first = actions[0] as ActionGrants;
     let shared = true;
@@ -72,7 +72,7 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
       statements.push({
         Sid: sid,
         Effect: 'Allow',
-        Action: sortStrings(actionsOf(actions)),
+        Action: sortSmallStrings(actionsOf(actions)),
         Resource: first.resources,
       });
       continue;
@@ -96,7 +96,7 @@ export function recommendPolicy(requirements: readonly Requirement[]): Recommend
       statements.push({
         Sid: unique,
         Effect: 'Allow',
-        Action: sortStrings(group.actions),
+        Action: sortSmallStrings(group.actions),
         Resource: group.resources,
       });
     }
@@ -110,45 +110,22 @@ function actionsOf(actions: readonly ActionGrants[]): string[] {
   return names;
 }
 
-/**
- * `sortSmall(list, compareCodeUnits)` for the few strings of a statement, with the comparison inlined
- * (`sortSmall` serves every caller, so its comparator call is not).
- */
-function sortStrings(list: string[]): string[] {
-  if (list.length > 24) return list.sort(compareCodeUnits);
-  for (let i = 1; i < list.length; i++) {
-    const item = list[i] as string;
-    let j = i - 1;
-    while (j >= 0 && (list[j] as string) > item) {
-      list[j + 1] = list[j] as string;
-      j--;
-    }
-    list[j + 1] = item;
-  }
-  return list;
-}
-
 /** What tells resource lists apart: the one resource, or the sorted list joined. */
 function resourcesKey(sorted: readonly string[]): string {
   return sorted.length === 1 ? (sorted[0] ?? '') : sorted.join('\n');
 }
 
-/** `resourcesKey(a) === resourcesKey(b)`, without joining lists when the answer shows before. */
+/**
+ * `resourcesKey(a) === resourcesKey(b)`, without joining lists that are equal item by item (the common
+ * case); others may still share a key when a resource holds a line feed, so their keys tell.
+ */
 function sameResources(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length === 1 && b.length === 1) return a[0] === b[0];
   if (a.length === b.length) {
     let equal = true;
     for (let index = 0; equal && index < a.length; index++) equal = a[index] === b[index];
     if (equal) return true;
   }
-  // Keys of different lengths differ; otherwise (a resource holding a line feed) the keys tell.
-  return keyLength(a) === keyLength(b) && resourcesKey(a) === resourcesKey(b);
-}
-
-function keyLength(list: readonly string[]): number {
-  let length = list.length - 1;
-  for (const resource of list) length += resource.length;
-  return length;
+  return resourcesKey(a) === resourcesKey(b);
 }
 
 /** Whether a Sid is one of the requirements' or already given to a statement (a dozen of each at most). */
