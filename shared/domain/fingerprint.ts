@@ -87,28 +87,20 @@ class Fnv64 {
     if (i < text.length) this.text(text.toLowerCase().slice(i));
   }
 
-  /** The 16 hex digits, high limb first: one string made from its character codes. */
+  /** The 16 hex digits, high limb first. */
   hex(): string {
-    const { h0, h1, h2, h3 } = this;
-    return String.fromCharCode(
-      HEX[h3 >>> 12] as number,
-      HEX[(h3 >>> 8) & 15] as number,
-      HEX[(h3 >>> 4) & 15] as number,
-      HEX[h3 & 15] as number,
-      HEX[h2 >>> 12] as number,
-      HEX[(h2 >>> 8) & 15] as number,
-      HEX[(h2 >>> 4) & 15] as number,
-      HEX[h2 & 15] as number,
-      HEX[h1 >>> 12] as number,
-      HEX[(h1 >>> 8) & 15] as number,
-      HEX[(h1 >>> 4) & 15] as number,
-      HEX[h1 & 15] as number,
-      HEX[h0 >>> 12] as number,
-      HEX[(h0 >>> 8) & 15] as number,
-      HEX[(h0 >>> 4) & 15] as number,
-      HEX[h0 & 15] as number,
-    );
+    return limbHex(this.h3) + limbHex(this.h2) + limbHex(this.h1) + limbHex(this.h0);
   }
+}
+
+/** The four hex digits of a 16-bit limb, from their character codes (no toString and padStart). */
+function limbHex(limb: number): string {
+  return String.fromCharCode(
+    HEX[limb >>> 12] as number,
+    HEX[(limb >>> 8) & 15] as number,
+    HEX[(limb >>> 4) & 15] as number,
+    HEX[limb & 15] as number,
+  );
 }
 
 /** The character codes of the hex digits 0-9a-f. */
