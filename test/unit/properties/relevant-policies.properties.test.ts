@@ -18,6 +18,15 @@ function parsed(raw: unknown): PolicyDocument {
 }
 
 /** The decision and the statements behind it, order aside. */
+/** A request of the role `r` in us-west-2 for the action on the resource. */
+function requestFor(action: string, resource: string) {
+  return {
+    action,
+    resource,
+    context: conditionContext({ roleArn: 'arn:aws:iam::123456789012:role/r', region: 'us-west-2', resource }),
+  };
+}
+
 function verdict(result: EvaluationResult): unknown {
   const refs = (list: readonly { source: string; statement: string }[]) =>
     list.map((ref) => `${ref.source}/${ref.statement}`).sort();
@@ -61,15 +70,7 @@ describe('policies reduced to one action', () => {
               ? {}
               : { boundary: { source: 'boundary:b', document: parsed({ Statement: boundaryStatements }) } }),
           };
-          const request = {
-            action,
-            resource,
-            context: conditionContext({
-              roleArn: 'arn:aws:iam::123456789012:role/r',
-              region: 'us-west-2',
-              resource,
-            }),
-          };
+          const request = requestFor(action, resource);
           const whole = verdict(evaluate(role, request));
           expect(verdict(evaluate(policiesFor(role, action), request))).toEqual(whole);
           // The audit's paths: the reduced statements tallied in place, the role's index fetched once.
@@ -98,15 +99,7 @@ describe("one role's reduced policies, asked about several actions in turn", () 
           const evaluator = relevantEvaluator(role);
           // Twice over: the second round reuses every plan the first made.
           for (const [action, resource] of [...asked, ...asked]) {
-            const request = {
-              action,
-              resource,
-              context: conditionContext({
-                roleArn: 'arn:aws:iam::123456789012:role/r',
-                region: 'us-west-2',
-                resource,
-              }),
-            };
+            const request = requestFor(action, resource);
             expect(verdict(evaluator(request))).toEqual(verdict(evaluate(role, request)));
           }
         },
